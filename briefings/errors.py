@@ -1,0 +1,38 @@
+"""The library's own errors. Only cli.py turns them into exit codes and messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, pinned to a file, a line and a field."""
+
+    path: str  # relative to the project root, with forward slashes
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+
+
+class BriefingsError(Exception):
+    """Base class: anything the tool reports to the user without a traceback."""
+
+
+class ContentError(BriefingsError):
+    """The content folder has problems; every one of them is listed."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__(f"{len(self.problems)} problem(s) in the content")
+
+
+class ProjectError(BriefingsError):
+    """The project folder is not usable (missing mkdocs.yml, content/, ...)."""
+
+
+class SiteBuildError(BriefingsError):
+    """MkDocs could not build the site from the generated pages."""

@@ -1,0 +1,196 @@
+"""Front matter fields: one small parser per key, as a table.
+
+Each parser takes the raw YAML value and returns the clean value or raises
+``FieldError`` saying what is wrong and what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefings.model import Image, Quote
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
+
+
+class FieldError(Exception):
+    def __init__(self, message: str, at: tuple[str | int, ...] = ()):
+        self.message = message
+        self.at = at  # where inside the field, e.g. (1, "speaker") for quotes[1].speaker
+        super().__init__(message)
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {
+        bool: "true/false", int: "a number", float: "a number", str: "text",
+        list: "a list", dict: "a mapping",
+    }.get(type(value), type(value).__name__)
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError(f"expected text (got {type_name(value)})")
+    return str(value).strip()
+
+
+def required_text(value: Any) -> str:
+    result = text(value)
+    if not result:
+        raise FieldError("is empty (expected some text)")
+    return result
+
+
+def text_list(value: Any, what: str = "text") -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of {what}, one '- item' per line (got {type_name(value)})")
+    items = []
+    for i, item in enumerate(value):
+        try:
+            items.append(required_text(item))
+        except FieldError as exc:
+            raise FieldError(f"item {i + 1} {exc.message}", (i,)) from None
+    return tuple(items)
+
+
+def authors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return text_list(value, "names")
+    return (required_text(value),)
+
+
+def topic_refs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        raise FieldError(f"expected a list of topic ids, e.g. [{value.strip() or 'taiwan'}] (got text)")
+    refs = text_list(value, "topic ids")
+    if not refs:
+        raise FieldError("is empty (expected at least one topic id from content/topics.yml)")
+    return refs
+
+
+def when(value: Any) -> dt.datetime:
+    """A date or a date-time with offset, as an aware datetime (bare dates: midnight UTC)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise FieldError(f"expected a date ({DATE_HELP}) (got {type_name(value)})")
+    if not isinstance(value, str):
+        raise FieldError(f"{value!r} is not a date ({DATE_HELP})")
+    raw = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+        try:
+            day = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise FieldError(f"{raw!r} is not a real calendar date ({DATE_HELP})") from None
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})", raw):
+        raise FieldError(f"{raw!r} is not a date ({DATE_HELP})")
+    try:
+        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise FieldError(f"{raw!r} is not a real date and time ({DATE_HELP})") from None
+    return moment
+
+
+def http_url(value: Any) -> str:
+    url = text(value)
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise FieldError(f"{url!r} is not a web address (expected an http:// or https:// URL)")
+    if any(ch.isspace() for ch in url):
+        raise FieldError(f"{url!r} contains spaces (expected a URL with spaces encoded as %20)")
+    return url
+
+
+def flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false (got {type_name(value)})")
+    return value
+
+
+def slug(value: Any) -> str:
+    result = text(value)
+    if not SLUG_RE.match(result):
+        raise FieldError(
+            f"{result!r} is not a valid slug (expected lowercase letters, digits and single hyphens, "
+            "e.g. biden-xi-meet-in-woodside)"
+        )
+    return result
+
+
+def quotes(value: Any) -> tuple[Quote, ...]:
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of quotes, each with text: and speaker: (got {type_name(value)})")
+    result = []
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise FieldError(f"item {i + 1}: expected text: and speaker: (got {type_name(item)})", (i,))
+        for key in item:
+            if key not in ("text", "speaker"):
+                raise FieldError(f"item {i + 1}: unknown key {key!r} (expected only text: and speaker:)", (i, key))
+        parts = {}
+        for key in ("text", "speaker"):
+            if key not in item:
+                raise FieldError(f"item {i + 1}: {key}: is missing (expected text: and speaker:)", (i,))
+            try:
+                parts[key] = required_text(item[key])
+            except FieldError as exc:
+                raise FieldError(f"item {i + 1}: {key}: {exc.message}", (i, key)) from None
+        result.append(Quote(**parts))
+    return tuple(result)
+
+
+def image(value: Any) -> Image:
+    if not isinstance(value, dict):
+        raise FieldError(f"expected caption: and/or credit: (got {type_name(value)})")
+    for key in value:
+        if key not in ("caption", "credit"):
+            raise FieldError(f"unknown key {key!r} (expected caption: and/or credit:)", (key,))
+    parts = {}
+    for key in ("caption", "credit"):
+        if key in value:
+            try:
+                parts[key] = text(value[key])
+            except FieldError as exc:
+                raise FieldError(f"{key}: {exc.message}", (key,)) from None
+    return Image(**parts)
+
+
+@dataclass(frozen=True)
+class Field:
+    parse: Callable[[Any], Any]
+    required: bool = False
+    attr: str | None = None  # Article attribute, when it differs from the key
+
+
+ARTICLE_FIELDS: dict[str, Field] = {
+    "title": Field(required_text, required=True),
+    "date": Field(when, required=True, attr="published"),
+    "source": Field(required_text, required=True),
+    "topics": Field(topic_refs, required=True),
+    "author": Field(authors, attr="authors"),
+    "url": Field(http_url),
+    "section": Field(text),
+    "summary": Field(text),
+    "key_points": Field(lambda v: text_list(v, "points")),
+    "why_it_matters": Field(text),
+    "quotes": Field(quotes),
+    "people": Field(lambda v: text_list(v, "names")),
+    "image": Field(image),
+    "updated": Field(when),
+    "draft": Field(flag),
+    "slug": Field(slug),
+}
+
+TOPIC_FIELDS = ("id", "title", "description", "keywords")
+
+
+def did_you_mean(word: str, choices) -> str:
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {match[0]!r}?" if match else ""

@@ -1,0 +1,195 @@
+"""Load and validate the whole content folder, reporting every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from slugify import slugify
+
+from briefings.errors import ContentError, Problem, ProjectError
+from briefings.fields import ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, did_you_mean, text, text_list, type_name
+from briefings.model import Article, Content, Topic
+from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
+
+
+def load_content(root: Path) -> Content:
+    """Read content/topics.yml and content/articles/**/*.md.
+
+    Raises ContentError listing every problem found, or ProjectError when the
+    folders themselves are missing.
+    """
+    content_dir = root / "content"
+    if not content_dir.is_dir():
+        raise ProjectError(f"{root}: no content/ folder (expected content/topics.yml and content/articles/; "
+                           "run briefings from a briefing site's folder, or pass --project DIR)")
+    problems: list[Problem] = []
+    topics = load_topics(root, problems)
+    articles = []
+    for path in article_files(root):
+        rel = path.relative_to(root).as_posix()
+        article = load_article(read_source(path, rel), topics, problems)
+        if article is not None:
+            articles.append(article)
+    problems.extend(duplicate_slugs(articles))
+    if problems:
+        raise ContentError(problems)
+    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)))
+
+
+def article_files(root: Path) -> list[Path]:
+    """Every article file, in sorted order so runs are deterministic."""
+    articles_dir = root / "content" / "articles"
+    if not articles_dir.is_dir():
+        return []
+    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file())
+
+
+def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
+    path = root / "content" / "topics.yml"
+    rel = "content/topics.yml"
+    if not path.is_file():
+        problems.append(Problem(rel, 1, "file", "is missing (expected a list of topics, each with id: and title:)"))
+        return []
+    text_, problem = decode(path.read_bytes(), rel)
+    if problem:
+        problems.append(problem)
+        return []
+    try:
+        data, lines = parse_yaml(text_ or "")
+    except YamlProblem as exc:
+        problems.append(Problem(rel, exc.line, "topics", exc.message))
+        return []
+    if isinstance(data, dict) and set(data) == {"topics"}:
+        data = data["topics"]
+        lines = {key[1:]: line for key, line in lines.items() if key and key[0] == "topics"}
+    if not isinstance(data, list) or not data:
+        problems.append(Problem(rel, 1, "topics", f"expected a list of topics, each with id: and title: (got {type_name(data)})"))
+        return []
+
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(data):
+        line = lines.get((i,), 1)
+        where = f"topics[{i + 1}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(rel, line, where, f"expected id:, title: and description: (got {type_name(item)})"))
+            continue
+        ok = True
+        for key in item:
+            if key not in TOPIC_FIELDS:
+                hint = did_you_mean(str(key), TOPIC_FIELDS)
+                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
+                                        f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(TOPIC_FIELDS)})"))
+                ok = False
+        values: dict[str, Any] = {}
+        for key in ("id", "title"):
+            if key not in item:
+                problems.append(Problem(rel, line, f"{where}.{key}", "is missing (every topic needs id: and title:)"))
+                ok = False
+                continue
+            try:
+                values[key] = text(item[key])
+            except FieldError as exc:
+                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}", exc.message))
+                ok = False
+                continue
+            if not values[key]:
+                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}", "is empty (expected some text)"))
+                ok = False
+        topic_id = values.get("id", "")
+        if topic_id and not SLUG_RE.match(topic_id):
+            problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
+                                    f"{topic_id!r} is not a valid id (expected lowercase letters, digits and hyphens, e.g. us-china)"))
+            ok = False
+        elif topic_id in seen:
+            problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
+                                    f"{topic_id!r} is already used by the topic on line {seen[topic_id]} (expected unique ids)"))
+            ok = False
+        try:
+            values["description"] = text(item.get("description", ""))
+        except FieldError as exc:
+            problems.append(Problem(rel, lines.get((i, "description"), line), f"{where}.description", exc.message))
+            ok = False
+        try:
+            values["keywords"] = text_list(item["keywords"], "words or phrases") if "keywords" in item else ()
+        except FieldError as exc:
+            problems.append(Problem(rel, lines.get((i, "keywords", *exc.at), line), f"{where}.keywords", exc.message))
+            ok = False
+        if ok:
+            seen[topic_id] = lines.get((i, "id"), line)
+            topics.append(Topic(**values))
+    return topics
+
+
+def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem]) -> Article | None:
+    """Validate one parsed file into an Article, appending every problem found."""
+    rel = source.path
+    if source.problems:
+        problems.extend(source.problems)
+        return None
+    data = source.data
+    if not isinstance(data, dict):
+        what = "is empty" if data is None else f"is {type_name(data)}"
+        problems.append(Problem(rel, source.line(), "front matter",
+                                f"{what} (expected fields such as title:, date:, source: and topics:)"))
+        return None
+
+    before = len(problems)
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        spec = ARTICLE_FIELDS.get(key) if isinstance(key, str) else None
+        if spec is None:
+            hint = did_you_mean(str(key), ARTICLE_FIELDS)
+            problems.append(Problem(rel, source.line(key), str(key),
+                                    f"unknown field ({hint + ' ' if hint else ''}expected one of: {', '.join(ARTICLE_FIELDS)})"))
+            continue
+        try:
+            values[spec.attr or key] = spec.parse(raw)
+        except FieldError as exc:
+            problems.append(Problem(rel, source.line(key, *exc.at), key, exc.message))
+    for key, spec in ARTICLE_FIELDS.items():
+        if spec.required and key not in data:
+            problems.append(Problem(rel, source.line(), key, f"is missing (every article needs {_required_list()})"))
+
+    if "topics" in values:
+        known = {t.id for t in topics}
+        ids = []
+        for i, ref in enumerate(values["topics"]):
+            topic_id = slugify(ref)  # "Taiwan" and "taiwan" name one topic
+            if topic_id not in known:
+                hint = did_you_mean(topic_id, known)
+                problems.append(Problem(rel, source.line("topics", i), "topics",
+                                        f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in content/topics.yml: {', '.join(sorted(known)) or 'none defined'})"))
+            elif topic_id not in ids:
+                ids.append(topic_id)
+        values["topics"] = tuple(ids)
+
+    if "slug" not in values:
+        stem_slug = slugify(Path(rel).stem)
+        if not stem_slug:
+            problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)"))
+        values["slug"] = stem_slug
+
+    if len(problems) > before:
+        return None
+    return Article(path=rel, body=source.body, **values)
+
+
+def duplicate_slugs(articles: list[Article]) -> list[Problem]:
+    first: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        if article.slug in first:
+            problems.append(Problem(
+                article.path, 1, "slug",
+                f"{article.slug!r} is already used by {first[article.slug].path} "
+                "(expected a unique slug: rename one file or give it a slug: field)",
+            ))
+        else:
+            first[article.slug] = article
+    return problems
+
+
+def _required_list() -> str:
+    return ", ".join(f"{k}:" for k, f in ARTICLE_FIELDS.items() if f.required)

@@ -1,0 +1,103 @@
+"""Value objects passed between the pipeline's stages. All frozen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    description: str = ""
+    keywords: tuple[str, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Site-root-relative URL of the topic's briefing page."""
+        return f"topics/{self.id}/"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    speaker: str
+
+
+@dataclass(frozen=True)
+class Image:
+    caption: str = ""
+    credit: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    path: str  # source file, relative to the project root
+    slug: str
+    title: str
+    published: dt.datetime  # timezone-aware; a bare date is midnight UTC
+    source: str
+    topics: tuple[str, ...]  # topic ids, in the order the curator wrote them
+    authors: tuple[str, ...] = ()
+    url: str = ""
+    section: str = ""
+    summary: str = ""
+    key_points: tuple[str, ...] = ()
+    why_it_matters: str = ""
+    quotes: tuple[Quote, ...] = ()
+    people: tuple[str, ...] = ()
+    image: Image | None = None
+    updated: dt.datetime | None = None
+    draft: bool = False
+    body: str = field(default="", repr=False)
+
+    @property
+    def date(self) -> dt.date:
+        """The calendar date as the curator wrote it (in its own UTC offset)."""
+        return self.published.date()
+
+    @property
+    def page_url(self) -> str:
+        return f"articles/{self.slug}/"
+
+    def sort_key(self) -> tuple:
+        """Newest first, then by slug so equal dates keep a stable order."""
+        return (-self.published.timestamp(), self.slug)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from content/, validated. Drafts included."""
+
+    topics: tuple[Topic, ...]
+    articles: tuple[Article, ...]
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+@dataclass(frozen=True)
+class TopicBriefing:
+    topic: Topic
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    name: str
+    articles: tuple[Article, ...]  # newest first
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What one build publishes: the selected articles, grouped every way a page needs."""
+
+    topics: tuple[Topic, ...]
+    articles: tuple[Article, ...]  # newest first, across topics
+    briefings: tuple[TopicBriefing, ...]  # in topics.yml order
+    sources: tuple[SourceGroup, ...]  # most articles first, then by name
+    left_out: int = 0  # drafts and future-dated articles not published
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)

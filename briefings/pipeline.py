@@ -1,0 +1,53 @@
+"""The whole build in one function: load → validate → group → render → write → build site."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefings.group import group, select
+from briefings.loader import load_content
+from briefings.model import Content, Edition
+from briefings.project import Project
+from briefings.render import render
+from briefings.site import SiteResult, build_site
+from briefings.write import WriteStats, write_pages
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    edition: Edition
+    written: WriteStats
+    site: SiteResult | None
+    seconds: float
+
+
+def check(project: Project) -> Content:
+    """Load and validate only. Raises ContentError with every problem."""
+    return load_content(project.root)
+
+
+def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None):
+    """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    content = load_content(project.root)  # load + validate: raises before anything is written
+    edition = group(content, select(content, drafts=drafts, now=now))
+    pages = render(edition)
+    stats = write_pages(pages.files, project.docs_dir)
+    return edition, pages, stats
+
+
+def build(
+    project: Project,
+    *,
+    drafts: bool = False,
+    strict: bool = True,
+    site_dir: Path | None = None,
+    now: dt.datetime | None = None,
+) -> BuildReport:
+    started = time.perf_counter()
+    edition, pages, stats = generate(project, drafts=drafts, now=now)
+    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir)
+    return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

@@ -1,0 +1,162 @@
+"""Read one file into a YAML mapping (with line numbers) and a Markdown body.
+
+python-frontmatter finds and splits the front matter; YAML is composed here
+rather than through ``frontmatter.load`` so every key and list item keeps the
+line it was written on, for error messages a curator can jump to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from briefings.errors import Problem
+
+try:  # libyaml is several times faster for large archives
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe YAML without implicit timestamps: dates stay strings, so the
+    validator parses them itself and can say what is wrong with 2023-02-30."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+_FM = frontmatter.YAMLHandler()
+_BOUNDARY = re.compile(r"^-{3,}\s*$")
+
+# A path of keys and list indexes into the front matter, e.g. ("quotes", 0, "speaker").
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file's parsed front matter and body, or the problems that stopped parsing."""
+
+    path: str
+    data: Any = None
+    body: str = ""
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+    def line(self, *key: str | int) -> int:
+        """Line of the deepest known part of ``key`` (falls back to line 1)."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return 1
+
+
+def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
+    """Parse YAML, returning the data and the line of every key and item.
+
+    Raises ``YamlProblem`` with the file line of a syntax error.
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = exc.problem or exc.context or "invalid YAML"
+        raise YamlProblem(line, f"YAML syntax error: {what}") from None
+    except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
+        raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
+    finally:
+        loader.dispose()
+    lines: dict[KeyPath, int] = {}
+    if node is not None:
+        _collect_lines(node, (), first_line, lines)
+    return data, lines
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, message: str):
+        self.line = line
+        self.message = message
+
+
+def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int, out: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key = (*path, key_node.value)
+                out[key] = first_line + key_node.start_mark.line
+                _collect_lines(value_node, key, first_line, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            key = (*path, i)
+            out[key] = first_line + item.start_mark.line
+            _collect_lines(item, key, first_line, out)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
+    """UTF-8 (a leading BOM is allowed), newlines normalised to \\n."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, Problem(
+            rel, line, "file",
+            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}) "
+            "(expected a UTF-8 text file: re-save it as UTF-8)",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_source(path: Path, rel: str) -> SourceFile:
+    """Read an article file: front matter mapping, body and line numbers."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return SourceFile(rel, problems=(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"),))
+    text, problem = decode(raw, rel)
+    if problem:
+        return SourceFile(rel, problems=(problem,))
+    assert text is not None
+    return parse_front_matter(text, rel)
+
+
+def parse_front_matter(text: str, rel: str) -> SourceFile:
+    stripped = text.lstrip()
+    skipped = text[: len(text) - len(stripped)].count("\n")
+    if not _FM.detect(stripped):
+        return SourceFile(rel, problems=(Problem(
+            rel, skipped + 1, "front matter",
+            "no front matter (expected the file to start with a '---' line, "
+            "then YAML fields such as title:, then a closing '---' line)",
+        ),))
+    # Split by lines rather than with the handler's regex, whose trailing \s*
+    # can swallow a blank line and put every line number off by one.
+    lines_ = stripped.split("\n")
+    close = next((i for i in range(1, len(lines_)) if _BOUNDARY.match(lines_[i])), None)
+    if close is None:
+        return SourceFile(rel, problems=(Problem(
+            rel, skipped + 1, "front matter",
+            "the front matter is never closed (expected a '---' line after the YAML fields)",
+        ),))
+    fm_text = "\n".join(lines_[1:close])
+    body = "\n".join(lines_[close + 1:])
+    first_line = skipped + 2  # the YAML starts on the line after the opening '---'
+    try:
+        data, lines = parse_yaml(fm_text, first_line)
+    except YamlProblem as exc:
+        return SourceFile(rel, problems=(Problem(rel, exc.line, "front matter", exc.message),))
+    return SourceFile(rel, data=data, body=body.lstrip("\n"), lines=lines)

@@ -1,0 +1,111 @@
+"""Run MkDocs + Material over the generated pages, and swap the result in atomically."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefings.errors import SiteBuildError
+from briefings.project import Project
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    site_dir: Path
+    pages: int  # HTML pages MkDocs wrote
+    warnings: tuple[str, ...]
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so the CLI can print them; the library never prints."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None):
+    """mkdocs.yml with what briefings owns laid over it: where the pages are,
+    the generated navigation, and directory URLs (the templates rely on them)."""
+    from mkdocs.config import load_config as mkdocs_load_config
+    from mkdocs.exceptions import ConfigurationError
+
+    overrides: dict[str, Any] = {
+        "docs_dir": str(project.docs_dir),
+        "nav": nav,
+        "strict": strict,
+        "use_directory_urls": True,
+        # Article pages are deliberately not in the nav; don't list them all.
+        "not_in_nav": "/articles/\n/tags.md\n",
+    }
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    try:
+        return mkdocs_load_config(config_file=str(project.config_file), **overrides)
+    except ConfigurationError as exc:
+        raise SiteBuildError(f"mkdocs.yml: {' '.join(str(exc).split())}") from None
+
+
+def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None) -> SiteResult:
+    """Build into a fresh folder beside the target; replace the target only on success."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    config = load_config(project, nav=nav, strict=strict, site_dir=site_dir)
+    target = Path(config.site_dir)
+    guard_site_dir(project, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    config.site_dir = str(staging)
+
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False  # no stray output from the library
+    try:
+        build(config)
+    except (MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        detail = "; ".join(collect.messages) or str(exc)
+        raise SiteBuildError(f"MkDocs could not build the site: {detail} (the previous site in {target.name}/ is untouched)") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+
+    pages = sum(1 for _ in staging.rglob("*.html"))
+    swap_in(staging, target)
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(collect.messages))
+
+
+def swap_in(staging: Path, target: Path) -> None:
+    """Replace ``target`` by ``staging`` with two renames; the old site is removed last."""
+    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server needs to read it
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def guard_site_dir(project: Project, target: Path) -> None:
+    """The old site is deleted after a swap, so never accept a site_dir that
+    holds the project, its content or the generated pages."""
+    target = target.resolve()
+    if target == project.root or target in project.root.parents:
+        raise SiteBuildError(f"site_dir {target} is the project folder or contains it (expected a separate folder such as site/)")
+    for inner, name in ((project.content_dir, "content/"), (project.build_dir, "the build/ folder")):
+        if target == inner or inner in target.parents:
+            raise SiteBuildError(f"site_dir {target} is inside {name} (expected a separate folder such as site/)")

@@ -1,0 +1,53 @@
+"""Write the generated Markdown tree: only files whose bytes changed, and
+remove pages that are no longer generated, so the folder mirrors one build."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from briefings.errors import BriefingsError
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    written: int
+    unchanged: int
+    removed: int
+
+
+def write_pages(files: dict[str, str], docs_dir: Path) -> WriteStats:
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    written = unchanged = 0
+    wanted: set[Path] = set()
+    for name in sorted(files):
+        target = safe_join(docs_dir, name)
+        wanted.add(target)
+        data = files[name].encode("utf-8")
+        try:
+            if target.read_bytes() == data:
+                unchanged += 1
+                continue
+        except FileNotFoundError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        written += 1
+    removed = 0
+    for path in sorted(docs_dir.rglob("*"), reverse=True):  # children before parents
+        if path.is_file() and path not in wanted:
+            path.unlink()
+            removed += 1
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return WriteStats(written, unchanged, removed)
+
+
+def safe_join(base: Path, name: str) -> Path:
+    """Join a generated page name onto ``base``, refusing anything that escapes it."""
+    parts = PurePosixPath(name).parts
+    if not parts or PurePosixPath(name).is_absolute() or any(p in ("..", "") for p in parts):
+        raise BriefingsError(f"refusing to write {name!r} outside {base}")
+    return base.joinpath(*parts)
