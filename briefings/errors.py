@@ -26,7 +26,8 @@ class ContentError(BriefingsError):
     """The content folder has problems; every one of them is listed."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+        # topics.yml first (articles depend on it), then file by file, line by line.
+        self.problems = sorted(problems, key=lambda p: (p.path != "content/topics.yml", p.path, p.line))
         super().__init__(f"{len(self.problems)} problem(s) in the content")
 
 

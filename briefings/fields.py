@@ -27,6 +27,27 @@ class FieldError(Exception):
         super().__init__(message)
 
 
+class FieldErrors(Exception):
+    """Several problems in one field, e.g. two bad items in a list."""
+
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+        super().__init__("; ".join(e.message for e in errors))
+
+
+def _each(value: list, parse_item) -> list:
+    """Parse every item of a list, collecting the problems of all bad items."""
+    results, errors = [], []
+    for i, item in enumerate(value):
+        try:
+            results.append(parse_item(i, item))
+        except FieldError as exc:
+            errors.append(exc)
+    if errors:
+        raise FieldErrors(errors)
+    return results
+
+
 def type_name(value: Any) -> str:
     if value is None:
         return "nothing"
@@ -52,13 +73,14 @@ def required_text(value: Any) -> str:
 def text_list(value: Any, what: str = "text") -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FieldError(f"expected a list of {what}, one '- item' per line (got {type_name(value)})")
-    items = []
-    for i, item in enumerate(value):
+
+    def item(i: int, raw: Any) -> str:
         try:
-            items.append(required_text(item))
+            return required_text(raw)
         except FieldError as exc:
             raise FieldError(f"item {i + 1} {exc.message}", (i,)) from None
-    return tuple(items)
+
+    return tuple(_each(value, item))
 
 
 def authors(value: Any) -> tuple[str, ...]:
@@ -127,23 +149,24 @@ def slug(value: Any) -> str:
 def quotes(value: Any) -> tuple[Quote, ...]:
     if not isinstance(value, list):
         raise FieldError(f"expected a list of quotes, each with text: and speaker: (got {type_name(value)})")
-    result = []
-    for i, item in enumerate(value):
-        if not isinstance(item, dict):
-            raise FieldError(f"item {i + 1}: expected text: and speaker: (got {type_name(item)})", (i,))
-        for key in item:
+
+    def item(i: int, raw: Any) -> Quote:
+        if not isinstance(raw, dict):
+            raise FieldError(f"item {i + 1}: expected text: and speaker: (got {type_name(raw)})", (i,))
+        for key in raw:
             if key not in ("text", "speaker"):
                 raise FieldError(f"item {i + 1}: unknown key {key!r} (expected only text: and speaker:)", (i, key))
         parts = {}
         for key in ("text", "speaker"):
-            if key not in item:
+            if key not in raw:
                 raise FieldError(f"item {i + 1}: {key}: is missing (expected text: and speaker:)", (i,))
             try:
-                parts[key] = required_text(item[key])
+                parts[key] = required_text(raw[key])
             except FieldError as exc:
                 raise FieldError(f"item {i + 1}: {key}: {exc.message}", (i, key)) from None
-        result.append(Quote(**parts))
-    return tuple(result)
+        return Quote(**parts)
+
+    return tuple(_each(value, item))
 
 
 def image(value: Any) -> Image:

@@ -8,7 +8,9 @@ from typing import Any
 from slugify import slugify
 
 from briefings.errors import ContentError, Problem, ProjectError
-from briefings.fields import ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, did_you_mean, text, text_list, type_name
+from briefings.fields import (
+    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, did_you_mean, text, text_list, type_name,
+)
 from briefings.model import Article, Content, Topic
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
 
@@ -116,6 +118,10 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         except FieldError as exc:
             problems.append(Problem(rel, lines.get((i, "keywords", *exc.at), line), f"{where}.keywords", exc.message))
             ok = False
+        except FieldErrors as exc:
+            problems.extend(Problem(rel, lines.get((i, "keywords", *e.at), line), f"{where}.keywords", e.message)
+                            for e in exc.errors)
+            ok = False
         if ok:
             seen[topic_id] = lines.get((i, "id"), line)
             topics.append(Topic(**values))
@@ -148,11 +154,13 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
             values[spec.attr or key] = spec.parse(raw)
         except FieldError as exc:
             problems.append(Problem(rel, source.line(key, *exc.at), key, exc.message))
+        except FieldErrors as exc:
+            problems.extend(Problem(rel, source.line(key, *e.at), key, e.message) for e in exc.errors)
     for key, spec in ARTICLE_FIELDS.items():
         if spec.required and key not in data:
             problems.append(Problem(rel, source.line(), key, f"is missing (every article needs {_required_list()})"))
 
-    if "topics" in values:
+    if "topics" in values and topics:  # with no usable topics.yml, that is the one problem to report
         known = {t.id for t in topics}
         ids = []
         for i, ref in enumerate(values["topics"]):

@@ -49,5 +49,5 @@ def build(
 ) -> BuildReport:
     started = time.perf_counter()
     edition, pages, stats = generate(project, drafts=drafts, now=now)
-    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir)
+    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

@@ -48,15 +48,16 @@ class SourceFile:
     data: Any = None
     body: str = ""
     lines: dict[KeyPath, int] = field(default_factory=dict)
+    start_line: int = 1  # where the YAML begins
     problems: tuple[Problem, ...] = ()
 
     def line(self, *key: str | int) -> int:
-        """Line of the deepest known part of ``key`` (falls back to line 1)."""
+        """Line of the deepest known part of ``key`` (falls back to where the YAML starts)."""
         while key:
             if key in self.lines:
                 return self.lines[key]
             key = key[:-1]
-        return 1
+        return self.start_line
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
@@ -159,4 +160,4 @@ def parse_front_matter(text: str, rel: str) -> SourceFile:
         data, lines = parse_yaml(fm_text, first_line)
     except YamlProblem as exc:
         return SourceFile(rel, problems=(Problem(rel, exc.line, "front matter", exc.message),))
-    return SourceFile(rel, data=data, body=body.lstrip("\n"), lines=lines)
+    return SourceFile(rel, data=data, body=body.lstrip("\n"), lines=lines, start_line=first_line)

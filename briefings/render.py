@@ -42,6 +42,7 @@ class Pages:
 
     files: dict[str, str]  # path inside the docs folder -> Markdown text
     nav: list[Any]  # MkDocs ``nav`` value
+    sources: dict[str, str]  # generated article page -> the content file it came from
 
 
 def render(edition: Edition) -> Pages:
@@ -57,7 +58,8 @@ def render(edition: Edition) -> Pages:
     files["sources.md"] = sources_page(edition)
     files["tags.md"] = page({"title": "Tags", "hide": ["toc"]},
                             '<p class="bf-lede">Every article by topic tag.</p>\n\n<!-- material/tags -->\n')
-    return Pages(files=files, nav=navigation(edition))
+    sources = {f"articles/{a.slug}.md": a.path for a in edition.articles}
+    return Pages(files=files, nav=navigation(edition), sources=sources)
 
 
 def navigation(edition: Edition) -> list[Any]:
@@ -158,7 +160,7 @@ def article_page(edition: Edition, article: Article, around: dict) -> str:
     }
     if article.updated:
         info["updated"] = day(article.updated.date())
-        info["updated_datetime"] = article.updated.isoformat()
+        info["updated_datetime"] = article.updated.date().isoformat()
     if article.image and (article.image.caption or article.image.credit):
         info["image"] = {"caption": article.image.caption, "credit": article.image.credit}
     meta = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -32,11 +34,25 @@ class _Collect(logging.Handler):
         self.messages.append(" ".join(record.getMessage().split()))
 
 
+@contextlib.contextmanager
+def mkdocs_logs():
+    """Collect MkDocs' warnings and errors instead of letting them print."""
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+
+
 def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None):
     """mkdocs.yml with what briefings owns laid over it: where the pages are,
     the generated navigation, and directory URLs (the templates rely on them)."""
     from mkdocs.config import load_config as mkdocs_load_config
-    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.exceptions import MkDocsException
 
     overrides: dict[str, Any] = {
         "docs_dir": str(project.docs_dir),
@@ -47,14 +63,18 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
         "not_in_nav": "/articles/\n/tags.md\n",
     }
     if site_dir is not None:
+        guard_site_dir(project, site_dir)
         overrides["site_dir"] = str(site_dir)
-    try:
-        return mkdocs_load_config(config_file=str(project.config_file), **overrides)
-    except ConfigurationError as exc:
-        raise SiteBuildError(f"mkdocs.yml: {' '.join(str(exc).split())}") from None
+    with mkdocs_logs() as logs:
+        try:
+            return mkdocs_load_config(config_file=str(project.config_file), **overrides)
+        except (MkDocsException, SystemExit) as exc:
+            detail = "; ".join(logs.messages) or " ".join(str(exc).split())
+            raise SiteBuildError(f"mkdocs.yml: {detail}") from None
 
 
-def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None) -> SiteResult:
+def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None,
+               sources: dict[str, str] | None = None) -> SiteResult:
     """Build into a fresh folder beside the target; replace the target only on success."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -66,26 +86,33 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     config.site_dir = str(staging)
 
-    collect = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(collect)
-    propagate, logger.propagate = logger.propagate, False  # no stray output from the library
-    try:
-        build(config)
-    except (MkDocsException, SystemExit) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = "; ".join(collect.messages) or str(exc)
-        raise SiteBuildError(f"MkDocs could not build the site: {detail} (the previous site in {target.name}/ is untouched)") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    finally:
-        logger.removeHandler(collect)
-        logger.propagate = propagate
+    with mkdocs_logs() as logs:
+        try:
+            build(config)
+        except (MkDocsException, SystemExit):
+            shutil.rmtree(staging, ignore_errors=True)
+            detail = "; ".join(name_sources(logs.messages, sources)) or "unknown error"
+            hint = "; fix it, or build with --no-strict" if strict and logs.messages else ""
+            raise SiteBuildError(
+                f"MkDocs could not build the site: {detail} (the previous site in {target.name}/ is untouched{hint})"
+            ) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
 
     pages = sum(1 for _ in staging.rglob("*.html"))
     swap_in(staging, target)
-    return SiteResult(site_dir=target, pages=pages, warnings=tuple(collect.messages))
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(name_sources(logs.messages, sources)))
+
+
+def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[str]:
+    """MkDocs names the generated page; point the curator at the file they wrote."""
+    if not sources:
+        return messages
+    return [
+        re.sub(r"Doc file '([^']+)'", lambda m: f"{sources.get(m.group(1), m.group(1))}", message)
+        for message in messages
+    ]
 
 
 def swap_in(staging: Path, target: Path) -> None:

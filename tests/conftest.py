@@ -1,0 +1,97 @@
+"""Shared fixtures: real projects on disk, built with the real CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefings.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+TOPICS_YML = """\
+- id: us-china
+  title: US–China relations
+  description: Relations between Washington and Beijing.
+- id: taiwan
+  title: Taiwan
+  description: Taiwan's politics and security.
+- id: fentanyl
+  title: Fentanyl
+  description: The opioid crisis and precursor chemicals.
+"""
+
+
+def copy_sample(dest: Path) -> Path:
+    """The repository's sample site (mkdocs.yml, theme/, content/) in a fresh folder."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", dest / "theme")
+    shutil.copytree(REPO / "content", dest / "content")
+    return dest
+
+
+class Site:
+    """A small project on disk: the sample's mkdocs.yml and theme, with our own content."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        shutil.copytree(REPO / "theme", root / "theme")
+        (root / "content" / "articles").mkdir(parents=True)
+        self.write("content/topics.yml", TOPICS_YML)
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def article(self, name: str, front: str, body: str = "Body text.\n") -> Path:
+        return self.write(f"content/articles/{name}", f"---\n{textwrap.dedent(front).strip()}\n---\n{body}")
+
+    def run(self, *args: str):
+        return run_cli(*args, "--project", str(self.root))
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def tree_hash(folder: Path) -> str:
+    """One hash over every file's path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture
+def site(tmp_path) -> Site:
+    return Site(tmp_path / "desk")
+
+
+VALID = """\
+title: A valid article
+date: 2024-01-13
+source: Briefings desk
+topics: [taiwan]
+"""
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The sample site, built once with the real CLI into a temp folder."""
+    root = copy_sample(tmp_path_factory.mktemp("sample"))
+    before = tree_hash(root / "content")
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert tree_hash(root / "content") == before, "a build must never modify content/"
+    return root, result

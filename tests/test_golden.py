@@ -1,0 +1,58 @@
+"""Golden test: the Markdown tree generated for a small fixture site, byte for byte.
+
+To accept an intended change, regenerate the expected tree and review the diff:
+    BRIEFINGS_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from briefings.pipeline import generate
+from briefings.project import Project
+
+HERE = Path(__file__).parent
+FIXTURE = HERE / "fixtures" / "small"
+GOLDEN = HERE / "golden" / "small"
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): p.read_text("utf-8") for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_generated_markdown_matches_the_golden_tree(tmp_path):
+    project_dir = tmp_path / "small"
+    shutil.copytree(FIXTURE, project_dir)
+    edition, pages, stats = generate(Project.at(project_dir), now=NOW)
+    assert (len(edition.articles), edition.left_out) == (2, 2)  # a draft and a future article left out
+    got = tree(project_dir / "build" / "docs")
+    if os.environ.get("BRIEFINGS_UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        shutil.copytree(project_dir / "build" / "docs", GOLDEN)
+    assert sorted(got) == sorted(tree(GOLDEN))
+    for name, text in tree(GOLDEN).items():
+        assert got[name] == text, f"{name} differs from tests/golden/small/{name}"
+
+
+def test_a_second_generation_writes_nothing(tmp_path):
+    project_dir = tmp_path / "small"
+    shutil.copytree(FIXTURE, project_dir)
+    project = Project.at(project_dir)
+    first = generate(project, now=NOW)[2]
+    second = generate(project, now=NOW)[2]
+    assert first.written == 9 and second.written == 0 and second.unchanged == 9
+
+
+def test_pages_no_longer_generated_are_removed(tmp_path):
+    project_dir = tmp_path / "small"
+    shutil.copytree(FIXTURE, project_dir)
+    project = Project.at(project_dir)
+    generate(project, now=NOW)
+    (project_dir / "content/articles/2024-01-15-alpha-only.md").unlink()
+    stats = generate(project, now=NOW)[2]
+    assert stats.removed == 1
+    assert not (project_dir / "build/docs/articles/2024-01-15-alpha-only.md").exists()

@@ -1,0 +1,246 @@
+"""End to end: build the sample site with the real CLI and read it as a reader would."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import frontmatter
+import pytest
+from bs4 import BeautifulSoup
+
+from briefings.linkcheck import check_site
+from conftest import VALID, tree_hash
+
+TOPICS = ("us-china", "taiwan", "fentanyl")
+SEED = "2023-11-15-biden-xi-woodside-summit"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def sample_articles(root: Path) -> dict[str, dict]:
+    """The sample's articles read straight from their files, independently of briefings."""
+    return {p.stem: frontmatter.load(p).metadata for p in (root / "content/articles").rglob("*.md")}
+
+
+def slugs_linked(page: BeautifulSoup, selector: str) -> list[str]:
+    return [re.search(r"articles/([^/]+)/", a["href"]).group(1) for a in page.select(selector)]
+
+
+def test_build_succeeds_in_strict_mode_without_warnings(sample_build):
+    root, result = sample_build
+    assert result.exit_code == 0
+    assert result.stderr == ""  # no MkDocs warning at all
+    assert re.fullmatch(r"Built .*site/: 12 articles, 3 topics, \d+ pages in \d+\.\d s\.\n", result.stdout)
+
+
+def test_site_has_every_page(sample_build):
+    root, _ = sample_build
+    site = root / "site"
+    for page in ["index.html", "timeline/index.html", "sources/index.html", "topics/index.html",
+                 "tags/index.html", "404.html", "search/search_index.json"]:
+        assert (site / page).is_file(), page
+    for topic in TOPICS:
+        assert (site / "topics" / topic / "index.html").is_file()
+    built = sorted(p.name for p in (site / "articles").iterdir())
+    assert built == sorted(sample_articles(root))
+
+
+def test_each_topic_page_lists_exactly_its_articles_newest_first(sample_build):
+    root, _ = sample_build
+    articles = sample_articles(root)
+    for topic in TOPICS:
+        page = soup(root / "site/topics" / topic / "index.html")
+        listed = slugs_linked(page, ".bf-entry__title a")
+        expected = sorted((s for s, m in articles.items() if topic in m["topics"]),
+                          key=lambda s: str(articles[s]["date"]), reverse=True)
+        assert listed == expected, topic
+
+
+def test_seed_item_is_on_all_three_topic_pages(sample_build):
+    root, _ = sample_build
+    for topic in TOPICS:
+        page = soup(root / "site/topics" / topic / "index.html")
+        assert SEED in slugs_linked(page, ".bf-entry__title a")
+
+
+def test_article_pages_show_metadata_and_link_back_to_their_topics(sample_build):
+    root, _ = sample_build
+    for slug, meta in sample_articles(root).items():
+        page = soup(root / "site/articles" / slug / "index.html")
+        assert page.h1.get_text(" ", strip=True).startswith(meta["title"])
+        assert meta["source"] in page.select_one(".bf-article-header .bf-source").get_text()
+        chips = [a["href"] for a in page.select(".bf-article-header .bf-chip")]
+        assert chips == [f"../../topics/{t}/" for t in meta["topics"]]
+        assert meta["summary"].split()[0] in page.select_one(".bf-summary").get_text()
+
+
+def test_seed_article_shows_author_section_quotes_and_credit(sample_build):
+    root, _ = sample_build
+    page = soup(root / "site/articles" / SEED / "index.html")
+    assert page.select_one(".bf-kicker").get_text() == "Politics"
+    assert page.select_one(".bf-authors").get_text() == "by Reagan Reese"
+    assert [q.get_text() for q in page.select(".bf-quote blockquote")] == ["“dramatically curtail”", "“worrisome”"]
+    assert "Brendan Smialowski / AFP via Getty Images" in page.select_one(".bf-credit").get_text()
+    more = [a.get_text() for a in page.select(".bf-more h3 a")]
+    assert more == ["US–China relations", "Fentanyl", "Taiwan"]
+
+
+def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
+    root, _ = sample_build
+    page = soup(root / "site/index.html")
+    latest = slugs_linked(page, ".bf-latest .bf-line__title")
+    assert latest[0] == "2024-11-16-biden-xi-lima" and len(latest) == 8
+    cards = page.select(".bf-card")
+    assert [c.select_one(".bf-card__title").get_text(strip=True) for c in cards] == [
+        "US–China relations", "Taiwan", "Fentanyl"]
+    fentanyl = cards[2]
+    assert "5 articles" in fentanyl.select_one(".bf-meta").get_text()
+    assert "latest 5 August 2024" in fentanyl.select_one(".bf-meta").get_text()
+    assert len(fentanyl.select(".bf-card__headlines li")) == 3
+
+
+def test_navigation_lists_topics_but_no_articles(sample_build):
+    root, _ = sample_build
+    nav = soup(root / "site/index.html").select_one("nav.md-nav--primary")
+    labels = [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
+    for label in ["Home", "US–China relations", "Taiwan", "Fentanyl", "Timeline", "Sources"]:
+        assert label in labels
+    assert not nav.select('a[href*="articles/"]')
+
+
+def test_timeline_and_sources(sample_build):
+    root, _ = sample_build
+    timeline = slugs_linked(soup(root / "site/timeline/index.html"), ".bf-line__title")
+    assert len(timeline) == 12 and timeline[0] == "2024-11-16-biden-xi-lima"
+    assert timeline[-1] == "2022-08-02-pelosi-visits-taiwan"
+    sources = soup(root / "site/sources/index.html").select(".bf-source-group h2")
+    assert [s.get_text(" ", strip=True) for s in sources] == ["Briefings desk 11 articles", "Daily Caller 1 article"]
+
+
+def test_topics_are_material_tags(sample_build):
+    root, _ = sample_build
+    tags = soup(root / "site/tags/index.html")
+    text = tags.get_text(" ", strip=True)
+    for title in ["US–China relations", "Taiwan", "Fentanyl"]:
+        assert title in text
+
+
+def test_search_index_finds_the_articles(sample_build):
+    root, _ = sample_build
+    index = json.loads((root / "site/search/search_index.json").read_text("utf-8"))
+    locations = {d["location"].split("#")[0] for d in index["docs"]}
+    for slug in sample_articles(root):
+        assert f"articles/{slug}/" in locations
+    fentanyl = {d["location"].split("#")[0] for d in index["docs"]
+                if "fentanyl" in (d["title"] + " " + d["text"]).lower()}
+    assert f"articles/{SEED}/" in fentanyl
+    assert "topics/fentanyl/" in fentanyl
+
+
+def test_every_internal_link_and_anchor_resolves(sample_build):
+    root, _ = sample_build
+    assert check_site(root / "site") == []
+
+
+def test_no_page_references_another_host(sample_build):
+    root, _ = sample_build
+    offenders = []
+    for path in (root / "site").rglob("*"):
+        if path.suffix not in (".html", ".css", ".js", ".json", ".xml"):
+            continue
+        text = path.read_text("utf-8", errors="replace")
+        if path.suffix == ".html":
+            page = BeautifulSoup(text, "html.parser")
+            for tag in page.find_all(True):
+                for attr in ("src", "href", "srcset", "action", "poster", "data"):
+                    value = tag.get(attr)
+                    if isinstance(value, str) and (urlsplit(value).netloc or value.startswith("//")):
+                        offenders.append(f"{path.relative_to(root)}: <{tag.name} {attr}={value}>")
+            text = " ".join(s.get_text() for s in page.find_all("style"))
+        for match in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^)'\"]+)", text):
+            offenders.append(f"{path.relative_to(root)}: url({match})")
+    assert offenders == []
+
+
+def test_markup_in_front_matter_is_shown_as_text_never_run(site):
+    evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"><b>'
+    site.article("evil.md", f"""\
+        title: '{evil}'
+        date: 2024-01-13
+        source: '{evil}'
+        author: '{evil}'
+        section: '{evil}'
+        summary: '{evil}'
+        key_points: ['{evil}']
+        why_it_matters: '{evil}'
+        quotes: [{{text: '{evil}', speaker: '{evil}'}}]
+        people: ['{evil}']
+        topics: [taiwan]
+    """)
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    for path in (site.root / "site").rglob("*.html"):
+        html = path.read_text("utf-8")
+        assert "<script>alert" not in html, path
+        assert "onerror=alert" not in html.replace("&lt;img src=x onerror=alert(2)&gt;", ""), path
+    page = soup(site.root / "site/articles/evil/index.html")
+    assert page.h1.get_text() == evil
+    assert page.select_one(".bf-summary").get_text() == evil
+    assert page.title.get_text().startswith(evil)
+
+
+def test_drafts_are_built_only_with_the_flag_and_marked(site):
+    site.article("live.md", VALID)
+    site.article("wip.md", VALID.replace("A valid article", "Work in progress") + "draft: true\n")
+    site.article("later.md", VALID.replace("2024-01-13", "2999-01-01"))
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    assert "1 articles (2 draft or future-dated left out)" in result.stdout
+    assert not (site.root / "site/articles/wip").exists()
+    assert not (site.root / "site/articles/later").exists()
+    result = site.run("build", "--drafts")
+    assert result.exit_code == 0, result.output
+    page = soup(site.root / "site/articles/wip/index.html")
+    assert page.select_one("h1 .bf-badge").get_text() == "Draft"
+    assert (site.root / "site/articles/later/index.html").is_file()
+
+
+def test_a_failed_build_leaves_the_last_good_site_in_place(site):
+    site.article("a.md", VALID)
+    assert site.run("build").exit_code == 0
+    before = tree_hash(site.root / "site")
+    site.article("a.md", VALID, body="A [broken link](missing.md).\n")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: MkDocs could not build the site: ")
+    assert "missing.md" in result.stderr
+    assert "Traceback" not in result.output
+    assert tree_hash(site.root / "site") == before
+    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "theme"]
+    # --no-strict lets the same content through, with the warning printed
+    result = site.run("build", "--no-strict")
+    assert result.exit_code == 0
+    assert "Warning: " in result.stderr and "missing.md" in result.stderr
+
+
+def test_site_dir_option(site, tmp_path):
+    site.article("a.md", VALID)
+    result = site.run("build", "--site-dir", str(tmp_path / "elsewhere"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "elsewhere/articles/a/index.html").is_file()
+    assert not (site.root / "site").exists()
+
+
+@pytest.mark.parametrize("target", [".", "content", "content/x", "build"])
+def test_refuses_a_site_dir_that_would_overwrite_the_project(site, target):
+    site.article("a.md", VALID)
+    before = tree_hash(site.root / "content")
+    result = site.run("build", "--site-dir", str(site.root / target))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: site_dir ")
+    assert tree_hash(site.root / "content") == before
