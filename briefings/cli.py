@@ -49,7 +49,7 @@ def reports_errors(func):
     return wrapper
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(name="briefings", context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="briefings")
 def main() -> None:
     """Publish curated news briefings, grouped by topic, as a searchable static site.
@@ -74,7 +74,10 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool) -
     target folder and swapped in only when the whole build succeeded, so a
     failed build leaves the last good site in place.
 
-    Example: briefings build --drafts --site-dir /tmp/preview
+    \b
+    Examples:
+      briefings build
+      briefings build --drafts --site-dir /tmp/preview
     """
     from briefings.pipeline import build as run_build
 
@@ -100,7 +103,10 @@ def check(project: Project) -> None:
     Each problem is printed as FILE:LINE: FIELD: what is wrong (expected ...).
     Exits with status 1 if there is any. Nothing is written.
 
-    Example: briefings check --project ~/my-desk
+    \b
+    Examples:
+      briefings check
+      briefings check --project ~/my-desk
     """
     from briefings.pipeline import check as run_check
 

@@ -1,0 +1,59 @@
+"""The command line itself: help, version, and documentation that cannot drift."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from briefings import __version__
+from briefings.cli import main
+from conftest import REPO, run_cli
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.exit_code == 0
+    assert result.output == f"briefings, version {__version__}\n"
+
+
+@pytest.mark.parametrize("command", [[]] + [[name] for name in main.list_commands(None)])
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_help(command, flag):
+    result = run_cli(*command, flag)
+    assert result.exit_code == 0
+    assert result.output.startswith(f"Usage: briefings {' '.join(command)}".rstrip())
+    if command:
+        assert "Examples:" in result.output and "--project" in result.output
+
+
+def test_python_dash_m_works():
+    result = subprocess.run([sys.executable, "-m", "briefings", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout == f"briefings, version {__version__}\n"
+
+
+def test_unknown_option_is_a_usage_error():
+    result = run_cli("build", "--nope")
+    assert result.exit_code == 2
+    assert "Error: No such option '--nope'." in result.output
+
+
+def test_readme_command_reference_matches_the_cli():
+    """README.md's reference is generated from --help by cog; regenerate with `cog -r README.md`."""
+    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, "README.md is out of date: run `cog -r README.md`\n" + result.stdout + result.stderr
+
+
+def test_readme_opens_with_the_build_and_test_commands_and_ci_runs_the_test_one():
+    readme = (REPO / "README.md").read_text("utf-8")
+    blocks = re.findall(r"<!-- (build|test)-command -->\n```sh\n(.+?)\n```", readme)
+    assert [kind for kind, _ in blocks] == ["build", "test"]
+    build, test = (command for _, command in blocks)
+    assert build.startswith("python3 -m venv .venv") and build.endswith("briefings build")
+    assert test.startswith("python3 -m venv .venv") and "pytest" in test
+    ci = (REPO / ".ci/run").read_text("utf-8")
+    assert "<!-- test-command -->" in ci and 'eval "$test_command"' in ci
