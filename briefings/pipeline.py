@@ -39,6 +39,13 @@ def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None 
     return edition, pages, stats
 
 
+def content_epoch(edition: Edition) -> int:
+    """The newest date in the published content: the site's build date."""
+    stamps = [a.published for a in edition.articles] + [a.updated for a in edition.articles if a.updated]
+    # gzip headers hold 32 bits: clamp far-future drafts (built with --drafts).
+    return min(int(max(stamps).timestamp()), 2**32 - 1) if stamps else 0
+
+
 def build(
     project: Project,
     *,
@@ -49,5 +56,6 @@ def build(
 ) -> BuildReport:
     started = time.perf_counter()
     edition, pages, stats = generate(project, drafts=drafts, now=now)
-    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources)
+    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
+                      epoch=content_epoch(edition))
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

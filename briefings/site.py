@@ -73,8 +73,22 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
             raise SiteBuildError(f"mkdocs.yml: {detail}") from None
 
 
+@contextlib.contextmanager
+def source_date_epoch(default: int):
+    """Pin MkDocs' build date (sitemap, gzip header) so the same content builds
+    the same bytes. A SOURCE_DATE_EPOCH set by the caller wins."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(default)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
 def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None,
-               sources: dict[str, str] | None = None) -> SiteResult:
+               sources: dict[str, str] | None = None, epoch: int = 0) -> SiteResult:
     """Build into a fresh folder beside the target; replace the target only on success."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -86,7 +100,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     config.site_dir = str(staging)
 
-    with mkdocs_logs() as logs:
+    with mkdocs_logs() as logs, source_date_epoch(epoch):
         try:
             build(config)
         except (MkDocsException, SystemExit):

@@ -244,3 +244,17 @@ def test_refuses_a_site_dir_that_would_overwrite_the_project(site, target):
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: site_dir ")
     assert tree_hash(site.root / "content") == before
+
+
+def test_two_builds_in_different_places_are_byte_identical(tmp_path, monkeypatch):
+    from conftest import copy_sample, run_cli
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    first, second = copy_sample(tmp_path / "one"), copy_sample(tmp_path / "two" / "deeper")
+    assert run_cli("build", "--project", str(first)).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("build", "--project", str(second)).exit_code == 0
+    assert tree_hash(first / "site") == tree_hash(second / "site")
+    # The build date is the newest article's date (2024-11-16), not today's.
+    gzip_mtime = int.from_bytes((first / "site/sitemap.xml.gz").read_bytes()[4:8], "little")
+    assert gzip_mtime == 1731715200
