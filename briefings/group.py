@@ -6,7 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from itertools import groupby
 
-from briefings.model import Article, Content, Edition, SourceGroup, TopicBriefing
+from briefings.model import Article, Content, Edition, PersonFile, SourceGroup, TopicBriefing
+from briefings.people import PeopleIndex
 
 
 def is_published(article: Article, now: dt.datetime) -> bool:
@@ -20,8 +21,8 @@ def select(content: Content, *, drafts: bool, now: dt.datetime) -> tuple[Article
     return tuple(sorted(chosen, key=Article.sort_key))
 
 
-def group(content: Content, articles: tuple[Article, ...]) -> Edition:
-    """Group the selected articles by topic (topics.yml order) and by source."""
+def group(content: Content, articles: tuple[Article, ...], *, now: dt.datetime | None = None) -> Edition:
+    """Group the selected articles by topic (topics.yml order), source and person."""
     by_topic: dict[str, list[Article]] = defaultdict(list)
     by_source: dict[str, list[Article]] = defaultdict(list)
     for article in articles:  # already newest first
@@ -33,13 +34,40 @@ def group(content: Content, articles: tuple[Article, ...]) -> Edition:
         SourceGroup(name, tuple(items))
         for name, items in sorted(by_source.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold(), kv[0]))
     )
+    unpublished = frozenset(a.slug for a in articles if a.draft or (now is not None and a.published > now))
     return Edition(
         topics=content.topics,
         articles=articles,
         briefings=briefings,
         sources=sources,
         left_out=len(content.articles) - len(articles),
+        people=people_files(content, articles),
+        unpublished=unpublished,
     )
+
+
+def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[PersonFile, ...]:
+    """Everyone named in an article's people: or quoted by a known name."""
+    index = PeopleIndex(content.people)
+    named: dict[str, list[Article]] = defaultdict(list)
+    quoted: dict[str, list] = defaultdict(list)
+    persons = {}
+    for article in articles:
+        for name in article.people:
+            person = index.resolve(name)
+            persons[person.slug] = person
+            if article not in named[person.slug]:
+                named[person.slug].append(article)
+    for article in articles:  # a second pass, so speakers match people named anywhere
+        for quote in article.quotes:
+            person = index.speaker(quote.speaker)
+            if person:
+                persons[person.slug] = person
+                quoted[person.slug].append((quote, article))
+    files = [PersonFile(persons[slug], tuple(named.get(slug, ())), tuple(quoted.get(slug, ())))
+             for slug in persons]
+    files.sort(key=lambda f: (-len(f.articles), f.person.name.casefold(), f.person.slug))
+    return tuple(files)
 
 
 def by_month(articles: tuple[Article, ...]) -> list[tuple[dt.date, list[Article]]]:

@@ -11,7 +11,7 @@ from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
     ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, did_you_mean, text, text_list, type_name,
 )
-from briefings.model import Article, Content, Topic
+from briefings.model import Article, Content, Person, Topic
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
 
 
@@ -34,9 +34,11 @@ def load_content(root: Path) -> Content:
         if article is not None:
             articles.append(article)
     problems.extend(duplicate_slugs(articles))
+    people = load_people(root, problems)
     if problems:
         raise ContentError(problems)
-    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)))
+    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)),
+                   people=tuple(people))
 
 
 def article_files(root: Path) -> list[Path]:
@@ -126,6 +128,74 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
             seen[topic_id] = lines.get((i, "id"), line)
             topics.append(Topic(**values))
     return topics
+
+
+PEOPLE_FIELDS = ("name", "aliases", "description")
+
+
+def load_people(root: Path, problems: list[Problem]) -> list[Person]:
+    """content/people.yml is optional: names, aliases and a line about each person."""
+    path = root / "content" / "people.yml"
+    rel = "content/people.yml"
+    if not path.is_file():
+        return []
+    text_, problem = decode(path.read_bytes(), rel)
+    if problem:
+        problems.append(problem)
+        return []
+    try:
+        data, lines = parse_yaml(text_ or "")
+    except YamlProblem as exc:
+        problems.append(Problem(rel, exc.line, "people", exc.message))
+        return []
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(rel, 1, "people", f"expected a list of people, each with name: (got {type_name(data)})"))
+        return []
+    people: list[Person] = []
+    claimed: dict[str, tuple[str, int]] = {}  # name or alias (casefolded) -> (person, line)
+    for i, item in enumerate(data):
+        line = lines.get((i,), 1)
+        where = f"people[{i + 1}]"
+        if not isinstance(item, dict):
+            problems.append(Problem(rel, line, where, f"expected name:, aliases: and description: (got {type_name(item)})"))
+            continue
+        before = len(problems)
+        for key in item:
+            if key not in PEOPLE_FIELDS:
+                hint = did_you_mean(str(key), PEOPLE_FIELDS)
+                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
+                                        f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(PEOPLE_FIELDS)})"))
+        values: dict[str, Any] = {}
+        parsers = {"name": text, "description": text, "aliases": lambda v: text_list(v, "names")}
+        for key, parse in parsers.items():
+            if key not in item:
+                continue
+            try:
+                values[key] = parse(item[key])
+            except FieldError as exc:
+                problems.append(Problem(rel, lines.get((i, key, *exc.at), line), f"{where}.{key}", exc.message))
+            except FieldErrors as exc:
+                problems.extend(Problem(rel, lines.get((i, key, *e.at), line), f"{where}.{key}", e.message)
+                                for e in exc.errors)
+        if not values.get("name"):
+            if "name" not in item or "name" in values:
+                problems.append(Problem(rel, line, f"{where}.name", "is missing or empty (every person needs a name:)"))
+            continue
+        name = values["name"]
+        for j, alias in enumerate((name, *values.get("aliases", ()))):
+            key = " ".join(alias.split()).casefold()
+            alias_line = lines.get((i, "name") if j == 0 else (i, "aliases", j - 1), line)
+            if key in claimed and claimed[key][0] != name:
+                other, other_line = claimed[key]
+                problems.append(Problem(rel, alias_line, f"{where}.{'name' if j == 0 else 'aliases'}",
+                                        f"{alias!r} already names {other} on line {other_line} (expected each name or alias once)"))
+            claimed.setdefault(key, (name, alias_line))
+        if len(problems) == before:
+            people.append(Person(slug=slugify(name), name=name, aliases=tuple(values.get("aliases", ())),
+                                 description=values.get("description", "")))
+    return people
 
 
 def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem]) -> Article | None:

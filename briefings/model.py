@@ -20,6 +20,18 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class Person:
+    slug: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"people/{self.slug}/"
+
+
+@dataclass(frozen=True)
 class Quote:
     text: str
     speaker: str
@@ -72,6 +84,7 @@ class Content:
 
     topics: tuple[Topic, ...]
     articles: tuple[Article, ...]
+    people: tuple[Person, ...] = ()  # from content/people.yml (optional)
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
@@ -90,6 +103,22 @@ class SourceGroup:
 
 
 @dataclass(frozen=True)
+class PersonFile:
+    """One person's coverage: the articles naming them and the quotes they gave."""
+
+    person: Person
+    articles: tuple[Article, ...]  # newest first
+    quotes: tuple[tuple[Quote, Article], ...]  # newest first
+
+
+@dataclass(frozen=True)
+class Related:
+    article: Article
+    shared_topics: tuple[str, ...]  # topic ids
+    shared_people: tuple[str, ...]  # person slugs
+
+
+@dataclass(frozen=True)
 class Edition:
     """What one build publishes: the selected articles, grouped every way a page needs."""
 
@@ -98,6 +127,8 @@ class Edition:
     briefings: tuple[TopicBriefing, ...]  # in topics.yml order
     sources: tuple[SourceGroup, ...]  # most articles first, then by name
     left_out: int = 0  # drafts and future-dated articles not published
+    people: tuple[PersonFile, ...] = ()  # most articles first, then by name
+    unpublished: frozenset[str] = frozenset()  # slugs shown only because of --drafts
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)

@@ -12,6 +12,7 @@ from briefings.loader import load_content
 from briefings.model import Content, Edition
 from briefings.project import Project
 from briefings.render import render
+from briefings.settings import read_settings
 from briefings.site import SiteResult, build_site
 from briefings.write import WriteStats, write_pages
 
@@ -29,12 +30,14 @@ def check(project: Project) -> Content:
     return load_content(project.root)
 
 
-def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None):
+def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
+             site_url: str | None = None):
     """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    settings = read_settings(project, site_url=site_url)
     content = load_content(project.root)  # load + validate: raises before anything is written
-    edition = group(content, select(content, drafts=drafts, now=now))
-    pages = render(edition)
+    edition = group(content, select(content, drafts=drafts, now=now), now=now)
+    pages = render(edition, settings)
     stats = write_pages(pages.files, project.docs_dir)
     return edition, pages, stats
 

@@ -1,4 +1,4 @@
-"""Render an Edition into Markdown pages for MkDocs. Pure: returns {path: text}.
+"""Render an Edition into Markdown pages and feeds for MkDocs. Pure: returns {path: text}.
 
 Each page is front matter plus Markdown. Listings and headers are drawn by the
 templates in theme/ from the page's ``briefing:`` front matter; the Markdown
@@ -16,13 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
-from briefings.model import Article, Edition, Topic
+from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
+from briefings.people import PeopleIndex
+from briefings.related import related_articles
+from briefings.settings import Settings
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -34,71 +41,127 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July",
 LATEST_ON_HOME = 8
 HEADLINES_PER_CARD = 3
 DESCRIPTION_MAX = 300
+WORDS_PER_MINUTE = 230
 
 
 @dataclass(frozen=True)
 class Pages:
-    """The generated Markdown tree and the navigation that goes with it."""
+    """The generated tree (Markdown pages and feeds) and the navigation that goes with it."""
 
-    files: dict[str, str]  # path inside the docs folder -> Markdown text
+    files: dict[str, str]  # path inside the docs folder -> text
     nav: list[Any]  # MkDocs ``nav`` value
     sources: dict[str, str]  # generated article page -> the content file it came from
 
 
-def render(edition: Edition) -> Pages:
+class _Context:
+    """What every page renderer needs: the edition, settings and lookups built once."""
+
+    def __init__(self, edition: Edition, settings: Settings):
+        self.edition = edition
+        self.settings = settings
+        self.topics = {t.id: t for t in edition.topics}
+        self.people_of = {}  # article slug -> person slugs
+        for person_file in edition.people:
+            for article in person_file.articles:
+                self.people_of.setdefault(article.slug, []).append(person_file.person.slug)
+        self.people_of = {slug: tuple(p) for slug, p in self.people_of.items()}
+        self.persons = {f.person.slug: f.person for f in edition.people}
+        self.index = PeopleIndex(tuple(self.persons.values()))
+
+    def chips(self, topic_ids, skip: str | None = None) -> list[dict]:
+        return [{"title": self.topics[t].title, "url": self.topics[t].url} for t in topic_ids if t != skip]
+
+    def draft(self, article: Article) -> bool:
+        return article.slug in self.edition.unpublished
+
+    def published(self, articles) -> tuple[Article, ...]:
+        """Feeds never carry drafts, even in a --drafts preview."""
+        return tuple(a for a in articles if a.slug not in self.edition.unpublished)
+
+
+def render(edition: Edition, settings: Settings | None = None) -> Pages:
+    ctx = _Context(edition, settings or Settings())
     files: dict[str, str] = {}
-    files["index.md"] = home_page(edition)
-    files["topics/index.md"] = topics_index_page(edition)
+    files["index.md"] = home_page(ctx)
+    files["topics/index.md"] = topics_index_page(ctx)
     for briefing in edition.briefings:
-        files[f"topics/{briefing.topic.id}.md"] = topic_page(edition, briefing)
+        files.update(topic_pages(ctx, briefing))
     around = {b.topic.id: neighbours(b) for b in edition.briefings}
+    related = related_articles(edition.articles, ctx.people_of, limit=ctx.settings.related)
     for article in edition.articles:
-        files[f"articles/{article.slug}.md"] = article_page(edition, article, around)
-    files["timeline.md"] = timeline_page(edition)
-    files["sources.md"] = sources_page(edition)
+        files[f"articles/{article.slug}.md"] = article_page(ctx, article, around, related[article.slug])
+    files.update(timeline_pages(ctx))
+    files["sources.md"] = sources_page(ctx)
+    files["people/index.md"] = people_index_page(ctx)
+    for person_file in edition.people:
+        files[f"people/{person_file.person.slug}.md"] = person_page(ctx, person_file)
     files["tags.md"] = page({"title": "Tags", "hide": ["toc"]},
                             '<p class="bf-lede">Every article by topic tag.</p>\n\n<!-- material/tags -->\n')
+    files.update(all_feeds(ctx))
     sources = {f"articles/{a.slug}.md": a.path for a in edition.articles}
     return Pages(files=files, nav=navigation(edition), sources=sources)
 
 
 def navigation(edition: Edition) -> list[Any]:
-    """Home, Topics, Timeline, Sources. Articles are never listed: Material copies
-    the navigation into every page, so listing them makes the build quadratic."""
+    """Home, Topics, Timeline, People, Sources. Articles and archives are never listed:
+    Material copies the navigation into every page, so listing them makes the build quadratic."""
     return [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md"] + [{esc(t.title): f"topics/{t.id}.md"} for t in edition.topics]},
         {"Timeline": "timeline.md"},
+        {"People": "people/index.md"},
         {"Sources": "sources.md"},
     ]
 
 
+# --- feeds -------------------------------------------------------------------
+
+SITE_FEED = FeedSpec("All articles", "", "", ())
+
+
+def all_feeds(ctx: _Context) -> dict[str, str]:
+    files: dict[str, str] = {}
+    specs = [FeedSpec("All articles", ctx.settings.site_description, "", ctx.published(ctx.edition.articles))]
+    for b in ctx.edition.briefings:
+        specs.append(FeedSpec(b.topic.title, b.topic.description, b.topic.url, ctx.published(b.articles)))
+    for f in ctx.edition.people:
+        specs.append(FeedSpec(f.person.name, f.person.description, f.person.url, ctx.published(f.articles)))
+    for spec in specs:
+        files.update(feed_files(spec, ctx.edition, ctx.settings))
+    return files
+
+
+def feed_link(title: str, page_url: str) -> dict:
+    spec = FeedSpec(title, "", page_url, ())
+    return {"title": title, "atom": spec.atom, "json": spec.json}
+
+
 # --- pages -------------------------------------------------------------------
 
-def home_page(edition: Edition) -> str:
+def home_page(ctx: _Context) -> str:
     meta = {
         "title": "Home",
         "hide": ["toc"],
         "template": "home.html",
         "briefing": {
-            "latest": [entry(edition, a, brief=True) for a in edition.articles[:LATEST_ON_HOME]],
-            "topics": topic_cards(edition),
+            "latest": [entry(ctx, a, brief=True) for a in ctx.edition.articles[:LATEST_ON_HOME]],
+            "topics": topic_cards(ctx),
         },
     }
     return page(meta, "")
 
 
-def topics_index_page(edition: Edition) -> str:
+def topics_index_page(ctx: _Context) -> str:
     meta = {
         "title": "Topics",
         "hide": ["toc"],
         "template": "topics.html",
-        "briefing": {"topics": topic_cards(edition)},
+        "briefing": {"topics": topic_cards(ctx)},
     }
     return page(meta, "")
 
 
-def topic_cards(edition: Edition) -> list[dict]:
+def topic_cards(ctx: _Context) -> list[dict]:
     return [
         {
             "title": b.topic.title,
@@ -107,16 +170,30 @@ def topic_cards(edition: Edition) -> list[dict]:
             "count": len(b.articles),
             "latest": day(b.articles[0].date) if b.articles else None,
             "headlines": [
-                {"title": a.title, "url": a.page_url, "date": day(a.date), "draft": a.draft}
+                {"title": a.title, "url": a.page_url, "date": day(a.date), "draft": ctx.draft(a)}
                 for a in b.articles[:HEADLINES_PER_CARD]
             ],
+            "feed": feed_link(b.topic.title, b.topic.url),
         }
-        for b in edition.briefings
+        for b in ctx.edition.briefings
     ]
 
 
-def topic_page(edition: Edition, briefing) -> str:
+def topic_pages(ctx: _Context, briefing: TopicBriefing) -> dict[str, str]:
+    """The topic's briefing page, plus month archives once it outgrows one page."""
     topic: Topic = briefing.topic
+    items = briefing.articles
+    archived = len(items) > ctx.settings.archive_after
+    shown = items[: ctx.settings.archive_after] if archived else items
+    months = by_month(items)
+    archives = [
+        {"label": month_label(m), "url": f"{topic.url}{m:%Y/%m}/", "count": len(group)}
+        for m, group in months
+    ] if archived else []
+    feed = feed_link(topic.title, topic.url)
+    quotes = [
+        quote_card(ctx, q, a) for a in items for q in a.quotes
+    ][: ctx.settings.quotes]
     meta = {
         "title": esc(topic.title),
         **description(topic.description),
@@ -124,29 +201,65 @@ def topic_page(edition: Edition, briefing) -> str:
         "template": "topic.html",
         "briefing": {
             "topic": {"id": topic.id, "title": topic.title},
-            "count": len(briefing.articles),
-            "latest": day(briefing.articles[0].date) if briefing.articles else None,
-            "months": [
-                {"label": month_label(month), "id": month.strftime("%Y-%m"),
-                 "entries": [entry(edition, a, context=topic.id) for a in items]}
-                for month, items in by_month(briefing.articles)
+            "count": len(items),
+            "shown": len(shown),
+            "latest": day(items[0].date) if items else None,
+            "feed": feed,
+            "feeds": [feed],
+            "developments": [
+                {"title": a.title, "url": a.page_url, "date": day(a.date), "datetime": a.date.isoformat(),
+                 "summary": one_line(a.summary), "draft": ctx.draft(a)}
+                for a in items[: ctx.settings.latest]
             ],
+            "timeline": [
+                {"title": a.title, "url": a.page_url, "date": day(a.date), "datetime": a.date.isoformat(),
+                 "draft": ctx.draft(a)}
+                for a in shown
+            ],
+            "quotes": quotes,
+            "months": month_groups(ctx, shown, context=topic.id),
+            "archives": archives,
         },
     }
     body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
-    return page(meta, body)
+    files = {f"topics/{topic.id}.md": page(meta, body)}
+    for i, (month, group) in enumerate(months if archived else []):
+        files[f"topics/{topic.id}/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"{topic.title}: {month_label(month)}", {"title": topic.title, "url": topic.url},
+            group, archives, i, context=topic.id, feeds=[feed])
+    return files
 
 
-def article_page(edition: Edition, article: Article, around: dict) -> str:
+def archive_page(ctx: _Context, title: str, parent: dict, articles: list[Article], archives: list[dict],
+                 i: int, *, context: str | None = None, feeds=(), brief: bool = False) -> str:
+    meta = {
+        "title": esc(title),
+        "hide": ["toc"],
+        "template": "archive.html",
+        "briefing": {
+            "parent": parent,
+            "count": len(articles),
+            "brief": brief,
+            "entries": [entry(ctx, a, context=context, brief=brief) for a in articles],
+            "newer": archives[i - 1] if i > 0 else None,
+            "older": archives[i + 1] if i + 1 < len(archives) else None,
+            "feeds": list(feeds),
+        },
+    }
+    return page(meta, "")
+
+
+def article_page(ctx: _Context, article: Article, around: dict, related) -> str:
     more = []
     for topic_id in article.topics:
         newer, older = around[topic_id][article.slug]
         more.append({
-            "topic": edition.topic(topic_id).title,
-            "url": edition.topic(topic_id).url,
+            "topic": ctx.topics[topic_id].title,
+            "url": ctx.topics[topic_id].url,
             "newer": link(newer),
             "older": link(older),
         })
+    words = word_count(article)
     info: dict[str, Any] = {
         "source": article.source,
         "authors": list(article.authors),
@@ -154,9 +267,26 @@ def article_page(edition: Edition, article: Article, around: dict) -> str:
         "datetime": article.date.isoformat(),
         "section": article.section,
         "url": article.url,
-        "draft": article.draft,
-        "topics": [{"title": edition.topic(t).title, "url": edition.topic(t).url} for t in article.topics],
+        "draft": ctx.draft(article),
+        "words": words,
+        "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        "topics": ctx.chips(article.topics),
         "more": more,
+        "related": [
+            {"title": r.article.title, "url": r.article.page_url, "date": day(r.article.date),
+             "source": r.article.source,
+             "shares": [ctx.topics[t].title for t in r.shared_topics] + [ctx.persons[p].name for p in r.shared_people]}
+            for r in related
+        ],
+        "feeds": [feed_link(ctx.topics[t].title, ctx.topics[t].url) for t in article.topics],
+        "share": {
+            "type": "article",
+            "published": article.published.isoformat(),
+            "modified": (article.updated or article.published).isoformat(),
+            "section": article.section or ctx.topics[article.topics[0]].title,
+            "tags": [ctx.topics[t].title for t in article.topics],
+        },
+        "jsonld": json_ld(ctx, article),
     }
     if article.updated:
         info["updated"] = day(article.updated.date())
@@ -167,13 +297,13 @@ def article_page(edition: Edition, article: Article, around: dict) -> str:
         "title": esc(article.title),
         **description(article.summary),
         "template": "article.html",
-        "tags": [esc(edition.topic(t).title) for t in article.topics],
+        "tags": [esc(ctx.topics[t].title) for t in article.topics],
         "briefing": info,
     }
-    return page(meta, article_body(article))
+    return page(meta, article_body(ctx, article))
 
 
-def article_body(article: Article) -> str:
+def article_body(ctx: _Context, article: Article) -> str:
     parts = []
     if article.summary:
         parts.append(f'<p class="bf-summary">{esc(article.summary)}</p>')
@@ -186,57 +316,130 @@ def article_body(article: Article) -> str:
         heading = "## In detail\n\n" if parts else ""
         parts.append(heading + article.body.strip())
     if article.quotes:
-        quotes = "\n".join(
-            f'<figure class="bf-quote"><blockquote><p>“{esc(q.text)}”</p></blockquote>'
-            f'<figcaption>{esc(q.speaker)}</figcaption></figure>'
-            for q in article.quotes
-        )
+        quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
         parts.append(f"## Quotes\n\n<div class=\"bf-quotes\">\n{quotes}\n</div>")
     if article.people:
-        people = "\n".join(f"<li>{esc(p)}</li>" for p in article.people)
+        # Raw HTML links, relative to /articles/<slug>/ (directory URLs are enforced).
+        people = "\n".join(f'<li><a href="../../{p.url}">{esc(p.name)}</a></li>'
+                           for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people))
         parts.append(f'## People\n\n<ul class="bf-people">\n{people}\n</ul>')
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-def timeline_page(edition: Edition) -> str:
+def quote_html(ctx: _Context, text: str, speaker: str) -> str:
+    """A quote as raw HTML in the Markdown body, so search finds it; the speaker
+    links to their person page (relative to /articles/<slug>/)."""
+    person = ctx.index.speaker(speaker)
+    who = esc(speaker)
+    if person and person.slug in ctx.persons:
+        who = f'<a href="../../{person.url}">{who}</a>'
+    return (f'<figure class="bf-quote"><blockquote><p>“{esc(text)}”</p></blockquote>'
+            f"<figcaption>{who}</figcaption></figure>")
+
+
+def timeline_pages(ctx: _Context) -> dict[str, str]:
+    items = ctx.edition.articles
+    archived = len(items) > ctx.settings.archive_after
+    shown = items[: ctx.settings.archive_after] if archived else items
+    months = by_month(items)
+    archives = [
+        {"label": month_label(m), "url": f"timeline/{m:%Y/%m}/", "count": len(group)} for m, group in months
+    ] if archived else []
     meta = {
         "title": "Timeline",
         "description": esc("Every article, newest first, across all topics."),
         "hide": ["toc"],
         "template": "timeline.html",
         "briefing": {
-            "count": len(edition.articles),
+            "count": len(items),
+            "shown": len(shown),
             "months": [
-                {"label": month_label(month), "id": month.strftime("%Y-%m"),
-                 "entries": [entry(edition, a, brief=True) for a in items]}
-                for month, items in by_month(edition.articles)
+                {"label": month_label(m), "id": f"{m:%Y-%m}", "entries": [entry(ctx, a, brief=True) for a in group]}
+                for m, group in by_month(shown)
             ],
+            "archives": archives,
         },
     }
-    return page(meta, "")
+    files = {"timeline.md": page(meta, "")}
+    for i, (month, group) in enumerate(months if archived else []):
+        files[f"timeline/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"Timeline: {month_label(month)}", {"title": "Timeline", "url": "timeline/"},
+            group, archives, i, brief=True)
+    return files
 
 
-def sources_page(edition: Edition) -> str:
+SOURCE_HEADLINES = 10
+
+
+def sources_page(ctx: _Context) -> str:
     meta = {
         "title": "Sources",
-        "description": esc("The outlets behind the briefings, with their articles."),
+        "description": esc("The outlets behind the briefings, with their latest articles."),
         "hide": ["toc"],
         "template": "sources.html",
         "briefing": {
             "sources": [
                 {"name": s.name, "count": len(s.articles),
-                 "articles": [{"title": a.title, "url": a.page_url, "date": day(a.date), "draft": a.draft}
-                              for a in s.articles]}
-                for s in edition.sources
+                 "articles": [{"title": a.title, "url": a.page_url, "date": day(a.date), "draft": ctx.draft(a)}
+                              for a in s.articles[:SOURCE_HEADLINES]]}
+                for s in ctx.edition.sources
             ],
         },
     }
     return page(meta, "")
 
 
+def people_index_page(ctx: _Context) -> str:
+    meta = {
+        "title": "People",
+        "description": esc("The people in the briefings, with their articles and quotes."),
+        "hide": ["toc"],
+        "template": "people.html",
+        "briefing": {
+            "people": [
+                {"name": f.person.name, "url": f.person.url, "description": f.person.description,
+                 "articles": len(f.articles), "quotes": len(f.quotes),
+                 "latest": day(f.articles[0].date) if f.articles else None}
+                for f in ctx.edition.people
+            ],
+        },
+    }
+    return page(meta, "")
+
+
+def person_page(ctx: _Context, person_file: PersonFile) -> str:
+    person = person_file.person
+    feed = feed_link(person.name, person.url)
+    meta = {
+        "title": esc(person.name),
+        **description(person.description or f"Articles about {person.name}, and their quotes."),
+        "hide": ["toc"],
+        "template": "person.html",
+        "briefing": {
+            "name": person.name,
+            "description": person.description,
+            "aliases": list(person.aliases),
+            "count": len(person_file.articles),
+            "feed": feed,
+            "feeds": [feed],
+            "entries": [entry(ctx, a, brief=True) for a in person_file.articles],
+            "quotes": [quote_card(ctx, q, a) for q, a in person_file.quotes],
+        },
+    }
+    body = f'<p class="bf-lede">{esc(person.description)}</p>\n' if person.description else ""
+    return page(meta, body)
+
+
 # --- pieces ------------------------------------------------------------------
 
-def entry(edition: Edition, article: Article, *, context: str | None = None, brief: bool = False) -> dict:
+def month_groups(ctx: _Context, articles, *, context: str | None = None) -> list[dict]:
+    return [
+        {"label": month_label(m), "id": f"{m:%Y-%m}", "entries": [entry(ctx, a, context=context) for a in group]}
+        for m, group in by_month(tuple(articles))
+    ]
+
+
+def entry(ctx: _Context, article: Article, *, context: str | None = None, brief: bool = False) -> dict:
     """One article as a listing entry. ``context`` is the topic page it appears on."""
     item: dict[str, Any] = {
         "title": article.title,
@@ -246,16 +449,58 @@ def entry(edition: Edition, article: Article, *, context: str | None = None, bri
         "source": article.source,
         "authors": list(article.authors),
         "summary": article.summary,
-        "draft": article.draft,
-        "topics": [
-            {"title": edition.topic(t).title, "url": edition.topic(t).url}
-            for t in article.topics if t != context
-        ],
+        "draft": ctx.draft(article),
+        "topics": ctx.chips(article.topics, skip=context),
     }
     if not brief:
         item["key_points"] = list(article.key_points)
         item["why_it_matters"] = article.why_it_matters
     return item
+
+
+def quote_card(ctx: _Context, quote, article: Article) -> dict:
+    person = ctx.index.speaker(quote.speaker)
+    return {
+        "text": quote.text,
+        "speaker": quote.speaker,
+        "speaker_url": person.url if person and person.slug in ctx.persons else None,
+        "source": article.source,
+        "date": day(article.date),
+        "url": article.page_url,
+        "title": article.title,
+    }
+
+
+def json_ld(ctx: _Context, article: Article) -> str:
+    """schema.org NewsArticle, serialised here so templates only print it.
+    <, > and & are escaped so no value can close the <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.published.isoformat(),
+        "dateModified": (article.updated or article.published).isoformat(),
+        "author": [{"@type": "Person", "name": a} for a in article.authors]
+        or [{"@type": "Organization", "name": article.source}],
+        "publisher": {"@type": "Organization", "name": article.source},
+        "articleSection": article.section or ctx.topics[article.topics[0]].title,
+        "keywords": [ctx.topics[t].title for t in article.topics],
+    }
+    if article.summary:
+        data["description"] = article.summary
+    if ctx.settings.site_url:
+        data["url"] = ctx.settings.absolute(article.page_url)
+        data["mainEntityOfPage"] = data["url"]
+    if article.url:
+        data["isBasedOn"] = article.url
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def word_count(article: Article) -> int:
+    texts = [article.summary, *article.key_points, article.why_it_matters, article.body,
+             *(q.text for q in article.quotes)]
+    return sum(len(re.findall(r"\w+", t)) for t in texts)
 
 
 def link(article: Article | None) -> dict | None:
@@ -264,12 +509,15 @@ def link(article: Article | None) -> dict | None:
     return {"title": article.title, "url": article.page_url, "date": day(article.date)}
 
 
+def one_line(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
 def description(text: str) -> dict:
     if not text:
         return {}
-    if len(text) > DESCRIPTION_MAX:
-        text = text[: DESCRIPTION_MAX - 1].rsplit(" ", 1)[0] + "…"
-    return {"description": esc(text)}
+    return {"description": esc(one_line(text, DESCRIPTION_MAX))}
 
 
 def page(meta: dict, body: str) -> str:

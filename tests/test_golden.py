@@ -44,7 +44,8 @@ def test_a_second_generation_writes_nothing(tmp_path):
     project = Project.at(project_dir)
     first = generate(project, now=NOW)[2]
     second = generate(project, now=NOW)[2]
-    assert first.written == 9 and second.written == 0 and second.unchanged == 9
+    assert first.written == len(list((project_dir / "build/docs").rglob("*.*"))) > 9
+    assert second.written == 0 and second.unchanged == first.written
 
 
 def test_pages_no_longer_generated_are_removed(tmp_path):

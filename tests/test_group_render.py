@@ -72,12 +72,14 @@ def test_by_month_groups_consecutive_months():
 
 def test_render_makes_every_page_and_a_nav_without_articles():
     pages = render(edition_of(art("a", "2024-01-01", topics=("taiwan",)), art("b", "2024-01-02")))
-    assert sorted(pages.files) == ["articles/a.md", "articles/b.md", "index.md", "sources.md", "tags.md",
-                                   "timeline.md", "topics/index.md", "topics/taiwan.md", "topics/us-china.md"]
+    markdown = sorted(name for name in pages.files if name.endswith(".md"))
+    assert markdown == ["articles/a.md", "articles/b.md", "index.md", "people/index.md", "sources.md", "tags.md",
+                        "timeline.md", "topics/index.md", "topics/taiwan.md", "topics/us-china.md"]
     assert pages.nav == [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md", {"US–China relations": "topics/us-china.md"}, {"Taiwan": "topics/taiwan.md"}]},
         {"Timeline": "timeline.md"},
+        {"People": "people/index.md"},
         {"Sources": "sources.md"},
     ]
 
@@ -125,3 +127,55 @@ def test_markdown_in_plain_text_fields_is_not_interpreted():
 def test_rendering_is_deterministic():
     items = [art(f"a{i}", f"2024-01-{i + 1:02d}", topics=("taiwan", "us-china")) for i in range(9)]
     assert render(edition_of(*items)).files == render(edition_of(*reversed(items))).files
+
+
+def test_people_aliases_merge_and_quotes_find_their_speaker():
+    from briefings.model import Person
+
+    xi = Person("xi-jinping", "Xi Jinping", aliases=("Xi", "President Xi"))
+    items = (art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", "President Xi, at the summit"),)),
+             art("b", "2024-02-01", people=("xi jinping", "Joe Biden")),
+             art("c", "2024-03-01", quotes=(Quote("Other words.", "Joe Biden (readout)"),)))
+    content = Content(TOPICS, tuple(sorted(items, key=Article.sort_key)), people=(xi,))
+    e = group(content, select(content, drafts=False, now=dt.datetime(2025, 1, 1, tzinfo=UTC)))
+    files = {f.person.slug: f for f in e.people}
+    assert sorted(files) == ["joe-biden", "xi-jinping"]
+    assert [a.slug for a in files["xi-jinping"].articles] == ["b", "a"]
+    assert [(q.text, a.slug) for q, a in files["xi-jinping"].quotes] == [("Words.", "a")]
+    assert [(q.text, a.slug) for q, a in files["joe-biden"].quotes] == [("Other words.", "c")]
+
+
+def test_related_ranks_shared_people_then_topics_then_closeness_with_reasons():
+    from briefings.related import related_articles
+
+    items = tuple(sorted([
+        art("target", "2024-06-01", topics=("taiwan", "us-china")),
+        art("same-person", "2020-01-01", topics=("us-china",)),
+        art("two-topics-far", "2021-01-01", topics=("taiwan", "us-china")),
+        art("one-topic-near", "2024-06-02", topics=("taiwan",)),
+        art("one-topic-far", "2019-06-02", topics=("taiwan",)),
+        art("unrelated", "2024-06-01", topics=()),
+    ], key=Article.sort_key))
+    people_of = {"target": ("lai-ching-te",), "same-person": ("lai-ching-te",)}
+    related = related_articles(items, people_of, limit=3)["target"]
+    assert [(r.article.slug, r.shared_topics, r.shared_people) for r in related] == [
+        ("same-person", ("us-china",), ("lai-ching-te",)),
+        ("two-topics-far", ("taiwan", "us-china"), ()),
+        ("one-topic-near", ("taiwan",), ()),
+    ]
+    assert related_articles(items, people_of)["target"] == related_articles(tuple(reversed(items)), people_of)["target"]
+
+
+def test_json_ld_cannot_close_its_script_element():
+    pages = render(edition_of(art("x", "2024-01-01", title="</script><script>alert(1)</script>")))
+    jsonld = front(pages.files["articles/x.md"])["briefing"]["jsonld"]
+    assert "<" not in jsonld and ">" not in jsonld
+    import json
+    assert json.loads(jsonld)["headline"] == "</script><script>alert(1)</script>"
+
+
+def test_reading_time_and_word_count():
+    body = "word " * 460
+    pages = render(edition_of(art("x", "2024-01-01", summary="Three more words.", body=body)))
+    meta = front(pages.files["articles/x.md"])["briefing"]
+    assert (meta["words"], meta["minutes"]) == (463, 3)

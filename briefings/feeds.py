@@ -1,0 +1,128 @@
+"""Atom (via feedgen) and JSON Feed 1.1 documents for a list of articles.
+
+Links are absolute when site_url is set; otherwise relative to the feed's own
+location, which feed readers resolve against the feed URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from briefings import __version__
+from briefings.model import Article, Edition
+from briefings.settings import Settings
+
+FEED_SIZE = 50  # newest entries per feed
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    title: str
+    description: str
+    page: str  # site-root-relative URL of the page the feed follows, e.g. "topics/taiwan/"
+    articles: tuple[Article, ...]  # newest first; drafts already removed
+
+    @property
+    def atom(self) -> str:
+        return f"{self.page}feed.xml"
+
+    @property
+    def json(self) -> str:
+        return f"{self.page}feed.json"
+
+
+def feed_files(spec: FeedSpec, edition: Edition, settings: Settings) -> dict[str, str]:
+    return {spec.atom: atom(spec, edition, settings), spec.json: json_feed(spec, edition, settings)}
+
+
+def _url(path: str, feed_path: str, settings: Settings) -> str:
+    if settings.site_url:
+        return settings.site_url + path
+    rel = posixpath.relpath(path or ".", posixpath.dirname(feed_path) or ".")
+    return rel + "/" if path.endswith("/") and not rel.endswith("/") else rel
+
+
+def _updated(article: Article) -> dt.datetime:
+    return article.updated or article.published
+
+
+def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
+    fg = FeedGenerator()
+    fg.id(settings.absolute(spec.atom) or f"urn:briefings:{spec.atom}")
+    fg.title(f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name)
+    fg.subtitle(spec.description or settings.site_description or spec.title)
+    fg.link(href=_url(spec.page, spec.atom, settings), rel="alternate", type="text/html")
+    fg.link(href=_url(spec.atom, spec.atom, settings), rel="self", type="application/atom+xml")
+    fg.author({"name": settings.site_name})
+    fg.generator("briefings", version=__version__)
+    fg.language("en")
+    items = spec.articles[:FEED_SIZE]
+    fg.updated(max((_updated(a) for a in items), default=EPOCH))
+    for article in items:
+        fe = fg.add_entry(order="append")
+        page = _url(article.page_url, spec.atom, settings)
+        fe.id(settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}")
+        fe.title(article.title)
+        fe.link(href=page, rel="alternate", type="text/html")
+        if article.url:
+            fe.link(href=article.url, rel="related", type="text/html")
+        fe.published(article.published)
+        fe.updated(_updated(article))
+        for name in article.authors or (article.source,):
+            fe.author({"name": name})
+        if article.summary:
+            fe.summary(article.summary)
+        for topic_id in article.topics:
+            fe.category(term=topic_id, label=edition.topic(topic_id).title)
+    return _restore_link_rels(fg.atom_str(pretty=True), items).decode("utf-8")
+
+
+def _restore_link_rels(xml: bytes, articles: tuple[Article, ...]) -> bytes:
+    """feedgen 1.0.0 drops rel/type from entry links (lkiesow/python-feedgen#135),
+    which would make the original article a second rel="alternate". Put them back."""
+    from lxml import etree
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = etree.fromstring(xml)
+    for entry, article in zip(root.iterfind("a:entry", ns), articles):
+        for i, link in enumerate(entry.iterfind("a:link", ns)):
+            link.set("rel", "alternate" if i == 0 else "related")
+            link.set("type", "text/html")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
+    items = []
+    for article in spec.articles[:FEED_SIZE]:
+        item = {
+            "id": settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}",
+            "url": _url(article.page_url, spec.json, settings),
+            "title": article.title,
+            "content_text": article.summary or article.title,
+            "date_published": article.published.isoformat(),
+            "date_modified": _updated(article).isoformat(),
+            "authors": [{"name": name} for name in article.authors or (article.source,)],
+            "tags": [edition.topic(t).title for t in article.topics],
+        }
+        if article.summary:
+            item["summary"] = article.summary
+        if article.url:
+            item["external_url"] = article.url
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name,
+        "home_page_url": _url(spec.page, spec.json, settings),
+        "feed_url": _url(spec.json, spec.json, settings),
+        "description": spec.description or settings.site_description or spec.title,
+        "language": "en",
+        "authors": [{"name": settings.site_name}],
+        "items": items,
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"

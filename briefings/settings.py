@@ -1,0 +1,77 @@
+"""Site settings the render stage needs, read from mkdocs.yml.
+
+MkDocs' own YAML loader is used so !ENV tags and INHERIT behave as in MkDocs.
+Briefings' own options live under ``extra.briefings`` (templates can read them
+too, as ``config.extra.briefings``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from briefings.errors import ProjectError
+from briefings.project import Project
+
+DEFAULTS = {
+    "archive_after": 50,  # a topic with more articles shows the newest and links month archives
+    "latest": 5,  # items in a topic's "latest developments"
+    "quotes": 6,  # quote cards on a topic page
+    "related": 5,  # related articles on an article page
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    site_name: str = "Briefings"
+    site_description: str = ""
+    site_url: str = ""  # "" when not set; otherwise ends with "/"
+    archive_after: int = DEFAULTS["archive_after"]
+    latest: int = DEFAULTS["latest"]
+    quotes: int = DEFAULTS["quotes"]
+    related: int = DEFAULTS["related"]
+
+    def absolute(self, path: str) -> str:
+        """A site-root-relative path as an absolute URL, when site_url is known."""
+        return self.site_url + path if self.site_url else ""
+
+
+def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(project.config_file, "rb") as fd:
+            data = yaml_load(fd) or {}
+    except Exception as exc:  # YAML errors, INHERIT of a missing file...
+        raise ProjectError(f"mkdocs.yml: cannot be read: {' '.join(str(exc).split())}") from None
+    if not isinstance(data, dict):
+        raise ProjectError("mkdocs.yml: expected a mapping of settings such as site_name:")
+    url = site_url if site_url is not None else (data.get("site_url") or "")
+    options = _options(((data.get("extra") or {}).get("briefings")) or {})
+    return Settings(
+        site_name=str(data.get("site_name") or "Briefings"),
+        site_description=str(data.get("site_description") or ""),
+        site_url=_normalise_url(str(url)) if url else "",
+        **options,
+    )
+
+
+def _options(raw: Any) -> dict[str, int]:
+    if not isinstance(raw, dict):
+        raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
+    options = {}
+    for key, value in raw.items():
+        if key not in DEFAULTS:
+            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option (expected one of: {', '.join(DEFAULTS)})")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})")
+        options[key] = value
+    return options
+
+
+def _normalise_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProjectError(f"site_url {url!r} is not a web address (expected e.g. https://user.github.io/repo/)")
+    return url if url.endswith("/") else url + "/"

@@ -1,0 +1,221 @@
+"""Reader features on the built sample site: feeds, topic pages at a glance,
+people, related coverage, reading time, archives, previews and JSON-LD."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from briefings.linkcheck import check_site
+from conftest import VALID, copy_sample, run_cli
+
+SITE_URL = "https://example.org/briefings/"
+SEED = "2023-11-15-biden-xi-woodside-summit"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The sample site with a subpath site_url and one draft added."""
+    root = copy_sample(tmp_path_factory.mktemp("reader"))
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("site_dir: site", f"site_dir: site\nsite_url: {SITE_URL}"),
+                      "utf-8")
+    (root / "content/articles/2024/2024-12-01-draft.md").write_text(
+        "---\ntitle: An unfinished draft\ndate: 2024-12-01\nsource: Briefings desk\n"
+        "topics: [taiwan, fentanyl, us-china]\npeople: [Xi]\ndraft: true\n---\nNot yet.\n", "utf-8")
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+def articles_of(site):
+    """Published sample articles as (slug, date), newest first, from the built pages."""
+    items = []
+    for page in (site / "articles").iterdir():
+        dom = BeautifulSoup((page / "index.html").read_text("utf-8"), "html.parser")
+        when = dom.select_one(".bf-article-header time")["datetime"]
+        items.append((page.name, when, [a.get_text() for a in dom.select(".bf-article-header .bf-chip")]))
+    return sorted(items, key=lambda i: (i[1], i[0]), reverse=True)
+
+
+def dom(site, path):
+    return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
+
+
+FEEDS = ["", "topics/us-china/", "topics/taiwan/", "topics/fentanyl/", "people/xi-jinping/", "people/joe-biden/"]
+
+
+@pytest.mark.parametrize("page", FEEDS)
+def test_atom_feeds_parse_newest_first_with_absolute_links(built, page):
+    feed = feedparser.parse((built / page / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.title.startswith("US–China Briefings")
+    assert feed.feed.link == SITE_URL + page
+    entries = feed.entries
+    assert entries, page
+    published = [e.published_parsed for e in entries]
+    assert published == sorted(published, reverse=True)
+    for e in entries:
+        assert e.link.startswith(SITE_URL + "articles/") and e.link.endswith("/")
+        slug = e.link.rsplit("/", 2)[1]
+        assert (built / "articles" / slug / "index.html").is_file()
+        assert slug[:10] == dt.date(*e.published_parsed[:3]).isoformat()
+        assert e.updated_parsed and e.tags and e.authors
+    assert "An unfinished draft" not in [e.title for e in entries]
+
+
+def test_site_feed_has_every_published_article_with_topics_as_categories(built):
+    feed = feedparser.parse((built / "feed.xml").read_bytes())
+    expected = [slug for slug, _, _ in articles_of(built) if slug != "2024-12-01-draft"]
+    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected
+    seed = next(e for e in feed.entries if SEED in e.link)
+    assert [t.label for t in seed.tags] == ["US–China relations", "Fentanyl", "Taiwan"]
+    assert seed.author == "Reagan Reese"
+    assert seed.summary.startswith("Meeting for about four hours")
+
+
+def test_topic_feed_holds_exactly_the_topic(built):
+    feed = feedparser.parse((built / "topics/taiwan/feed.xml").read_bytes())
+    expected = [slug for slug, _, chips in articles_of(built) if "Taiwan" in chips and slug != "2024-12-01-draft"]
+    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected
+
+
+@pytest.mark.parametrize("page", FEEDS)
+def test_json_feeds_are_json_feed_1_1_twins(built, page):
+    data = json.loads((built / page / "feed.json").read_text("utf-8"))
+    atom = feedparser.parse((built / page / "feed.xml").read_bytes())
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == SITE_URL + page + "feed.json"
+    assert [i["url"] for i in data["items"]] == [e.link for e in atom.entries]
+    # feedparser 6 reads no JSON Feed: check the spec's required fields instead.
+    assert data["title"] == atom.feed.title and data["home_page_url"] == SITE_URL + page
+    for item, entry in zip(data["items"], atom.entries):
+        assert isinstance(item["id"], str) and item["id"] == entry.id
+        assert item["title"] == entry.title and item["content_text"]
+        assert dt.datetime.fromisoformat(item["date_published"]).timetuple()[:6] == tuple(entry.published_parsed[:6])
+        assert item["tags"] == [t.label for t in entry.tags]
+
+
+def test_pages_advertise_their_feeds(built):
+    def alternates(path):
+        return [(l["type"], l["href"]) for l in dom(built, path).find_all("link", rel="alternate")]
+
+    site_feeds = [("application/atom+xml", SITE_URL + "feed.xml"), ("application/feed+json", SITE_URL + "feed.json")]
+    assert alternates("") == site_feeds
+    topic = alternates("topics/taiwan")
+    assert topic == site_feeds + [("application/atom+xml", SITE_URL + "topics/taiwan/feed.xml"),
+                                  ("application/feed+json", SITE_URL + "topics/taiwan/feed.json")]
+    button = dom(built, "topics/taiwan").select_one(".bf-feed__button")
+    assert button["href"] == SITE_URL + "topics/taiwan/feed.xml"
+    assert ("application/atom+xml", SITE_URL + "topics/fentanyl/feed.xml") in alternates(f"articles/{SEED}")
+
+
+def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):
+    page = dom(built, "topics/fentanyl")
+    headings = [h.get_text(strip=True) for h in page.select("article h2")]
+    assert headings[:4] == ["Latest developments", "Timeline", "Key quotes", "Coverage"]
+    developments = page.select(".bf-developments__list li")
+    assert len(developments) == 5
+    assert developments[0].time.get_text() == "5 August 2024"
+    timeline = [a["href"] for a in page.select(".bf-timeline a")]
+    coverage = [a["href"] for a in page.select(".bf-entry__title a")]
+    assert timeline == coverage and len(timeline) == 5
+    cards = page.select(".bf-quote--card")
+    assert [c.blockquote.get_text(strip=True) for c in cards] == ["“dramatically curtail”", "“worrisome”"]
+    xi = cards[0].figcaption
+    assert xi.a["href"] == "../../people/xi-jinping/"
+    assert "Daily Caller, 15 November 2023" in xi.get_text(" ", strip=True)
+
+
+def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
+    index = dom(built, "people")
+    names = [a.get_text() for a in index.select(".bf-people-index a")]
+    assert names[:4] == ["Jen Daskal", "Joe Biden", "Lai Ching-te", "Xi Jinping"]  # two articles each
+    assert "Nancy Pelosi" in names and len(names) == len(set(names))
+    xi = dom(built, "people/xi-jinping")
+    assert xi.h1.get_text() == "Xi Jinping"
+    assert "Also written as: Xi, President Xi" in xi.get_text()
+    assert [a["href"].split("/")[-2] for a in xi.select(".bf-line__title")] == [
+        "2024-11-16-biden-xi-lima", SEED]  # the draft naming "Xi" is not published
+    assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == ["“dramatically curtail”"]
+    article = dom(built, f"articles/{SEED}")
+    assert [a["href"] for a in article.select(".bf-people a")] == ["../../people/joe-biden/", "../../people/xi-jinping/"]
+    assert article.select_one(".bf-quote figcaption a")["href"] == "../../people/xi-jinping/"
+
+
+def test_every_article_has_related_coverage_with_reasons(built):
+    for slug, _, _ in articles_of(built):
+        related = dom(built, f"articles/{slug}").select(".bf-related__list li")
+        assert 1 <= len(related) <= 5, slug
+        for item in related:
+            assert item.select_one(".bf-related__why").get_text().startswith("shares: ")
+    lima = dom(built, "articles/2024-11-16-biden-xi-lima").select(".bf-related__list li")
+    assert lima[0].a["href"] == f"../{SEED}/"
+    assert lima[0].select_one(".bf-related__why").get_text() == "shares: US–China relations, Joe Biden, Xi Jinping"
+
+
+def test_article_pages_show_reading_time_and_previous_next(built):
+    page = dom(built, "articles/2024-01-13-taiwan-election-lai-wins")
+    assert re.fullmatch(r"\d+ min read", page.select_one(".bf-reading-time").get_text())
+    assert re.fullmatch(r"\d+ words", page.select_one(".bf-words").get_text())
+    taiwan = page.select_one(".bf-more__topic")
+    assert [(a["rel"][0], a["href"]) for a in taiwan.select("a[rel]")] == [
+        ("prev", f"../{SEED}/"), ("next", "../2024-05-20-lai-inaugurated/")]
+
+
+def test_article_previews_and_json_ld(built):
+    page = dom(built, f"articles/{SEED}")
+    meta = {m.get("property") or m.get("name"): m["content"] for m in page.find_all("meta") if m.get("content")}
+    assert meta["og:type"] == "article"
+    assert meta["og:title"].startswith("Biden, Xi Reach Agreement")
+    assert meta["description"] == meta["og:description"] == meta["twitter:description"]
+    assert meta["og:url"] == SITE_URL + f"articles/{SEED}/"
+    assert meta["article:published_time"] == "2023-11-15T00:00:00+00:00"
+    assert meta["article:section"] == "Politics"
+    assert [m["content"] for m in page.find_all("meta", property="article:tag")] == [
+        "US–China relations", "Fentanyl", "Taiwan"]
+    assert page.find("link", rel="canonical")["href"] == SITE_URL + f"articles/{SEED}/"
+    ld = json.loads(page.find("script", type="application/ld+json").string)
+    assert ld["@type"] == "NewsArticle" and ld["@context"] == "https://schema.org"
+    assert ld["headline"].startswith("Biden, Xi Reach Agreement")
+    assert ld["datePublished"] == ld["dateModified"] == "2023-11-15T00:00:00+00:00"
+    assert ld["author"] == [{"@type": "Person", "name": "Reagan Reese"}]
+    assert ld["publisher"] == {"@type": "Organization", "name": "Daily Caller"}
+    assert ld["url"] == SITE_URL + f"articles/{SEED}/"
+    home = {m.get("property"): m["content"] for m in dom(built, "").find_all("meta") if m.get("property")}
+    assert home["og:type"] == "website" and home["og:title"] == "US–China Briefings"
+
+
+def test_subpath_site_links_resolve(built):
+    assert check_site(built, "/briefings/") == []
+
+
+def test_updated_badge_and_archives(site):
+    """A small archive threshold: the topic page keeps the newest and links month archives."""
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 2\n"),
+                      "utf-8")
+    for i, day in enumerate(["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-30"]):
+        site.article(f"a{i}.md", VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}"))
+    site.article("u.md", VALID.replace("[taiwan]", "[fentanyl]") + "updated: 2024-02-01\n")
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    built = site.root / "site"
+    taiwan = dom(built, "topics/taiwan")
+    assert [a.get_text() for a in taiwan.select(".bf-entry__title a")] == ["Item 4", "Item 3"]
+    assert taiwan.select_one(".bf-coverage").get_text() == "Coverage: the latest 2"
+    assert [(a.get_text(), a["href"]) for a in taiwan.select(".bf-archives a")] == [
+        ("March 2024", "2024/03/"), ("February 2024", "2024/02/"), ("January 2024", "2024/01/")]
+    january = dom(built, "topics/taiwan/2024/01")
+    assert [a.get_text() for a in january.select(".bf-entry__title a")] == ["Item 1", "Item 0"]
+    assert january.select_one(".bf-pager a")["href"] == "../02/"
+    assert (built / "timeline/2024/03/index.html").is_file()
+    updated = dom(built, "articles/u")
+    assert updated.select_one(".bf-badge--updated").get_text() == "Updated"
+    assert updated.select_one(".bf-reading time")["datetime"] == "2024-02-01"
+    assert check_site(built) == []
