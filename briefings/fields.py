@@ -17,6 +17,11 @@ from urllib.parse import urlsplit
 from briefings.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Names Windows refuses as file names, whatever the extension.
+RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+SHORT_TEXT = 1_000  # characters: titles, names, outlets
+LONG_TEXT = 20_000  # characters: summaries, key points, quotes
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
 
 
@@ -57,26 +62,37 @@ def type_name(value: Any) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def text(value: Any) -> str:
+def text(value: Any, limit: int = LONG_TEXT) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise FieldError(f"expected text (got {type_name(value)})")
-    return str(value).strip()
+    result = str(value).strip()
+    if len(result) > limit:
+        raise FieldError(f"is {len(result):,} characters long (expected at most {limit:,})")
+    return result
 
 
-def required_text(value: Any) -> str:
-    result = text(value)
+def short_text(value: Any) -> str:
+    return text(value, SHORT_TEXT)
+
+
+def required_text(value: Any, limit: int = LONG_TEXT) -> str:
+    result = text(value, limit)
     if not result:
         raise FieldError("is empty (expected some text)")
     return result
 
 
-def text_list(value: Any, what: str = "text") -> tuple[str, ...]:
+def required_short_text(value: Any) -> str:
+    return required_text(value, SHORT_TEXT)
+
+
+def text_list(value: Any, what: str = "text", limit: int = LONG_TEXT) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise FieldError(f"expected a list of {what}, one '- item' per line (got {type_name(value)})")
 
     def item(i: int, raw: Any) -> str:
         try:
-            return required_text(raw)
+            return required_text(raw, limit)
         except FieldError as exc:
             raise FieldError(f"item {i + 1} {exc.message}", (i,)) from None
 
@@ -85,14 +101,18 @@ def text_list(value: Any, what: str = "text") -> tuple[str, ...]:
 
 def authors(value: Any) -> tuple[str, ...]:
     if isinstance(value, list):
-        return text_list(value, "names")
-    return (required_text(value),)
+        return text_list(value, "names", SHORT_TEXT)
+    return (required_short_text(value),)
+
+
+def names(value: Any) -> tuple[str, ...]:
+    return text_list(value, "names", SHORT_TEXT)
 
 
 def topic_refs(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         raise FieldError(f"expected a list of topic ids, e.g. [{value.strip() or 'taiwan'}] (got text)")
-    refs = text_list(value, "topic ids")
+    refs = text_list(value, "topic ids", SHORT_TEXT)
     if not refs:
         raise FieldError("is empty (expected at least one topic id from content/topics.yml)")
     return refs
@@ -110,18 +130,24 @@ def when(value: Any) -> dt.datetime:
             day = dt.date.fromisoformat(raw)
         except ValueError:
             raise FieldError(f"{raw!r} is not a real calendar date ({DATE_HELP})") from None
-        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+        return _in_range(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc), raw)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})", raw):
         raise FieldError(f"{raw!r} is not a date ({DATE_HELP})")
     try:
         moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise FieldError(f"{raw!r} is not a real date and time ({DATE_HELP})") from None
+    return _in_range(moment, raw)
+
+
+def _in_range(moment: dt.datetime, raw: str) -> dt.datetime:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise FieldError(f"{raw!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} (expected a real publication date)")
     return moment
 
 
 def http_url(value: Any) -> str:
-    url = text(value)
+    url = text(value, 2_000)
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FieldError(f"{url!r} is not a web address (expected an http:// or https:// URL)")
@@ -137,12 +163,20 @@ def flag(value: Any) -> bool:
 
 
 def slug(value: Any) -> str:
-    result = text(value)
+    result = text(value, 200)
     if not SLUG_RE.match(result):
         raise FieldError(
             f"{result!r} is not a valid slug (expected lowercase letters, digits and single hyphens, "
             "e.g. biden-xi-meet-in-woodside)"
         )
+    return check_slug(result)
+
+
+def check_slug(result: str) -> str:
+    if result in RESERVED_SLUGS:
+        raise FieldError(f"{result!r} is a reserved file name on Windows (expected another slug)")
+    if len(result) > 200:
+        raise FieldError(f"is {len(result)} characters long (expected a slug of at most 200)")
     return result
 
 
@@ -161,7 +195,7 @@ def quotes(value: Any) -> tuple[Quote, ...]:
             if key not in raw:
                 raise FieldError(f"item {i + 1}: {key}: is missing (expected text: and speaker:)", (i,))
             try:
-                parts[key] = required_text(raw[key])
+                parts[key] = required_text(raw[key], LONG_TEXT if key == "text" else SHORT_TEXT)
             except FieldError as exc:
                 raise FieldError(f"item {i + 1}: {key}: {exc.message}", (i, key)) from None
         return Quote(**parts)
@@ -179,7 +213,7 @@ def image(value: Any) -> Image:
     for key in ("caption", "credit"):
         if key in value:
             try:
-                parts[key] = text(value[key])
+                parts[key] = text(value[key], LONG_TEXT if key == "caption" else SHORT_TEXT)
             except FieldError as exc:
                 raise FieldError(f"{key}: {exc.message}", (key,)) from None
     return Image(**parts)
@@ -193,18 +227,18 @@ class Field:
 
 
 ARTICLE_FIELDS: dict[str, Field] = {
-    "title": Field(required_text, required=True),
+    "title": Field(required_short_text, required=True),
     "date": Field(when, required=True, attr="published"),
-    "source": Field(required_text, required=True),
+    "source": Field(required_short_text, required=True),
     "topics": Field(topic_refs, required=True),
     "author": Field(authors, attr="authors"),
     "url": Field(http_url),
-    "section": Field(text),
+    "section": Field(short_text),
     "summary": Field(text),
     "key_points": Field(lambda v: text_list(v, "points")),
     "why_it_matters": Field(text),
     "quotes": Field(quotes),
-    "people": Field(lambda v: text_list(v, "names")),
+    "people": Field(names),
     "image": Field(image),
     "updated": Field(when),
     "draft": Field(flag),

@@ -9,13 +9,17 @@ from slugify import slugify
 
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
-    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, did_you_mean, text, text_list, type_name,
+    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, check_slug, did_you_mean, text, text_list,
+    type_name,
 )
 from briefings.model import Article, Content, Person, Topic
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
 
 
-def load_content(root: Path) -> Content:
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
@@ -28,12 +32,23 @@ def load_content(root: Path) -> Content:
     problems: list[Problem] = []
     topics = load_topics(root, problems)
     articles = []
+    inside = content_dir.resolve()
     for path in article_files(root):
         rel = path.relative_to(root).as_posix()
+        if path.is_symlink() and inside not in path.resolve().parents:
+            problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
+                                                    "(expected the article itself, or a link within content/)"))
+            continue
+        size = path.stat().st_size
+        if size > max_file_bytes:
+            problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
+                                                    f"{max_file_bytes / 2**20:g} MB; raise extra.briefings.max_file_mb if needed)"))
+            continue
         article = load_article(read_source(path, rel), topics, problems)
         if article is not None:
             articles.append(article)
     problems.extend(duplicate_slugs(articles))
+    problems.extend(duplicate_urls(articles))
     people = load_people(root, problems)
     if problems:
         raise ContentError(problems)
@@ -244,9 +259,14 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         values["topics"] = tuple(ids)
 
     if "slug" not in values:
-        stem_slug = slugify(Path(rel).stem)
+        stem_slug = slugify(Path(rel).stem, max_length=200, word_boundary=True)
         if not stem_slug:
             problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)"))
+        else:
+            try:
+                check_slug(stem_slug)
+            except FieldError as exc:
+                problems.append(Problem(rel, 1, "slug", f"from the file name: {exc.message}"))
         values["slug"] = stem_slug
 
     if len(problems) > before:
@@ -266,6 +286,24 @@ def duplicate_slugs(articles: list[Article]) -> list[Problem]:
             ))
         else:
             first[article.slug] = article
+    return problems
+
+
+def duplicate_urls(articles: list[Article]) -> list[Problem]:
+    """The same original article twice is almost always an accidental double import."""
+    first: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        if not article.url:
+            continue
+        if article.url in first:
+            problems.append(Problem(
+                article.path, 1, "url",
+                f"{article.url!r} is already the url of {first[article.url].path} "
+                "(expected each original article once: merge the two files)",
+            ))
+        else:
+            first[article.url] = article
     return problems
 
 

@@ -60,11 +60,51 @@ class SourceFile:
         return self.start_line
 
 
+MAX_DEPTH = 20  # front matter is a flat mapping with a few lists inside
+MAX_VALUES = 10_000
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
+def check_complexity(text: str, first_line: int = 1) -> None:
+    """Refuse, from the event stream (linear, nothing built), what no article
+    needs and what can hang or mislead a parser: aliases (billion laughs),
+    custom tags (!!python/object), deep nesting and huge documents."""
+    values = depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            line = first_line + (event.start_mark.line if event.start_mark else 0)
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise YamlProblem(line, "YAML anchors and aliases (&name, *name) are not allowed "
+                                        "(expected every value written out)")
+            tag = getattr(event, "tag", None)
+            if tag and tag not in PLAIN_TAGS and tag not in ("!", "?"):
+                raise YamlProblem(line, f"YAML tag {tag!r} is not allowed (expected plain text, numbers, "
+                                        "dates, lists and mappings)")
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                values += 1
+                if values > MAX_VALUES:
+                    raise YamlProblem(line, f"has more than {MAX_VALUES:,} values (expected a few fields)")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(line, f"is nested more than {MAX_DEPTH} levels deep "
+                                            "(expected fields with simple values and lists)")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlProblem(first_line + (mark.line if mark else 0),
+                          f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}") from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
+
+
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML, returning the data and the line of every key and item.
 
     Raises ``YamlProblem`` with the file line of a syntax error.
     """
+    check_complexity(text, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -85,9 +125,10 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
 
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str):
+    def __init__(self, line: int, message: str, field: str = "front matter"):
         self.line = line
         self.message = message
+        self.field = field
 
 
 def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int, out: dict) -> None:
@@ -95,7 +136,11 @@ def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int, out: dict) -
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
                 key = (*path, key_node.value)
-                out[key] = first_line + key_node.start_mark.line
+                line = first_line + key_node.start_mark.line
+                if key in out:  # PyYAML keeps the last silently; a curator meant one of them
+                    raise YamlProblem(line, f"is given twice, also on line {out[key]} (expected each field once)",
+                                      field=".".join(str(k) for k in key))
+                out[key] = line
                 _collect_lines(value_node, key, first_line, out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
@@ -119,6 +164,10 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}) "
             "(expected a UTF-8 text file: re-save it as UTF-8)",
         )
+    nul = text.find("\x00")
+    if nul >= 0:
+        return None, Problem(rel, text.count("\n", 0, nul) + 1, "file",
+                             "contains a NUL byte (expected a text file, not a binary one)")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
@@ -159,5 +208,5 @@ def parse_front_matter(text: str, rel: str) -> SourceFile:
     try:
         data, lines = parse_yaml(fm_text, first_line)
     except YamlProblem as exc:
-        return SourceFile(rel, problems=(Problem(rel, exc.line, "front matter", exc.message),))
+        return SourceFile(rel, problems=(Problem(rel, exc.line, exc.field, exc.message),))
     return SourceFile(rel, data=data, body=body.lstrip("\n"), lines=lines, start_line=first_line)
