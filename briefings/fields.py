@@ -121,7 +121,7 @@ def topic_refs(value: Any) -> tuple[str, ...]:
 def when(value: Any) -> dt.datetime:
     """A date or a date-time with offset, as an aware datetime (bare dates: midnight UTC)."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise FieldError(f"expected a date ({DATE_HELP}) (got {type_name(value)})")
+        raise FieldError(f"expected a date: YYYY-MM-DD or an ISO 8601 date-time with offset (got {type_name(value)})")
     if not isinstance(value, str):
         raise FieldError(f"{value!r} is not a date ({DATE_HELP})")
     raw = value.strip()

@@ -27,7 +27,8 @@ class BuildReport:
 
 def check(project: Project) -> Content:
     """Load and validate only. Raises ContentError with every problem."""
-    return load_content(project.root)
+    settings = read_settings(project)
+    return load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20)
 
 
 def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
@@ -35,7 +36,8 @@ def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None 
     """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
     now = now or dt.datetime.now(dt.timezone.utc)
     settings = read_settings(project, site_url=site_url)
-    content = load_content(project.root)  # load + validate: raises before anything is written
+    # load + validate: raises before anything is written
+    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20)
     edition = group(content, select(content, drafts=drafts, now=now), now=now)
     pages = render(edition, settings)
     stats = write_pages(pages.files, project.docs_dir)

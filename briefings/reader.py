@@ -78,7 +78,7 @@ def check_complexity(text: str, first_line: int = 1) -> None:
                                         "(expected every value written out)")
             tag = getattr(event, "tag", None)
             if tag and tag not in PLAIN_TAGS and tag not in ("!", "?"):
-                raise YamlProblem(line, f"YAML tag {tag!r} is not allowed (expected plain text, numbers, "
+                raise YamlProblem(line, f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain text, numbers, "
                                         "dates, lists and mappings)")
             if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
                 values += 1
@@ -92,11 +92,25 @@ def check_complexity(text: str, first_line: int = 1) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem(first_line + (mark.line if mark else 0),
-                          f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}") from None
+        raise _syntax_problem(exc, first_line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, first_line: int) -> "YamlProblem":
+    """One line: where PyYAML gave up, and where the construct it was reading began."""
+    mark = exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    message = f"YAML syntax error: {exc.problem or exc.context or 'invalid YAML'}"
+    if exc.context and exc.problem and exc.context_mark:
+        context_line = first_line + exc.context_mark.line
+        if context_line != line:
+            message += f" ({exc.context} that starts on line {context_line})"
+    return YamlProblem(line, message)
+
+
+def _tag_name(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
@@ -110,10 +124,7 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = exc.problem or exc.context or "invalid YAML"
-        raise YamlProblem(line, f"YAML syntax error: {what}") from None
+        raise _syntax_problem(exc, first_line) from None
     except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
         raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
     finally:
@@ -155,6 +166,10 @@ def _one_line(text: str) -> str:
 
 def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
     """UTF-8 (a leading BOM is allowed), newlines normalised to \\n."""
+    nul = raw.find(b"\x00")
+    if nul >= 0:  # checked first: a binary file is better told apart from a mis-encoded one
+        return None, Problem(rel, raw.count(b"\n", 0, nul) + 1, "file",
+                             "contains a NUL byte (expected a text file, not a binary one)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,10 +179,6 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}) "
             "(expected a UTF-8 text file: re-save it as UTF-8)",
         )
-    nul = text.find("\x00")
-    if nul >= 0:
-        return None, Problem(rel, text.count("\n", 0, nul) + 1, "file",
-                             "contains a NUL byte (expected a text file, not a binary one)")
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 

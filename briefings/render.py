@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from briefings.body import body_html
 from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
 from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
@@ -314,7 +315,8 @@ def article_body(ctx: _Context, article: Article) -> str:
         parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        parts.append(heading + article.body.strip())
+        body = article.body.strip() if ctx.settings.trust_html else body_html(article.body)
+        parts.append(heading + body)
     if article.quotes:
         quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
         parts.append(f"## Quotes\n\n<div class=\"bf-quotes\">\n{quotes}\n</div>")

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 from briefings.errors import ProjectError
 from briefings.project import Project
 
-DEFAULTS = {
+DEFAULTS: dict[str, int | bool] = {
     "archive_after": 50,  # a topic with more articles shows the newest and links month archives
     "latest": 5,  # items in a topic's "latest developments"
     "quotes": 6,  # quote cards on a topic page
     "related": 5,  # related articles on an article page
+    "max_file_mb": 5,  # larger article files are refused
+    "trust_html": False,  # pass article bodies to MkDocs unsanitised
 }
 
 
@@ -31,6 +33,8 @@ class Settings:
     latest: int = DEFAULTS["latest"]
     quotes: int = DEFAULTS["quotes"]
     related: int = DEFAULTS["related"]
+    max_file_mb: int = DEFAULTS["max_file_mb"]
+    trust_html: bool = DEFAULTS["trust_html"]
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
@@ -57,14 +61,17 @@ def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
     )
 
 
-def _options(raw: Any) -> dict[str, int]:
+def _options(raw: Any) -> dict[str, int | bool]:
     if not isinstance(raw, dict):
         raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
     options = {}
     for key, value in raw.items():
         if key not in DEFAULTS:
             raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option (expected one of: {', '.join(DEFAULTS)})")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        if isinstance(DEFAULTS[key], bool):
+            if not isinstance(value, bool):
+                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected true or false (got {value!r})")
+        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})")
         options[key] = value
     return options

@@ -56,6 +56,12 @@ class Site:
     def article(self, name: str, front: str, body: str = "Body text.\n") -> Path:
         return self.write(f"content/articles/{name}", f"---\n{textwrap.dedent(front).strip()}\n---\n{body}")
 
+    def settings(self, **options) -> None:
+        """Set extra.briefings options in this site's mkdocs.yml."""
+        config = self.root / "mkdocs.yml"
+        lines = "".join(f"    {k}: {str(v).lower() if isinstance(v, bool) else v}\n" for k, v in options.items())
+        config.write_text(config.read_text("utf-8").replace("extra:\n", f"extra:\n  briefings:\n{lines}", 1), "utf-8")
+
     def run(self, *args: str):
         return run_cli(*args, "--project", str(self.root))
 

@@ -197,9 +197,7 @@ def test_subpath_site_links_resolve(built):
 
 def test_updated_badge_and_archives(site):
     """A small archive threshold: the topic page keeps the newest and links month archives."""
-    config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 2\n"),
-                      "utf-8")
+    site.settings(archive_after=2)
     for i, day in enumerate(["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-30"]):
         site.article(f"a{i}.md", VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}"))
     site.article("u.md", VALID.replace("[taiwan]", "[fentanyl]") + "updated: 2024-02-01\n")

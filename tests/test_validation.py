@@ -76,7 +76,8 @@ def test_front_matter_never_closed(site):
 def test_yaml_syntax_error_gives_the_yaml_line(site):
     site.write("content/articles/bad.md", "---\ntitle: ok\nsource: s\ntopics: [taiwan\ndate: 2024-01-01\n---\n")
     assert problems(site.run("check")) == [
-        "content/articles/bad.md:5: front matter: YAML syntax error: did not find expected ',' or ']'"
+        "content/articles/bad.md:5: front matter: YAML syntax error: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 4)"
     ]
 
 
