@@ -15,7 +15,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        # Always one line: control characters from hostile keys or values are shown escaped.
+        return f"{_printable(self.path)}:{self.line}: {_printable(self.field)}: {_printable(self.message)}"
+
+
+def _printable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 class BriefingsError(Exception):

@@ -188,6 +188,10 @@ def read_source(path: Path, rel: str) -> SourceFile:
         raw = path.read_bytes()
     except OSError as exc:
         return SourceFile(rel, problems=(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"),))
+    return source_from_bytes(raw, rel)
+
+
+def source_from_bytes(raw: bytes, rel: str) -> SourceFile:
     text, problem = decode(raw, rel)
     if problem:
         return SourceFile(rel, problems=(problem,))

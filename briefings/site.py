@@ -97,7 +97,8 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     target = Path(config.site_dir)
     guard_site_dir(project, target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    remove_abandoned_staging(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-{os.getpid()}-", dir=target.parent))
     config.site_dir = str(staging)
 
     with mkdocs_logs() as logs, source_date_epoch(epoch):
@@ -127,6 +128,33 @@ def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[st
         re.sub(r"Doc file '([^']+)'", lambda m: f"{sources.get(m.group(1), m.group(1))}", message)
         for message in messages
     ]
+
+
+def remove_abandoned_staging(target: Path) -> None:
+    """A killed build leaves its staging folder behind; clear those whose
+    process is gone (never another build's that is still running)."""
+    for leftover in target.parent.glob(f".{target.name}-build-*-*"):
+        try:
+            pid = int(leftover.name.split("-build-", 1)[1].split("-", 1)[0])
+        except ValueError:
+            continue
+        if leftover.is_dir() and not _alive(pid):
+            shutil.rmtree(leftover, ignore_errors=True)
+    for old in target.parent.glob(f".{target.name}-old-*"):
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own earlier, failed attempt in this process
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def swap_in(staging: Path, target: Path) -> None:
