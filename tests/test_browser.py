@@ -262,7 +262,7 @@ def test_no_page_requests_anything_from_another_host(visit, served, sample_build
         # The first page waits for the search index and other late requests; they repeat on every page.
         page.goto(served.url(path.removesuffix("index.html")), wait_until="networkidle" if number == 0 else "load")
     assert len(visit.traffic.requests) > len(paths)  # pages and their assets were recorded
-    assert all(url.startswith(served.origin) for url in visit.traffic.requests)
+    assert visit.traffic.foreign() == []
 
 
 def test_screenshots(visit, served):
@@ -305,6 +305,10 @@ def test_no_serious_accessibility_violation(visit, served, axe_script, palette):
         problems[name] = axe_problems(page, axe_script)
     search(page, "fentanyl")  # the search dialog, open with results
     problems["search results"] = axe_problems(page, axe_script)
+    page.set_viewport_size({"width": 390, "height": 844})  # the phone's navigation drawer, open
+    page.goto(served.url(BRIEFING))
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    problems["phone drawer"] = axe_problems(page, axe_script)
     assert {name: found for name, found in problems.items() if found} == {}
 
 
@@ -324,3 +328,21 @@ def test_links_in_running_text_are_underlined(visit, served, axe_script):
     result = page.evaluate("axe.run('#probe', {runOnly: ['link-in-text-block', 'color-contrast']})")
     assert result["violations"] == []
     assert any(rule["id"] == "link-in-text-block" for rule in result["passes"])
+
+
+def test_a_missing_browser_skips_locally_but_fails_in_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"no Chromium \(CI=true: the browser tests must run, not skip\)"):
+        require(False, "no Chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        require(False, "no Chromium")
+    require(True, "never raised")
+
+
+def test_ci_installs_chromium_and_axe_before_the_readme_test_command():
+    ci = (REPO / ".ci/run").read_text("utf-8")
+    install, npm, run = (ci.index("apt-get install -y -qq chromium"), ci.index("npm ci"),
+                         ci.index('eval "$test_command"'))
+    assert install < run and npm < run
+    assert "cd tests/browser" in ci
