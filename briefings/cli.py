@@ -153,12 +153,7 @@ def check(project: Project, check_built: bool, site_dir: Path | None, base_url: 
             click.echo(str(link), err=True)
         if checked.broken:
             n = len(checked.broken)
-            hint = ""
-            # /repo/... links whose first folder is not in the site: built for a subpath.
-            if checked.base_url == "/" and any(
-                    link.href.startswith("/") and not (checked.site_dir / link.href.split("/")[1]).exists()
-                    for link in checked.broken):
-                hint = " (for a site built with --base-url, pass the same --base-url here)"
+            hint = " (for a site built with --base-url, pass the same --base-url here)" if checked.built_for_a_subpath() else ""
             click.echo(f"Error: {n} broken link{'s' if n != 1 else ''} in {_rel(checked.site_dir)}/{hint}.", err=True)
             raise SystemExit(1)
         click.echo(f"OK: {checked.pages} pages in {_rel(checked.site_dir)}/, every internal link and anchor "

@@ -29,6 +29,12 @@ class SiteCheck:
     pages: int
     broken: list[BrokenLink]
 
+    def built_for_a_subpath(self) -> bool:
+        """Checked at / but broken links such as /repo/x/ whose first folder the site lacks."""
+        return self.base_url == "/" and any(
+            link.href.startswith("/") and not (self.site_dir / link.href.split("/")[1]).exists()
+            for link in self.broken)
+
 
 class _Scan(HTMLParser):
     def __init__(self) -> None:
