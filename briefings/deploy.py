@@ -88,8 +88,8 @@ def publish(deploy: DeployPlan, *, force: bool = False) -> str:
         raise DeployError(f"could not commit the site to {deploy.branch}: {_last_line(str(exc))}") from None
     after = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
     if not after or after == before:  # ghp-import only prints when git fast-import fails
-        raise DeployError(f"git could not commit the site to {deploy.branch} (expected git's user.name and "
-                          "user.email to be set: git config user.email you@example.org)")
+        raise DeployError(f"git fast-import could not commit the site to {deploy.branch} "
+                          "(see git's message above; nothing was pushed)")
     args = ["push", deploy.remote, f"refs/heads/{deploy.branch}:refs/heads/{deploy.branch}"]
     pushed = _git(deploy.repo, *args, *(["--force"] if force else []))
     if pushed.returncode != 0:
