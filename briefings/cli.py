@@ -59,15 +59,30 @@ def main() -> None:
     """
 
 
+def hosting_options(func):
+    """--base-url and --cname, shared by build and deploy."""
+    func = click.option(
+        "--cname", metavar="DOMAIN", envvar="BRIEFINGS_CNAME",
+        help="Custom domain: write a CNAME file into the site.  [default: extra.cname from mkdocs.yml]",
+    )(func)
+    return click.option(
+        "--base-url", metavar="URL", envvar="BRIEFINGS_BASE_URL",
+        help="The address the site is served from, e.g. https://user.github.io/repo/ for a project "
+             "site (or set BRIEFINGS_BASE_URL).  [default: site_url from mkdocs.yml]",
+    )(func)
+
+
 @main.command(context_settings=CONTEXT)
 @click.option("--drafts", is_flag=True, help="Include drafts and future-dated articles (marked as drafts).")
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the site.  [default: site_dir from mkdocs.yml, or site/]")
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Fail on any MkDocs warning, such as a broken link in an article body.")
+@hosting_options
 @reports_errors
 @project_option
-def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool) -> None:
+def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool,
+          base_url: str | None, cname: str | None) -> None:
     """Check the content, generate the pages and build the site.
 
     The generated Markdown goes to build/docs/; the site is built beside its
@@ -78,12 +93,17 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool) -
     Examples:
       briefings build
       briefings build --drafts --site-dir /tmp/preview
+      briefings build --base-url https://user.github.io/repo/
     """
     from briefings.pipeline import build as run_build
 
     if site_dir is not None:
         site_dir = site_dir.resolve()
-    report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir)
+    report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir, base_url=base_url, cname=cname)
+    _report_build(report)
+
+
+def _report_build(report) -> None:
     for warning in report.site.warnings if report.site else ():
         click.echo(f"Warning: {warning}", err=True)
     edition = report.edition
@@ -95,18 +115,28 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool) -
 
 
 @main.command(context_settings=CONTEXT)
+@click.option("--site", "check_built", is_flag=True,
+              help="Also check the built site: every internal link and #anchor in every HTML file.")
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The built site to check.  [default: site_dir from mkdocs.yml, or site/]")
+@click.option("--base-url", metavar="URL", envvar="BRIEFINGS_BASE_URL",
+              help="Where the site is served, as given to build (links such as /repo/x/ are checked "
+                   "against its path).  [default: site_url from mkdocs.yml, or /]")
 @reports_errors
 @project_option
-def check(project: Project) -> None:
+def check(project: Project, check_built: bool, site_dir: Path | None, base_url: str | None) -> None:
     """Check every article and topics.yml; list every problem.
 
     Each problem is printed as FILE:LINE: FIELD: what is wrong (expected ...).
-    Exits with status 1 if there is any. Nothing is written.
+    Exits with status 1 if there is any. Nothing is written. With --site, the
+    built site's links are checked too, each broken one printed as
+    PAGE: LINK: what is missing.
 
     \b
     Examples:
       briefings check
       briefings check --project ~/my-desk
+      briefings check --site --base-url https://user.github.io/repo/
     """
     from briefings.pipeline import check as run_check
 
@@ -115,6 +145,61 @@ def check(project: Project) -> None:
     click.echo(
         f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems."
     )
+    if check_built:
+        from briefings.linkcheck import check_built_site
+
+        checked = check_built_site(project, site_dir=site_dir.resolve() if site_dir else None, base_url=base_url)
+        for link in checked.broken:
+            click.echo(str(link), err=True)
+        if checked.broken:
+            n = len(checked.broken)
+            hint = " (for a site built with --base-url, pass the same --base-url here)" if checked.built_for_a_subpath() else ""
+            click.echo(f"Error: {n} broken link{'s' if n != 1 else ''} in {_rel(checked.site_dir)}/{hint}.", err=True)
+            raise SystemExit(1)
+        click.echo(f"OK: {checked.pages} pages in {_rel(checked.site_dir)}/, every internal link and anchor "
+                   f"resolves under {checked.base_url}.")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-m", "--message", help="The commit message on the gh-pages branch.  "
+              "[default: Deploy the briefings site built from <commit>]")
+@click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
+@click.option("--force", is_flag=True, help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
+@click.option("--dry-run", is_flag=True, help="Build and show what would be pushed; commit and push nothing.")
+@hosting_options
+@reports_errors
+@project_option
+def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool,
+           base_url: str | None, cname: str | None) -> None:
+    """Build the site and publish it to the gh-pages branch of a git remote.
+
+    For GitHub Pages without Actions (Settings > Pages > Deploy from a branch,
+    gh-pages). Builds first, like `briefings build` (drafts are never
+    published), then commits site/ as the whole content of the local gh-pages
+    branch with ghp-import and pushes it. Run it inside a clone of the
+    repository.
+
+    \b
+    Examples:
+      briefings deploy --dry-run
+      briefings deploy --base-url https://user.github.io/repo/
+      briefings deploy --remote upstream -m "Morning edition"
+    """
+    from briefings import deploy as publishing
+    from briefings.pipeline import build as run_build
+
+    # Check git before building, so a mistake costs nothing.
+    publishing.check_repository(project.root, remote)
+    report = run_build(project, base_url=base_url, cname=cname)
+    _report_build(report)
+    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message)
+    where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
+    if dry_run:
+        click.echo(f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
+                   f"{' with --force' if force else ''}, commit message {todo.message!r}. Nothing was pushed.")
+        return
+    commit = publishing.publish(todo, force=force)
+    click.echo(f"Deployed {todo.files} files to {where} as commit {commit}.")
 
 
 def _rel(path: Path) -> str:

@@ -44,3 +44,7 @@ class ProjectError(BriefingsError):
 
 class SiteBuildError(BriefingsError):
     """MkDocs could not build the site from the generated pages."""
+
+
+class DeployError(BriefingsError):
+    """The site could not be published (no git repository, unknown remote, push refused)."""

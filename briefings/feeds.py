@@ -27,14 +27,17 @@ class FeedSpec:
     description: str
     page: str  # site-root-relative URL of the page the feed follows, e.g. "topics/taiwan/"
     articles: tuple[Article, ...]  # newest first; drafts already removed
+    key: str = ""  # "" for the whole site, else e.g. "topic-taiwan"
 
+    # Feeds live at the site root: Material's JavaScript fetches sitemap.xml
+    # next to every <link rel="alternate">, which only exists at the root.
     @property
     def atom(self) -> str:
-        return f"{self.page}feed.xml"
+        return f"feed-{self.key}.xml" if self.key else "feed.xml"
 
     @property
     def json(self) -> str:
-        return f"{self.page}feed.json"
+        return f"feed-{self.key}.json" if self.key else "feed.json"
 
 
 def feed_files(spec: FeedSpec, edition: Edition, settings: Settings) -> dict[str, str]:

@@ -8,6 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from briefings.errors import SiteBuildError
+from briefings.project import Project
+
 
 @dataclass(frozen=True)
 class BrokenLink:
@@ -17,6 +20,20 @@ class BrokenLink:
 
     def __str__(self) -> str:
         return f"{self.page}: {self.href}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    site_dir: Path
+    base_url: str
+    pages: int
+    broken: list[BrokenLink]
+
+    def built_for_a_subpath(self) -> bool:
+        """Checked at / but broken links such as /repo/x/ whose first folder the site lacks."""
+        return self.base_url == "/" and any(
+            link.href.startswith("/") and not (self.site_dir / link.href.split("/")[1]).exists()
+            for link in self.broken)
 
 
 class _Scan(HTMLParser):
@@ -32,8 +49,7 @@ class _Scan(HTMLParser):
         if tag == "a" and attrs.get("name"):
             self.ids.add(attrs["name"])
         for key in ("href", "src"):
-            if attrs.get(key) and not (tag == "link" and attrs.get("rel") in ("canonical", "alternate") and key == "href"
-                                       and urlsplit(attrs[key]).scheme):
+            if attrs.get(key):
                 self.links.append(attrs[key])
 
 
@@ -43,32 +59,40 @@ def scan(html_file: Path) -> _Scan:
     return parser
 
 
-def check_site(site_dir: Path, base_path: str = "/") -> list[BrokenLink]:
+def check_site(site_dir: Path, base_url: str = "/") -> list[BrokenLink]:
     """Walk every HTML file; report internal links whose target file or anchor is missing.
 
-    ``base_path`` is the URL path the site is served under ("/" or "/repo/"), so
-    root-absolute links such as "/repo/topics/x/" can be checked too.
+    ``base_url`` is where the site is served: a path ("/", "/repo/") or a full
+    address ("https://user.github.io/repo/"). Root-absolute links such as
+    "/repo/topics/x/" (the 404 page uses them) are checked against its path,
+    and with a full address, absolute links to the site itself (canonical
+    links) are checked too.
     """
     site_dir = site_dir.resolve()
+    base = urlsplit(base_url)
+    origin = (base.scheme, base.netloc) if base.netloc else None
+    base_path = base.path if base.path.endswith("/") else base.path + "/"
     pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
-    ids: dict[str, set[str]] = {}
-    broken: list[BrokenLink] = []
     scans = {rel: scan(path) for rel, path in pages.items()}
-    for rel, parsed in scans.items():
-        ids[rel] = parsed.ids
+    ids = {rel: parsed.ids for rel, parsed in scans.items()}
+    broken: list[BrokenLink] = []
     for rel, parsed in scans.items():
         for href in parsed.links:
-            problem = _check(site_dir, rel, href, base_path, ids)
+            problem = _check(site_dir, rel, href, base_path, origin, ids)
             if problem:
                 broken.append(BrokenLink(rel, href, problem))
     return broken
 
 
-def _check(site_dir: Path, rel: str, href: str, base_path: str, ids: dict[str, set[str]]) -> str | None:
+def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[str, str] | None,
+           ids: dict[str, set[str]]) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
-        return None  # external (or data:/mailto:): not ours to check
-    path = unquote(parts.path)
+        if origin is None or (parts.scheme, parts.netloc) != origin:
+            return None  # external (or data:/mailto:): not ours to check
+        if not parts.path.startswith(base_path):
+            return None  # another site on the same host
+    path = unquote(parts.path) or ("/" if parts.netloc else "")
     if not path:
         target = rel
     else:
@@ -93,3 +117,21 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, ids: dict[str, s
         if unquote(parts.fragment) not in ids.get(target, set()):
             return f"no element with id {parts.fragment!r} in {target}"
     return None
+
+
+def check_built_site(project: Project, *, site_dir: Path | None = None, base_url: str | None = None) -> SiteCheck:
+    """Check the project's built site, served from ``base_url`` (default: mkdocs.yml's
+    site_url, else the server's root). A path such as "/repo/" is accepted too."""
+    from briefings.site import hosting_settings, normalise_base_url
+
+    configured_dir, site_url = hosting_settings(project)
+    site_dir = site_dir or configured_dir
+    if not (site_dir / "index.html").is_file():
+        raise SiteBuildError(f"{site_dir} holds no built site (expected index.html; run briefings build first)")
+    base = base_url or site_url or "/"
+    if not base.startswith("/"):
+        base = normalise_base_url(base)
+    elif not base.endswith("/"):
+        base += "/"
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    return SiteCheck(site_dir=site_dir, base_url=base, pages=pages, broken=check_site(site_dir, base))

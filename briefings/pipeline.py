@@ -13,7 +13,7 @@ from briefings.model import Content, Edition
 from briefings.project import Project
 from briefings.render import render
 from briefings.settings import read_settings
-from briefings.site import SiteResult, build_site
+from briefings.site import SiteResult, build_site, domain_name, normalise_base_url
 from briefings.write import WriteStats, write_pages
 
 
@@ -58,9 +58,15 @@ def build(
     strict: bool = True,
     site_dir: Path | None = None,
     now: dt.datetime | None = None,
+    base_url: str | None = None,
+    cname: str | None = None,
 ) -> BuildReport:
+    """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``."""
     started = time.perf_counter()
-    edition, pages, stats = generate(project, drafts=drafts, now=now)
+    # Bad hosting settings fail before anything is written.
+    base_url = normalise_base_url(base_url) if base_url is not None else None
+    cname = domain_name(cname)
+    edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
-                      epoch=content_epoch(edition))
+                      epoch=content_epoch(edition), base_url=base_url, cname=cname)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

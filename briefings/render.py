@@ -117,23 +117,22 @@ def navigation(edition: Edition) -> list[Any]:
 
 # --- feeds -------------------------------------------------------------------
 
-SITE_FEED = FeedSpec("All articles", "", "", ())
-
-
 def all_feeds(ctx: _Context) -> dict[str, str]:
     files: dict[str, str] = {}
     specs = [FeedSpec("All articles", ctx.settings.site_description, "", ctx.published(ctx.edition.articles))]
     for b in ctx.edition.briefings:
-        specs.append(FeedSpec(b.topic.title, b.topic.description, b.topic.url, ctx.published(b.articles)))
+        specs.append(FeedSpec(b.topic.title, b.topic.description, b.topic.url, ctx.published(b.articles),
+                              key=f"topic-{b.topic.id}"))
     for f in ctx.edition.people:
-        specs.append(FeedSpec(f.person.name, f.person.description, f.person.url, ctx.published(f.articles)))
+        specs.append(FeedSpec(f.person.name, f.person.description, f.person.url, ctx.published(f.articles),
+                              key=f"person-{f.person.slug}"))
     for spec in specs:
         files.update(feed_files(spec, ctx.edition, ctx.settings))
     return files
 
 
-def feed_link(title: str, page_url: str) -> dict:
-    spec = FeedSpec(title, "", page_url, ())
+def feed_link(title: str, page_url: str, key: str) -> dict:
+    spec = FeedSpec(title, "", page_url, (), key)
     return {"title": title, "atom": spec.atom, "json": spec.json}
 
 
@@ -174,7 +173,7 @@ def topic_cards(ctx: _Context) -> list[dict]:
                 {"title": a.title, "url": a.page_url, "date": day(a.date), "draft": ctx.draft(a)}
                 for a in b.articles[:HEADLINES_PER_CARD]
             ],
-            "feed": feed_link(b.topic.title, b.topic.url),
+            "feed": feed_link(b.topic.title, b.topic.url, f"topic-{b.topic.id}"),
         }
         for b in ctx.edition.briefings
     ]
@@ -191,7 +190,7 @@ def topic_pages(ctx: _Context, briefing: TopicBriefing) -> dict[str, str]:
         {"label": month_label(m), "url": f"{topic.url}{m:%Y/%m}/", "count": len(group)}
         for m, group in months
     ] if archived else []
-    feed = feed_link(topic.title, topic.url)
+    feed = feed_link(topic.title, topic.url, f"topic-{topic.id}")
     quotes = [
         quote_card(ctx, q, a) for a in items for q in a.quotes
     ][: ctx.settings.quotes]
@@ -279,7 +278,7 @@ def article_page(ctx: _Context, article: Article, around: dict, related) -> str:
              "shares": [ctx.topics[t].title for t in r.shared_topics] + [ctx.persons[p].name for p in r.shared_people]}
             for r in related
         ],
-        "feeds": [feed_link(ctx.topics[t].title, ctx.topics[t].url) for t in article.topics],
+        "feeds": [feed_link(ctx.topics[t].title, ctx.topics[t].url, f"topic-{t}") for t in article.topics],
         "share": {
             "type": "article",
             "published": article.published.isoformat(),
@@ -411,7 +410,7 @@ def people_index_page(ctx: _Context) -> str:
 
 def person_page(ctx: _Context, person_file: PersonFile) -> str:
     person = person_file.person
-    feed = feed_link(person.name, person.url)
+    feed = feed_link(person.name, person.url, f"person-{person.slug}")
     meta = {
         "title": esc(person.name),
         **description(person.description or f"Articles about {person.name}, and their quotes."),

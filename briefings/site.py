@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from briefings.errors import SiteBuildError
 from briefings.project import Project
@@ -48,9 +49,25 @@ def mkdocs_logs():
         logger.propagate = propagate
 
 
-def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None):
+def hosting_settings(project: Project) -> tuple[Path, str | None]:
+    """site_dir and site_url as mkdocs.yml sets them, read without building
+    (MkDocs' full validation needs the generated pages to exist)."""
+    from mkdocs.utils import yaml_load
+
+    try:
+        with project.config_file.open("rb") as handle:
+            raw = yaml_load(handle) or {}
+    except Exception as exc:  # noqa: BLE001 - any YAML error is the user's file
+        raise SiteBuildError(f"mkdocs.yml: {' '.join(str(exc).split())}") from None
+    site_dir = project.root / str(raw.get("site_dir") or "site")
+    return site_dir.resolve(), raw.get("site_url") or None
+
+
+def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None,
+                base_url: str | None = None):
     """mkdocs.yml with what briefings owns laid over it: where the pages are,
-    the generated navigation, and directory URLs (the templates rely on them)."""
+    the generated navigation, and directory URLs (the templates rely on them).
+    ``base_url``, when given, replaces mkdocs.yml's ``site_url``."""
     from mkdocs.config import load_config as mkdocs_load_config
     from mkdocs.exceptions import MkDocsException
 
@@ -65,6 +82,8 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
     if site_dir is not None:
         guard_site_dir(project, site_dir)
         overrides["site_dir"] = str(site_dir)
+    if base_url is not None:
+        overrides["site_url"] = normalise_base_url(base_url)
     with mkdocs_logs() as logs:
         try:
             return mkdocs_load_config(config_file=str(project.config_file), **overrides)
@@ -88,12 +107,14 @@ def source_date_epoch(default: int):
 
 
 def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None,
-               sources: dict[str, str] | None = None, epoch: int = 0) -> SiteResult:
+               sources: dict[str, str] | None = None, epoch: int = 0,
+               base_url: str | None = None, cname: str | None = None) -> SiteResult:
     """Build into a fresh folder beside the target; replace the target only on success."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    config = load_config(project, nav=nav, strict=strict, site_dir=site_dir)
+    config = load_config(project, nav=nav, strict=strict, site_dir=site_dir, base_url=base_url)
+    cname = domain_name(cname if cname is not None else config.extra.get("cname"))
     target = Path(config.site_dir)
     guard_site_dir(project, target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -116,6 +137,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
             raise
 
     pages = sum(1 for _ in staging.rglob("*.html"))
+    add_hosting_files(staging, cname)
     swap_in(staging, target)
     return SiteResult(site_dir=target, pages=pages, warnings=tuple(name_sources(logs.messages, sources)))
 
@@ -178,3 +200,44 @@ def guard_site_dir(project: Project, target: Path) -> None:
     for inner, name in ((project.content_dir, "content/"), (project.build_dir, "the build/ folder")):
         if target == inner or inner in target.parents:
             raise SiteBuildError(f"site_dir {target} is inside {name} (expected a separate folder such as site/)")
+
+
+def add_hosting_files(site: Path, cname: str | None) -> None:
+    """GitHub Pages files, written into the staged site so they swap in with it:
+    .nojekyll (serve the files as they are: no Jekyll run, which would hide
+    folders starting with _) and, for a custom domain, CNAME."""
+    (site / ".nojekyll").write_bytes(b"")
+    if cname:
+        (site / "CNAME").write_text(cname + "\n", encoding="utf-8")
+
+
+def normalise_base_url(url: str) -> str:
+    """The address the site is served from, e.g. https://user.github.io/repo/.
+    A missing final slash is added (GitHub's configure-pages gives none)."""
+    parts = urlsplit(url.strip())
+    expected = "expected an http(s) address of the site's folder, such as https://user.github.io/repo/"
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise SiteBuildError(f"base URL {url!r} is not a web address ({expected})")
+    if parts.query or parts.fragment:
+        raise SiteBuildError(f"base URL {url!r} has a ?query or #fragment ({expected})")
+    path = parts.path or "/"
+    if "." in path.rstrip("/").rsplit("/", 1)[-1]:
+        raise SiteBuildError(f"base URL {url!r} names a file, not a folder ({expected})")
+    if not path.endswith("/"):
+        path += "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+
+
+def domain_name(value: Any) -> str | None:
+    """A custom domain for the CNAME file: a bare host name such as news.example.org."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _DOMAIN.fullmatch(value.strip().lower()):
+        raise SiteBuildError(
+            f"CNAME {value!r} is not a domain name (expected a bare host name such as news.example.org, "
+            "without https:// or a path)"
+        )
+    return value.strip().lower()

@@ -101,3 +101,15 @@ def sample_build(tmp_path_factory):
     assert result.exit_code == 0, result.output
     assert tree_hash(root / "content") == before, "a build must never modify content/"
     return root, result
+
+
+SUBPATH_URL = "https://user.github.io/repo/"
+
+
+@pytest.fixture(scope="session")
+def subpath_build(tmp_path_factory):
+    """The sample site built for a GitHub project site served under /repo/."""
+    root = copy_sample(tmp_path_factory.mktemp("subpath"))
+    result = run_cli("build", "--project", str(root), "--base-url", SUBPATH_URL)
+    assert result.exit_code == 0, result.output
+    return root, result

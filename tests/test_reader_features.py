@@ -47,12 +47,15 @@ def dom(site, path):
     return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
 
 
-FEEDS = ["", "topics/us-china/", "topics/taiwan/", "topics/fentanyl/", "people/xi-jinping/", "people/joe-biden/"]
+# (feed file name, the page it follows)
+FEEDS = [("feed", ""), ("feed-topic-us-china", "topics/us-china/"), ("feed-topic-taiwan", "topics/taiwan/"),
+         ("feed-topic-fentanyl", "topics/fentanyl/"), ("feed-person-xi-jinping", "people/xi-jinping/"),
+         ("feed-person-joe-biden", "people/joe-biden/")]
 
 
-@pytest.mark.parametrize("page", FEEDS)
-def test_atom_feeds_parse_newest_first_with_absolute_links(built, page):
-    feed = feedparser.parse((built / page / "feed.xml").read_bytes())
+@pytest.mark.parametrize("name, page", FEEDS)
+def test_atom_feeds_parse_newest_first_with_absolute_links(built, name, page):
+    feed = feedparser.parse((built / f"{name}.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
     assert feed.feed.title.startswith("US–China Briefings")
     assert feed.feed.link == SITE_URL + page
@@ -80,17 +83,17 @@ def test_site_feed_has_every_published_article_with_topics_as_categories(built):
 
 
 def test_topic_feed_holds_exactly_the_topic(built):
-    feed = feedparser.parse((built / "topics/taiwan/feed.xml").read_bytes())
+    feed = feedparser.parse((built / "feed-topic-taiwan.xml").read_bytes())
     expected = [slug for slug, _, chips in articles_of(built) if "Taiwan" in chips and slug != "2024-12-01-draft"]
     assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected
 
 
-@pytest.mark.parametrize("page", FEEDS)
-def test_json_feeds_are_json_feed_1_1_twins(built, page):
-    data = json.loads((built / page / "feed.json").read_text("utf-8"))
-    atom = feedparser.parse((built / page / "feed.xml").read_bytes())
+@pytest.mark.parametrize("name, page", FEEDS)
+def test_json_feeds_are_json_feed_1_1_twins(built, name, page):
+    data = json.loads((built / f"{name}.json").read_text("utf-8"))
+    atom = feedparser.parse((built / f"{name}.xml").read_bytes())
     assert data["version"] == "https://jsonfeed.org/version/1.1"
-    assert data["feed_url"] == SITE_URL + page + "feed.json"
+    assert data["feed_url"] == SITE_URL + f"{name}.json"
     assert [i["url"] for i in data["items"]] == [e.link for e in atom.entries]
     # feedparser 6 reads no JSON Feed: check the spec's required fields instead.
     assert data["title"] == atom.feed.title and data["home_page_url"] == SITE_URL + page
@@ -103,16 +106,29 @@ def test_json_feeds_are_json_feed_1_1_twins(built, page):
 
 def test_pages_advertise_their_feeds(built):
     def alternates(path):
-        return [(l["type"], l["href"]) for l in dom(built, path).find_all("link", rel="alternate")]
+        """Each alternate link resolved against the page's URL, as a feed reader does."""
+        from urllib.parse import urljoin
+        return [(l["type"], urljoin(SITE_URL + path + "/" if path else SITE_URL, l["href"]))
+                for l in dom(built, path).find_all("link", rel="alternate")]
 
     site_feeds = [("application/atom+xml", SITE_URL + "feed.xml"), ("application/feed+json", SITE_URL + "feed.json")]
     assert alternates("") == site_feeds
     topic = alternates("topics/taiwan")
-    assert topic == site_feeds + [("application/atom+xml", SITE_URL + "topics/taiwan/feed.xml"),
-                                  ("application/feed+json", SITE_URL + "topics/taiwan/feed.json")]
+    assert topic == site_feeds + [("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
+                                  ("application/feed+json", SITE_URL + "feed-topic-taiwan.json")]
     button = dom(built, "topics/taiwan").select_one(".bf-feed__button")
-    assert button["href"] == SITE_URL + "topics/taiwan/feed.xml"
-    assert ("application/atom+xml", SITE_URL + "topics/fentanyl/feed.xml") in alternates(f"articles/{SEED}")
+    assert button["href"] == SITE_URL + "feed-topic-taiwan.xml"
+    assert ("application/atom+xml", SITE_URL + "feed-topic-fentanyl.xml") in alternates(f"articles/{SEED}")
+
+
+def test_every_feed_in_the_site_parses_and_holds_no_draft(built):
+    feeds = sorted(built.glob("feed*.xml"))
+    assert len(feeds) == 1 + 3 + len(list((built / "people").glob("*/index.html")))
+    for path in feeds:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo and feed.entries, path
+        assert "An unfinished draft" not in [e.title for e in feed.entries]
+        assert json.loads(path.with_suffix(".json").read_text("utf-8"))["items"]
 
 
 def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):

@@ -1,0 +1,92 @@
+"""A deterministic synthetic briefing site of N articles, for benchmarks.
+
+Realistic front matter (1-3 of ~10 topics, authors, people, quotes, key
+points) and 500-800 word bodies from a fixed vocabulary; the same N always
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+TOPICS = [
+    ("us-china", "US–China relations"), ("taiwan", "Taiwan"), ("fentanyl", "Fentanyl"),
+    ("trade", "Trade and tariffs"), ("military", "Military"), ("technology", "Technology"),
+    ("south-china-sea", "South China Sea"), ("hong-kong", "Hong Kong"), ("climate", "Climate"),
+    ("diplomacy", "Diplomacy"),
+]
+PEOPLE = ["Joe Biden", "Xi Jinping", "Lai Ching-te", "Jen Daskal", "Lloyd Austin", "Dong Jun", "Wang Yi",
+          "Antony Blinken", "Gina Raimondo", "Janet Yellen", "Li Qiang", "Hsiao Bi-khim", "Ko Wen-je",
+          "Hou Yu-ih", "Charles Q. Brown Jr.", "Liu Zhenli", "Wei Xiaojun", "Nancy Pelosi"]
+SOURCES = ["Briefings desk", "Wire service", "Evening Post", "Harbour Herald", "Policy Review", "Daily Ledger"]
+WORDS = ("talks officials agreed meeting summit channel military trade export controls chips tariffs island "
+         "strait drills election legislature precursor chemicals enforcement cooperation readout minister "
+         "delegation policy security economy sanctions dialogue visit statement response pressure review "
+         "agreement framework investment supply network region partners allies council assembly").split()
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    return " ".join(words).capitalize() + "."
+
+
+def article(i: int, rng: random.Random, start: dt.date) -> tuple[str, str]:
+    day = start + dt.timedelta(days=i * 3650 // 10_000 + rng.randint(0, 2))
+    topics = rng.sample([t for t, _ in TOPICS], rng.choice([1, 1, 2, 2, 3]))
+    people = rng.sample(PEOPLE, rng.randint(0, 3))
+    title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 10))).capitalize()
+    front = {
+        "title": f"{title} ({i})",
+        "date": day.isoformat(),
+        "source": rng.choice(SOURCES),
+        "author": rng.choice(["Ann Writer", "Bo Reporter", "Chen Li", "Dana Cruz"]),
+        "topics": topics,
+        "summary": " ".join(sentence(rng) for _ in range(2)),
+        "key_points": [sentence(rng) for _ in range(rng.randint(2, 4))],
+        "why_it_matters": sentence(rng),
+        "people": people,
+    }
+    if people and rng.random() < 0.4:
+        front["quotes"] = [{"text": sentence(rng), "speaker": people[0]}]
+    target = rng.randint(500, 800)
+    paragraphs, words = [], 0
+    while words < target:
+        paragraph = " ".join(sentence(rng) for _ in range(rng.randint(3, 6)))
+        words += len(paragraph.split())
+        paragraphs.append(paragraph)
+    name = f"{day.year}/{day.isoformat()}-synthetic-{i:05d}.md"
+    text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + \
+        "\n\n".join(paragraphs) + "\n"
+    return name, text
+
+
+def make_corpus(root: Path, n: int, *, seed: int = 1) -> Path:
+    """Write a briefing project with n articles into root (replacing it)."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content" / "articles").mkdir(parents=True)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "theme", root / "theme")
+    (root / "content" / "topics.yml").write_text(
+        yaml.safe_dump([{"id": t, "title": title, "description": f"Everything on {title}."} for t, title in TOPICS],
+                       allow_unicode=True, sort_keys=False), "utf-8")
+    rng = random.Random(seed)
+    start = dt.date(2015, 1, 1)
+    for i in range(n):
+        name, text = article(i, rng, start)
+        path = root / "content" / "articles" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+if __name__ == "__main__":
+    import sys
+
+    make_corpus(Path(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,98 @@
+"""Publish a built site to a gh-pages branch (GitHub Pages without Actions).
+
+ghp-import (the tool behind `mkdocs gh-deploy`) writes the commit; we check the
+repository and remote first so mistakes end in one clear sentence, and push
+ourselves so git's refusal can be reported as such.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefings.errors import DeployError
+
+BRANCH = "gh-pages"
+
+
+@dataclass(frozen=True)
+class DeployPlan:
+    repo: Path  # the git work tree holding the project
+    site_dir: Path
+    remote: str
+    remote_url: str
+    branch: str
+    files: int  # files the branch will hold
+    message: str
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    except FileNotFoundError:
+        raise DeployError("git is not installed (expected the git command on PATH)") from None
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].removeprefix("fatal: ").removeprefix("error: ") if lines else "no message from git"
+
+
+def check_repository(project_root: Path, remote: str) -> tuple[Path, str]:
+    """The git work tree holding the project and the remote's URL, or a clear error."""
+    found = _git(project_root, "rev-parse", "--show-toplevel")
+    if found.returncode != 0:
+        raise DeployError(
+            f"{project_root} is not in a git repository (expected the project inside a clone of the "
+            "GitHub repository to publish to; run git init and git remote add origin URL)"
+        )
+    repo = Path(found.stdout.strip())
+    url = _git(repo, "remote", "get-url", remote)
+    if url.returncode != 0:
+        known = _git(repo, "remote").stdout.split()
+        hint = f"one of: {', '.join(known)}" if known else "a remote added with git remote add origin URL"
+        raise DeployError(f"no git remote named {remote!r} in {repo} (expected {hint})")
+    return repo, url.stdout.strip()
+
+
+def plan(project_root: Path, site_dir: Path, *, remote: str = "origin", message: str | None = None) -> DeployPlan:
+    """Everything a deploy will do, checked, without changing anything."""
+    repo, url = check_repository(project_root, remote)
+    if not (site_dir / "index.html").is_file():
+        raise DeployError(f"{site_dir} holds no built site (expected index.html; run briefings build)")
+    if message is None:
+        head = _git(repo, "rev-parse", "--short", "HEAD")
+        source = head.stdout.strip() if head.returncode == 0 else "an uncommitted tree"
+        message = f"Deploy the briefings site built from {source}"
+    files = sum(1 for p in site_dir.rglob("*") if p.is_file())
+    return DeployPlan(repo=repo, site_dir=site_dir, remote=remote, remote_url=url,
+                      branch=BRANCH, files=files, message=message)
+
+
+def publish(deploy: DeployPlan, *, force: bool = False) -> str:
+    """Commit the site as the whole content of the branch, push it; return the commit id.
+
+    ``force`` replaces the remote branch with one fresh commit (its history is dropped)."""
+    from ghp_import import GhpError, ghp_import
+
+    # Build on what the remote already has, so a plain (non-force) push fast-forwards.
+    _git(deploy.repo, "fetch", "--quiet", deploy.remote, f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}")
+    before = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
+    try:
+        with contextlib.chdir(deploy.repo):  # ghp-import runs git in the current folder
+            ghp_import(str(deploy.site_dir), mesg=deploy.message, remote=deploy.remote, branch=deploy.branch,
+                       push=False, nojekyll=True, no_history=force)
+    except GhpError as exc:
+        raise DeployError(f"could not commit the site to {deploy.branch}: {_last_line(str(exc))}") from None
+    after = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
+    if not after or after == before:  # ghp-import only prints when git fast-import fails
+        raise DeployError(f"git fast-import could not commit the site to {deploy.branch} "
+                          "(see git's message above; nothing was pushed)")
+    args = ["push", deploy.remote, f"refs/heads/{deploy.branch}:refs/heads/{deploy.branch}"]
+    pushed = _git(deploy.repo, *args, *(["--force"] if force else []))
+    if pushed.returncode != 0:
+        hint = "; --force replaces the remote branch" if "rejected" in pushed.stderr and not force else ""
+        raise DeployError(f"git push to {deploy.remote!r} failed: {_last_line(pushed.stderr)}{hint}")
+    return _git(deploy.repo, "rev-parse", "--short", f"refs/heads/{deploy.branch}").stdout.strip()

@@ -1,0 +1,348 @@
+"""The built sample site in a real browser: Playwright driving Debian's Chromium.
+
+Each test runs twice: the site served at / and the site built with
+--base-url https://user.github.io/repo/ served under /repo/, like a GitHub
+project site. Every request the browser makes is recorded; one to any other
+host than the test server fails the test. Screenshots go to test-output/browser/.
+
+Needs /usr/bin/chromium (or BRIEFINGS_CHROMIUM) and axe-core (`npm ci` in
+tests/browser/). Without them the tests skip, except in CI (CI=true), where
+they fail: CI must run them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO
+
+CHROMIUM = Path(os.environ.get("BRIEFINGS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = REPO / "tests/browser/node_modules/axe-core/axe.min.js"
+OUTPUT = REPO / "test-output/browser"
+
+TOPICS = ["US–China relations", "Taiwan", "Fentanyl"]
+SEED = "articles/2023-11-15-biden-xi-woodside-summit/"
+ELECTION = "articles/2024-01-13-taiwan-election-lai-wins/"
+BRIEFING = "topics/fentanyl/"
+PAGES = {"home": "", "briefing": BRIEFING, "article": SEED}
+
+
+def require(ok: bool, reason: str) -> None:
+    """Skip locally, fail in CI: there a missing browser must not pass unnoticed."""
+    if ok:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must run, not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BRIEFINGS_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require(False, "Playwright for Python is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    require(AXE.is_file(), f"axe-core is missing at {AXE.relative_to(REPO)} (run npm ci in tests/browser/)")
+    return AXE
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server like GitHub Pages: a missing file gets the site's 404.html."""
+
+    not_found_page: Path
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404 or not self.not_found_page.is_file():
+            return super().send_error(code, message, explain)
+        body = self.not_found_page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass  # quiet
+
+
+@dataclass
+class Served:
+    name: str  # "root" or "subpath"
+    base: str  # http://127.0.0.1:PORT/ or http://127.0.0.1:PORT/repo/
+    origin: str
+
+    def url(self, path: str = "") -> str:
+        return self.base + path
+
+
+@pytest.fixture(scope="session", params=["root", "subpath"])
+def served(request, tmp_path_factory):
+    """The sample site on a threaded http.server on 127.0.0.1, at / or under /repo/."""
+    if request.param == "root":
+        site = request.getfixturevalue("sample_build")[0] / "site"
+        docroot, prefix = site, "/"
+    else:
+        built = request.getfixturevalue("subpath_build")[0] / "site"
+        docroot = tmp_path_factory.mktemp("served")
+        site = docroot / "repo"
+        shutil.copytree(built, site)  # the server's root holds the site at repo/, like user.github.io
+        prefix = "/repo/"
+    handler = type("Handler", (_SiteHandler,), {"not_found_page": site / "404.html"})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(docroot)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    yield Served(request.param, origin + prefix, origin)
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@dataclass
+class Traffic:
+    """Every request the browser made, and every response that failed."""
+
+    origin: str
+    requests: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def foreign(self) -> list[str]:
+        return [url for url in self.requests
+                if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                and f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" != self.origin]
+
+
+def open_context(browser, served: Served, traffic: Traffic, **options):
+    context = browser.new_context(**options)
+    context.set_default_timeout(10_000)
+
+    def route(route):
+        if f"{urlsplit(route.request.url).scheme}://{urlsplit(route.request.url).netloc}" == served.origin:
+            route.continue_()
+        else:
+            route.abort()  # recorded below; never let a test reach the network
+
+    context.route("**/*", route)
+    context.on("request", lambda request: traffic.requests.append(request.url))
+    context.on("response", lambda response: response.status >= 400 and traffic.failed.append(
+        f"{response.status} {response.url}"))
+    return context
+
+
+@pytest.fixture
+def visit(browser, served):
+    """A fresh browser context (desktop size); afterwards, no request may have left the test server."""
+    traffic = Traffic(served.origin)
+    contexts = []
+
+    def new_page(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = open_context(browser, served, traffic, **options)
+        contexts.append(context)
+        return context.new_page()
+
+    new_page.traffic = traffic
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert traffic.foreign() == [], f"requests to other hosts than the test server: {traffic.foreign()}"
+    unexpected = [f for f in traffic.failed if "/no/such/page/" not in f]
+    assert unexpected == [], f"failed requests: {unexpected}"
+
+
+def settle(page) -> None:
+    """Wait for CSS transitions (palette, drawer) so colours and positions are final."""
+    page.evaluate("() => Promise.allSettled(document.getAnimations().map(a => a.finished))")
+
+
+def search(page, query: str) -> list[str]:
+    page.locator("input.md-search__input").focus()
+    page.keyboard.type(query)
+    page.wait_for_selector(".md-search-result__item")
+    return page.eval_on_selector_all(".md-search-result__link", "links => links.map(a => a.href)")
+
+
+def test_home_topic_article_and_back(visit, served):
+    page = visit()
+    page.goto(served.url())
+    assert page.locator(".bf-card__title").all_inner_texts() == TOPICS
+    page.locator(".bf-card__title a", has_text="Taiwan").click()
+    page.wait_for_url(served.url("topics/taiwan/"))
+    assert page.locator("h1").first.inner_text().startswith("Taiwan")
+    headline = page.locator(".bf-entry__title a").first
+    title = headline.inner_text()
+    headline.click()
+    page.wait_for_url(served.url("articles/**"))
+    assert page.locator("h1").first.inner_text().startswith(title)
+    chips = page.locator(".bf-article-header .bf-chip")
+    assert "Taiwan" in chips.all_inner_texts()
+    chips.filter(has_text="Taiwan").click()
+    page.wait_for_url(served.url("topics/taiwan/"))
+    # Material's own stylesheet and script loaded (a wrong base path would leave the page bare).
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    assert page.evaluate("typeof document$") == "object"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("fentanyl", [BRIEFING, SEED]),
+    ("Taiwan election", [ELECTION]),
+])
+def test_search_finds_briefings_and_articles(visit, served, query, expected):
+    page = visit()
+    page.goto(served.url())
+    results = search(page, query)
+    pages = {url.split("?")[0].split("#")[0] for url in results}
+    for path in expected:
+        assert served.url(path) in pages, (path, sorted(pages))
+    # A result opens its page, under the site's base path.
+    target = served.url(expected[-1])
+    page.locator(f'.md-search-result__link[href^="{target}"]').first.click()
+    page.wait_for_url(lambda url: url.split("?")[0].split("#")[0] == target)
+    assert page.locator("h1").count() >= 1
+
+
+def test_phone_layout_has_no_sideways_scroll_and_the_drawer_opens(visit, served):
+    page = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    for path in (BRIEFING, SEED, ""):
+        page.goto(served.url(path))
+        width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width <= inner, f"{path or 'home'} scrolls sideways: {width}px wide in a {inner}px viewport"
+    page.goto(served.url(BRIEFING))
+    drawer = page.locator("nav.md-nav--primary")
+    assert drawer.bounding_box()["x"] < 0  # closed: off screen
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    settle(page)
+    assert page.locator("#__drawer").is_checked()
+    box = drawer.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    # The briefing's own section is open in the drawer: go to a sibling briefing.
+    drawer.get_by_role("link", name="Taiwan", exact=True).click()
+    page.wait_for_url(served.url("topics/taiwan/"))
+
+
+def test_not_found_page_works_at_any_depth(visit, served):
+    page = visit()
+    response = page.goto(served.url("no/such/page/"))
+    assert response.status == 404
+    assert "404" in page.locator("h1").first.inner_text()
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    page.locator("nav.md-nav--primary a.md-nav__link", has_text="Timeline").first.click()
+    page.wait_for_url(served.url("timeline/"))
+    assert page.locator(".bf-line").count() == 12
+
+
+def test_no_page_requests_anything_from_another_host(visit, served, sample_build):
+    """Every HTML page of the site, loaded in full; the fixture fails on any foreign request."""
+    site = sample_build[0] / "site"
+    paths = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    page = visit()
+    for number, path in enumerate(paths):
+        # The first page waits for the search index and other late requests; they repeat on every page.
+        page.goto(served.url(path.removesuffix("index.html")), wait_until="networkidle" if number == 0 else "load")
+    assert len(visit.traffic.requests) > len(paths)  # pages and their assets were recorded
+    assert visit.traffic.foreign() == []
+
+
+def test_screenshots(visit, served):
+    folder = OUTPUT / served.name
+    folder.mkdir(parents=True, exist_ok=True)
+    page = visit()
+    for name, path in PAGES.items():
+        page.goto(served.url(path))
+        page.screenshot(path=folder / f"{name}.png", full_page=True)
+    phone = visit(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone.goto(served.url(BRIEFING))
+    phone.screenshot(path=folder / "briefing-phone.png")
+    for name in [*PAGES, "briefing-phone"]:
+        png = (folder / f"{name}.png").read_bytes()
+        assert png.startswith(b"\x89PNG") and len(png) > 10_000, name
+    print(f"\nScreenshots: {folder}")
+
+
+def axe_problems(page, axe_script: Path) -> list[str]:
+    settle(page)
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_no_serious_accessibility_violation(visit, served, axe_script, palette):
+    page = visit(color_scheme="light")
+    page.goto(served.url())
+    if palette == "dark":
+        # Switch as a reader does: Material's palette toggle (remembered for later pages).
+        page.locator('form[data-md-component="palette"] label:visible').click()
+    scheme = "slate" if palette == "dark" else "default"
+    problems = {}
+    for name, path in PAGES.items():
+        page.goto(served.url(path))
+        assert page.get_attribute("body", "data-md-color-scheme") == scheme
+        problems[name] = axe_problems(page, axe_script)
+    search(page, "fentanyl")  # the search dialog, open with results
+    problems["search results"] = axe_problems(page, axe_script)
+    page.set_viewport_size({"width": 390, "height": 844})  # the phone's navigation drawer, open
+    page.goto(served.url(BRIEFING))
+    page.locator('label.md-header__button[for="__drawer"]').click()
+    problems["phone drawer"] = axe_problems(page, axe_script)
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_links_in_running_text_are_underlined(visit, served, axe_script):
+    """Article bodies are the curator's Markdown: a link in a paragraph must not be
+    told apart by colour alone (the sample's bodies have none, so add one)."""
+    page = visit()
+    page.goto(served.url(SEED))
+    page.evaluate("""() => {
+        const p = document.createElement('p');
+        p.id = 'probe';
+        p.innerHTML = 'See <a href="../">the earlier talks</a> for the background.';
+        document.querySelector('.md-content .md-typeset').append(p);
+    }""")
+    assert page.evaluate("getComputedStyle(document.querySelector('#probe a')).textDecorationLine") == "underline"
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("axe.run('#probe', {runOnly: ['link-in-text-block', 'color-contrast']})")
+    assert result["violations"] == []
+    assert any(rule["id"] == "link-in-text-block" for rule in result["passes"])
+
+
+def test_a_missing_browser_skips_locally_but_fails_in_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"no Chromium \(CI=true: the browser tests must run, not skip\)"):
+        require(False, "no Chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
+        require(False, "no Chromium")
+    require(True, "never raised")
+
+
+def test_ci_installs_chromium_and_axe_before_the_readme_test_command():
+    ci = (REPO / ".ci/run").read_text("utf-8")
+    install, npm, run = (ci.index("apt-get install -y -qq chromium"), ci.index("npm ci"),
+                         ci.index('eval "$test_command"'))
+    assert install < run and npm < run
+    assert "cd tests/browser" in ci

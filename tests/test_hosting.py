@@ -1,0 +1,139 @@
+"""Hosting on GitHub Pages: subpath sites, .nojekyll and CNAME, and the link check of a built site."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from briefings.cli import main
+from briefings.linkcheck import check_site
+from conftest import SUBPATH_URL, VALID, run_cli
+
+
+def soup(path):
+    return BeautifulSoup(path.read_text("utf-8"), "html.parser")
+
+
+def test_a_root_site_has_nojekyll_and_no_cname(sample_build):
+    root, _ = sample_build
+    assert (root / "site/.nojekyll").read_bytes() == b""
+    assert not (root / "site/CNAME").exists()
+
+
+def test_a_subpath_site_links_everything_under_the_subpath(subpath_build):
+    root, _ = subpath_build
+    site = root / "site"
+    assert (site / ".nojekyll").is_file()
+    # The 404 page is served at any depth, so its links are root-absolute: under /repo/.
+    links = [tag.get("href") or tag.get("src") for tag in soup(site / "404.html").select("[href], [src]")]
+    local = [link for link in links if not link.startswith(("https://", "http://", "#"))]
+    assert local and all(link.startswith("/repo/") for link in local), local
+    assert "/repo/assets/stylesheets/briefings.css" in local
+    # Canonical links and the sitemap name the public address.
+    canonical = soup(site / "topics/taiwan/index.html").select_one('link[rel="canonical"]')["href"]
+    assert canonical == SUBPATH_URL + "topics/taiwan/"
+    sitemap = gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode()
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert locs and all(loc.startswith(SUBPATH_URL) for loc in locs)
+    # Search results are relative to the site, so they work under any path.
+    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
+    assert all(not d["location"].startswith("/") for d in index["docs"])
+
+
+def test_link_check_of_root_and_subpath_sites(sample_build, subpath_build):
+    root_site, sub_site = sample_build[0] / "site", subpath_build[0] / "site"
+    assert check_site(root_site, "/") == []
+    assert check_site(sub_site, SUBPATH_URL) == []  # canonical links on the same host are checked too
+    assert check_site(sub_site, "/repo/") == []
+    # The check can fail: each site served from the wrong place has broken links.
+    wrong = check_site(sub_site, "/")
+    assert wrong and {b.page for b in wrong} == {"404.html"}
+    wrong = check_site(root_site, "/repo/")
+    assert wrong and all("outside the site's base path /repo/" in b.reason for b in wrong)
+
+
+def test_check_site_cli_passes_on_both_sites(sample_build, subpath_build):
+    result = run_cli("check", "--site", "--project", str(sample_build[0]))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"OK: \d+ pages in .*site/, every internal link and anchor resolves under /\.", result.stdout)
+    result = run_cli("check", "--site", "--base-url", SUBPATH_URL, "--project", str(subpath_build[0]))
+    assert result.exit_code == 0, result.output
+    assert f"resolves under {SUBPATH_URL}." in result.stdout
+
+
+def test_check_site_cli_reports_broken_links_and_anchors(sample_build, tmp_path):
+    site = tmp_path / "copy"
+    shutil.copytree(sample_build[0] / "site", site)
+    shutil.rmtree(site / "topics/fentanyl")
+    page = site / "timeline/index.html"
+    page.write_text(page.read_text("utf-8").replace("</article>", '<a href="../sources/#nowhere">x</a></article>', 1))
+    result = run_cli("check", "--site", "--site-dir", str(site), "--project", str(sample_build[0]))
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert "timeline/index.html: ../sources/#nowhere: no element with id 'nowhere' in sources/index.html" in lines
+    assert "index.html: topics/fentanyl/: no such file in the site" in lines
+    assert re.fullmatch(r"Error: \d+ broken links in .*copy/\.", lines[-1])
+
+
+def test_check_site_of_a_subpath_site_without_its_base_url_says_what_to_do(subpath_build):
+    result = run_cli("check", "--site", "--project", str(subpath_build[0]))
+    assert result.exit_code == 1
+    assert "404.html: /repo/topics/: no such file in the site" in result.stderr
+    assert result.stderr.splitlines()[-1].endswith("(for a site built with --base-url, pass the same --base-url here).")
+
+
+def test_check_site_without_a_built_site(site):
+    site.article("a.md", VALID)
+    result = site.run("check", "--site")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {site.root / 'site'} holds no built site (expected index.html; run briefings build first)\n"
+
+
+def test_base_url_from_mkdocs_yml_and_from_the_environment(site):
+    site.article("a.md", VALID)
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "site_url: https://example.org/desk/\n", encoding="utf-8")
+    assert site.run("build").exit_code == 0
+    assert soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')["href"] == "/desk/assets/stylesheets/briefings.css"
+    assert site.run("check", "--site").exit_code == 0  # site_url is the default base for the check
+    # BRIEFINGS_BASE_URL (what the Pages workflow sets) wins over mkdocs.yml; the final slash is added.
+    result = CliRunner(env={"BRIEFINGS_BASE_URL": "https://user.github.io/other"}).invoke(
+        main, ["build", "--project", str(site.root)])
+    assert result.exit_code == 0, result.output
+    assert soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')["href"] == "/other/assets/stylesheets/briefings.css"
+
+
+def test_cname_option_and_setting(site):
+    site.article("a.md", VALID)
+    assert site.run("build", "--cname", "News.Example.org").exit_code == 0
+    assert (site.root / "site/CNAME").read_text() == "news.example.org\n"
+    assert (site.root / "site/.nojekyll").is_file()
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  cname: briefs.example.com\n"), encoding="utf-8")
+    assert site.run("build").exit_code == 0
+    assert (site.root / "site/CNAME").read_text() == "briefs.example.com\n"
+    assert site.run("build", "--cname", "other.example.net").exit_code == 0
+    assert (site.root / "site/CNAME").read_text() == "other.example.net\n"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--base-url", "ftp://x"], "Error: base URL 'ftp://x' is not a web address (expected an http(s) address"),
+    (["--base-url", "user.github.io/repo/"], "Error: base URL 'user.github.io/repo/' is not a web address"),
+    (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
+    (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
+    (["--cname", "https://news.example.org/"], "Error: CNAME 'https://news.example.org/' is not a domain name"),
+    (["--cname", "localhost"], "Error: CNAME 'localhost' is not a domain name"),
+])
+def test_bad_hosting_settings_fail_before_anything_is_written(site, args, message):
+    site.article("a.md", VALID)
+    result = site.run("build", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert not (site.root / "site").exists() and not (site.root / "build").exists()

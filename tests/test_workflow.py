@@ -1,0 +1,65 @@
+"""The GitHub Pages workflow: valid YAML, the official actions, and the README's build command."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from conftest import REPO
+
+WORKFLOW = REPO / ".github/workflows/pages.yml"
+
+
+def load():
+    return yaml.safe_load(WORKFLOW.read_text("utf-8"))
+
+
+def readme_build_command() -> str:
+    readme = (REPO / "README.md").read_text("utf-8")
+    return re.search(r"<!-- build-command -->\n```sh\n(.+?)\n```", readme, re.S).group(1).strip()
+
+
+def uses(step) -> str:
+    return step.get("uses", "").split("@")[0]
+
+
+def test_runs_on_push_to_main_and_by_hand():
+    triggers = load()[True]  # YAML 1.1 reads the key `on` as true
+    assert triggers["push"]["branches"] == ["main"]
+    assert "workflow_dispatch" in triggers
+
+
+def test_permissions_allow_pages_deployment():
+    permissions = load()["permissions"]
+    assert permissions["pages"] == "write" and permissions["id-token"] == "write"
+    assert permissions.get("contents") == "read"
+
+
+def test_build_job_installs_builds_and_uploads_the_site():
+    steps = load()["jobs"]["build"]["steps"]
+    names = [uses(s) for s in steps]
+    assert names.index("actions/checkout") < names.index("actions/configure-pages") < names.index("actions/upload-pages-artifact")
+    build = next(s for s in steps if "briefings build" in s.get("run", ""))
+    assert build["run"].strip() == readme_build_command()
+    assert steps.index(build) < names.index("actions/upload-pages-artifact")
+    # The Pages address reaches `briefings build` (as BRIEFINGS_BASE_URL), so project sites work under /repo/.
+    pages = next(s for s in steps if uses(s) == "actions/configure-pages")
+    assert build["env"]["BRIEFINGS_BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    upload = next(s for s in steps if uses(s) == "actions/upload-pages-artifact")
+    assert upload["with"]["path"].rstrip("/") == "site"
+
+
+def test_deploy_job_uses_the_github_pages_environment():
+    job = load()["jobs"]["deploy"]
+    assert job["needs"] == "build"
+    assert job["environment"]["name"] == "github-pages"
+    deploy = next(s for s in job["steps"] if uses(s) == "actions/deploy-pages")
+    assert job["environment"]["url"] == "${{ steps.%s.outputs.page_url }}" % deploy["id"]
+
+
+def test_every_action_is_pinned_to_a_version():
+    for job in load()["jobs"].values():
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), step["uses"]
