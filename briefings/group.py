@@ -49,22 +49,21 @@ def group(content: Content, articles: tuple[Article, ...], *, now: dt.datetime |
 def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[PersonFile, ...]:
     """Everyone named in an article's people: or quoted by a known name."""
     index = PeopleIndex(content.people)
-    named: dict[str, list[Article]] = defaultdict(list)
+    named: dict[str, dict[str, Article]] = defaultdict(dict)  # person -> {slug: article}, in order
     quoted: dict[str, list] = defaultdict(list)
     persons = {}
     for article in articles:
         for name in article.people:
             person = index.resolve(name)
             persons[person.slug] = person
-            if article not in named[person.slug]:
-                named[person.slug].append(article)
+            named[person.slug].setdefault(article.slug, article)
     for article in articles:  # a second pass, so speakers match people named anywhere
         for quote in article.quotes:
             person = index.speaker(quote.speaker)
             if person:
                 persons[person.slug] = person
                 quoted[person.slug].append((quote, article))
-    files = [PersonFile(persons[slug], tuple(named.get(slug, ())), tuple(quoted.get(slug, ())))
+    files = [PersonFile(persons[slug], tuple(named.get(slug, {}).values()), tuple(quoted.get(slug, ())))
              for slug in persons]
     files.sort(key=lambda f: (-len(f.articles), f.person.name.casefold(), f.person.slug))
     return tuple(files)

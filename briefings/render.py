@@ -22,8 +22,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from briefings.body import body_html
 from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
@@ -31,11 +29,6 @@ from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
 from briefings.people import PeopleIndex
 from briefings.related import related_articles
 from briefings.settings import Settings
-
-try:
-    from yaml import CSafeDumper as _Dumper
-except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")
@@ -314,7 +307,7 @@ def article_body(ctx: _Context, article: Article) -> str:
         parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        body = article.body.strip() if ctx.settings.trust_html else body_html(article.body)
+        body = body_html(article.body, trust_html=ctx.settings.trust_html)
         parts.append(heading + body)
     if article.quotes:
         quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
@@ -521,9 +514,17 @@ def description(text: str) -> dict:
     return {"description": esc(one_line(text, DESCRIPTION_MAX))}
 
 
+# Characters YAML does not allow raw in a double-quoted scalar, or folds as line
+# breaks (NEL, LS, PS): written as \u escapes, which JSON and YAML read alike.
+_NOT_YAML_SAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
 def page(meta: dict, body: str) -> str:
-    front = yaml.dump(meta, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
-    return f"---\n{front}---\n\n{body}"
+    """Front matter as JSON, which is YAML too (flow style): dumping it is ~50x
+    faster than yaml.dump, and MkDocs reads it as any other front matter."""
+    front = json.dumps(meta, ensure_ascii=False, indent=1)
+    front = _NOT_YAML_SAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", front)
+    return f"---\n{front}\n---\n\n{body}"
 
 
 def esc(text: str) -> str:

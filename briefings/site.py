@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import jinja2
+
 from briefings.errors import SiteBuildError
 from briefings.project import Project
 
@@ -30,9 +32,11 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.errors = 0  # ERROR and above; the rest are warnings strict mode refuses
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(" ".join(record.getMessage().split()))
+        self.errors += record.levelno >= logging.ERROR
 
 
 @contextlib.contextmanager
@@ -89,7 +93,8 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
             return mkdocs_load_config(config_file=str(project.config_file), **overrides)
         except (MkDocsException, SystemExit) as exc:
             detail = "; ".join(logs.messages) or " ".join(str(exc).split())
-            raise SiteBuildError(f"mkdocs.yml: {detail}") from None
+            hint = " (fix it, or build with --no-strict)" if strict and logs.messages and not logs.errors else ""
+            raise SiteBuildError(f"mkdocs.yml: {detail}{hint}") from None
 
 
 @contextlib.contextmanager
@@ -113,7 +118,8 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    config = load_config(project, nav=nav, strict=strict, site_dir=site_dir, base_url=base_url)
+    with mkdocs_logs() as load_logs:  # warnings from mkdocs.yml itself, kept for --no-strict
+        config = load_config(project, nav=nav, strict=strict, site_dir=site_dir, base_url=base_url)
     cname = domain_name(cname if cname is not None else config.extra.get("cname"))
     target = Path(config.site_dir)
     guard_site_dir(project, target)
@@ -132,6 +138,9 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
             raise SiteBuildError(
                 f"MkDocs could not build the site: {detail} (the previous site in {target.name}/ is untouched{hint})"
             ) from None
+        except jinja2.TemplateError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise SiteBuildError(f"{template_error(exc, project)} (the previous site in {target.name}/ is untouched)") from None
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -139,7 +148,21 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     pages = sum(1 for _ in staging.rglob("*.html"))
     add_hosting_files(staging, cname)
     swap_in(staging, target)
-    return SiteResult(site_dir=target, pages=pages, warnings=tuple(name_sources(logs.messages, sources)))
+    warnings = load_logs.messages + name_sources(logs.messages, sources)
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(warnings))
+
+
+def template_error(exc: Exception, project: Project) -> str:
+    """A theme template that does not compile or render, as FILE:LINE: message."""
+    where = "theme"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.filename or exc.name or "a template"
+        try:
+            name = Path(name).resolve().relative_to(project.root).as_posix()
+        except ValueError:
+            pass
+        where = f"{name}:{exc.lineno}" if exc.lineno else name
+    return f"{where}: template error: {' '.join(str(exc.message or exc).split())} (expected valid Jinja in theme/)"
 
 
 def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[str]:

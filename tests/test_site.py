@@ -216,22 +216,34 @@ def test_drafts_are_built_only_with_the_flag_and_marked(site):
 
 
 def test_a_failed_build_leaves_the_last_good_site_in_place(site):
-    site.settings(trust_html=True)  # bodies go to MkDocs as Markdown, so strict mode checks their links
     site.article("a.md", VALID)
     assert site.run("build").exit_code == 0
     before = tree_hash(site.root / "site")
-    site.article("a.md", VALID, body="A [broken link](missing.md).\n")
+    broken = site.root / "theme/topic.html"
+    good_template = broken.read_text("utf-8")
+    broken.write_text(good_template.replace("{% endfor %}", "{% endfro %}", 1), "utf-8")
     result = site.run("build")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: MkDocs could not build the site: ")
-    assert "missing.md" in result.stderr
-    assert "Traceback" not in result.output
+    assert result.stderr.startswith("Error: theme/topic.html:")
+    assert "template error" in result.stderr and "endfro" in result.stderr
+    assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
     assert tree_hash(site.root / "site") == before
     assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "theme"]
-    # --no-strict lets the same content through, with the warning printed
+    broken.write_text(good_template, "utf-8")
+    assert site.run("build").exit_code == 0
+
+
+def test_strict_mode_fails_on_mkdocs_warnings_and_no_strict_lets_them_through(site):
+    site.article("a.md", VALID)
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nnot_in_nav: |\n  /nowhere.md\nunknown_option_for_a_warning: 1\n", "utf-8")
+    result = site.run("build")
+    assert result.exit_code == 1
+    assert "unknown_option_for_a_warning" in result.stderr and "--no-strict" in result.stderr
+    assert not (site.root / "site").exists()
     result = site.run("build", "--no-strict")
     assert result.exit_code == 0
-    assert "Warning: " in result.stderr and "missing.md" in result.stderr
+    assert "Warning: " in result.stderr and "unknown_option_for_a_warning" in result.stderr
 
 
 def test_site_dir_option(site, tmp_path):
