@@ -9,7 +9,8 @@ from slugify import slugify
 
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
-    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, did_you_mean, text, text_list, type_name,
+    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, did_you_mean, known_topic, text, text_list,
+    type_name,
 )
 from briefings.model import Article, Content, Topic
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
@@ -164,12 +165,12 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         known = {t.id for t in topics}
         ids = []
         for i, ref in enumerate(values["topics"]):
-            topic_id = slugify(ref)  # "Taiwan" and "taiwan" name one topic
-            if topic_id not in known:
-                hint = did_you_mean(topic_id, known)
-                problems.append(Problem(rel, source.line("topics", i), "topics",
-                                        f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in content/topics.yml: {', '.join(sorted(known)) or 'none defined'})"))
-            elif topic_id not in ids:
+            try:
+                topic_id = known_topic(ref, known)  # "Taiwan" and "taiwan" name one topic
+            except FieldError as exc:
+                problems.append(Problem(rel, source.line("topics", i), "topics", exc.message))
+                continue
+            if topic_id not in ids:
                 ids.append(topic_id)
         values["topics"] = tuple(ids)
 
