@@ -315,3 +315,30 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
     if found.left_out:
         click.echo(f"  left out of the body: {', '.join(found.left_out)}")
     click.echo(f"Draft written (draft: true). {REMINDER}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--site-name", default="Briefings", show_default=True, help="The site's title (site_name in mkdocs.yml).")
+@reports_errors
+def init(folder: Path, site_name: str) -> None:
+    """Create a new briefing site in FOLDER (new or empty).
+
+    Writes mkdocs.yml, content/topics.yml with an example topic, an example
+    article, the theme, a GitHub Pages workflow, requirements.txt and
+    .gitignore. The new site builds at once.
+
+    \b
+    Examples:
+      briefings init my-desk --site-name "Arctic Briefings"
+      briefings build --project my-desk
+    """
+    from briefings.scaffold import init_site
+
+    files = init_site(folder, site_name=site_name)
+    click.echo(f"Created {_rel(folder.resolve())}/ ({len(files)} files):")
+    for name in files:
+        if not name.startswith("theme/"):
+            click.echo(f"  {name}")
+    click.echo("  theme/ (the templates and stylesheet)")
+    click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new \"Headline\" --topic example)")
