@@ -342,3 +342,32 @@ def init(folder: Path, site_name: str) -> None:
             click.echo(f"  {name}")
     click.echo("  theme/ (the templates and stylesheet)")
     click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new \"Headline\" --topic example)")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="The port to serve on, on 127.0.0.1.")
+@reports_errors
+@project_option
+def serve(project: Project, port: int) -> None:
+    """Preview the site while you edit it, drafts included (marked as drafts).
+
+    Serves on http://127.0.0.1:PORT/ and watches content/, theme/ and
+    mkdocs.yml: a change rebuilds the site and open pages reload. A problem in
+    the content is printed and shown on every page over the last good build,
+    and the server keeps running; fixing it recovers. Stop with Ctrl+C.
+
+    \b
+    Examples:
+      briefings serve
+      briefings serve --port 8001 --project ~/my-desk
+    """
+    import signal
+
+    from briefings.serve import Preview
+
+    def stop(*_):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # stop cleanly (temporary folder removed) when terminated
+    Preview(project, port=port, log=lambda line: click.echo(line, err=line.startswith(("Error", "Warning")))).serve()
