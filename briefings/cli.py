@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 from pathlib import Path
 
 import click
@@ -27,6 +28,31 @@ def project_option(func):
         return func(*args, project=Project.at(project_dir), **kwargs)
 
     return wrapper
+
+
+PROGRESS_MIN = 300  # articles: below this, reading them is quick enough to need no progress bar
+
+
+def progress(label: str):
+    """Wraps the article files as they are read: a progress bar when there are many and
+    stdout is a terminal, one plain line otherwise (CI logs), nothing for a small folder.
+    Both go to stderr."""
+
+    def track(files: list[Path]):
+        if len(files) <= PROGRESS_MIN:
+            return files
+        if not sys.stdout.isatty():
+            click.echo(f"{label} {len(files)} articles...", err=True)
+            return files
+        return _bar(files, label)
+
+    return track
+
+
+def _bar(files: list[Path], label: str):
+    # On stderr, so the command's own output can be piped.
+    with click.progressbar(files, label=f"{label} {len(files)} articles", show_pos=True, file=sys.stderr) as bar:
+        yield from bar
 
 
 def reports_errors(func):
@@ -83,7 +109,7 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool) -
 
     if site_dir is not None:
         site_dir = site_dir.resolve()
-    report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir)
+    report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir, track=progress("Reading"))
     for warning in report.site.warnings if report.site else ():
         click.echo(f"Warning: {warning}", err=True)
     edition = report.edition
@@ -114,7 +140,7 @@ def check(project: Project, suggest: bool) -> None:
     """
     from briefings.pipeline import check as run_check
 
-    content = run_check(project)
+    content = run_check(project, track=progress("Checking"))
     drafts = sum(1 for a in content.articles if a.draft)
     click.echo(
         f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems."
@@ -292,7 +318,7 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
     from briefings.importer import REMINDER, import_article
 
     result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
-                            source_name=source_name, title=title)
+                            source_name=source_name, title=title, track=progress("Looking for the URL in"))
     d, found = result.draft, result.extracted
     click.echo(_rel(result.path))
     click.echo(f"  title:   {d.title}")

@@ -136,11 +136,12 @@ def _url_key(url: str) -> str:
     return urlunsplit(("", parts.netloc.lower().removeprefix("www."), path, parts.query, ""))
 
 
-def article_with_url(root: Path, url: str) -> str | None:
+def article_with_url(root: Path, url: str, track=None) -> str | None:
     """The content file (relative path) whose url: is ``url``, if any. Tolerates broken files."""
     if not url:
         return None
-    for path in article_files(root):
+    files = article_files(root)
+    for path in track(files) if track else files:
         source = read_source(path, path.relative_to(root).as_posix())
         data = source.data if isinstance(source.data, dict) else {}
         other = data.get("url")

@@ -145,7 +145,8 @@ def from_text(text: str, origin: str, *, kind: str, url: str = "") -> Extracted:
 
 
 def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: tuple[str, ...] = (),
-                   date: str | None = None, source_name: str | None = None, title: str | None = None) -> ImportResult:
+                   date: str | None = None, source_name: str | None = None, title: str | None = None,
+                   track=None) -> ImportResult:
     """Extract, fill in, check, refuse duplicates, write. Raises before writing anything."""
     # Options first: a typo in --topic should not cost a download.
     wanted = drafts.check_topics(topic_refs, topics) if topic_refs else ()
@@ -154,7 +155,7 @@ def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: 
     title = drafts.check_text(title, "--title") if title is not None else None
 
     if re.match(r"^https?://", source, re.IGNORECASE):  # before downloading it again
-        _refuse_duplicate(root, drafts.check_url(source, "SOURCE"))
+        _refuse_duplicate(root, drafts.check_url(source, "SOURCE"), track)
     found = extract(source)
     title = title or found.title
     outlet = source_name or found.site_name
@@ -177,7 +178,7 @@ def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: 
 
     url = drafts.check_url(found.url, "url") if found.url else ""
     if url and not drafts.same_url(url, source):  # the page's canonical address may differ
-        _refuse_duplicate(root, url)
+        _refuse_duplicate(root, url, track)
 
     body = found.body.strip()
     if body:
@@ -195,8 +196,8 @@ def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: 
     return ImportResult(path=path, draft=draft, extracted=found, suggested=suggested, not_found=not_found)
 
 
-def _refuse_duplicate(root: Path, url: str) -> None:
-    if (other := drafts.article_with_url(root, url)):
+def _refuse_duplicate(root: Path, url: str, track=None) -> None:
+    if (other := drafts.article_with_url(root, url, track)):
         raise ImportSourceError(f"{url} was already imported: {other} (nothing written)")
 
 

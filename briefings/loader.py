@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +17,12 @@ from briefings.model import Article, Content, Topic
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
 
 
-def load_content(root: Path) -> Content:
+def load_content(root: Path, track: Callable[[list[Path]], Iterable[Path]] | None = None) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
-    folders themselves are missing.
+    folders themselves are missing. ``track`` wraps the list of article files
+    (the CLI's progress bar).
     """
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -29,7 +31,8 @@ def load_content(root: Path) -> Content:
     problems: list[Problem] = []
     topics = load_topics(root, problems)
     articles = []
-    for path in article_files(root):
+    files = article_files(root)
+    for path in track(files) if track else files:
         rel = path.relative_to(root).as_posix()
         article = load_article(read_source(path, rel), topics, problems)
         if article is not None:

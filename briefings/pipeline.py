@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,9 @@ from briefings.render import render
 from briefings.site import SiteResult, build_site
 from briefings.write import WriteStats, write_pages
 
+# Wraps the list of article files as they are read, e.g. with a progress bar.
+Track = Callable[[list[Path]], Iterable[Path]]
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -24,15 +28,15 @@ class BuildReport:
     seconds: float
 
 
-def check(project: Project) -> Content:
+def check(project: Project, *, track: Track | None = None) -> Content:
     """Load and validate only. Raises ContentError with every problem."""
-    return load_content(project.root)
+    return load_content(project.root, track)
 
 
-def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None):
+def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None, track: Track | None = None):
     """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    content = load_content(project.root)  # load + validate: raises before anything is written
+    content = load_content(project.root, track)  # load + validate: raises before anything is written
     edition = group(content, select(content, drafts=drafts, now=now))
     pages = render(edition)
     stats = write_pages(pages.files, project.docs_dir)
@@ -53,9 +57,10 @@ def build(
     strict: bool = True,
     site_dir: Path | None = None,
     now: dt.datetime | None = None,
+    track: Track | None = None,
 ) -> BuildReport:
     started = time.perf_counter()
-    edition, pages, stats = generate(project, drafts=drafts, now=now)
+    edition, pages, stats = generate(project, drafts=drafts, now=now, track=track)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
                       epoch=content_epoch(edition))
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)
