@@ -23,7 +23,7 @@ from dataclasses import dataclass
 # A parenthesised photo credit: (Photo by X / AFP), (AP Photo/Jane Roe), (Photo: X), (Image credit: X)
 CREDIT_RE = re.compile(
     r"\(\s*(?:[A-Z][A-Za-z]*\s+)?(?:photo(?:graph)?|image|picture|pictured)s?"
-    r"(?:\s+(?:by|credit|courtesy(?:\s+of)?)\b|\s*[:/])\s*([^()]+?)\s*\)",
+    r"(?:\s+(?:by|credit|courtesy(?:\s+of)?)\b\s*:?|\s*[:/])\s*([^()]+?)\s*\)",
     re.IGNORECASE,
 )
 # A caption line introduced by its credit: "Photo: Jane Roe / Agency"
@@ -113,7 +113,7 @@ def parse_clipping(text: str) -> Clipping:
             credit = credit or photo_credit(line)
             captions += 1
             continue
-        if title and (found := short_date(line)):
+        if (found := short_date(line, max_words=12 if title else 4)):  # above the headline: a bare date only
             date = date or found
             chrome += 1
             continue
@@ -152,9 +152,9 @@ def photo_credit(line: str) -> str:
     return m.group(1).strip()
 
 
-def short_date(line: str) -> dt.date | None:
+def short_date(line: str, max_words: int = 12) -> dt.date | None:
     """A date on a short header line ("Published November 14, 2024 3:05pm ET")."""
-    if len(line.split()) > 12:
+    if len(line.split()) > max_words:
         return None
     for pattern, order in DATE_RES:
         m = pattern.search(line)
