@@ -224,13 +224,16 @@ class Pages(http.server.BaseHTTPRequestHandler):
             "/broken": (500, "text/html", b"<h1>oops</h1>"),
         }
         if self.path == "/slow":
-            time.sleep(1.5)
+            time.sleep(1.0)
         status, ctype, data = routes.get(self.path, (404, "text/html", b"<h1>not here</h1>"))
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (/slow)
+            pass
 
     def log_message(self, *args):
         pass
@@ -239,7 +242,8 @@ class Pages(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def server():
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
-    httpd.daemon_threads = True
+    httpd.daemon_threads = False  # server_close() waits for every request, so none outlives its test
+    httpd.block_on_close = True
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
