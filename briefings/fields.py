@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from slugify import slugify
+
 from briefings.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -246,6 +248,16 @@ ARTICLE_FIELDS: dict[str, Field] = {
 }
 
 TOPIC_FIELDS = ("id", "title", "description", "keywords")
+
+
+def known_topic(ref: str, known) -> str:
+    """A topic reference as written ("Taiwan" or "taiwan") -> its id in topics.yml."""
+    wanted = slugify(ref)
+    if wanted not in known:
+        hint = did_you_mean(wanted, known)
+        raise FieldError(f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in "
+                         f"content/topics.yml: {', '.join(sorted(known)) or 'none defined'})")
+    return wanted
 
 
 def did_you_mean(word: str, choices) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ from slugify import slugify
 
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
-    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, check_slug, did_you_mean, text, text_list,
+    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, check_slug, did_you_mean, known_topic, text,
+    text_list,
     type_name,
 )
 from briefings.model import Article, Content, Person, Topic
@@ -19,11 +21,13 @@ from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_s
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
-def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Content:
+def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
+                 track: Callable[[list[Path]], Iterable[Path]] | None = None) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
-    folders themselves are missing.
+    folders themselves are missing. ``track`` wraps the list of article files
+    (the CLI's progress bar).
     """
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -33,7 +37,8 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES) -> Content
     topics = load_topics(root, problems)
     articles = []
     inside = content_dir.resolve()
-    for path in article_files(root):
+    files = article_files(root)
+    for path in track(files) if track else files:
         rel = path.relative_to(root).as_posix()
         if path.is_symlink() and inside not in path.resolve().parents:
             problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
@@ -249,12 +254,12 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         known = {t.id for t in topics}
         ids = []
         for i, ref in enumerate(values["topics"]):
-            topic_id = slugify(ref)  # "Taiwan" and "taiwan" name one topic
-            if topic_id not in known:
-                hint = did_you_mean(topic_id, known)
-                problems.append(Problem(rel, source.line("topics", i), "topics",
-                                        f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in content/topics.yml: {', '.join(sorted(known)) or 'none defined'})"))
-            elif topic_id not in ids:
+            try:
+                topic_id = known_topic(ref, known)  # "Taiwan" and "taiwan" name one topic
+            except FieldError as exc:
+                problems.append(Problem(rel, source.line("topics", i), "topics", exc.message))
+                continue
+            if topic_id not in ids:
                 ids.append(topic_id)
         values["topics"] = tuple(ids)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from briefings.settings import read_settings
 from briefings.site import SiteResult, build_site, domain_name, normalise_base_url
 from briefings.write import WriteStats, write_pages
 
+# Wraps the list of article files as they are read, e.g. with a progress bar.
+Track = Callable[[list[Path]], Iterable[Path]]
+
 
 @dataclass(frozen=True)
 class BuildReport:
@@ -25,19 +29,19 @@ class BuildReport:
     seconds: float
 
 
-def check(project: Project) -> Content:
+def check(project: Project, *, track: Track | None = None) -> Content:
     """Load and validate only. Raises ContentError with every problem."""
     settings = read_settings(project)
-    return load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20)
+    return load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
 
 
 def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
-             site_url: str | None = None):
+             site_url: str | None = None, track: Track | None = None):
     """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
     now = now or dt.datetime.now(dt.timezone.utc)
     settings = read_settings(project, site_url=site_url)
     # load + validate: raises before anything is written
-    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20)
+    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
     edition = group(content, select(content, drafts=drafts, now=now), now=now)
     pages = render(edition, settings)
     stats = write_pages(pages.files, project.docs_dir)
@@ -60,13 +64,14 @@ def build(
     now: dt.datetime | None = None,
     base_url: str | None = None,
     cname: str | None = None,
+    track: Track | None = None,
 ) -> BuildReport:
     """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``."""
     started = time.perf_counter()
     # Bad hosting settings fail before anything is written.
     base_url = normalise_base_url(base_url) if base_url is not None else None
     cname = domain_name(cname)
-    edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url)
+    edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
                       epoch=content_epoch(edition), base_url=base_url, cname=cname)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

@@ -1,0 +1,130 @@
+"""`briefings list` and `briefings topics`: the content as rows, and rows as text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+
+from briefings.errors import BriefingsError
+from briefings.fields import FieldError, known_topic, when
+from briefings.group import is_published
+from briefings.model import Article, Content
+
+COLUMNS = ("date", "title", "source", "topics", "draft")
+
+
+class ListError(BriefingsError):
+    """A filter names something that does not exist."""
+
+
+def since_date(raw: str) -> dt.datetime:
+    """--since: the same date formats as an article's date:."""
+    try:
+        return when(raw)
+    except FieldError as exc:
+        raise ListError(f"--since: {exc.message}") from None
+
+
+def topic_id(content: Content, raw: str, option: str = "--topic") -> str:
+    """A topic id as the curator typed it (any case), checked against topics.yml."""
+    try:
+        return known_topic(raw, [t.id for t in content.topics])
+    except FieldError as exc:
+        raise ListError(f"{option}: {exc.message}") from None
+
+
+def select_articles(content: Content, *, topic: str | None = None, source: str | None = None,
+                    since: dt.datetime | None = None, drafts: bool = False,
+                    now: dt.datetime | None = None) -> list[Article]:
+    """Newest first. Without ``drafts``, only what a build publishes."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    wanted = topic_id(content, topic) if topic else None
+    chosen = []
+    for article in content.articles:
+        if not drafts and not is_published(article, now):
+            continue
+        if wanted and wanted not in article.topics:
+            continue
+        if source and article.source.casefold() != source.strip().casefold():
+            continue
+        if since and article.date < since.date():
+            continue
+        chosen.append(article)
+    return chosen
+
+
+def article_row(article: Article) -> dict:
+    return {
+        "date": article.date.isoformat(),
+        "title": article.title,
+        "source": article.source,
+        "topics": list(article.topics),
+        "draft": article.draft,
+        "path": article.path,
+        "url": article.url,
+    }
+
+
+def as_json(articles: list[Article]) -> str:
+    return json.dumps([article_row(a) for a in articles], ensure_ascii=False, indent=2) + "\n"
+
+
+def as_csv(articles: list[Article]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*COLUMNS, "path", "url"])
+    for a in articles:
+        row = article_row(a)
+        writer.writerow([row["date"], row["title"], row["source"], " ".join(row["topics"]),
+                         "yes" if row["draft"] else "", row["path"], row["url"]])
+    return out.getvalue()
+
+
+def as_table(articles: list[Article], *, width: int = 100) -> str:
+    rows = [[a.date.isoformat(), a.title, a.source, ", ".join(a.topics), "draft" if a.draft else ""]
+            for a in articles]
+    return table([c.upper() for c in COLUMNS], rows, width=width, shrink=1)
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    id: str
+    title: str
+    count: int
+    latest: dt.date | None
+
+
+def topic_stats(content: Content, articles: list[Article]) -> list[TopicStats]:
+    """Each topic in topics.yml order, with how many of ``articles`` it has and the newest date."""
+    stats = []
+    for topic in content.topics:
+        mine = [a for a in articles if topic.id in a.topics]
+        stats.append(TopicStats(topic.id, topic.title, len(mine), max((a.date for a in mine), default=None)))
+    return stats
+
+
+def topics_table(stats: list[TopicStats]) -> str:
+    rows = [[s.id, s.title, str(s.count), s.latest.isoformat() if s.latest else "-"] for s in stats]
+    return table(["ID", "TITLE", "ARTICLES", "LATEST"], rows, width=10_000)
+
+
+def table(header: list[str], rows: list[list[str]], *, width: int, shrink: int | None = None) -> str:
+    """Left-aligned columns two spaces apart; column ``shrink`` is cut with … to fit ``width``."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
+    if shrink is not None:
+        spare = width - (sum(widths) + 2 * (len(widths) - 1))
+        if spare < 0:
+            widths[shrink] = max(len(header[shrink]), widths[shrink] + spare, 20)
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            if len(cell) > widths[i]:
+                cell = cell[: widths[i] - 1] + "…"
+            out.append(cell.ljust(widths[i]))
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header)] + [line(r) for r in rows]) + "\n"

@@ -1,0 +1,167 @@
+"""`briefings serve`: a live preview on 127.0.0.1, drafts included.
+
+Built on MkDocs' own LiveReloadServer: it watches content/, theme/ and
+mkdocs.yml, calls our rebuild, and makes open pages reload. A rebuild runs the
+usual pipeline (``generate`` rewrites only the pages that changed) and builds
+the site into a temporary folder. When the content has problems, the last
+good build stays up and every page shows them in an overlay until they are
+fixed.
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.livereload import LiveReloadServer
+
+from briefings.errors import BriefingsError, ContentError
+from briefings.pipeline import content_epoch, generate
+from briefings.project import Project
+from briefings.site import build_site
+
+HOST = "127.0.0.1"
+OVERLAY_ID = "briefings-error"
+
+
+class ServeError(BriefingsError):
+    """The preview server cannot start."""
+
+
+class _Server(LiveReloadServer):
+    """MkDocs' server, plus our error overlay on every HTML page while the content is broken."""
+
+    def __init__(self, *args, preview: "Preview", **kwargs):
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        content = super()._inject_js_into_html(content, epoch)
+        problem = self.preview.problem
+        if not problem:
+            return content
+        overlay = error_overlay(problem).encode("utf-8")
+        at = content.rfind(b"</body>")
+        return content + overlay if at < 0 else content[:at] + overlay + content[at:]
+
+    def page_for_error(self, code: int) -> bytes | None:
+        if self.preview.problem:  # no page built yet, or a page the broken content lost
+            page = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
+                    f"</title></head><body></body></html>").encode("utf-8")
+            with self._epoch_cond:
+                epoch = self._visible_epoch
+            return self._inject_js_into_html(page, epoch)
+        not_found = Path(self.root) / "404.html"
+        if code == 404 and not_found.is_file():
+            return self._inject_js_into_html(not_found.read_bytes(), self._visible_epoch)
+        return None
+
+
+def error_overlay(problem: str) -> str:
+    """A full-window panel, like a compiler's error overlay. Inline styles: no request to anywhere."""
+    return (
+        f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;inset:0;z-index:10000;overflow:auto;'
+        'background:rgba(24,24,27,.95);color:#fafafa;padding:2rem;font:14px/1.6 ui-monospace,monospace">'
+        '<h2 style="margin:0 0 1rem;color:#fca5a5;font-size:1.2rem">The content has problems: '
+        'this preview shows the last good build</h2>'
+        f'<pre style="white-space:pre-wrap;margin:0 0 1rem">{html.escape(problem)}</pre>'
+        '<p style="margin:0">Fix the file and save it: this page reloads by itself.</p></div>'
+    )
+
+
+class Preview:
+    """One live preview of a project. ``serve()`` blocks until interrupted."""
+
+    def __init__(self, project: Project, *, port: int = 8000, host: str = HOST,
+                 log: Callable[[str], None] = lambda line: None):
+        self.project = project
+        self.host = host
+        self.port = port
+        self.log = log
+        self.problem: str | None = None
+        self._tmp = Path(tempfile.mkdtemp(prefix="briefings-serve-"))
+        self.site_dir = self._tmp / "site"
+        self.server = _Server(builder=self.rebuild, host=host, port=port, root=str(self.site_dir), preview=self)
+        self.server.error_handler = self.server.page_for_error
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def watched(self) -> list[Path]:
+        paths = [self.project.content_dir, self.project.config_file, self.project.root / "theme"]
+        return [p for p in paths if p.exists()]
+
+    def rebuild(self) -> None:
+        """Regenerate and rebuild; on a problem keep the last good site and show the problem."""
+        started = time.perf_counter()
+        try:
+            edition, pages, stats = generate(self.project, drafts=True)
+            result = build_site(self.project, nav=pages.nav, strict=False, site_dir=self.site_dir,
+                                sources=pages.sources, epoch=content_epoch(edition))
+        except ContentError as exc:
+            lines = [str(p) for p in exc.problems]
+            n = len(lines)
+            self._fail("\n".join(lines), f"{n} problem{'s' if n != 1 else ''} found")
+            return
+        except BriefingsError as exc:
+            self._fail(str(exc), str(exc))
+            return
+        for warning in result.warnings:
+            self.log(f"Warning: {warning}")
+        was_broken, self.problem = self.problem is not None, None
+        self.log(f"{'Fixed: rebuilt' if was_broken else 'Built'} {len(edition.articles)} articles "
+                 f"({sum(a.draft for a in edition.articles)} drafts), "
+                 f"{stats.written} pages changed, in {time.perf_counter() - started:.1f} s.")
+
+    def _fail(self, problem: str, summary: str) -> None:
+        self.problem = problem
+        if "\n" in problem or problem != summary:
+            for line in problem.splitlines():
+                self.log(line)
+        self.log(f"Error: {summary}; the preview shows the last good build until it is fixed.")
+
+    def serve(self) -> None:
+        try:
+            ensure_port_free(self.host, self.port)
+            self.log(f"Building the preview of {self.project.root} (drafts included)...")
+            self.rebuild()
+            for path in self.watched():
+                self.server.watch(str(path))
+            self.log(f"Serving on {self.url} (drafts shown). Watching "
+                     f"{', '.join(p.name + ('/' if p.is_dir() else '') for p in self.watched())}. "
+                     "Press Ctrl+C to stop.")
+            try:
+                self.server.serve()
+            except OSError as exc:
+                raise ServeError(f"cannot serve on {self.host}:{self.port}: {exc.strerror or exc}") from None
+            except KeyboardInterrupt:
+                self.log("Stopped.")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        try:
+            self.server.shutdown()
+        except Exception:  # never started: nothing to stop
+            pass
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Fail before the first build, with a hint, when the port is taken."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server itself binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ServeError(f"port {port} on {host} is already in use (stop the other server, or pass "
+                                 f"--port {port + 1})") from None
+            raise ServeError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

@@ -1,0 +1,168 @@
+"""`briefings serve`: a real server in a subprocess, edited files, pages fetched over HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+
+START_TIMEOUT = 60.0
+CHANGE_TIMEOUT = 30.0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0, ""
+
+
+def wait_for(url: str, predicate, timeout: float = CHANGE_TIMEOUT, proc=None) -> tuple[int, str]:
+    """Poll ``url`` until ``predicate(status, text)``, for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    status, text = 0, ""
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            pytest.fail(f"the server exited with {proc.returncode}")
+        status, text = get(url)
+        if predicate(status, text):
+            return status, text
+        time.sleep(0.2)
+    pytest.fail(f"{url} did not change as expected within {timeout} s (last status {status}): {text[:500]}")
+
+
+class Server:
+    def __init__(self, root: Path, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = log
+        self._out = open(log, "w", encoding="utf-8")
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(log.parent)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "briefings", "serve", "--port", str(self.port), "--project", str(root)],
+            stdout=self._out, stderr=subprocess.STDOUT, env=env,
+        )
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8")
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+        self._out.close()
+        return self.proc.returncode
+
+
+@pytest.fixture
+def serve(tmp_path):
+    servers = []
+
+    def start(root: Path) -> Server:
+        logs = tmp_path / f"serve-{len(servers)}"
+        logs.mkdir()
+        server = Server(root, logs / "output.txt")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+ARTICLE = "title: {title}\ndate: 2024-01-13\nsource: Briefings desk\ntopics: [taiwan]\n"
+
+
+def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
+    article = site.article("2024/vote.md", ARTICLE.format(title="The first title"))
+    site.article("2024/draft.md", "title: Work in progress\ndate: 2024-01-14\nsource: Desk\ntopics: [taiwan]\ndraft: true\n")
+    server = serve(site.root)
+    page = f"{server.url}/articles/vote/"
+    _, text = wait_for(page, lambda s, t: s == 200, timeout=START_TIMEOUT, proc=server.proc)
+    assert "The first title" in text
+    assert "livereload" in text  # MkDocs' reload script, injected by its server
+    assert "briefings-error" not in text
+
+    # Drafts are shown, marked as drafts.
+    _, draft = get(f"{server.url}/articles/draft/")
+    assert "Work in progress" in draft and "bf-badge" in draft and "Draft" in draft
+
+    # An edit to an article shows up.
+    article.write_text(f"---\n{ARTICLE.format(title='A better title')}---\nBody.\n", "utf-8")
+    wait_for(page, lambda s, t: "A better title" in t, proc=server.proc)
+
+    # topics.yml and theme/ are watched too.
+    topics = site.root / "content/topics.yml"
+    topics.write_text(topics.read_text("utf-8").replace("title: Taiwan", "title: Taiwan Strait"), "utf-8")
+    wait_for(f"{server.url}/topics/taiwan/", lambda s, t: "Taiwan Strait" in t, proc=server.proc)
+    main_html = site.root / "theme/main.html"
+    theme = main_html.read_text("utf-8")
+    assert "{{ super() }}" in theme
+    main_html.write_text(theme.replace("{{ super() }}", "{{ super() }}<!-- theme-edit-marker -->"), "utf-8")
+    wait_for(page, lambda s, t: "theme-edit-marker" in t, proc=server.proc)
+
+    # A broken article: the server keeps answering, every page shows the problem over the last good build.
+    article.write_text(f"---\n{ARTICLE.format(title='Broken')}".replace("2024-01-13", "2024-02-30") + "---\n", "utf-8")
+    status, text = wait_for(page, lambda s, t: 'id="briefings-error"' in t, proc=server.proc)
+    assert status == 200
+    assert "content/articles/2024/vote.md:3: date: &#x27;2024-02-30&#x27; is not a real calendar date" in text
+    assert "A better title" in text  # the last good build, under the overlay
+    _, home = get(f"{server.url}/")
+    assert 'id="briefings-error"' in home
+    assert "content/articles/2024/vote.md:3: date: '2024-02-30' is not a real calendar date" in server.output()
+
+    # Fixing it recovers.
+    article.write_text(f"---\n{ARTICLE.format(title='Fixed title')}---\n", "utf-8")
+    _, text = wait_for(page, lambda s, t: "Fixed title" in t and "briefings-error" not in t, proc=server.proc)
+
+    assert server.stop() == 0
+    out = server.output()
+    assert f"Serving on {server.url}/ (drafts shown)" in out
+    assert "Fixed: rebuilt" in out and "Stopped." in out
+    assert "Traceback" not in out
+    assert not list(server.log.parent.glob("briefings-serve-*")), "the temporary site is removed on exit"
+
+
+def test_serve_starts_with_broken_content_and_shows_the_problem(site, serve):
+    article = site.article("2024/vote.md", ARTICLE.format(title="Broken") + "topcis: [taiwan]\n")
+    server = serve(site.root)
+    status, text = wait_for(f"{server.url}/", lambda s, t: "briefings-error" in t, timeout=START_TIMEOUT,
+                            proc=server.proc)
+    assert "unknown field (did you mean &#x27;topics&#x27;?" in text
+    assert "livereload" in text  # so the page reloads itself once fixed
+    article.write_text(f"---\n{ARTICLE.format(title='Working now')}---\n", "utf-8")
+    wait_for(f"{server.url}/articles/vote/", lambda s, t: s == 200 and "Working now" in t, proc=server.proc)
+
+
+def test_serve_refuses_a_port_in_use(site):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run_cli("serve", "--port", str(port), "--project", str(site.root))
+    assert result.exit_code == 1
+    assert result.output == (f"Error: port {port} on 127.0.0.1 is already in use (stop the other server, "
+                             f"or pass --port {port + 1})\n")
