@@ -15,19 +15,22 @@ from briefings.fields import (
     type_name,
 )
 from briefings.model import Article, Content, Person, Topic
-from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source
+from briefings.cache import Cache
+from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source, source_from_bytes
 
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
-                 track: Callable[[list[Path]], Iterable[Path]] | None = None) -> Content:
+                 track: Callable[[list[Path]], Iterable[Path]] | None = None,
+                 cache: Cache | None = None) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
     folders themselves are missing. ``track`` wraps the list of article files
-    (the CLI's progress bar).
+    (the CLI's progress bar). ``cache`` holds articles parsed by earlier runs:
+    an unchanged file is not read again.
     """
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -49,9 +52,14 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
             problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
                                                     f"{max_file_bytes / 2**20:g} MB; raise extra.briefings.max_file_mb if needed)"))
             continue
-        article = load_article(read_source(path, rel), topics, problems)
+        if cache is None:
+            article = load_article(read_source(path, rel), topics, problems)
+        else:
+            article = _load_cached(path, rel, topics, problems, cache)
         if article is not None:
             articles.append(article)
+    if cache is not None:
+        cache.forget_missing({a.path for a in articles})
     problems.extend(duplicate_slugs(articles))
     problems.extend(duplicate_urls(articles))
     people = load_people(root, problems)
@@ -59,6 +67,21 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
         raise ContentError(problems)
     return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)),
                    people=tuple(people))
+
+
+def _load_cached(path: Path, rel: str, topics: list[Topic], problems: list[Problem], cache: Cache) -> Article | None:
+    stat = path.stat()
+    try:
+        hit, raw = cache.article(rel, stat, path.read_bytes)
+    except OSError as exc:
+        problems.append(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"))
+        return None
+    if hit is not None:
+        return hit  # type: ignore[return-value]
+    article = load_article(source_from_bytes(raw, rel), topics, problems)
+    if article is not None:
+        cache.keep(rel, stat, raw, article)
+    return article
 
 
 def article_files(root: Path) -> list[Path]:

@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefings import __version__
+from briefings.cache import Cache, digest
 from briefings.group import group, select
 from briefings.loader import load_content
 from briefings.model import Content, Edition
 from briefings.project import Project
-from briefings.render import render
+from briefings.render import Pages, iter_pages, navigation, sources_of
 from briefings.settings import read_settings
 from briefings.site import SiteResult, build_site, domain_name, normalise_base_url
 from briefings.write import WriteStats, write_pages
@@ -37,15 +39,47 @@ def check(project: Project, *, track: Track | None = None) -> Content:
 
 def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
              site_url: str | None = None, track: Track | None = None):
-    """Content → Markdown pages in build/docs. Returns the edition, pages and write stats."""
+    """Content → Markdown pages in build/docs. Returns the edition, pages and write stats.
+
+    Work from earlier runs is reused (build/cache/): unchanged articles are not
+    parsed again, bodies not rendered again, and when nothing that the pages
+    depend on changed, nothing is rendered or written at all.
+    """
     now = now or dt.datetime.now(dt.timezone.utc)
     settings = read_settings(project, site_url=site_url)
+    max_bytes = settings.max_file_mb * 2**20
+    cache = Cache.open(project.build_dir / "cache", key=cache_key(project, max_bytes))
     # load + validate: raises before anything is written
-    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
+    content = load_content(project.root, max_file_bytes=max_bytes, track=track, cache=cache)
     edition = group(content, select(content, drafts=drafts, now=now), now=now)
-    pages = render(edition, settings)
-    stats = write_pages(pages.files, project.docs_dir)
+    fingerprint = inputs_fingerprint(content, edition, settings, cache)
+    if fingerprint == cache.fingerprint and project.docs_dir.is_dir():
+        pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
+        count = sum(1 for p in project.docs_dir.rglob("*") if p.is_file())
+        stats = WriteStats(written=0, unchanged=count, removed=0)
+    else:
+        pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
+        stats = write_pages(iter_pages(edition, settings, cache), project.docs_dir)
+        cache.fingerprint = fingerprint
+        cache.dirty = True
+    cache.save()
     return edition, pages, stats
+
+
+def cache_key(project: Project, max_bytes: int) -> str:
+    """Parsed articles stay valid while topics.yml and the size limit do."""
+    try:
+        topics = (project.content_dir / "topics.yml").read_bytes()
+    except OSError:
+        topics = b""
+    return digest(topics + f"|{max_bytes}".encode())
+
+
+def inputs_fingerprint(content: Content, edition: Edition, settings, cache: Cache) -> str:
+    """Everything the generated pages depend on, in one hash."""
+    files = [(rel, entry.digest) for rel, entry in sorted(cache.articles.items())]
+    return digest(repr((__version__, settings, content.topics, content.people, files,
+                        [a.slug for a in edition.articles], sorted(edition.unpublished))))
 
 
 def content_epoch(edition: Edition) -> int:

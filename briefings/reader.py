@@ -65,38 +65,6 @@ MAX_VALUES = 10_000
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 
 
-def check_complexity(text: str, first_line: int = 1) -> None:
-    """Refuse, from the event stream (linear, nothing built), what no article
-    needs and what can hang or mislead a parser: aliases (billion laughs),
-    custom tags (!!python/object), deep nesting and huge documents."""
-    values = depth = 0
-    try:
-        for event in yaml.parse(text, Loader=_Loader):
-            line = first_line + (event.start_mark.line if event.start_mark else 0)
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise YamlProblem(line, "YAML anchors and aliases (&name, *name) are not allowed "
-                                        "(expected every value written out)")
-            tag = getattr(event, "tag", None)
-            if tag and tag not in PLAIN_TAGS and tag not in ("!", "?"):
-                raise YamlProblem(line, f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain text, numbers, "
-                                        "dates, lists and mappings)")
-            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-                values += 1
-                if values > MAX_VALUES:
-                    raise YamlProblem(line, f"has more than {MAX_VALUES:,} values (expected a few fields)")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise YamlProblem(line, f"is nested more than {MAX_DEPTH} levels deep "
-                                            "(expected fields with simple values and lists)")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.MarkedYAMLError as exc:
-        raise _syntax_problem(exc, first_line) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
-
-
 def _syntax_problem(exc: yaml.MarkedYAMLError, first_line: int) -> "YamlProblem":
     """One line: where PyYAML gave up, and where the construct it was reading began."""
     mark = exc.problem_mark or exc.context_mark
@@ -116,12 +84,18 @@ def _tag_name(tag: str) -> str:
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML, returning the data and the line of every key and item.
 
-    Raises ``YamlProblem`` with the file line of a syntax error.
+    One pass: libyaml composes the node tree, one walk over it records lines
+    and refuses what no article needs and what can hang or mislead a parser
+    (aliases as in "billion laughs", custom tags such as !!python/object, deep
+    nesting, huge documents, duplicate keys), then the data is built.
+    Raises ``YamlProblem`` with the file line of the problem.
     """
-    check_complexity(text, first_line)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        lines: dict[KeyPath, int] = {}
+        if node is not None:
+            _Walk(first_line, lines).visit(node, (), 0)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, first_line) from None
@@ -129,9 +103,6 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
         raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
     finally:
         loader.dispose()
-    lines: dict[KeyPath, int] = {}
-    if node is not None:
-        _collect_lines(node, (), first_line, lines)
     return data, lines
 
 
@@ -142,22 +113,46 @@ class YamlProblem(Exception):
         self.field = field
 
 
-def _collect_lines(node: yaml.Node, path: KeyPath, first_line: int, out: dict) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                key = (*path, key_node.value)
-                line = first_line + key_node.start_mark.line
-                if key in out:  # PyYAML keeps the last silently; a curator meant one of them
-                    raise YamlProblem(line, f"is given twice, also on line {out[key]} (expected each field once)",
-                                      field=".".join(str(k) for k in key))
-                out[key] = line
-                _collect_lines(value_node, key, first_line, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            key = (*path, i)
-            out[key] = first_line + item.start_mark.line
-            _collect_lines(item, key, first_line, out)
+class _Walk:
+    def __init__(self, first_line: int, lines: dict[KeyPath, int]):
+        self.first_line = first_line
+        self.lines = lines
+        self.seen: set[int] = set()
+
+    def visit(self, node: yaml.Node, path: KeyPath, depth: int) -> None:
+        line = self.first_line + node.start_mark.line
+        if id(node) in self.seen:  # the composer returns the anchored node again for an alias
+            raise YamlProblem(line, "YAML anchors and aliases (&name, *name) are not allowed "
+                                    "(expected every value written out)")
+        self.seen.add(id(node))
+        if len(self.seen) > MAX_VALUES:
+            raise YamlProblem(line, f"has more than {MAX_VALUES:,} values (expected a few fields)")
+        if node.tag not in PLAIN_TAGS:
+            raise YamlProblem(line, f"YAML tag {_tag_name(node.tag)!r} is not allowed (expected plain text, "
+                                    "numbers, dates, lists and mappings)")
+        if isinstance(node, yaml.ScalarNode):
+            return
+        if depth >= MAX_DEPTH:
+            raise YamlProblem(line, f"is nested more than {MAX_DEPTH} levels deep "
+                                    "(expected fields with simple values and lists)")
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                self.visit(key_node, path, depth + 1)
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (*path, key_node.value)
+                    key_line = self.first_line + key_node.start_mark.line
+                    if key in self.lines:  # PyYAML keeps the last silently; a curator meant one of them
+                        raise YamlProblem(key_line, f"is given twice, also on line {self.lines[key]} "
+                                                    "(expected each field once)", field=".".join(map(str, key)))
+                    self.lines[key] = key_line
+                    self.visit(value_node, key, depth + 1)
+                else:
+                    self.visit(value_node, path, depth + 1)
+        else:
+            for i, item in enumerate(node.value):
+                key = (*path, i)
+                self.lines[key] = self.first_line + item.start_mark.line
+                self.visit(item, key, depth + 1)
 
 
 def _one_line(text: str) -> str:

@@ -1,18 +1,19 @@
 """Related coverage: for each article, the few others a reader should see next.
 
 Ranked by shared people, then shared topics, then closeness in date. To stay
-near-linear on big archives, candidates are the articles sharing a person plus
-each topic's nearest neighbours in date, not every pair.
+linear on big archives, the candidates are, for each topic and each person the
+article has, the WINDOW articles on either side of it in date order: the
+closest ones, which are the ones that can rank first.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 
 from briefings.model import Article, Related
 
-TOPIC_WINDOW = 12  # neighbours on each side, per topic, considered as candidates
-PERSON_LIMIT = 200  # most recent articles per person considered as candidates
+WINDOW = 12  # neighbours in date on each side, per topic and per person
 
 
 def related_articles(
@@ -21,36 +22,35 @@ def related_articles(
     *,
     limit: int = 5,
 ) -> dict[str, tuple[Related, ...]]:
-    by_topic: dict[str, list[Article]] = defaultdict(list)
-    by_person: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:  # newest first
-        for topic in article.topics:
-            by_topic[topic].append(article)
-        for person in people_of.get(article.slug, ()):
-            by_person[person].append(article)
-    position = {t: {a.slug: i for i, a in enumerate(items)} for t, items in by_topic.items()}
+    # Groups keyed ("t", topic) or ("p", person), each newest first like `articles`.
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    keys: list[list[tuple[str, str]]] = []
+    for i, article in enumerate(articles):
+        mine = [("t", t) for t in article.topics] + [("p", p) for p in people_of.get(article.slug, ())]
+        keys.append(mine)
+        for key in mine:
+            groups[key].append(i)
+    position = {key: {i: n for n, i in enumerate(members)} for key, members in groups.items()}
+    days = [a.published.timestamp() / 86400 for a in articles]
+    topic_sets = [frozenset(a.topics) for a in articles]
+    people_sets = [frozenset(people_of.get(a.slug, ())) for a in articles]
 
     result: dict[str, tuple[Related, ...]] = {}
-    for article in articles:
-        candidates: dict[str, Article] = {}
-        for topic in article.topics:
-            items, i = by_topic[topic], position[topic][article.slug]
-            for other in items[max(0, i - TOPIC_WINDOW): i + TOPIC_WINDOW + 1]:
-                candidates[other.slug] = other
+    for i, article in enumerate(articles):
+        candidates: set[int] = set()
+        for key in keys[i]:
+            members, n = groups[key], position[key][i]
+            candidates.update(members[max(0, n - WINDOW): n + WINDOW + 1])
+        candidates.discard(i)
+        my_topics, my_people, my_day = topic_sets[i], people_sets[i], days[i]
+        # (-score, days apart, slug): the best first, ties broken by date, then by slug.
+        best = heapq.nsmallest(limit, (
+            (-(3 * len(my_people & people_sets[j]) + 2 * len(my_topics & topic_sets[j])
+               + 1 / (1 + abs(my_day - days[j]) / 30)), abs(my_day - days[j]), articles[j].slug, j)
+            for j in candidates))
         mine = people_of.get(article.slug, ())
-        for person in mine:
-            for other in by_person[person][:PERSON_LIMIT]:
-                candidates[other.slug] = other
-        candidates.pop(article.slug, None)
-
-        scored = []
-        for other in candidates.values():
-            topics = tuple(t for t in article.topics if t in other.topics)
-            theirs = people_of.get(other.slug, ())
-            people = tuple(p for p in mine if p in theirs)
-            days = abs((article.published - other.published).total_seconds()) / 86400
-            score = 3 * len(people) + 2 * len(topics) + 1 / (1 + days / 30)
-            scored.append((-score, days, other.slug, Related(other, topics, people)))
-        scored.sort(key=lambda row: row[:3])
-        result[article.slug] = tuple(row[3] for row in scored[:limit])
+        result[article.slug] = tuple(
+            Related(articles[j], tuple(t for t in article.topics if t in topic_sets[j]),
+                    tuple(p for p in mine if p in people_sets[j]))
+            for *_, j in best)
     return result

@@ -3,6 +3,7 @@ remove pages that are no longer generated, so the folder mirrors one build."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -16,14 +17,17 @@ class WriteStats:
     removed: int
 
 
-def write_pages(files: dict[str, str], docs_dir: Path) -> WriteStats:
+def write_pages(files: dict[str, str] | Iterable[tuple[str, str]], docs_dir: Path) -> WriteStats:
+    """Write (path, text) pairs, a dict or a stream of them, under docs_dir."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     written = unchanged = 0
     wanted: set[Path] = set()
-    for name in sorted(files):
+    for name, text in files.items() if isinstance(files, dict) else files:
         target = safe_join(docs_dir, name)
+        if target in wanted:
+            raise BriefingsError(f"two generated pages would both be written to {name} (a bug in briefings)")
         wanted.add(target)
-        data = files[name].encode("utf-8")
+        data = text.encode("utf-8")
         try:
             if target.read_bytes() == data:
                 unchanged += 1

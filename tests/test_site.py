@@ -106,11 +106,18 @@ def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
 
 def test_navigation_lists_topics_but_no_articles(sample_build):
     root, _ = sample_build
-    nav = soup(root / "site/index.html").select_one("nav.md-nav--primary")
-    labels = [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
-    for label in ["Home", "US–China relations", "Taiwan", "Fentanyl", "Timeline", "Sources"]:
-        assert label in labels
-    assert not nav.select('a[href*="articles/"]')
+    def labels(page):
+        nav = soup(root / "site" / page).select_one("nav.md-nav--primary")
+        assert not nav.select('a[href*="articles/"]')
+        return [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
+
+    # navigation.prune: the home page carries the top level; the Topics section
+    # opens (and lists every topic) on the topic pages.
+    assert labels("index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
+    for page in ["topics/index.html", "topics/taiwan/index.html"]:
+        assert [x for x in labels(page) if x not in ("Home", "Timeline", "People", "Sources")] == [
+            "Topics", "US–China relations", "Taiwan", "Fentanyl"]
+    assert labels(f"articles/{SEED}/index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
 
 
 def test_timeline_and_sources(sample_build):
@@ -125,9 +132,9 @@ def test_timeline_and_sources(sample_build):
 def test_topics_are_material_tags(sample_build):
     root, _ = sample_build
     tags = soup(root / "site/tags/index.html")
-    text = tags.get_text(" ", strip=True)
-    for title in ["US–China relations", "Taiwan", "Fentanyl"]:
-        assert title in text
+    links = {a.get_text(strip=True): a["href"] for a in tags.select(".md-content a[href*='topics/']")}
+    assert links == {"US–China relations": "../topics/us-china/", "Taiwan": "../topics/taiwan/",
+                     "Fentanyl": "../topics/fentanyl/"}
 
 
 def test_search_index_finds_the_articles(sample_build):

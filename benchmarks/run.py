@@ -1,0 +1,159 @@
+"""Benchmark: generate synthetic briefing sites and print what a build costs.
+
+    python benchmarks/run.py                  # N = 1,000 and 10,000 (the 10,000 run takes minutes)
+    python benchmarks/run.py --sizes 200      # a quick run (CI runs a tiny one)
+
+For each N it prints: generation (content -> Markdown) cold and no-op, the
+full `briefings build`, the same pages built by plain `mkdocs build`, their
+ratio, a one-article edit, peak memory, site size, HTML bytes per article page,
+the largest listing page, and the search payload a reader downloads before the
+first result. Every step runs as its own process; wall time and peak memory
+(max RSS of the process) come from the operating system. Figures, not
+verdicts: machines are noisy, so compare ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from corpus import make_corpus  # noqa: E402
+
+GENERATE = """
+import json, sys, time
+from briefings.pipeline import generate
+from briefings.project import Project
+started = time.perf_counter()
+edition, pages, stats = generate(Project.at(sys.argv[1]))
+print(json.dumps({"seconds": time.perf_counter() - started, "written": stats.written}))
+"""
+
+BARE = """
+import sys
+from mkdocs.commands.build import build
+from briefings.pipeline import generate
+from briefings.project import Project
+from briefings.site import load_config
+project = Project.at(sys.argv[1])
+edition, pages, stats = generate(project)
+config = load_config(project, nav=pages.nav, strict=False, site_dir=__import__("pathlib").Path(sys.argv[2]))
+build(config)
+"""
+
+
+def run(cmd: list[str], *, env: dict | None = None) -> tuple[float, float, str]:
+    """Run a command; return (wall seconds, peak RSS in MiB of the child, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest any child reached so far: only a new
+    # maximum is attributable to this step.
+    return seconds, max(peak, before) / 1024 if peak > before else float("nan"), proc.stdout
+
+
+def peak_of(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall time and peak memory of one command, measured in a fresh wrapper process."""
+    wrapper = ("import resource, subprocess, sys, time, json;"
+               "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+               "w=time.perf_counter()-t;"
+               "print(json.dumps({'rc': p.returncode, 'wall': w, "
+               "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, "
+               "'out': p.stdout, 'err': p.stderr[-2000:]}))")
+    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True)
+    data = json.loads(proc.stdout)
+    if data["rc"] != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{data['out']}\n{data['err']}")
+    return data["wall"], data["rss"], data["out"]
+
+
+def size_of(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:,.1f} MiB"
+
+
+def kb(n: float) -> str:
+    return f"{n / 1000:,.1f} KB"
+
+
+def measure(n: int, work: Path) -> list[tuple[str, str]]:
+    root = make_corpus(work / f"site-{n}", n)
+    py = sys.executable
+    rows: list[tuple[str, str]] = []
+
+    wall, rss, out = peak_of([py, "-c", GENERATE, str(root)])
+    gen = json.loads(out)
+    rows.append(("generation, cold (content -> Markdown)", f"{gen['seconds']:.2f} s, peak {rss:,.0f} MiB, "
+                                                          f"{gen['written']:,} files"))
+    wall, rss, out = peak_of([py, "-c", GENERATE, str(root)])
+    noop = json.loads(out)
+    rows.append(("generation, no-op (nothing changed)", f"{noop['seconds']:.2f} s, {noop['written']} files written"))
+
+    build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+    rows.append(("briefings build (full site)", f"{build_wall:.1f} s, peak {build_rss:,.0f} MiB"))
+    bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
+    rows.append(("mkdocs build of the same pages (bare)", f"{bare_wall:.1f} s, peak {bare_rss:,.0f} MiB"))
+    rows.append(("ratio briefings / bare", f"{build_wall / bare_wall:.2f}x"))
+
+    # One article edited: what a curator's save costs.
+    article = sorted((root / "content/articles").rglob("*.md"))[n // 2]
+    article.write_text(article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Edited. ", 1), "utf-8")
+    edit_wall, _, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+    rows.append(("one article edited, briefings build", f"{edit_wall:.1f} s ({edit_wall / build_wall:.0%} of a full build)"))
+
+    site = root / "site"
+    pages = sorted((site / "articles").glob("*/index.html"))
+    sizes = [p.stat().st_size for p in pages]
+    rows.append(("site size", mib(size_of(site))))
+    rows.append(("article page HTML", f"median {kb(statistics.median(sizes))}, max {kb(max(sizes))}"))
+    listings = [p for p in site.glob("*/index.html")] + list(site.glob("topics/*/index.html")) + [site / "index.html"]
+    biggest = max(listings, key=lambda p: p.stat().st_size)
+    rows.append(("largest listing page", f"{kb(biggest.stat().st_size)} ({biggest.parent.relative_to(site)}/)"))
+    index = site / "search" / "search_index.json"
+    if index.exists():
+        raw = index.read_bytes()
+        rows.append(("search payload before a first result (Material)",
+                     f"{kb(len(raw))} ({kb(len(gzip.compress(raw, 6)))} gzipped)"))
+    pagefind = site / "pagefind"
+    if pagefind.is_dir():
+        rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of articles")
+    parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder")
+    args = parser.parse_args()
+    print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for n in args.sizes:
+            started = time.perf_counter()
+            rows = measure(n, work)
+            print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")
+            width = max(len(label) for label, _ in rows)
+            for label, value in rows:
+                print(f"  {label:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""What a build keeps between runs in build/cache/, so unchanged work is skipped.
+
+- parsed articles, keyed by path and checked by size and mtime, then by a hash
+  of the bytes (a touched but unchanged file is still a hit);
+- rendered, sanitised bodies, keyed by a hash of the Markdown;
+- the fingerprint of the last generation, so a run with the same inputs
+  renders and writes nothing.
+
+Everything here is derived data: deleting build/ is always safe. Any change of
+briefings' version, of topics.yml or of the limits empties the article cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefings import __version__
+
+SCHEMA = 1
+
+
+def digest(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class Entry:
+    size: int
+    mtime_ns: int
+    digest: str
+    article: object  # briefings.model.Article
+
+
+@dataclass
+class Cache:
+    path: Path | None = None
+    key: str = ""  # version, topics.yml and limits: articles are only valid under the same
+    articles: dict[str, Entry] = field(default_factory=dict)
+    bodies: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
+    dirty: bool = False
+    used_bodies: set[str] = field(default_factory=set)
+
+    @classmethod
+    def open(cls, folder: Path | None, key: str) -> "Cache":
+        """The cache in ``folder`` (None: an in-memory cache that is never saved)."""
+        if folder is None:
+            return cls(key=key)
+        path = folder / "generate.pickle"
+        try:
+            with open(path, "rb") as fd:
+                schema, version, stored_key, articles, bodies, fingerprint = pickle.load(fd)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return cls(path=path, key=key, dirty=True)
+        if (schema, version) != (SCHEMA, __version__):
+            return cls(path=path, key=key, dirty=True)
+        if stored_key != key:
+            articles, fingerprint = {}, ""
+        return cls(path=path, key=key, articles=articles, bodies=bodies, fingerprint=fingerprint,
+                   dirty=stored_key != key)
+
+    def article(self, rel: str, stat: os.stat_result, read) -> tuple[object | None, bytes | None]:
+        """The cached article for ``rel`` if the file is unchanged, else (None, its bytes)."""
+        entry = self.articles.get(rel)
+        if entry and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
+            return entry.article, None
+        raw = read()
+        if entry and entry.digest == digest(raw):
+            entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
+            self.dirty = True
+            return entry.article, None
+        return None, raw
+
+    def keep(self, rel: str, stat: os.stat_result, raw: bytes, article) -> None:
+        self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, digest(raw), article)
+        self.dirty = True
+
+    def forget_missing(self, present: set[str]) -> None:
+        for rel in set(self.articles) - present:
+            del self.articles[rel]
+            self.dirty = True
+
+    def body(self, key: str, make) -> str:
+        self.used_bodies.add(key)
+        html = self.bodies.get(key)
+        if html is None:
+            html = self.bodies[key] = make()
+            self.dirty = True
+        return html
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if self.used_bodies and set(self.bodies) - self.used_bodies:
+            self.bodies = {k: v for k, v in self.bodies.items() if k in self.used_bodies}  # drop stale bodies
+            self.dirty = True
+        if not self.dirty:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        with open(tmp, "wb") as fd:
+            pickle.dump((SCHEMA, __version__, self.key, self.articles, self.bodies, self.fingerprint), fd,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(self.path)
+        self.dirty = False
