@@ -10,6 +10,7 @@ import click
 
 from briefings import __version__
 from briefings.errors import BriefingsError, ContentError
+from briefings.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
@@ -104,11 +105,16 @@ def hosting_options(func):
               help="Where to write the site.  [default: site_dir from mkdocs.yml, or site/]")
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Fail on any MkDocs warning, such as a broken link in an article body.")
+@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="The site generator: MkDocs + Material, or Zensical, Material's successor "
+                   "(pip install 'briefings[zensical]'; its links are checked by briefings).")
+@click.option("--max-memory-gb", type=click.FloatRange(min=0.1), default=DEFAULT_MAX_MEMORY_GB, show_default=True,
+              help="Stop Zensical or Pagefind if it uses more memory than this.")
 @hosting_options
 @reports_errors
 @project_option
-def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool,
-          base_url: str | None, cname: str | None) -> None:
+def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, engine: str,
+          max_memory_gb: float, base_url: str | None, cname: str | None) -> None:
     """Check the content, generate the pages and build the site.
 
     The generated Markdown goes to build/docs/; the site is built beside its
@@ -120,13 +126,14 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool,
       briefings build
       briefings build --drafts --site-dir /tmp/preview
       briefings build --base-url https://user.github.io/repo/
+      briefings build --engine zensical
     """
     from briefings.pipeline import build as run_build
 
     if site_dir is not None:
         site_dir = site_dir.resolve()
     report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir, base_url=base_url, cname=cname,
-                       track=progress("Reading"))
+                       engine=engine, max_memory_gb=max_memory_gb, track=progress("Reading"))
     _report_build(report)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from briefings import __version__
 from briefings.cache import Cache, digest
 from briefings.group import group, select
+from briefings.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.loader import load_content
 from briefings.model import Content, Edition
 from briefings.project import Project
@@ -99,13 +100,18 @@ def build(
     base_url: str | None = None,
     cname: str | None = None,
     track: Track | None = None,
+    engine: str = "mkdocs",
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
 ) -> BuildReport:
-    """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``."""
+    """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``.
+    ``engine`` is mkdocs or zensical; ``max_memory_gb`` limits Zensical and Pagefind."""
     started = time.perf_counter()
     # Bad hosting settings fail before anything is written.
     base_url = normalise_base_url(base_url) if base_url is not None else None
     cname = domain_name(cname)
+    search = read_settings(project).search
     edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
-                      epoch=content_epoch(edition), base_url=base_url, cname=cname)
+                      epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
+                      search=search, max_memory_gb=max_memory_gb)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

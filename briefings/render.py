@@ -281,6 +281,7 @@ def article_page(ctx: _Context, article: Article, around: dict, related) -> str:
         "words": words,
         "minutes": max(1, math.ceil(words / WORDS_PER_MINUTE)),
         "topics": ctx.chips(article.topics),
+        "people": [p.name for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people)],
         "more": more,
         "related": [
             {"title": r.article.title, "url": r.article.page_url, "date": day(r.article.date),

@@ -35,6 +35,7 @@ theme:
   font: false  # system fonts: the site makes no request to any other host
   features:
     - navigation.indexes
+    - navigation.prune  # only the visible part of the nav in each page: pages stay small
     - navigation.top
     - search.suggest
     - search.highlight

@@ -14,13 +14,19 @@ from urllib.parse import urlsplit
 from briefings.errors import ProjectError
 from briefings.project import Project
 
-DEFAULTS: dict[str, int | bool] = {
+DEFAULTS: dict[str, int | bool | str] = {
     "archive_after": 50,  # a topic with more articles shows the newest and links month archives
     "latest": 5,  # items in a topic's "latest developments"
     "quotes": 6,  # quote cards on a topic page
     "related": 5,  # related articles on an article page
     "max_file_mb": 5,  # larger article files are refused
     "trust_html": False,  # pass article bodies to MkDocs unsanitised
+    "search": "material",  # or "pagefind": a static index fetched in small pieces, for big sites
+}
+
+# Options that take one of a few words: the first is the default.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "search": ("material", "pagefind"),
 }
 
 
@@ -35,6 +41,7 @@ class Settings:
     related: int = DEFAULTS["related"]
     max_file_mb: int = DEFAULTS["max_file_mb"]
     trust_html: bool = DEFAULTS["trust_html"]
+    search: str = DEFAULTS["search"]
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
@@ -61,14 +68,17 @@ def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
     )
 
 
-def _options(raw: Any) -> dict[str, int | bool]:
+def _options(raw: Any) -> dict[str, int | bool | str]:
     if not isinstance(raw, dict):
         raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
     options = {}
     for key, value in raw.items():
         if key not in DEFAULTS:
             raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option (expected one of: {', '.join(DEFAULTS)})")
-        if isinstance(DEFAULTS[key], bool):
+        if key in CHOICES:
+            if value not in CHOICES[key]:
+                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected one of: {', '.join(CHOICES[key])} (got {value!r})")
+        elif isinstance(DEFAULTS[key], bool):
             if not isinstance(value, bool):
                 raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected true or false (got {value!r})")
         elif isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -1,4 +1,5 @@
-"""Run MkDocs + Material over the generated pages, and swap the result in atomically."""
+"""Run MkDocs + Material (or Zensical) over the generated pages, index them for
+search if Pagefind is chosen, and swap the result in atomically."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 import jinja2
 
 from briefings.errors import SiteBuildError
+from briefings.guard import DEFAULT_MAX_MEMORY_GB
+from briefings.pagefind_index import index_site
 from briefings.project import Project
 
 
@@ -111,15 +114,25 @@ def source_date_epoch(default: int):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
 def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None,
                sources: dict[str, str] | None = None, epoch: int = 0,
-               base_url: str | None = None, cname: str | None = None) -> SiteResult:
-    """Build into a fresh folder beside the target; replace the target only on success."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+               base_url: str | None = None, cname: str | None = None, engine: str = "mkdocs",
+               search: str = "material", max_memory_gb: float = DEFAULT_MAX_MEMORY_GB) -> SiteResult:
+    """Build into a fresh folder beside the target; replace the target only on success.
 
+    ``engine`` is mkdocs or zensical; with ``search="pagefind"`` the staged site
+    is indexed with Pagefind before it is swapped in. Zensical and Pagefind run
+    in child processes limited to ``max_memory_gb``."""
+    if engine not in ENGINES:
+        raise SiteBuildError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
     with mkdocs_logs() as load_logs:  # warnings from mkdocs.yml itself, kept for --no-strict
         config = load_config(project, nav=nav, strict=strict, site_dir=site_dir, base_url=base_url)
+    if search == "pagefind" and "material/search" in config.plugins:
+        # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
+        config.plugins["material/search"].config.enabled = False
     cname = domain_name(cname if cname is not None else config.extra.get("cname"))
     target = Path(config.site_dir)
     guard_site_dir(project, target)
@@ -128,37 +141,79 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-{os.getpid()}-", dir=target.parent))
     config.site_dir = str(staging)
 
+    try:
+        if engine == "zensical":
+            messages = _build_with_zensical(project, nav=nav, staging=staging, base_url=base_url, strict=strict,
+                                            search=search, max_memory_gb=max_memory_gb, epoch=epoch)
+        else:
+            messages = _build_with_mkdocs(config, staging=staging, target=target, strict=strict,
+                                          sources=sources, epoch=epoch)
+        if search == "pagefind":
+            index_site(staging, max_memory_gb=max_memory_gb)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    pages = sum(1 for p in staging.rglob("*.html") if p.parts[len(staging.parts)] != "pagefind")
+    add_hosting_files(staging, cname)
+    swap_in(staging, target)
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages + messages))
+
+
+def _build_with_zensical(project: Project, *, nav: list[Any], staging: Path, base_url: str | None, strict: bool,
+                         search: str, max_memory_gb: float, epoch: int) -> list[str]:
+    """Zensical has no strict link check of its own that briefings can rely on:
+    check every link of the built site, and fail (strict) or warn on broken ones."""
+    from mkdocs.utils import yaml_load
+
+    from briefings.engine_zensical import build_with_zensical
+    from briefings.linkcheck import check_site
+
+    with project.config_file.open("rb") as handle:
+        raw = yaml_load(handle) or {}
+    build_with_zensical(project, raw, nav=nav, staging=staging,
+                        base_url=normalise_base_url(base_url) if base_url is not None else None,
+                        pagefind=search == "pagefind", max_memory_gb=max_memory_gb, epoch=epoch)
+    broken = check_site(staging)
+    messages = [f"broken link: {link}" for link in broken]
+    if broken and strict:
+        shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise SiteBuildError(f"Zensical built a site with {len(broken)} broken link{'s' if len(broken) != 1 else ''}: "
+                             f"{shown} (the previous site is untouched; fix it, or build with --no-strict)")
+    return messages
+
+
+def _build_with_mkdocs(config, *, staging: Path, target: Path, strict: bool, sources: dict[str, str] | None,
+                       epoch: int) -> list[str]:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
     with mkdocs_logs() as logs, source_date_epoch(epoch):
         try:
             build(config)
         except (MkDocsException, SystemExit):
-            shutil.rmtree(staging, ignore_errors=True)
             detail = "; ".join(name_sources(logs.messages, sources)) or "unknown error"
             hint = "; fix it, or build with --no-strict" if strict and logs.messages else ""
             raise SiteBuildError(
                 f"MkDocs could not build the site: {detail} (the previous site in {target.name}/ is untouched{hint})"
             ) from None
         except jinja2.TemplateError as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise SiteBuildError(f"{template_error(exc, project)} (the previous site in {target.name}/ is untouched)") from None
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-
-    pages = sum(1 for _ in staging.rglob("*.html"))
-    add_hosting_files(staging, cname)
-    swap_in(staging, target)
-    warnings = load_logs.messages + name_sources(logs.messages, sources)
-    return SiteResult(site_dir=target, pages=pages, warnings=tuple(warnings))
+            raise SiteBuildError(f"{template_error(exc, project_root(config))} "
+                                 f"(the previous site in {target.name}/ is untouched)") from None
+    return name_sources(logs.messages, sources)
 
 
-def template_error(exc: Exception, project: Project) -> str:
+def project_root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def template_error(exc: Exception, root: Path) -> str:
     """A theme template that does not compile or render, as FILE:LINE: message."""
     where = "theme"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or "a template"
         try:
-            name = Path(name).resolve().relative_to(project.root).as_posix()
+            name = Path(name).resolve().relative_to(root).as_posix()
         except ValueError:
             pass
         where = f"{name}:{exc.lineno}" if exc.lineno else name

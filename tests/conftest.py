@@ -113,3 +113,18 @@ def subpath_build(tmp_path_factory):
     result = run_cli("build", "--project", str(root), "--base-url", SUBPATH_URL)
     assert result.exit_code == 0, result.output
     return root, result
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test (Playwright allows one sync instance at a time)."""
+    from test_browser import launch_browser
+
+    yield from launch_browser()
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    from test_browser import find_axe
+
+    return find_axe()

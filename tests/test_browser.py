@@ -12,6 +12,7 @@ they fail: CI must run them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -47,8 +48,8 @@ def require(ok: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser():
+def launch_browser():
+    """The session's Chromium (the ``browser`` fixture in conftest.py, shared by every browser test)."""
     require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BRIEFINGS_CHROMIUM)")
     try:
         from playwright.sync_api import sync_playwright
@@ -60,8 +61,7 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
+def find_axe() -> Path:
     require(AXE.is_file(), f"axe-core is missing at {AXE.relative_to(REPO)} (run npm ci in tests/browser/)")
     return AXE
 
@@ -96,14 +96,13 @@ class Served:
         return self.base + path
 
 
-@pytest.fixture(scope="session", params=["root", "subpath"])
-def served(request, tmp_path_factory):
-    """The sample site on a threaded http.server on 127.0.0.1, at / or under /repo/."""
-    if request.param == "root":
-        site = request.getfixturevalue("sample_build")[0] / "site"
-        docroot, prefix = site, "/"
+@contextlib.contextmanager
+def serve_site(name: str, built: Path, tmp_path_factory, *, subpath: bool):
+    """A built site on a threaded http.server on 127.0.0.1, at / or under /repo/."""
+    if not subpath:
+        site = docroot = built
+        prefix = "/"
     else:
-        built = request.getfixturevalue("subpath_build")[0] / "site"
         docroot = tmp_path_factory.mktemp("served")
         site = docroot / "repo"
         shutil.copytree(built, site)  # the server's root holds the site at repo/, like user.github.io
@@ -114,10 +113,21 @@ def served(request, tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    yield Served(request.param, origin + prefix, origin)
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    try:
+        yield Served(name, origin + prefix, origin)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session", params=["root", "subpath"])
+def served(request, tmp_path_factory):
+    """The sample site on a threaded http.server on 127.0.0.1, at / or under /repo/."""
+    build = "sample_build" if request.param == "root" else "subpath_build"
+    built = request.getfixturevalue(build)[0] / "site"
+    with serve_site(request.param, built, tmp_path_factory, subpath=request.param == "subpath") as site:
+        yield site
 
 
 @dataclass
@@ -154,6 +164,10 @@ def open_context(browser, served: Served, traffic: Traffic, **options):
 @pytest.fixture
 def visit(browser, served):
     """A fresh browser context (desktop size); afterwards, no request may have left the test server."""
+    yield from visiting(browser, served)
+
+
+def visiting(browser, served: Served):
     traffic = Traffic(served.origin)
     contexts = []
 

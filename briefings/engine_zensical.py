@@ -1,0 +1,84 @@
+"""Build the generated pages with Zensical (Material's successor) instead of MkDocs.
+
+Zensical reads an mkdocs.yml, but takes no overrides on its command line, so
+briefings writes build/mkdocs.yml: the project's mkdocs.yml with what briefings
+owns laid over it (as ``site.load_config`` does for MkDocs). Zensical wants the
+docs and site folders inside the folder holding its config file, so it builds
+into build/ and the result is moved into the staging folder afterwards.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefings.errors import SiteBuildError
+from briefings.guard import run_guarded
+from briefings.project import Project
+
+# Plugins not passed on: tags (our topic pages are the tag pages, and Zensical's
+# tags plugin needed 19 GB at 5,000 pages) and search when Pagefind replaces it.
+NOT_PASSED_ON = {"tags", "material/tags"}
+
+
+def zensical_config(project: Project, raw: dict[str, Any], *, nav: list[Any], out_dir: Path,
+                    base_url: str | None, pagefind: bool) -> dict[str, Any]:
+    """The configuration Zensical gets: mkdocs.yml plus briefings' overrides, with absolute paths."""
+    config = dict(raw)
+    for key in ("hooks", "strict", "not_in_nav", "INHERIT"):
+        config.pop(key, None)  # Zensical ignores them; leave no doubt
+    config["docs_dir"] = project.docs_dir.relative_to(project.build_dir).as_posix()  # an absolute one panics 0.0.73
+    config["site_dir"] = str(out_dir)
+    config["use_directory_urls"] = True
+    config["nav"] = nav
+    if base_url is not None:
+        config["site_url"] = base_url
+    theme = config.get("theme") or {}
+    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((project.root / str(theme["custom_dir"])).resolve())
+    config["theme"] = theme
+    plugins = []
+    for item in config.get("plugins") or []:
+        name = next(iter(item)) if isinstance(item, dict) else str(item)
+        if name in NOT_PASSED_ON:
+            continue
+        if name in ("search", "material/search") and pagefind:
+            continue
+        plugins.append(item)
+    config["plugins"] = plugins
+    return config
+
+
+def build_with_zensical(project: Project, raw: dict[str, Any], *, nav: list[Any], staging: Path,
+                        base_url: str | None, pagefind: bool, max_memory_gb: float, epoch: int) -> str:
+    """Build into ``staging`` (which must exist and be empty). Returns Zensical's output."""
+    try:
+        import zensical  # noqa: F401 - only to say clearly that it is missing
+    except ImportError:
+        raise SiteBuildError("--engine zensical needs Zensical: pip install 'briefings[zensical]'") from None
+    out_dir = project.build_dir / f".zensical-site-{staging.name}"
+    shutil.rmtree(out_dir, ignore_errors=True)
+    config = zensical_config(project, raw, nav=nav, out_dir=out_dir, base_url=base_url, pagefind=pagefind)
+    config_file = project.build_dir / "mkdocs.yml"
+    try:
+        text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError:
+        raise SiteBuildError("mkdocs.yml: a value cannot be passed on to Zensical (such as a !!python/name tag); "
+                             "build with --engine mkdocs") from None
+    config_file.write_text("# Written by briefings for Zensical; regenerated on every build.\n" + text, "utf-8")
+    try:
+        finished = run_guarded([sys.executable, "-m", "zensical", "build", "--config-file", str(config_file)],
+                               what="Zensical", cwd=project.build_dir, max_memory_gb=max_memory_gb,
+                               env={"SOURCE_DATE_EPOCH": str(epoch), "RUST_BACKTRACE": "0"})
+        if not (out_dir / "index.html").is_file():
+            raise SiteBuildError(f"Zensical wrote no index.html: {finished.output.strip()[-300:] or 'no message'}")
+        staging.rmdir()
+        shutil.move(str(out_dir), str(staging))
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    return finished.output

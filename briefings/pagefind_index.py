@@ -1,0 +1,29 @@
+"""Index a built site with Pagefind (``search: pagefind``).
+
+Pagefind splits its index into small fragments, so a reader downloads a few
+kilobytes per query instead of the whole index Material's search fetches
+first (66 MB at 10,000 articles). The templates mark what it indexes:
+``data-pagefind-body`` on article and topic pages, ``data-pagefind-filter``
+for topic, source, person and year.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from briefings.errors import SiteBuildError
+from briefings.guard import run_guarded
+
+
+def index_site(site: Path, *, max_memory_gb: float) -> str:
+    """Write the Pagefind bundle into ``site/pagefind/``. Returns Pagefind's log."""
+    try:
+        import pagefind  # noqa: F401 - only to say clearly that it is missing
+    except ImportError:
+        raise SiteBuildError("search: pagefind needs Pagefind: pip install 'briefings[pagefind]'") from None
+    finished = run_guarded([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                           what="Pagefind", cwd=site, max_memory_gb=max_memory_gb)
+    if not (site / "pagefind" / "pagefind-ui.js").is_file():
+        raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")
+    return finished.output

@@ -1,0 +1,206 @@
+"""The other back ends: Pagefind search (extra.briefings.search: pagefind) and the
+Zensical engine (briefings build --engine zensical), built from the sample site
+and checked on disk and in Chromium (fixtures from test_browser.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import copy_sample, run_cli
+from test_browser import BRIEFING, ELECTION, SEED, axe_problems, serve_site, settle, visiting
+
+pytest.importorskip("pagefind", reason="pip install -e '.[test]' installs Pagefind")
+
+
+def with_pagefind(root):
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1),
+                      "utf-8")
+    return root
+
+
+@pytest.fixture(scope="session")
+def pagefind_build(tmp_path_factory):
+    root = with_pagefind(copy_sample(tmp_path_factory.mktemp("pagefind")))
+    result = run_cli("build", "--project", str(root), "--base-url", "https://user.github.io/repo/")
+    assert result.exit_code == 0, result.output
+    return root
+
+
+def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefind_build):
+    site = pagefind_build / "site"
+    bundle = site / "pagefind"
+    assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind.js").is_file()
+    assert not (site / "search").exists(), "Material's search index is built although Pagefind replaces it"
+    entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 12 + 3  # articles and topic pages only
+    # An article carries its filters; the header has Pagefind's search, not Material's.
+    html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
+    filters = {(m["data-pagefind-filter"], m["content"]) for m in html.select("meta[data-pagefind-filter]")}
+    assert filters == {("topic[content]", "US–China relations"), ("topic[content]", "Fentanyl"),
+                       ("topic[content]", "Taiwan"), ("source[content]", "Daily Caller"),
+                       ("person[content]", "Joe Biden"), ("person[content]", "Xi Jinping"),
+                       ("year[content]", "2023")}
+    assert html.select("[data-pagefind-body]") and html.select("details.bf-search #bf-search")
+    assert not html.select('[data-md-component="search"]')
+    home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    assert not home.select("[data-pagefind-body]") and home.select("details.bf-search")
+
+
+def test_unknown_search_option_is_one_line(tmp_path):
+    root = copy_sample(tmp_path / "desk")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: google\n", 1))
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: mkdocs.yml: extra.briefings.search: expected one of: material, "
+                                     "pagefind (got 'google')")
+
+
+@pytest.fixture(scope="session")
+def pf_served(pagefind_build, tmp_path_factory):
+    with serve_site("pagefind", pagefind_build / "site", tmp_path_factory, subpath=True) as served:
+        yield served
+
+
+@pytest.fixture
+def pf_visit(browser, pf_served):
+    yield from visiting(browser, pf_served)
+
+
+def pagefind_search(page, query: str) -> list[str]:
+    page.locator("details.bf-search > summary").click()
+    page.locator(".pagefind-ui__search-input").focus()
+    page.keyboard.type(query)
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_load_state("networkidle")
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+
+
+@pytest.mark.parametrize("query, expected", [("fentanyl", [BRIEFING, SEED]), ("Taiwan election", [ELECTION])])
+def test_pagefind_finds_briefings_and_articles(pf_visit, pf_served, query, expected):
+    page = pf_visit()
+    page.goto(pf_served.url())
+    results = pagefind_search(page, query)
+    for path in expected:
+        assert pf_served.url(path) in results, (path, results)
+    page.locator(f'.pagefind-ui__result-link[href="/repo/{expected[-1]}"]').click()
+    page.wait_for_url(pf_served.url(expected[-1]))
+
+
+def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
+    page = pf_visit()
+    page.goto(pf_served.url(SEED))
+    assert pf_served.url(BRIEFING) in pagefind_search(page, "fentanyl")
+    block = page.locator(".pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="topic"))
+    block.locator("summary").click()
+    block.locator(".pagefind-ui__filter-label", has_text="Taiwan").click()
+    page.wait_for_function("""brief => ![...document.querySelectorAll('.pagefind-ui__result-link')]
+        .some(a => a.href.endsWith(brief))""", arg=BRIEFING)
+    results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
+    assert pf_served.url(BRIEFING) not in results
+
+
+@pytest.mark.parametrize("palette", ["light", "dark"])
+def test_pagefind_results_have_no_serious_accessibility_violation(pf_visit, pf_served, axe_script, palette):
+    page = pf_visit(color_scheme="light")
+    page.goto(pf_served.url(BRIEFING))
+    if palette == "dark":
+        page.locator('form[data-md-component="palette"] label:visible').click()
+        settle(page)
+    pagefind_search(page, "fentanyl")
+    assert axe_problems(page, axe_script) == []
+
+
+# --- Zensical -----------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def zensical_build(tmp_path_factory):
+    pytest.importorskip("zensical", reason="pip install -e '.[test]' installs Zensical")
+    root = copy_sample(tmp_path_factory.mktemp("zensical"))
+    strict = run_cli("build", "--project", str(root), "--engine", "zensical")
+    result = run_cli("build", "--project", str(root), "--engine", "zensical", "--no-strict")
+    assert result.exit_code == 0, result.output
+    return root, strict, result
+
+
+def test_zensical_builds_the_same_pages(zensical_build, sample_build):
+    root, _, result = zensical_build
+    site, mkdocs_site = root / "site", sample_build[0] / "site"
+    pages = {p.relative_to(mkdocs_site).as_posix() for p in mkdocs_site.rglob("index.html")}
+    assert pages <= {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    assert (site / ".nojekyll").is_file() and (site / "search.json").is_file()
+    html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
+    assert html.select_one(".bf-article-header h1").get_text().startswith("Biden, Xi Reach Agreement")
+    config = (root / "build/mkdocs.yml").read_text("utf-8")
+    assert "tags" not in config.split("plugins:", 1)[1]  # our topic pages are the tag pages
+    assert "Built " in result.output
+
+
+def test_zensical_links_are_checked_by_briefings(zensical_build):
+    """Zensical reads relative links in a page's raw HTML as relative to the
+    Markdown file, MkDocs as relative to the built page: the body's links to
+    people pages break. Strict builds catch it with briefings' link check and
+    keep the previous site; everything else resolves."""
+    root, strict, result = zensical_build
+    assert strict.exit_code == 1
+    assert strict.output.startswith("Error: Zensical built a site with 19 broken links: broken link: articles/")
+    assert "the previous site is untouched" in strict.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning: broken link:")]
+    assert len(warnings) == 19
+    assert all("../../../people/" in line for line in warnings)
+
+
+def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
+    from briefings.errors import SiteBuildError
+    from briefings.guard import run_guarded
+
+    hog = "x = bytearray(3 * 2**30)"
+    with pytest.raises(SiteBuildError, match=r"^Hog ran out of memory: it was stopped at its limit of 1 GB "
+                                             r"\(raise it with --max-memory-gb\)$"):
+        run_guarded([sys.executable, "-c", hog], what="Hog", cwd=tmp_path, max_memory_gb=1)
+    with pytest.raises(SiteBuildError, match=r"^Hog failed \(exit status 3\): broken$"):
+        run_guarded([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"], what="Hog", cwd=tmp_path,
+                    max_memory_gb=1)
+
+
+def test_zensical_memory_limit_is_reported(tmp_path):
+    pytest.importorskip("zensical")
+    root = copy_sample(tmp_path / "desk")
+    before = sorted(p.name for p in root.iterdir())
+    result = run_cli("build", "--project", str(root), "--engine", "zensical", "--max-memory-gb", "0.1")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: Zensical ")
+    assert len(result.output.strip().splitlines()) == 1
+    assert not (root / "site").exists()
+    assert sorted(p.name for p in root.iterdir()) == sorted(before + ["build"])
+
+
+@pytest.fixture(scope="session")
+def zs_served(zensical_build, tmp_path_factory):
+    with serve_site("zensical", zensical_build[0] / "site", tmp_path_factory, subpath=False) as served:
+        yield served
+
+
+@pytest.fixture
+def zs_visit(browser, zs_served):
+    yield from visiting(browser, zs_served)
+
+
+def test_zensical_site_search_works_in_the_browser(zs_visit, zs_served):
+    """Zensical's own search: a button opening a dialog in a shadow root (Playwright's CSS pierces it)."""
+    page = zs_visit()
+    page.goto(zs_served.url())
+    page.locator(".md-search__button").click()
+    page.locator('dialog[aria-label="Search"] input').first.focus()
+    page.keyboard.type("fentanyl")
+    page.wait_for_selector('dialog[aria-label="Search"] a[href*="articles/"]')
+    results = {u.split("#")[0].split("?")[0] for u in page.eval_on_selector_all(
+        'div', """divs => divs.filter(d => d.shadowRoot).flatMap(d => [...d.shadowRoot.querySelectorAll('a')])
+                  .map(a => a.href)""")}
+    assert zs_served.url(SEED) in results and zs_served.url(BRIEFING) in results, sorted(results)
