@@ -330,26 +330,28 @@ def article_body(ctx: _Context, article: Article) -> str:
         trust = ctx.settings.trust_html
         body = ctx.cache.body(digest(f"{trust}:{article.body}"), lambda: body_html(article.body, trust_html=trust))
         parts.append(heading + body)
+    # Links to person pages are Markdown links to their source file inside
+    # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
+    # a relative href in raw HTML means different things to the two engines.
     if article.quotes:
         quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
-        parts.append(f"## Quotes\n\n<div class=\"bf-quotes\">\n{quotes}\n</div>")
+        parts.append(f'## Quotes\n\n<div class="bf-quotes" markdown>\n{quotes}\n</div>')
     if article.people:
-        # Raw HTML links, relative to /articles/<slug>/ (directory URLs are enforced).
-        people = "\n".join(f'<li><a href="../../{p.url}">{esc(p.name)}</a></li>'
+        people = "\n".join(f"- [{md_text(p.name)}](../people/{p.slug}.md)"
                            for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people))
-        parts.append(f'## People\n\n<ul class="bf-people">\n{people}\n</ul>')
+        parts.append(f'## People\n\n<div class="bf-people" markdown>\n\n{people}\n\n</div>')
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
 def quote_html(ctx: _Context, text: str, speaker: str) -> str:
-    """A quote as raw HTML in the Markdown body, so search finds it; the speaker
-    links to their person page (relative to /articles/<slug>/)."""
+    """A quote in the Markdown body, so search finds it; the speaker links to
+    their person page when they have one."""
     person = ctx.index.speaker(speaker)
-    who = esc(speaker)
+    who = md_text(speaker)
     if person and person.slug in ctx.persons:
-        who = f'<a href="../../{person.url}">{who}</a>'
-    return (f'<figure class="bf-quote"><blockquote><p>“{esc(text)}”</p></blockquote>'
-            f"<figcaption>{who}</figcaption></figure>")
+        who = f"[{who}](../people/{person.slug}.md)"
+    return (f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(text)}”</p></blockquote>\n'
+            f'<figcaption markdown="span">{who}</figcaption>\n</figure>')
 
 
 def timeline_pages(ctx: _Context) -> dict[str, str]:
@@ -547,6 +549,15 @@ def page(meta: dict, body: str) -> str:
     front = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
     front = _NOT_YAML_SAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", front)
     return f"---\n{front}\n---\n\n{body}"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's escapable characters
+
+
+def md_text(text: str) -> str:
+    """Plain text for a place Markdown reads (a link's label): HTML-escaped, and
+    every character Markdown could take as syntax backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", esc(text))
 
 
 def esc(text: str) -> str:

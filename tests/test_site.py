@@ -84,7 +84,7 @@ def test_seed_article_shows_author_section_quotes_and_credit(sample_build):
     page = soup(root / "site/articles" / SEED / "index.html")
     assert page.select_one(".bf-kicker").get_text() == "Politics"
     assert page.select_one(".bf-authors").get_text() == "by Reagan Reese"
-    assert [q.get_text() for q in page.select(".bf-quote blockquote")] == ["“dramatically curtail”", "“worrisome”"]
+    assert [q.get_text(strip=True) for q in page.select(".bf-quote blockquote")] == ["“dramatically curtail”", "“worrisome”"]
     assert "Brendan Smialowski / AFP via Getty Images" in page.select_one(".bf-credit").get_text()
     more = [a.get_text() for a in page.select(".bf-more h3 a")]
     assert more == ["US–China relations", "Fentanyl", "Taiwan"]
