@@ -105,6 +105,9 @@ def hosting_options(func):
               help="Where to write the site.  [default: site_dir from mkdocs.yml, or site/]")
 @click.option("--strict/--no-strict", default=True, show_default=True,
               help="Fail on any MkDocs warning, such as a broken link in an article body.")
+@click.option("--full", is_flag=True,
+              help="Rebuild every page. By default, when only some pages changed since the last build, "
+                   "only those are rebuilt (the result is the same).")
 @click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
               help="The site generator: MkDocs + Material, or Zensical, Material's successor "
                    "(pip install 'briefings[zensical]'; its links are checked by briefings).")
@@ -113,7 +116,7 @@ def hosting_options(func):
 @hosting_options
 @reports_errors
 @project_option
-def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, engine: str,
+def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, full: bool, engine: str,
           max_memory_gb: float, base_url: str | None, cname: str | None) -> None:
     """Check the content, generate the pages and build the site.
 
@@ -133,7 +136,7 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, e
     if site_dir is not None:
         site_dir = site_dir.resolve()
     report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir, base_url=base_url, cname=cname,
-                       engine=engine, max_memory_gb=max_memory_gb, track=progress("Reading"))
+                       engine=engine, max_memory_gb=max_memory_gb, track=progress("Reading"), full=full)
     _report_build(report)
 
 
@@ -142,9 +145,12 @@ def _report_build(report) -> None:
         click.echo(f"Warning: {warning}", err=True)
     edition = report.edition
     extra = f" ({edition.left_out} draft or future-dated left out)" if edition.left_out else ""
+    updated = report.site.updated
+    how = ("" if updated is None else " (already up to date)" if updated == 0
+           else f" ({updated} changed page{'s' if updated != 1 else ''} rebuilt)")
     click.echo(
         f"Built {_rel(report.site.site_dir)}/: {len(edition.articles)} articles{extra}, "
-        f"{len(edition.topics)} topics, {report.site.pages} pages in {report.seconds:.1f} s."
+        f"{len(edition.topics)} topics, {report.site.pages} pages in {report.seconds:.1f} s{how}."
     )
 
 

@@ -59,7 +59,7 @@ def scan(html_file: Path) -> _Scan:
     return parser
 
 
-def check_site(site_dir: Path, base_url: str = "/") -> list[BrokenLink]:
+def check_site(site_dir: Path, base_url: str = "/", only: set[str] | None = None) -> list[BrokenLink]:
     """Walk every HTML file; report internal links whose target file or anchor is missing.
 
     ``base_url`` is where the site is served: a path ("/", "/repo/") or a full
@@ -72,9 +72,12 @@ def check_site(site_dir: Path, base_url: str = "/") -> list[BrokenLink]:
     base = urlsplit(base_url)
     origin = (base.scheme, base.netloc) if base.netloc else None
     base_path = base.path if base.path.endswith("/") else base.path + "/"
-    pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
+    if only is None:
+        pages = {p.relative_to(site_dir).as_posix(): p for p in sorted(site_dir.rglob("*.html"))}
+    else:  # check these pages' links, against the whole site
+        pages = {rel: site_dir / rel for rel in sorted(only)}
     scans = {rel: scan(path) for rel, path in pages.items()}
-    ids = {rel: parsed.ids for rel, parsed in scans.items()}
+    ids = _Ids(site_dir, {rel: parsed.ids for rel, parsed in scans.items()})
     broken: list[BrokenLink] = []
     for rel, parsed in scans.items():
         for href in parsed.links:
@@ -82,6 +85,20 @@ def check_site(site_dir: Path, base_url: str = "/") -> list[BrokenLink]:
             if problem:
                 broken.append(BrokenLink(rel, href, problem))
     return broken
+
+
+class _Ids(dict):
+    """The ids of each page, read on first use (a partial check reads only the pages it needs)."""
+
+    def __init__(self, site_dir: Path, known: dict[str, set[str]]):
+        super().__init__(known)
+        self.site_dir = site_dir
+
+    def get(self, rel, default=None):
+        if rel not in self:
+            path = self.site_dir / rel
+            self[rel] = scan(path).ids if path.is_file() else (default or set())
+        return self[rel]
 
 
 def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[str, str] | None,

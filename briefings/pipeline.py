@@ -102,6 +102,7 @@ def build(
     track: Track | None = None,
     engine: str = "mkdocs",
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+    full: bool = False,
 ) -> BuildReport:
     """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``.
     ``engine`` is mkdocs or zensical; ``max_memory_gb`` limits Zensical and Pagefind."""
@@ -113,5 +114,5 @@ def build(
     edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
                       epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
-                      search=search, max_memory_gb=max_memory_gb)
+                      search=search, max_memory_gb=max_memory_gb, full=full)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

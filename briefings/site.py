@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
+from briefings import incremental
 from briefings.errors import SiteBuildError
 from briefings.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.pagefind_index import index_site
@@ -25,8 +26,9 @@ from briefings.project import Project
 @dataclass(frozen=True)
 class SiteResult:
     site_dir: Path
-    pages: int  # HTML pages MkDocs wrote
+    pages: int  # HTML pages in the site
     warnings: tuple[str, ...]
+    updated: int | None = None  # pages rebuilt by an incremental build (0: the site was current); None: full build
 
 
 class _Collect(logging.Handler):
@@ -71,7 +73,7 @@ def hosting_settings(project: Project) -> tuple[Path, str | None]:
 
 
 def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None,
-                base_url: str | None = None):
+                base_url: str | None = None, docs_dir: Path | None = None):
     """mkdocs.yml with what briefings owns laid over it: where the pages are,
     the generated navigation, and directory URLs (the templates rely on them).
     ``base_url``, when given, replaces mkdocs.yml's ``site_url``."""
@@ -79,7 +81,7 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
     from mkdocs.exceptions import MkDocsException
 
     overrides: dict[str, Any] = {
-        "docs_dir": str(project.docs_dir),
+        "docs_dir": str(docs_dir or project.docs_dir),
         "nav": nav,
         "strict": strict,
         "use_directory_urls": True,
@@ -120,7 +122,8 @@ ENGINES = ("mkdocs", "zensical")
 def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None,
                sources: dict[str, str] | None = None, epoch: int = 0,
                base_url: str | None = None, cname: str | None = None, engine: str = "mkdocs",
-               search: str = "material", max_memory_gb: float = DEFAULT_MAX_MEMORY_GB) -> SiteResult:
+               search: str = "material", max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+               full: bool = False) -> SiteResult:
     """Build into a fresh folder beside the target; replace the target only on success.
 
     ``engine`` is mkdocs or zensical; with ``search="pagefind"`` the staged site
@@ -138,6 +141,17 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     guard_site_dir(project, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_abandoned_staging(target)
+
+    key = incremental.site_key(project, nav=nav, engine=engine, search=search, base_url=base_url, cname=cname,
+                               strict=strict, epoch=epoch)
+    plan = None
+    if not full and engine == "mkdocs" and search == "material":
+        plan = incremental.plan(project, target, key, nav_pages(nav))
+    if plan is not None and not plan.changed_pages and not plan.changed_files:
+        pages = sum(1 for _ in target.rglob("*.html"))  # the site is already what these pages build
+        return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages), updated=0)
+
+    incremental.forget(project)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-{os.getpid()}-", dir=target.parent))
     config.site_dir = str(staging)
 
@@ -145,6 +159,9 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
         if engine == "zensical":
             messages = _build_with_zensical(project, nav=nav, staging=staging, base_url=base_url, strict=strict,
                                             search=search, max_memory_gb=max_memory_gb, epoch=epoch)
+        elif plan is not None:
+            messages = _update_with_mkdocs(project, plan, nav=nav, strict=strict, base_url=base_url, target=target,
+                                           staging=staging, sources=sources, epoch=epoch)
         else:
             messages = _build_with_mkdocs(config, staging=staging, target=target, strict=strict,
                                           sources=sources, epoch=epoch)
@@ -157,7 +174,41 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     pages = sum(1 for p in staging.rglob("*.html") if p.parts[len(staging.parts)] != "pagefind")
     add_hosting_files(staging, cname)
     swap_in(staging, target)
-    return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages + messages))
+    incremental.remember(project, target, key)
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages + messages),
+                      updated=len(plan.changed_pages) if plan is not None else None)
+
+
+def nav_pages(nav: list[Any]) -> list[str]:
+    """Every page the navigation names."""
+    found: list[str] = []
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            found.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return found
+
+
+def _update_with_mkdocs(project: Project, plan, *, nav: list[Any], strict: bool, base_url: str | None,
+                        target: Path, staging: Path, sources: dict[str, str] | None, epoch: int) -> list[str]:
+    """Rebuild only the changed pages into a copy of the previous site (see incremental.py)."""
+    messages: list[str] = []
+
+    def build_pages(docs: Path, site: Path) -> None:
+        with mkdocs_logs():
+            config = load_config(project, nav=nav, strict=strict, base_url=base_url, docs_dir=docs)
+        config.site_dir = str(site)  # briefings' own work folder in build/, past the guard for users' site_dir
+        messages.extend(_build_with_mkdocs(config, staging=site, target=target, strict=strict, sources=sources,
+                                           epoch=epoch))
+
+    incremental.apply(project, plan, target=target, staging=staging, build_pages=build_pages)
+    from briefings.linkcheck import check_site
+
+    broken = check_site(staging, base_url or "/", only={incremental.page_output(n) for n in plan.changed_pages})
+    if broken:
+        raise SiteBuildError(f"{len(broken)} broken link(s) in the rebuilt pages: "
+                             f"{'; '.join(map(str, broken[:5]))} (the previous site is untouched)")
+    return messages
 
 
 def _build_with_zensical(project: Project, *, nav: list[Any], staging: Path, base_url: str | None, strict: bool,
@@ -284,9 +335,10 @@ def add_hosting_files(site: Path, cname: str | None) -> None:
     """GitHub Pages files, written into the staged site so they swap in with it:
     .nojekyll (serve the files as they are: no Jekyll run, which would hide
     folders starting with _) and, for a custom domain, CNAME."""
-    (site / ".nojekyll").write_bytes(b"")
-    if cname:
-        (site / "CNAME").write_text(cname + "\n", encoding="utf-8")
+    for name, text in ((".nojekyll", ""), ("CNAME", f"{cname}\n" if cname else None)):
+        if text is not None:
+            (site / name).unlink(missing_ok=True)  # an incremental staging holds hard links: never write through them
+            (site / name).write_text(text, encoding="utf-8")
 
 
 def normalise_base_url(url: str) -> str:

@@ -15,13 +15,17 @@ class WriteStats:
     written: int
     unchanged: int
     removed: int
+    changed: tuple[str, ...] = ()  # names written (new or different bytes), for incremental builds
+    deleted: tuple[str, ...] = ()  # names removed
 
 
 def write_pages(files: dict[str, str] | Iterable[tuple[str, str]], docs_dir: Path) -> WriteStats:
     """Write (path, text) pairs, a dict or a stream of them, under docs_dir."""
     docs_dir.mkdir(parents=True, exist_ok=True)
-    written = unchanged = 0
+    unchanged = 0
+    changed: list[str] = []
     wanted: set[Path] = set()
+    folders: set[Path] = set()
     for name, text in files.items() if isinstance(files, dict) else files:
         target = safe_join(docs_dir, name)
         if target in wanted:
@@ -32,21 +36,24 @@ def write_pages(files: dict[str, str] | Iterable[tuple[str, str]], docs_dir: Pat
             if target.read_bytes() == data:
                 unchanged += 1
                 continue
+            # Replace an existing page by rename, so a reader (serve) never sees half of it.
+            tmp = target.with_name(f".{target.name}.tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
         except FileNotFoundError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-        written += 1
-    removed = 0
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            target.write_bytes(data)
+        changed.append(name)
+    deleted: list[str] = []
     for path in sorted(docs_dir.rglob("*"), reverse=True):  # children before parents
         if path.is_file() and path not in wanted:
             path.unlink()
-            removed += 1
+            deleted.append(path.relative_to(docs_dir).as_posix())
         elif path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return WriteStats(written, unchanged, removed)
+    return WriteStats(len(changed), unchanged, len(deleted), tuple(sorted(changed)), tuple(sorted(deleted)))
 
 
 def safe_join(base: Path, name: str) -> Path:

@@ -1,0 +1,177 @@
+"""Incremental site builds: when a few generated pages changed, rebuild only those.
+
+A full MkDocs build renders every page. But a page's HTML depends only on its
+own Markdown, the navigation, mkdocs.yml and the theme, so when those are the
+same as for the last build and the set of pages is unchanged, it is enough to:
+
+1. render the changed pages (with the navigation pages and the pages they link
+   to, so MkDocs resolves their links) in a small MkDocs build of their own;
+2. lay the previous site into the staging folder as hard links (no copying),
+   and replace the changed pages' HTML and the changed feeds there;
+3. splice the changed pages' entries into the previous search index, in
+   place, so it stays complete and in the order a full build writes;
+4. check the changed pages' links against the whole staged site.
+
+The result is byte-identical to a full build (tests/test_incremental.py), and
+the usual atomic swap publishes it. Anything else (a new or deleted page,
+another navigation, theme, mkdocs.yml, build date, engine or search backend)
+takes a full build. What the last build was made from is kept in
+build/cache/site.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from briefings import __version__
+from briefings.cache import digest
+from briefings.project import Project
+
+MAX_SHARE = 0.15  # past this share of changed pages (and MIN_PAGES) a full build is as quick
+MIN_PAGES = 20
+_MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+
+
+@dataclass(frozen=True)
+class Plan:
+    changed_pages: tuple[str, ...]  # Markdown pages to render again
+    changed_files: tuple[str, ...]  # other generated files (feeds) to copy again
+    context: tuple[str, ...]  # pages rendered only so that navigation and links resolve
+
+
+def site_key(project: Project, **settings: Any) -> str:
+    """Everything besides the pages themselves that every page's HTML depends on."""
+    theme = sorted((p.relative_to(project.root).as_posix(), p.read_bytes())
+                   for p in (project.root / "theme").rglob("*") if p.is_file()) if (project.root / "theme").is_dir() else []
+    return digest(repr((__version__, project.config_file.read_bytes(), theme, sorted(settings.items(), key=str))))
+
+
+def _manifest_path(project: Project) -> Path:
+    return project.build_dir / "cache" / "site.json"
+
+
+def _stats(docs_dir: Path) -> dict[str, list[int]]:
+    return {p.relative_to(docs_dir).as_posix(): [s.st_size, s.st_mtime_ns]
+            for p in docs_dir.rglob("*") if p.is_file() for s in (p.stat(),)}
+
+
+def forget(project: Project) -> None:
+    """Before a build that may fail: the site and the manifest must never disagree."""
+    _manifest_path(project).unlink(missing_ok=True)
+
+
+def remember(project: Project, target: Path, key: str) -> None:
+    """After a successful build: what the site in ``target`` was made from."""
+    path = _manifest_path(project)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"key": key, "target": str(target), "files": _stats(project.docs_dir)}
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data), "utf-8")
+    tmp.replace(path)
+
+
+def plan(project: Project, target: Path, key: str, nav_pages: list[str]) -> Plan | None:
+    """What an incremental build must redo, or None when a full build is needed."""
+    try:
+        manifest = json.loads(_manifest_path(project).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if manifest.get("key") != key or manifest.get("target") != str(target):
+        return None
+    if not (target / "search" / "search_index.json").is_file():
+        return None
+    before, now = manifest.get("files", {}), _stats(project.docs_dir)
+    if set(before) != set(now):
+        return None  # pages added or removed: the sitemap, listings of pages and search order change
+    changed = sorted(name for name, stat in now.items() if before[name] != stat)
+    pages = tuple(n for n in changed if n.endswith(".md"))
+    if len(pages) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
+        return None
+    context = set(nav_pages)
+    for page in pages:  # the pages a changed page links to must exist for MkDocs to resolve its links
+        text = (project.docs_dir / page).read_text("utf-8")
+        for link in _MD_LINK.findall(text):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
+            if resolved in now:
+                context.add(resolved)
+    return Plan(pages, tuple(n for n in changed if not n.endswith(".md")), tuple(sorted(context - set(pages))))
+
+
+def page_output(name: str) -> str:
+    """Where MkDocs (directory URLs) writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
+    stem = name[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return f"{stem}.html"
+    return f"{stem}/index.html"
+
+
+def page_url(name: str) -> str:
+    out = page_output(name)
+    return "" if out == "index.html" else out[: -len("index.html")]
+
+
+def apply(project: Project, the_plan: Plan, *, target: Path, staging: Path, build_pages) -> None:
+    """Stage the previous site with the changed pages rebuilt. ``build_pages(docs, site)``
+    runs the engine over a docs folder into a site folder."""
+    work = project.build_dir / "incremental"
+    shutil.rmtree(work, ignore_errors=True)
+    docs, site = work / "docs", work / "site"
+    for name in the_plan.changed_pages + the_plan.context:
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(project.docs_dir / name, docs / name)
+    build_pages(docs, site)
+
+    _link_tree(target, staging)
+    for name in the_plan.changed_pages:
+        _replace(site / page_output(name), staging / page_output(name))
+    for name in the_plan.changed_files:
+        _replace(project.docs_dir / name, staging / name)
+    _splice_search_index(staging / "search" / "search_index.json", site / "search" / "search_index.json",
+                         {page_url(n) for n in the_plan.changed_pages})
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def _link_tree(source: Path, dest: Path) -> None:
+    """dest becomes a copy of source made of hard links: instant, and safe as long
+    as files are only ever replaced (new inode), never written in place."""
+    for folder, dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (dest / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(Path(folder) / name, dest / rel / name)
+
+
+def _replace(source: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.new")
+    shutil.copyfile(source, tmp)
+    tmp.replace(dest)  # a new inode: the previous site's file is untouched
+
+
+def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
+    """Replace, in place, the entries of the rebuilt pages; keep everything else."""
+    old = json.loads(staged.read_text("utf-8"))
+    fresh: dict[str, list] = {}
+    for entry in json.loads(rebuilt.read_text("utf-8"))["docs"]:
+        url = entry["location"].split("#", 1)[0]
+        if url in urls:
+            fresh.setdefault(url, []).append(entry)
+    docs, done = [], set()
+    for entry in old["docs"]:
+        url = entry["location"].split("#", 1)[0]
+        if url not in urls:
+            docs.append(entry)
+        elif url not in done:
+            docs.extend(fresh.get(url, []))
+            done.add(url)
+    data = json.dumps({"config": old["config"], "docs": docs}, separators=(",", ":"), default=str)  # as Material writes it
+    tmp = staged.with_name(f".{staged.name}.new")
+    tmp.write_text(data, "utf-8")
+    tmp.replace(staged)

@@ -1,0 +1,89 @@
+"""Incremental builds: after a small edit only the changed pages are rebuilt, and
+the site is byte-identical to a full build of the same content."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import copy_sample, run_cli, tree_hash
+
+SEED = "content/articles/2023/2023-11-15-biden-xi-woodside-summit.md"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    root = copy_sample(tmp_path / "desk")
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    assert "rebuilt" not in result.stdout and "up to date" not in result.stdout  # the first build is full
+    return root
+
+
+def build(root, *args):
+    result = run_cli("build", "--project", str(root), *args)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def full_build_of(root, tmp_path):
+    """The same content built from scratch somewhere else."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    return fresh / "site"
+
+
+def edit(root, rel, old, new):
+    path = root / rel
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_nothing_changed_rebuilds_nothing(sample):
+    before = tree_hash(sample / "site")
+    assert "(already up to date)" in build(sample)
+    assert tree_hash(sample / "site") == before
+
+
+def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(sample, tmp_path):
+    edit(sample, SEED, "agreed to restore military-to-military", "agreed, after a year, to restore military-to-military")
+    out = build(sample)
+    rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
+    assert 1 <= rebuilt <= 8  # the article, its topics, home, timeline, people... not all 40
+    page = (sample / "site/articles/2023-11-15-biden-xi-woodside-summit/index.html").read_text("utf-8")
+    assert "agreed, after a year, to restore" in page
+    index = json.loads((sample / "site/search/search_index.json").read_text("utf-8"))
+    assert any("after a year" in d["text"] for d in index["docs"])
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+def test_feeds_follow_an_edit(sample, tmp_path):
+    edit(sample, SEED, "title: Biden, Xi Reach Agreement", "title: Biden and Xi Reach Agreement")
+    assert "rebuilt" in build(sample)
+    assert "Biden and Xi Reach Agreement" in (sample / "site/feed.xml").read_text("utf-8")
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path):
+    shutil.copy(sample / SEED, sample / "content/articles/2023/2023-11-16-copy.md")
+    edit(sample, "content/articles/2023/2023-11-16-copy.md", "title: Biden, Xi", "title: Copy of Biden, Xi")
+    assert "rebuilt" not in build(sample)
+    edit(sample, "theme/assets/stylesheets/briefings.css", "/* briefings:", "/* Briefings:")
+    assert "rebuilt" not in build(sample)
+    assert "rebuilt" not in build(sample, "--full")
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+def test_a_failed_incremental_build_keeps_the_site_and_the_next_build_recovers(sample, tmp_path):
+    before = tree_hash(sample / "site")
+    edit(sample, SEED, "source: Daily Caller", "source: [broken")
+    assert run_cli("build", "--project", str(sample)).exit_code == 1
+    assert tree_hash(sample / "site") == before
+    edit(sample, SEED, "source: [broken", "source: Daily Caller Online")
+    assert "rebuilt" in build(sample)
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
