@@ -40,6 +40,7 @@ class Entry:
 @dataclass
 class Cache:
     path: Path | None = None
+    root: Path = Path(".")  # the project folder: article paths are relative to it
     key: str = ""  # version, topics.yml and limits: articles are only valid under the same
     articles: dict[str, Entry] = field(default_factory=dict)
     bodies: dict[str, str] = field(default_factory=dict)
@@ -48,37 +49,43 @@ class Cache:
     used_bodies: set[str] = field(default_factory=set)
 
     @classmethod
-    def open(cls, folder: Path | None, key: str) -> "Cache":
+    def open(cls, folder: Path | None, key: str, root: Path = Path(".")) -> "Cache":
         """The cache in ``folder`` (None: an in-memory cache that is never saved)."""
         if folder is None:
-            return cls(key=key)
+            return cls(key=key, root=root)
         path = folder / "generate.pickle"
         try:
             with open(path, "rb") as fd:
                 schema, version, stored_key, articles, bodies, fingerprint = pickle.load(fd)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            return cls(path=path, key=key, dirty=True)
+            return cls(path=path, root=root, key=key, dirty=True)
         if (schema, version) != (SCHEMA, __version__):
-            return cls(path=path, key=key, dirty=True)
+            return cls(path=path, root=root, key=key, dirty=True)
         if stored_key != key:
             articles, fingerprint = {}, ""
-        return cls(path=path, key=key, articles=articles, bodies=bodies, fingerprint=fingerprint,
+        return cls(path=path, root=root, key=key, articles=articles, bodies=bodies, fingerprint=fingerprint,
                    dirty=stored_key != key)
 
-    def article(self, rel: str, stat: os.stat_result, read) -> tuple[object | None, bytes | None]:
-        """The cached article for ``rel`` if the file is unchanged, else (None, its bytes)."""
+    def article(self, rel: str, stat: os.stat_result) -> object | None:
+        """The cached article for ``rel`` if the file is unchanged: same size and
+        mtime, or else the same bytes (a file touched but not changed)."""
         entry = self.articles.get(rel)
-        if entry and entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
-            return entry.article, None
-        raw = read()
-        if entry and entry.digest == digest(raw):
-            entry.mtime_ns, entry.size = stat.st_mtime_ns, stat.st_size
+        if entry is None:
+            return None
+        if entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
+            return entry.article
+        try:
+            same = entry.size == stat.st_size and entry.digest == digest(Path(self.root, rel).read_bytes())
+        except OSError:
+            return None
+        if same:
+            entry.mtime_ns = stat.st_mtime_ns
             self.dirty = True
-            return entry.article, None
-        return None, raw
+            return entry.article
+        return None
 
-    def keep(self, rel: str, stat: os.stat_result, raw: bytes, article) -> None:
-        self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, digest(raw), article)
+    def keep(self, rel: str, stat: os.stat_result, file_digest: str, article) -> None:
+        self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
         self.dirty = True
 
     def forget_missing(self, present: set[str]) -> None:
@@ -93,6 +100,10 @@ class Cache:
             html = self.bodies[key] = make()
             self.dirty = True
         return html
+
+    def fill(self, bodies: dict[str, str]) -> None:
+        self.bodies.update(bodies)
+        self.dirty = True
 
     def save(self) -> None:
         if self.path is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -14,9 +15,10 @@ from briefings.fields import (
     text_list,
     type_name,
 )
+from briefings.cache import Cache, digest
 from briefings.model import Article, Content, Person, Topic
-from briefings.cache import Cache
-from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, read_source, source_from_bytes
+from briefings.parallel import pmap
+from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes
 
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -38,9 +40,10 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
                            "run briefings from a briefing site's folder, or pass --project DIR)")
     problems: list[Problem] = []
     topics = load_topics(root, problems)
-    articles = []
     inside = content_dir.resolve()
     files = article_files(root)
+    found: dict[str, Article] = {}  # by path, from the cache or parsed below
+    misses: list[tuple[Path, str]] = []
     for path in track(files) if track else files:
         rel = path.relative_to(root).as_posix()
         if path.is_symlink() and inside not in path.resolve().parents:
@@ -52,14 +55,22 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
             problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
                                                     f"{max_file_bytes / 2**20:g} MB; raise extra.briefings.max_file_mb if needed)"))
             continue
-        if cache is None:
-            article = load_article(read_source(path, rel), topics, problems)
+        hit = cache.article(rel, path.stat()) if cache is not None else None
+        if hit is not None:
+            found[rel] = hit
         else:
-            article = _load_cached(path, rel, topics, problems, cache)
+            misses.append((path, rel))
+    # Files not in the cache are parsed in worker processes when there are many.
+    for (path, rel), (article, file_problems, stat, digest_) in zip(
+            misses, pmap(functools.partial(_parse_file, topics=tuple(topics)), misses)):
+        problems.extend(file_problems)
         if article is not None:
-            articles.append(article)
+            found[rel] = article
+            if cache is not None:
+                cache.keep(rel, stat, digest_, article)
+    articles = [found[rel] for rel in sorted(found)]
     if cache is not None:
-        cache.forget_missing({a.path for a in articles})
+        cache.forget_missing(set(found))
     problems.extend(duplicate_slugs(articles))
     problems.extend(duplicate_urls(articles))
     people = load_people(root, problems)
@@ -69,19 +80,17 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
                    people=tuple(people))
 
 
-def _load_cached(path: Path, rel: str, topics: list[Topic], problems: list[Problem], cache: Cache) -> Article | None:
-    stat = path.stat()
+def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
+    """Read and validate one file: (article or None, its problems, its stat, its digest)."""
+    path, rel = item
+    problems: list[Problem] = []
     try:
-        hit, raw = cache.article(rel, stat, path.read_bytes)
+        stat = path.stat()
+        raw = path.read_bytes()
     except OSError as exc:
-        problems.append(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"))
-        return None
-    if hit is not None:
-        return hit  # type: ignore[return-value]
-    article = load_article(source_from_bytes(raw, rel), topics, problems)
-    if article is not None:
-        cache.keep(rel, stat, raw, article)
-    return article
+        return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")], None, ""
+    article = load_article(source_from_bytes(raw, rel), list(topics), problems)
+    return article, problems, stat, digest(raw)
 
 
 def article_files(root: Path) -> list[Path]:

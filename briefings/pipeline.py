@@ -49,7 +49,7 @@ def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None 
     now = now or dt.datetime.now(dt.timezone.utc)
     settings = read_settings(project, site_url=site_url)
     max_bytes = settings.max_file_mb * 2**20
-    cache = Cache.open(project.build_dir / "cache", key=cache_key(project, max_bytes))
+    cache = Cache.open(project.build_dir / "cache", key=cache_key(project, max_bytes), root=project.root)
     # load + validate: raises before anything is written
     content = load_content(project.root, max_file_bytes=max_bytes, track=track, cache=cache)
     edition = group(content, select(content, drafts=drafts, now=now), now=now)

@@ -15,6 +15,7 @@ and HTML in a summary are shown as text, never interpreted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import math
@@ -27,6 +28,7 @@ from briefings.cache import Cache, digest
 from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
 from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
+from briefings.parallel import pmap
 from briefings.people import PeopleIndex
 from briefings.related import related_articles
 from briefings.settings import Settings
@@ -92,6 +94,7 @@ def iter_pages(edition: Edition, settings: Settings | None = None, cache: Cache 
         yield from topic_pages(ctx, briefing).items()
     around = {b.topic.id: neighbours(b) for b in edition.briefings}
     related = related_articles(edition.articles, ctx.people_of, limit=ctx.settings.related)
+    prefill_bodies(ctx)
     for article in edition.articles:
         yield f"articles/{article.slug}.md", article_page(ctx, article, around, related[article.slug])
     yield from timeline_pages(ctx).items()
@@ -328,7 +331,7 @@ def article_body(ctx: _Context, article: Article) -> str:
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
         trust = ctx.settings.trust_html
-        body = ctx.cache.body(digest(f"{trust}:{article.body}"), lambda: body_html(article.body, trust_html=trust))
+        body = ctx.cache.body(body_key(article, trust), lambda: body_html(article.body, trust_html=trust))
         parts.append(heading + body)
     # Links to person pages are Markdown links to their source file inside
     # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
@@ -341,6 +344,21 @@ def article_body(ctx: _Context, article: Article) -> str:
                            for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people))
         parts.append(f'## People\n\n<div class="bf-people" markdown>\n\n{people}\n\n</div>')
     return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def body_key(article: Article, trust: bool) -> str:
+    return digest(f"{trust}:{article.body}")
+
+
+def prefill_bodies(ctx: _Context) -> None:
+    """Render the bodies the cache lacks in one batch: in worker processes on a
+    cold run of a big archive, where it is most of the work."""
+    trust = ctx.settings.trust_html
+    missing = {body_key(a, trust): a.body for a in ctx.edition.articles if a.body.strip()}
+    missing = {k: b for k, b in missing.items() if k not in ctx.cache.bodies}
+    if missing:
+        rendered = pmap(functools.partial(body_html, trust_html=trust), list(missing.values()))
+        ctx.cache.fill(dict(zip(missing, rendered)))
 
 
 def quote_html(ctx: _Context, text: str, speaker: str) -> str:

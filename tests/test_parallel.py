@@ -1,0 +1,48 @@
+"""The process pool gives exactly the serial output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+
+import briefings.parallel as parallel
+from briefings.pipeline import generate
+from briefings.project import Project
+from conftest import REPO, VALID, Site, tree_hash
+
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def test_pmap_keeps_the_order():
+    items = list(range(1000))
+    assert parallel.pmap(str, items, threshold=10) == [str(i) for i in items]
+
+
+def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
+    site = Site(tmp_path / "a")
+    for i in range(60):
+        site.article(f"a{i:03d}.md", VALID.replace("A valid article", f"Item {i}")
+                     .replace("2024-01-13", f"2024-{i % 12 + 1:02d}-{i % 27 + 1:02d}"),
+                     body=f"Body *{i}* with <b>markup</b> and a [link](https://example.org/{i}).\n")
+    site.article("bad.md", VALID.replace("[taiwan]", "[nowhere]"))
+    other = tmp_path / "b"
+    shutil.copytree(site.root, other)
+
+    monkeypatch.setattr(parallel, "THRESHOLD", 400)
+    serial_problems = site.run("check").stderr
+    (site.root / "content/articles/bad.md").unlink()
+    generate(Project.at(site.root), now=NOW)
+
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+    monkeypatch.setattr(parallel.pmap, "__kwdefaults__", {"threshold": 5})  # use the pool for this small site
+    pools = []
+    real_pool = parallel.ProcessPoolExecutor
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
+    from click.testing import CliRunner
+    from briefings.cli import main
+    parallel_problems = CliRunner().invoke(main, ["check", "--project", str(other)]).stderr
+    assert parallel_problems == serial_problems and "nowhere" in parallel_problems
+    (other / "content/articles/bad.md").unlink()
+    generate(Project.at(other), now=NOW)
+    assert len(pools) == 3  # check's parse, generate's parse and its bodies all ran in the pool
+    assert tree_hash(site.root / "build/docs") == tree_hash(other / "build/docs")
