@@ -18,7 +18,6 @@ import argparse
 import gzip
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -50,20 +49,6 @@ edition, pages, stats = generate(project)
 config = load_config(project, nav=pages.nav, strict=False, site_dir=__import__("pathlib").Path(sys.argv[2]))
 build(config)
 """
-
-
-def run(cmd: list[str], *, env: dict | None = None) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak RSS in MiB of the child, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
-    seconds = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{proc.stdout}\n{proc.stderr}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest any child reached so far: only a new
-    # maximum is attributable to this step.
-    return seconds, max(peak, before) / 1024 if peak > before else float("nan"), proc.stdout
 
 
 def peak_of(cmd: list[str]) -> tuple[float, float, str]:

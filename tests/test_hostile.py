@@ -4,7 +4,6 @@ traceback, never a crash; nothing dangerous reaches the built site."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 from pathlib import Path

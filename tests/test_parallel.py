@@ -8,7 +8,7 @@ import shutil
 import briefings.parallel as parallel
 from briefings.pipeline import generate
 from briefings.project import Project
-from conftest import REPO, VALID, Site, tree_hash
+from conftest import VALID, Site, tree_hash
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
