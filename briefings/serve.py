@@ -52,7 +52,7 @@ class _Server(LiveReloadServer):
 
     def page_for_error(self, code: int) -> bytes | None:
         if self.preview.problem:  # no page built yet, or a page the broken content lost
-            page = (f"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
+            page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
                     "</title></head><body></body></html>").encode("utf-8")
             with self._epoch_cond:
                 epoch = self._visible_epoch
