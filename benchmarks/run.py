@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                  # N = 1,000 and 10,000 (the 10,000 run takes minutes)
     python benchmarks/run.py --sizes 200      # a quick run (CI runs a tiny one)
+    python benchmarks/run.py --engines mkdocs zensical   # Zensical too, memory-guarded
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
@@ -51,6 +52,10 @@ build(config)
 """
 
 
+class StepFailed(Exception):
+    pass
+
+
 def peak_of(cmd: list[str]) -> tuple[float, float, str]:
     """Wall time and peak memory of one command, measured in a fresh wrapper process."""
     wrapper = ("import resource, subprocess, sys, time, json;"
@@ -62,7 +67,8 @@ def peak_of(cmd: list[str]) -> tuple[float, float, str]:
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
-        raise SystemExit(f"benchmark step failed: {' '.join(cmd)}\n{data['out']}\n{data['err']}")
+        last = (data["err"].strip().splitlines() or ["no message"])[-1]
+        raise StepFailed(f"failed after {data['wall']:.0f} s: {last}")
     return data["wall"], data["rss"], data["out"]
 
 
@@ -78,7 +84,7 @@ def kb(n: float) -> str:
     return f"{n / 1000:,.1f} KB"
 
 
-def measure(n: int, work: Path) -> list[tuple[str, str]]:
+def measure(n: int, work: Path, engines: list[str], max_memory_gb: float) -> list[tuple[str, str]]:
     root = make_corpus(work / f"site-{n}", n)
     py = sys.executable
     rows: list[tuple[str, str]] = []
@@ -96,6 +102,17 @@ def measure(n: int, work: Path) -> list[tuple[str, str]]:
     bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
     rows.append(("mkdocs build of the same pages (bare)", f"{bare_wall:.1f} s, peak {bare_rss:,.0f} MiB"))
     rows.append(("ratio briefings / bare", f"{build_wall / bare_wall:.2f}x"))
+    if "zensical" in engines:
+        # Zensical builds into the same site/ folder: measured before the edit below, then
+        # the MkDocs site is rebuilt in full so the next figures are about MkDocs again.
+        try:
+            z_wall, z_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--engine", "zensical",
+                                        "--max-memory-gb", str(max_memory_gb), "--no-strict"])
+            rows.append(("briefings build --engine zensical", f"{z_wall:.1f} s, peak {z_rss:,.0f} MiB "
+                                                              f"({z_wall / build_wall:.2f}x the MkDocs build)"))
+        except StepFailed as exc:
+            rows.append(("briefings build --engine zensical", f"stopped: {exc}"))
+        peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
 
     # One article edited: what a curator's save costs.
     article = sorted((root / "content/articles").rglob("*.md"))[n // 2]
@@ -126,6 +143,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of articles")
     parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder")
+    parser.add_argument("--engines", nargs="+", default=["mkdocs"], choices=["mkdocs", "zensical"],
+                        help="also time Zensical (needs the zensical extra)")
+    parser.add_argument("--max-memory-gb", type=float, default=8,
+                        help="memory limit for Zensical: a runaway engine is stopped and reported")
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
@@ -133,7 +154,10 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
             started = time.perf_counter()
-            rows = measure(n, work)
+            try:
+                rows = measure(n, work, args.engines, args.max_memory_gb)
+            except StepFailed as exc:
+                raise SystemExit(f"benchmark step {exc}") from None
             print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")
             width = max(len(label) for label, _ in rows)
             for label, value in rows:
