@@ -101,21 +101,28 @@ def article_files(root: Path) -> list[Path]:
     return sorted(p for p in articles_dir.rglob("*.md") if p.is_file())
 
 
-def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
-    path = root / "content" / "topics.yml"
-    rel = "content/topics.yml"
-    if not path.is_file():
-        problems.append(Problem(rel, 1, "file", "is missing (expected a list of topics, each with id: and title:)"))
-        return []
-    text_, problem = decode(path.read_bytes(), rel)
+def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
+    """A YAML file of the content folder as (data, lines), or None after a problem."""
+    text_, problem = decode((root / rel).read_bytes(), rel)
     if problem:
         problems.append(problem)
-        return []
+        return None
     try:
-        data, lines = parse_yaml(text_ or "")
+        return parse_yaml(text_ or "")
     except YamlProblem as exc:
-        problems.append(Problem(rel, exc.line, "topics", exc.message))
+        problems.append(Problem(rel, exc.line, what, exc.message))
+        return None
+
+
+def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
+    rel = "content/topics.yml"
+    if not (root / rel).is_file():
+        problems.append(Problem(rel, 1, "file", "is missing (expected a list of topics, each with id: and title:)"))
         return []
+    parsed = read_yaml_file(root, rel, "topics", problems)
+    if parsed is None:
+        return []
+    data, lines = parsed
     if isinstance(data, dict) and set(data) == {"topics"}:
         data = data["topics"]
         lines = {key[1:]: line for key, line in lines.items() if key and key[0] == "topics"}
@@ -187,19 +194,13 @@ PEOPLE_FIELDS = ("name", "aliases", "description")
 
 def load_people(root: Path, problems: list[Problem]) -> list[Person]:
     """content/people.yml is optional: names, aliases and a line about each person."""
-    path = root / "content" / "people.yml"
     rel = "content/people.yml"
-    if not path.is_file():
+    if not (root / rel).is_file():
         return []
-    text_, problem = decode(path.read_bytes(), rel)
-    if problem:
-        problems.append(problem)
+    parsed = read_yaml_file(root, rel, "people", problems)
+    if parsed is None:
         return []
-    try:
-        data, lines = parse_yaml(text_ or "")
-    except YamlProblem as exc:
-        problems.append(Problem(rel, exc.line, "people", exc.message))
-        return []
+    data, lines = parsed
     if data is None:
         return []
     if not isinstance(data, list):
