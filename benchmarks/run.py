@@ -2,6 +2,7 @@
 
     python benchmarks/run.py                  # N = 1,000 and 10,000 (the 10,000 run takes minutes)
     python benchmarks/run.py --sizes 200      # a quick run (CI runs a tiny one)
+    python benchmarks/run.py --search pagefind  # the site with Pagefind; first-search bytes in Chromium
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
@@ -93,8 +94,12 @@ def kb(n: float) -> str:
     return f"{n / 1000:,.1f} KB"
 
 
-def measure(n: int, work: Path) -> list[tuple[str, str]]:
+def measure(n: int, work: Path, search: str = "material") -> list[tuple[str, str]]:
     root = make_corpus(work / f"site-{n}", n)
+    if search == "pagefind":
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1),
+                          "utf-8")
     py = sys.executable
     rows: list[tuple[str, str]] = []
 
@@ -134,6 +139,8 @@ def measure(n: int, work: Path) -> list[tuple[str, str]]:
     pagefind = site / "pagefind"
     if pagefind.is_dir():
         rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
+        from search_payload import measure as first_searches, rows as payload_rows
+        rows += payload_rows(first_searches(site))
     return rows
 
 
@@ -141,6 +148,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of articles")
     parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder")
+    parser.add_argument("--search", choices=["material", "pagefind"], default="material",
+                        help="the site's search (pagefind: also measures a first search in Chromium)")
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
@@ -148,7 +157,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for n in args.sizes:
             started = time.perf_counter()
-            rows = measure(n, work)
+            rows = measure(n, work, args.search)
             print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")
             width = max(len(label) for label, _ in rows)
             for label, value in rows:
