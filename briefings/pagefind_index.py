@@ -15,6 +15,12 @@ from pathlib import Path
 from briefings.errors import SiteBuildError
 from briefings.guard import run_guarded
 
+# Left out of the index: an article's full text (render.py's ``bf-body``). At
+# 10,000 articles it made the index chunk holding a common word several
+# hundred KB, downloaded by every search for it; the title, summary, key
+# points, why it matters, quotes and people carry what a reader searches for.
+EXCLUDE_SELECTORS = (".bf-body",)
+
 
 def index_site(site: Path, *, max_memory_gb: float) -> str:
     """Write the Pagefind bundle into ``site/pagefind/``. Returns Pagefind's log."""
@@ -22,7 +28,8 @@ def index_site(site: Path, *, max_memory_gb: float) -> str:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
     except ImportError:
         raise SiteBuildError("search: pagefind needs Pagefind: pip install 'briefings[pagefind]'") from None
-    finished = run_guarded([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+    excludes = [arg for selector in EXCLUDE_SELECTORS for arg in ("--exclude-selectors", selector)]
+    finished = run_guarded([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
                            what="Pagefind", cwd=site, max_memory_gb=max_memory_gb)
     if not (site / "pagefind" / "pagefind-ui.js").is_file():
         raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")

@@ -4,6 +4,7 @@ and checked on disk and in Chromium (fixtures from test_browser.py)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 
@@ -49,6 +50,29 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
     assert not html.select('[data-md-component="search"]')
     home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     assert not home.select("[data-pagefind-body]") and home.select("details.bf-search")
+    # Pagefind's UI is not on the page: briefings-search.js fetches it when the panel opens.
+    assert not [s for s in home.select("script[src], link[href]") if "pagefind" in (s.get("src") or s["href"])]
+
+
+def pagefind_fragments(bundle) -> dict[str, dict]:
+    """Pagefind's stored page records (what results and excerpts show), by URL."""
+    records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+               for f in (bundle / "fragment").iterdir()]
+    return {r["url"]: r for r in records}
+
+
+def test_pagefind_indexes_an_articles_briefing_but_not_its_full_text(pagefind_build):
+    """The body is left out (it made the index heavy at 10,000 articles); the
+    title, summary, key points, why it matters, quotes and people are in."""
+    site = pagefind_build / "site"
+    html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
+    record = pagefind_fragments(site / "pagefind")["/" + SEED]
+    words = " ".join(record["content"].split())
+    for selector in ("h1", ".bf-summary", ".bf-key-points li", ".bf-why", ".bf-quote blockquote", ".bf-people li"):
+        for element in html.select(selector):
+            assert " ".join(element.get_text(" ").split()).removesuffix("¶").strip()[:40] in words, selector
+    body = [" ".join(p.get_text(" ").split()) for p in html.select(".bf-body p")]
+    assert body and not [text for text in body if text[:40] in words]
 
 
 def test_unknown_search_option_is_one_line(tmp_path):
@@ -79,6 +103,21 @@ def pagefind_search(page, query: str) -> list[str]:
     page.wait_for_selector(".pagefind-ui__result-link")
     page.wait_for_load_state("networkidle")
     return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+
+
+def test_pagefind_ui_loads_only_when_the_search_opens(pf_visit, pf_served):
+    page = pf_visit()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(pf_served.url(SEED))
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "/pagefind/" in url]
+    assert pf_served.url(BRIEFING) in pagefind_search(page, "fentanyl")
+    assert {pf_served.url("pagefind/pagefind-ui.js"), pf_served.url("pagefind/pagefind-ui.css")} <= set(requested)
+    page.keyboard.press("Escape")
+    page.locator("details.bf-search > summary").click()  # opened again: the same UI, not a second one
+    assert page.locator(".pagefind-ui__search-input").count() == 1
+    assert requested.count(pf_served.url("pagefind/pagefind-ui.js")) == 1
 
 
 @pytest.mark.parametrize("query, expected", [("fentanyl", [BRIEFING, SEED]), ("Taiwan election", [ELECTION])])
