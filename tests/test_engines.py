@@ -138,8 +138,11 @@ def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     block = page.locator(".pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="topic"))
     block.locator("summary").click()
     block.locator(".pagefind-ui__filter-label", has_text="Taiwan").click()
-    page.wait_for_function("""brief => ![...document.querySelectorAll('.pagefind-ui__result-link')]
-        .some(a => a.href.endsWith(brief))""", arg=BRIEFING)
+    # The list empties while Pagefind re-renders: wait for the filtered results themselves.
+    page.wait_for_function("""([brief, seed]) => {
+        const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+        return links.some(a => a.href.endsWith(seed)) && !links.some(a => a.href.endsWith(brief));
+    }""", arg=[BRIEFING, SEED])
     results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
     assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
     assert pf_served.url(BRIEFING) not in results
