@@ -3,6 +3,7 @@
     python benchmarks/run.py                  # N = 1,000 and 10,000 (the 10,000 run takes minutes)
     python benchmarks/run.py --sizes 200      # a quick run (CI runs a tiny one)
     python benchmarks/run.py --engines mkdocs zensical   # Zensical too, memory-guarded
+    python benchmarks/run.py --search pagefind  # the site with Pagefind; first-search bytes in Chromium
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
@@ -84,8 +85,13 @@ def kb(n: float) -> str:
     return f"{n / 1000:,.1f} KB"
 
 
-def measure(n: int, work: Path, engines: list[str], max_memory_gb: float) -> list[tuple[str, str]]:
+def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
+            search: str = "material") -> list[tuple[str, str]]:
     root = make_corpus(work / f"site-{n}", n)
+    if search == "pagefind":
+        config = root / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1),
+                          "utf-8")
     py = sys.executable
     rows: list[tuple[str, str]] = []
 
@@ -136,6 +142,8 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float) -> lis
     pagefind = site / "pagefind"
     if pagefind.is_dir():
         rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
+        from search_payload import measure as first_searches, rows as payload_rows
+        rows += payload_rows(first_searches(site))
     return rows
 
 
@@ -147,6 +155,8 @@ def main() -> None:
                         help="also time Zensical (needs the zensical extra)")
     parser.add_argument("--max-memory-gb", type=float, default=8,
                         help="memory limit for Zensical: a runaway engine is stopped and reported")
+    parser.add_argument("--search", choices=["material", "pagefind"], default="material",
+                        help="the site's search (pagefind: also measures a first search in Chromium)")
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
@@ -155,7 +165,7 @@ def main() -> None:
         for n in args.sizes:
             started = time.perf_counter()
             try:
-                rows = measure(n, work, args.engines, args.max_memory_gb)
+                rows = measure(n, work, args.engines, args.max_memory_gb, args.search)
             except StepFailed as exc:
                 raise SystemExit(f"benchmark step {exc}") from None
             print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")

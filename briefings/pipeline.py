@@ -110,9 +110,10 @@ def build(
     # Bad hosting settings fail before anything is written.
     base_url = normalise_base_url(base_url) if base_url is not None else None
     cname = domain_name(cname)
-    search = read_settings(project).search
+    settings = read_settings(project)
     edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
     site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
                       epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
-                      search=search, max_memory_gb=max_memory_gb, full=full)
+                      search=settings.search, max_memory_gb=max_memory_gb, full=full,
+                      search_full_text=settings.search_full_text)
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)

@@ -22,6 +22,7 @@ DEFAULTS: dict[str, int | bool | str] = {
     "max_file_mb": 5,  # larger article files are refused
     "trust_html": False,  # pass article bodies to MkDocs unsanitised
     "search": "material",  # or "pagefind": a static index fetched in small pieces, for big sites
+    "search_full_text": True,  # pagefind: index article bodies too (false: a lighter index)
 }
 
 # Options that take one of a few words: the first is the default.
@@ -42,6 +43,7 @@ class Settings:
     max_file_mb: int = DEFAULTS["max_file_mb"]
     trust_html: bool = DEFAULTS["trust_html"]
     search: str = DEFAULTS["search"]
+    search_full_text: bool = DEFAULTS["search_full_text"]
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""

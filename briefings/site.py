@@ -123,7 +123,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
                sources: dict[str, str] | None = None, epoch: int = 0,
                base_url: str | None = None, cname: str | None = None, engine: str = "mkdocs",
                search: str = "material", max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
-               full: bool = False) -> SiteResult:
+               full: bool = False, search_full_text: bool = True) -> SiteResult:
     """Build into a fresh folder beside the target; replace the target only on success.
 
     ``engine`` is mkdocs or zensical; with ``search="pagefind"`` the staged site
@@ -143,7 +143,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     remove_abandoned_staging(target)
 
     key = incremental.site_key(project, nav=nav, engine=engine, search=search, base_url=base_url, cname=cname,
-                               strict=strict, epoch=epoch)
+                               strict=strict, epoch=epoch, search_full_text=search_full_text)
     plan = None
     if not full and engine == "mkdocs" and search == "material":
         plan = incremental.plan(project, target, key, nav_pages(nav))
@@ -166,7 +166,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
             messages = _build_with_mkdocs(config, staging=staging, target=target, strict=strict,
                                           sources=sources, epoch=epoch)
         if search == "pagefind":
-            index_site(staging, max_memory_gb=max_memory_gb)
+            index_site(staging, max_memory_gb=max_memory_gb, full_text=search_full_text)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -4,6 +4,7 @@ and checked on disk and in Chromium (fixtures from test_browser.py)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 
@@ -16,10 +17,10 @@ from test_browser import BRIEFING, ELECTION, SEED, axe_problems, serve_site, set
 pytest.importorskip("pagefind", reason="pip install -e '.[test]' installs Pagefind")
 
 
-def with_pagefind(root):
+def with_pagefind(root, full_text: bool = True):
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1),
-                      "utf-8")
+    options = "    search: pagefind\n" + ("" if full_text else "    search_full_text: false\n")
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n" + options, 1), "utf-8")
     return root
 
 
@@ -49,6 +50,42 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
     assert not html.select('[data-md-component="search"]')
     home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     assert not home.select("[data-pagefind-body]") and home.select("details.bf-search")
+    # Pagefind's UI is not on the page: briefings-search.js fetches it when the panel opens.
+    assert not [s for s in home.select("script[src], link[href]") if "pagefind" in (s.get("src") or s["href"])]
+
+
+def pagefind_fragments(bundle) -> dict[str, dict]:
+    """Pagefind's stored page records (what results and excerpts show), by URL."""
+    records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+               for f in (bundle / "fragment").iterdir()]
+    return {r["url"]: r for r in records}
+
+
+def article_record(site):
+    html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
+    record = pagefind_fragments(site / "pagefind")["/" + SEED]
+    words = " ".join(record["content"].split())
+    for selector in ("h1", ".bf-summary", ".bf-key-points li", ".bf-why", ".bf-quote blockquote", ".bf-people li"):
+        for element in html.select(selector):
+            assert " ".join(element.get_text(" ").split()).removesuffix("¶").strip()[:40] in words, selector
+    body = [" ".join(p.get_text(" ").split()) for p in html.select(".bf-body p")]
+    assert body
+    return words, body
+
+
+def test_pagefind_indexes_an_articles_full_text_by_default(pagefind_build):
+    words, body = article_record(pagefind_build / "site")
+    assert all(text[:40] in words for text in body)
+
+
+def test_search_full_text_false_leaves_the_body_out_for_a_lighter_index(tmp_path):
+    """The body made the index heavy at 10,000 articles; the title, summary,
+    key points, why it matters, quotes and people stay searchable."""
+    root = with_pagefind(copy_sample(tmp_path / "light"), full_text=False)
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    words, body = article_record(root / "site")
+    assert not [text for text in body if text[:40] in words]
 
 
 def test_unknown_search_option_is_one_line(tmp_path):
@@ -81,6 +118,21 @@ def pagefind_search(page, query: str) -> list[str]:
     return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
 
 
+def test_pagefind_ui_loads_only_when_the_search_opens(pf_visit, pf_served):
+    page = pf_visit()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(pf_served.url(SEED))
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "/pagefind/" in url]
+    assert pf_served.url(BRIEFING) in pagefind_search(page, "fentanyl")
+    assert {pf_served.url("pagefind/pagefind-ui.js"), pf_served.url("pagefind/pagefind-ui.css")} <= set(requested)
+    page.keyboard.press("Escape")
+    page.locator("details.bf-search > summary").click()  # opened again: the same UI, not a second one
+    assert page.locator(".pagefind-ui__search-input").count() == 1
+    assert requested.count(pf_served.url("pagefind/pagefind-ui.js")) == 1
+
+
 @pytest.mark.parametrize("query, expected", [("fentanyl", [BRIEFING, SEED]), ("Taiwan election", [ELECTION])])
 def test_pagefind_finds_briefings_and_articles(pf_visit, pf_served, query, expected):
     page = pf_visit()
@@ -99,8 +151,11 @@ def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     block = page.locator(".pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="topic"))
     block.locator("summary").click()
     block.locator(".pagefind-ui__filter-label", has_text="Taiwan").click()
-    page.wait_for_function("""brief => ![...document.querySelectorAll('.pagefind-ui__result-link')]
-        .some(a => a.href.endsWith(brief))""", arg=BRIEFING)
+    # The list empties while Pagefind re-renders: wait for the filtered results themselves.
+    page.wait_for_function("""([brief, seed]) => {
+        const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+        return links.some(a => a.href.endsWith(seed)) && !links.some(a => a.href.endsWith(brief));
+    }""", arg=[BRIEFING, SEED])
     results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
     assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
     assert pf_served.url(BRIEFING) not in results

@@ -1,0 +1,198 @@
+"""Bytes a reader downloads for a first Pagefind search, measured in Chromium.
+
+    python benchmarks/search_payload.py SITE_DIR                 # "fentanyl" and "Taiwan election"
+    python benchmarks/search_payload.py SITE_DIR --query "chips" --query "trade"
+
+SITE_DIR is a site built with ``extra.briefings.search: pagefind``. It is
+served on 127.0.0.1; for each query a fresh browser (empty cache) opens the
+home page, then everything downloaded from the click on the search button to
+the first results on screen is counted, split into code (js, css, wasm) and
+index data (Pagefind's meta, filter, index chunks and result fragments). Each
+query is run twice: pasted (one search) and typed at a person's pace (Pagefind
+preloads index chunks while the words grow). It also counts the search code
+every page loads before anyone searches. Any request to another host is
+blocked and reported.
+
+Sizes: "served" is the bytes as a plain server sends them (Pagefind's own
+files are already gzipped); "gzip" is what a host that compresses text
+(GitHub Pages does, for js and css) sends. Figures, not verdicts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+QUERIES = ("fentanyl", "Taiwan election")
+TYPING_DELAY_MS = 120  # between keystrokes: a brisk typist
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@dataclass
+class Payload:
+    """What one phase downloaded: per file kind, bytes as served and as gzip would send them."""
+
+    files: list[tuple[str, str, int, int]] = field(default_factory=list)  # (path, kind, served, gzip)
+
+    def add(self, path: str, body: bytes) -> None:
+        name = path.rsplit("/", 1)[-1]
+        kind = "code" if name.endswith((".js", ".css", ".wasm")) or name.startswith("wasm.") else "data"
+        already = body[:2] == b"\x1f\x8b"  # Pagefind gzips its index, fragments and wasm itself
+        compressible = name.endswith((".js", ".css", ".json", ".html", ".svg"))
+        self.files.append((path, kind, len(body), len(gzip.compress(body, 6)) if compressible and not already
+                           else len(body)))
+
+    def total(self, kind: str | None = None, *, gzipped: bool = False) -> int:
+        return sum(g if gzipped else s for _, k, s, g in self.files if kind in (None, k))
+
+
+@dataclass
+class Measurement:
+    query: str
+    mode: str  # "pasted" or "typed"
+    results: list[str]
+    search: Payload
+    on_page_load: Payload
+    foreign: list[str]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # noqa: D102 - no access log on the console
+        pass
+
+
+@contextmanager
+def serving(site: Path):
+    """The site on a threaded http.server on 127.0.0.1 (a free port); yields its origin."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) -> Measurement:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    foreign: list[str] = []
+
+    def only_local(route):
+        if route.request.url.startswith(origin + "/"):
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    phase = Payload()
+    on_load = phase
+
+    def record(response):
+        path = urlsplit(response.url).path
+        try:
+            body = response.body()
+        except Exception:  # a redirect or an aborted request has no body
+            return
+        current = phase
+        if current is on_load and not ("/pagefind/" in path or path.endswith("briefings-search.js")):
+            return  # only the search code counts on page load, not Material's own assets
+        current.add(path, body)
+
+    page.on("response", record)
+    try:
+        page.goto(origin + "/", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        phase = Payload()
+        page.locator("details.bf-search > summary").click()
+        page.locator(".pagefind-ui__search-input").wait_for(state="visible")
+        page.locator(".pagefind-ui__search-input").focus()
+        if mode == "typed":
+            page.keyboard.type(query, delay=delay_ms)
+        else:
+            page.keyboard.insert_text(query)
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(600)  # Pagefind's 300 ms debounce: let a last search land
+        page.wait_for_load_state("networkidle")
+        results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    finally:
+        context.close()
+    return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, foreign)
+
+
+def measure(site: Path, queries=QUERIES, *, delay_ms: int = TYPING_DELAY_MS) -> list[Measurement]:
+    """A first search for each query, pasted and typed, each in a fresh browser context."""
+    from playwright.sync_api import sync_playwright
+
+    if not (site / "pagefind" / "pagefind.js").is_file():
+        raise SystemExit(f"{site} has no Pagefind bundle: build it with extra.briefings.search: pagefind")
+    out = []
+    with serving(site) as origin, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for query in queries:
+                for mode in ("pasted", "typed"):
+                    out.append(_first_search(browser, origin, query, mode, delay_ms))
+        finally:
+            browser.close()
+    return out
+
+
+def kb(n: int) -> str:
+    return f"{n / 1000:,.0f} KB"
+
+
+def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
+    """Label/value lines, in the shape benchmarks/run.py prints."""
+    out = []
+    first = measurements[0].on_page_load
+    out.append(("search code on every page (before a search)",
+                f"{kb(first.total())} served, {kb(first.total(gzipped=True))} gzip"))
+    for m in measurements:
+        s, page = m.search, m.on_page_load
+        out.append((f"first search, {m.mode} {m.query!r}",
+                    f"{kb(s.total(gzipped=True) + page.total(gzipped=True))} gzip, "
+                    f"{kb(s.total() + page.total())} served, with the page's search code "
+                    f"(after the click: {kb(s.total('code'))} code + {kb(s.total('data'))} data served, "
+                    f"{len(s.files)} files); {len(m.results)} results"))
+    foreign = sorted({u for m in measurements for u in m.foreign})
+    if foreign:
+        out.append(("requests to other hosts (blocked)", ", ".join(foreign)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("site", type=Path, help="a built site (its folder holds index.html and pagefind/)")
+    parser.add_argument("--query", action="append", help="a query (repeatable); default: " + ", ".join(QUERIES))
+    parser.add_argument("--delay", type=int, default=TYPING_DELAY_MS, help="milliseconds between typed keys")
+    parser.add_argument("--files", action="store_true", help="list every file each search downloaded")
+    args = parser.parse_args()
+    measurements = measure(args.site, args.query or QUERIES, delay_ms=args.delay)
+    table = rows(measurements)
+    width = max(len(label) for label, _ in table)
+    for label, value in table:
+        print(f"{label:<{width}}  {value}")
+    if args.files:
+        for m in measurements:
+            print(f"\n{m.mode} {m.query!r}: results {m.results[:5]}")
+            for path, kind, served, gz in m.search.files:
+                print(f"  {kind:<4} {served:>9,} {gz:>9,}  {path}")
+
+
+if __name__ == "__main__":
+    main()
