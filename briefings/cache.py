@@ -20,7 +20,7 @@ from pathlib import Path
 
 from briefings import __version__
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 def digest(data: bytes | str) -> str:
@@ -43,10 +43,30 @@ class Cache:
     root: Path = Path(".")  # the project folder: article paths are relative to it
     key: str = ""  # version, topics.yml and limits: articles are only valid under the same
     articles: dict[str, Entry] = field(default_factory=dict)
-    bodies: dict[str, str] = field(default_factory=dict)
     fingerprint: str = ""
     dirty: bool = False
     used_bodies: set[str] = field(default_factory=set)
+    _bodies: dict[str, str] | None = None  # loaded on first use: a no-op run never needs them
+    bodies_dirty: bool = False
+
+    @property
+    def bodies(self) -> dict[str, str]:
+        if self._bodies is None:
+            self._bodies = {}
+            if self.path is not None:
+                try:
+                    with open(self._bodies_path, "rb") as fd:
+                        key, bodies = pickle.load(fd)
+                    if key == (SCHEMA, __version__):
+                        self._bodies = bodies
+                except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
+                    pass
+        return self._bodies
+
+    @property
+    def _bodies_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_name("bodies.pickle")
 
     @classmethod
     def open(cls, folder: Path | None, key: str, root: Path = Path(".")) -> "Cache":
@@ -56,14 +76,14 @@ class Cache:
         path = folder / "generate.pickle"
         try:
             with open(path, "rb") as fd:
-                schema, version, stored_key, articles, bodies, fingerprint = pickle.load(fd)
+                schema, version, stored_key, articles, fingerprint = pickle.load(fd)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls(path=path, root=root, key=key, dirty=True)
         if (schema, version) != (SCHEMA, __version__):
             return cls(path=path, root=root, key=key, dirty=True)
         if stored_key != key:
             articles, fingerprint = {}, ""
-        return cls(path=path, root=root, key=key, articles=articles, bodies=bodies, fingerprint=fingerprint,
+        return cls(path=path, root=root, key=key, articles=articles, fingerprint=fingerprint,
                    dirty=stored_key != key)
 
     def article(self, rel: str, stat: os.stat_result) -> object | None:
@@ -98,25 +118,30 @@ class Cache:
         html = self.bodies.get(key)
         if html is None:
             html = self.bodies[key] = make()
-            self.dirty = True
+            self.bodies_dirty = True
         return html
 
     def fill(self, bodies: dict[str, str]) -> None:
         self.bodies.update(bodies)
-        self.dirty = True
+        self.bodies_dirty = True
 
     def save(self) -> None:
         if self.path is None:
             return
-        if self.used_bodies and set(self.bodies) - self.used_bodies:
-            self.bodies = {k: v for k, v in self.bodies.items() if k in self.used_bodies}  # drop stale bodies
-            self.dirty = True
-        if not self.dirty:
-            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with open(tmp, "wb") as fd:
-            pickle.dump((SCHEMA, __version__, self.key, self.articles, self.bodies, self.fingerprint), fd,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
-        self.dirty = False
+        if self._bodies is not None and self.used_bodies and set(self._bodies) - self.used_bodies:
+            self._bodies = {k: v for k, v in self._bodies.items() if k in self.used_bodies}  # drop stale bodies
+            self.bodies_dirty = True
+        if self.bodies_dirty:
+            _dump(self._bodies_path, ((SCHEMA, __version__), self._bodies))
+            self.bodies_dirty = False
+        if self.dirty:
+            _dump(self.path, (SCHEMA, __version__, self.key, self.articles, self.fingerprint))
+            self.dirty = False
+
+
+def _dump(path: Path, data) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as fd:
+        pickle.dump(data, fd, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,18 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
             problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
                                                     "(expected the article itself, or a link within content/)"))
             continue
-        size = path.stat().st_size
+        try:
+            stat = path.stat()
+        except OSError:  # a dangling link
+            problems.append(Problem(rel, 1, "file", "is a link to a file that does not exist "
+                                                    "(expected the article itself)"))
+            continue
+        size = stat.st_size
         if size > max_file_bytes:
             problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
                                                     f"{max_file_bytes / 2**20:g} MB; raise extra.briefings.max_file_mb if needed)"))
             continue
-        hit = cache.article(rel, path.stat()) if cache is not None else None
+        hit = cache.article(rel, stat) if cache is not None else None
         if hit is not None:
             found[rel] = hit
         else:
@@ -94,11 +101,14 @@ def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
 
 
 def article_files(root: Path) -> list[Path]:
-    """Every article file, in sorted order so runs are deterministic."""
+    """Every article file, in sorted order so runs are deterministic. (os.walk:
+    directory entries carry their type, so a big archive is listed without a
+    stat per file.)"""
     articles_dir = root / "content" / "articles"
-    if not articles_dir.is_dir():
-        return []
-    return sorted(p for p in articles_dir.rglob("*.md") if p.is_file())
+    found = []
+    for folder, _dirs, files in os.walk(articles_dir):
+        found.extend(os.path.join(folder, name) for name in files if name.endswith(".md"))
+    return [Path(p) for p in sorted(found)]
 
 
 def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None 
     fingerprint = inputs_fingerprint(content, edition, settings, cache)
     if fingerprint == cache.fingerprint and project.docs_dir.is_dir():
         pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
-        count = sum(1 for p in project.docs_dir.rglob("*") if p.is_file())
+        count = sum(len(files) for _, _, files in os.walk(project.docs_dir))
         stats = WriteStats(written=0, unchanged=count, removed=0)
     else:
         pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
