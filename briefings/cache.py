@@ -12,6 +12,7 @@ briefings' version, of topics.yml or of the limits empties the article cache.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -20,7 +21,15 @@ from pathlib import Path
 
 from briefings import __version__
 
-SCHEMA = 2
+SCHEMA = 3
+
+
+def _shape() -> tuple:
+    """What pickled articles must match: a changed Article (or Quote...) empties the cache."""
+    from briefings import model
+
+    return SCHEMA, tuple((cls.__name__, tuple(f.name for f in dataclasses.fields(cls)))
+                         for cls in (model.Article, model.Quote, model.Image))
 
 
 def digest(data: bytes | str) -> str:
@@ -79,7 +88,7 @@ class Cache:
                 schema, version, stored_key, articles, fingerprint = pickle.load(fd)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls(path=path, root=root, key=key, dirty=True)
-        if (schema, version) != (SCHEMA, __version__):
+        if (schema, version) != (_shape(), __version__):
             return cls(path=path, root=root, key=key, dirty=True)
         if stored_key != key:
             articles, fingerprint = {}, ""
@@ -136,7 +145,7 @@ class Cache:
             _dump(self._bodies_path, ((SCHEMA, __version__), self._bodies))
             self.bodies_dirty = False
         if self.dirty:
-            _dump(self.path, (SCHEMA, __version__, self.key, self.articles, self.fingerprint))
+            _dump(self.path, (_shape(), __version__, self.key, self.articles, self.fingerprint))
             self.dirty = False
 
 

@@ -63,6 +63,11 @@ class Article:
     updated: dt.datetime | None = None
     draft: bool = False
     body: str = field(default="", repr=False)
+    body_words: int = field(default=-1, repr=False)  # counted once, then kept with the parsed article
+
+    def __post_init__(self) -> None:
+        if self.body_words < 0:
+            object.__setattr__(self, "body_words", len(self.body.split()))
 
     @property
     def date(self) -> dt.date:

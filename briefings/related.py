@@ -32,6 +32,10 @@ def related_articles(
             groups[key].append(i)
     position = {key: {i: n for n, i in enumerate(members)} for key, members in groups.items()}
     days = [a.published.timestamp() / 86400 for a in articles]
+    # Topics and people as bitmasks: a shared count is one AND and a bit count.
+    bit: dict[tuple[str, str], int] = {}
+    masks = [sum(1 << bit.setdefault(key, len(bit)) for key in set(k)) for k in keys]
+    topic_bits = sum(1 << n for key, n in bit.items() if key[0] == "t")
     topic_sets = [frozenset(a.topics) for a in articles]
     people_sets = [frozenset(people_of.get(a.slug, ())) for a in articles]
 
@@ -42,12 +46,17 @@ def related_articles(
             members, n = groups[key], position[key][i]
             candidates.update(members[max(0, n - WINDOW): n + WINDOW + 1])
         candidates.discard(i)
-        my_topics, my_people, my_day = topic_sets[i], people_sets[i], days[i]
+        my_mask, my_day = masks[i], days[i]
+        scored = []
+        for j in candidates:
+            shared = my_mask & masks[j]
+            topics = (shared & topic_bits).bit_count()
+            apart = abs(my_day - days[j])
+            # 3 per shared person, 2 per shared topic, under 1 for closeness in date
+            score = 3 * (shared.bit_count() - topics) + 2 * topics + 1 / (1 + apart / 30)
+            scored.append((-score, apart, articles[j].slug, j))
         # (-score, days apart, slug): the best first, ties broken by date, then by slug.
-        best = heapq.nsmallest(limit, (
-            (-(3 * len(my_people & people_sets[j]) + 2 * len(my_topics & topic_sets[j])
-               + 1 / (1 + abs(my_day - days[j]) / 30)), abs(my_day - days[j]), articles[j].slug, j)
-            for j in candidates))
+        best = heapq.nsmallest(limit, scored)
         mine = people_of.get(article.slug, ())
         result[article.slug] = tuple(
             Related(articles[j], tuple(t for t in article.topics if t in topic_sets[j]),

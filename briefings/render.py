@@ -533,9 +533,8 @@ def json_ld(ctx: _Context, article: Article) -> str:
 
 
 def word_count(article: Article) -> int:
-    texts = [article.summary, *article.key_points, article.why_it_matters, article.body,
-             *(q.text for q in article.quotes)]
-    return sum(len(t.split()) for t in texts)
+    texts = [article.summary, *article.key_points, article.why_it_matters, *(q.text for q in article.quotes)]
+    return article.body_words + sum(len(t.split()) for t in texts)
 
 
 def link(article: Article | None) -> dict | None:
