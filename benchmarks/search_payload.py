@@ -118,17 +118,17 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         page.wait_for_load_state("networkidle")
         phase = Payload()
         page.locator("details.bf-search > summary").click()
-        page.locator(".pagefind-ui__search-input").wait_for(state="visible")
-        page.locator(".pagefind-ui__search-input").focus()
+        page.locator(".bf-search__input").wait_for(state="visible")
+        page.locator(".bf-search__input").focus()
         if mode == "typed":
             page.keyboard.type(query, delay=delay_ms)
         else:
             page.keyboard.insert_text(query)
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=60_000)
+        page.wait_for_selector(".bf-search__link", timeout=60_000)
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(600)  # Pagefind's 300 ms debounce: let a last search land
         page.wait_for_load_state("networkidle")
-        results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+        results = page.eval_on_selector_all(".bf-search__link", "links => links.map(a => a.href)")
     finally:
         context.close()
     return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, foreign)
