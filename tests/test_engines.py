@@ -134,9 +134,14 @@ def test_pagefind_loads_only_when_the_search_opens_and_filters_only_when_asked(p
     assert pf_served.url("pagefind/pagefind.js") in requested
     # Our UI, not Pagefind's; and a plain search fetches none of the filter files.
     assert not [url for url in requested if "pagefind-ui" in url or FILTER_FILES in url]
-    # The live region announces the count.
-    assert page.locator(".bf-search__status[role=status]").inner_text().startswith(
-        f"{page.locator(RESULT).count()} result")
+    # The live region announces the count; five results show, "More results" adds the rest.
+    status = page.locator(".bf-search__status[role=status]").inner_text()
+    total = int(status.split()[0])
+    assert status == f"{total} results for “fentanyl”" and total > 5
+    assert page.locator(RESULT).count() == 5
+    page.locator(".bf-search__more").click()
+    page.wait_for_function(f"document.querySelectorAll('{RESULT}').length === {total}")
+    assert page.locator(".bf-search__more").is_hidden()
     page.keyboard.press("Escape")
     page.locator("details.bf-search > summary").click()  # opened again: the same UI, not a second one
     assert page.locator(".bf-search__input").count() == 1
