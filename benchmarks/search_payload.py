@@ -8,9 +8,9 @@ served on 127.0.0.1; for each query a fresh browser (empty cache) opens the
 home page, then everything downloaded from the click on the search button to
 the first results on screen is counted, split into code (js, css, wasm) and
 index data (Pagefind's meta, filter, index chunks and result fragments). Each
-query is run twice: pasted (one search) and typed at a person's pace (Pagefind
-preloads index chunks while the words grow). It also counts the search code
-every page loads before anyone searches. Any request to another host is
+query is run twice: pasted (one search) and typed at a person's pace (a pause
+longer than the UI's debounce searches the words typed so far). It also
+counts the search code every page loads before anyone searches. Any request to another host is
 blocked and reported.
 
 Sizes: "served" is the bytes as a plain server sends them (Pagefind's own
@@ -118,17 +118,17 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         page.wait_for_load_state("networkidle")
         phase = Payload()
         page.locator("details.bf-search > summary").click()
-        page.locator(".pagefind-ui__search-input").wait_for(state="visible")
-        page.locator(".pagefind-ui__search-input").focus()
+        page.locator(".bf-search__input").wait_for(state="visible")
+        page.locator(".bf-search__input").focus()
         if mode == "typed":
             page.keyboard.type(query, delay=delay_ms)
         else:
             page.keyboard.insert_text(query)
-        page.wait_for_selector(".pagefind-ui__result-link", timeout=60_000)
+        page.wait_for_selector(".bf-search__link", timeout=60_000)
         page.wait_for_load_state("networkidle")
-        page.wait_for_timeout(600)  # Pagefind's 300 ms debounce: let a last search land
+        page.wait_for_timeout(600)  # the search UI's 300 ms debounce: let a last search land
         page.wait_for_load_state("networkidle")
-        results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+        results = page.eval_on_selector_all(".bf-search__link", "links => links.map(a => a.href)")
     finally:
         context.close()
     return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, foreign)

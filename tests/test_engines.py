@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 
 import pytest
@@ -35,7 +36,7 @@ def pagefind_build(tmp_path_factory):
 def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefind_build):
     site = pagefind_build / "site"
     bundle = site / "pagefind"
-    assert (bundle / "pagefind-ui.js").is_file() and (bundle / "pagefind.js").is_file()
+    assert (bundle / "pagefind.js").is_file()
     assert not (site / "search").exists(), "Material's search index is built although Pagefind replaces it"
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
     assert entry["languages"]["en"]["page_count"] == 12 + 3  # articles and topic pages only
@@ -109,16 +110,20 @@ def pf_visit(browser, pf_served):
     yield from visiting(browser, pf_served)
 
 
+RESULT = ".bf-search__link"
+FILTER_FILES = "/pagefind/filter/"
+
+
 def pagefind_search(page, query: str) -> list[str]:
     page.locator("details.bf-search > summary").click()
-    page.locator(".pagefind-ui__search-input").focus()
+    page.get_by_role("searchbox", name="Search").focus()
     page.keyboard.type(query)
-    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_selector(RESULT)
     page.wait_for_load_state("networkidle")
-    return page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    return page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
 
 
-def test_pagefind_ui_loads_only_when_the_search_opens(pf_visit, pf_served):
+def test_pagefind_loads_only_when_the_search_opens_and_filters_only_when_asked(pf_visit, pf_served):
     page = pf_visit()
     requested = []
     page.on("request", lambda request: requested.append(request.url))
@@ -126,11 +131,27 @@ def test_pagefind_ui_loads_only_when_the_search_opens(pf_visit, pf_served):
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if "/pagefind/" in url]
     assert pf_served.url(BRIEFING) in pagefind_search(page, "fentanyl")
-    assert {pf_served.url("pagefind/pagefind-ui.js"), pf_served.url("pagefind/pagefind-ui.css")} <= set(requested)
+    assert pf_served.url("pagefind/pagefind.js") in requested
+    # Our UI, not Pagefind's; and a plain search fetches none of the filter files.
+    assert not [url for url in requested if "pagefind-ui" in url or FILTER_FILES in url]
+    # The live region announces the count; five results show, "More results" adds the rest.
+    status = page.locator(".bf-search__status[role=status]").inner_text()
+    total = int(status.split()[0])
+    assert status == f"{total} results for “fentanyl”" and total > 5
+    assert page.locator(RESULT).count() == 5
+    page.locator(".bf-search__more").click()
+    page.wait_for_function(f"document.querySelectorAll('{RESULT}').length === {total}")
+    assert page.locator(".bf-search__more").is_hidden()
     page.keyboard.press("Escape")
     page.locator("details.bf-search > summary").click()  # opened again: the same UI, not a second one
-    assert page.locator(".pagefind-ui__search-input").count() == 1
-    assert requested.count(pf_served.url("pagefind/pagefind-ui.js")) == 1
+    assert page.locator(".bf-search__input").count() == 1
+    assert requested.count(pf_served.url("pagefind/pagefind.js")) == 1
+    # Opening the Filter panel loads the filters (topic, source, person, year).
+    page.locator(".bf-search__filters > summary").click()
+    page.wait_for_selector(".bf-search__group")
+    assert [u for u in requested if FILTER_FILES in u]
+    legends = page.eval_on_selector_all(".bf-search__group legend", "ls => ls.map(l => l.textContent)")
+    assert legends == ["topic", "source", "person", "year"]
 
 
 @pytest.mark.parametrize("query, expected", [("fentanyl", [BRIEFING, SEED]), ("Taiwan election", [ELECTION])])
@@ -140,7 +161,16 @@ def test_pagefind_finds_briefings_and_articles(pf_visit, pf_served, query, expec
     results = pagefind_search(page, query)
     for path in expected:
         assert pf_served.url(path) in results, (path, results)
-    page.locator(f'.pagefind-ui__result-link[href="/repo/{expected[-1]}"]').click()
+    # Each result: its title linked, its date (articles), an excerpt with the words marked.
+    item = page.locator(".bf-search__result", has=page.locator(f'{RESULT}[href="/repo/{expected[-1]}"]'))
+    assert item.locator(".bf-search__excerpt mark").count() >= 1
+    date, source = item.locator(".bf-search__meta").inner_text().split(" · ")
+    assert re.search(r"\b20\d\d$", date) and source
+    # Keyboard: from the box, the arrow key reaches the results; Enter follows the link.
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('bf-search__link')")
+    item.locator(RESULT).focus()
+    page.keyboard.press("Enter")
     page.wait_for_url(pf_served.url(expected[-1]))
 
 
@@ -148,17 +178,28 @@ def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     page = pf_visit()
     page.goto(pf_served.url(SEED))
     assert pf_served.url(BRIEFING) in pagefind_search(page, "fentanyl")
-    block = page.locator(".pagefind-ui__filter-block", has=page.locator(".pagefind-ui__filter-name", has_text="topic"))
-    block.locator("summary").click()
-    block.locator(".pagefind-ui__filter-label", has_text="Taiwan").click()
-    # The list empties while Pagefind re-renders: wait for the filtered results themselves.
+    page.locator(".bf-search__filters > summary").click()
+    topic = page.locator(".bf-search__group", has=page.locator("legend", has_text="topic"))
+    topic.get_by_label("Taiwan").check()
     page.wait_for_function("""([brief, seed]) => {
-        const links = [...document.querySelectorAll('.pagefind-ui__result-link')];
+        const links = [...document.querySelectorAll('.bf-search__link')];
         return links.some(a => a.href.endsWith(seed)) && !links.some(a => a.href.endsWith(brief));
     }""", arg=[BRIEFING, SEED])
-    results = page.eval_on_selector_all(".pagefind-ui__result-link", "links => links.map(a => a.href)")
+    results = page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
     assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
     assert pf_served.url(BRIEFING) not in results
+    assert "(filtered)" in page.locator(".bf-search__status").inner_text()
+
+
+def test_pagefind_results_show_only_marks_from_the_excerpt(pf_visit, pf_served):
+    """Whatever Pagefind's excerpt holds, only <mark> is inserted as HTML (briefings-search.js)."""
+    page = pf_visit()
+    page.goto(pf_served.url())
+    pagefind_search(page, "fentanyl")
+    tags = page.eval_on_selector_all(".bf-search__excerpt *", "els => [...new Set(els.map(e => e.tagName))]")
+    assert tags == ["MARK"]
+    titles = page.eval_on_selector_all(".bf-search__title *", "els => els.map(e => e.tagName)")
+    assert set(titles) == {"A"}
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -169,6 +210,8 @@ def test_pagefind_results_have_no_serious_accessibility_violation(pf_visit, pf_s
         page.locator('form[data-md-component="palette"] label:visible').click()
         settle(page)
     pagefind_search(page, "fentanyl")
+    page.locator(".bf-search__filters > summary").click()
+    page.wait_for_selector(".bf-search__group")
     assert axe_problems(page, axe_script) == []
 
 

@@ -1,58 +1,194 @@
-// Starts Pagefind's UI in the header panel (extra.briefings.search: pagefind).
-// Nothing of Pagefind loads with the page: its UI script and stylesheet are
-// fetched the first time the panel opens, so a reader who never searches
-// downloads none of it. The bundle is at <site root>/pagefind/; the site root,
-// which result links need under a subpath such as /repo/, is read off this
-// script's own address (<root>/assets/javascripts/briefings-search.js).
+// Our search UI on Pagefind's JS API (extra.briefings.search: pagefind).
+// Nothing of Pagefind loads with the page: pagefind.js is imported the first
+// time the header panel opens. Its filter files (topic, source, person, year)
+// are fetched only when the reader opens the "Filter" panel, not for a plain
+// search: Pagefind's own UI loads them all at start. The bundle is at
+// <site root>/pagefind/; the site root, which result links need under a
+// subpath such as /repo/, is read off this script's own address
+// (<root>/assets/javascripts/briefings-search.js).
 (function () {
   "use strict";
   var panel = document.querySelector("[data-bf-search]");
   var self = document.currentScript;
-  if (!panel || !self) return;
+  var host = panel && panel.querySelector("#bf-search");
+  if (!host || !self) return;
   var root = new URL("../../", self.src);
   var label = panel.querySelector("summary").getAttribute("aria-label");
-  var loading = null;
+  var FILTERS = ["topic", "source", "person", "year"];
+  var PAGE = 5;  // results shown at once, as Pagefind's UI: each one fetches its fragment
+  // Our own debounce around pagefind.search, not pagefind.debouncedSearch:
+  // that one preloads the index chunks of every prefix typed on the way (one
+  // more ~34 KB chunk for a typed "Taiwan election" at 10,000 articles).
+  var DEBOUNCE_MS = 300;
+  var timer = 0;
+  var pagefind = null, loading = null, ui = null;
+  var found = [], shown = 0, searchId = 0, filtersLoaded = false;
 
-  function input() { return panel.querySelector(".pagefind-ui__search-input"); }
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;  // text, never HTML
+    return node;
+  }
 
-  function focusInput() {
-    // Pagefind's input has only a placeholder: give it an accessible name (axe-core: label-title-only).
-    if (panel.open && input()) {
-      input().setAttribute("aria-label", label);
-      input().focus();
-    }
+  // Pagefind's excerpt is page text with <mark> around the matched words.
+  // Parsed inertly (DOMParser runs no script, loads nothing) and rebuilt
+  // from its text: only <mark> survives, anything else becomes plain text.
+  function excerpt(html) {
+    var out = el("p", "bf-search__excerpt");
+    var body = new DOMParser().parseFromString(html || "", "text/html").body;
+    body.childNodes.forEach(function (node) {
+      if (node.nodeName === "MARK") out.appendChild(el("mark", null, node.textContent));
+      else out.appendChild(document.createTextNode(node.textContent));
+    });
+    return out;
+  }
+
+  function build() {
+    ui = {
+      input: el("input", "bf-search__input"),
+      filters: el("details", "bf-search__filters"),
+      groups: el("div", "bf-search__groups"),
+      status: el("p", "bf-search__status"),
+      results: el("ol", "bf-search__results"),
+      more: el("button", "bf-search__more", "More results")
+    };
+    ui.input.type = "search";
+    ui.input.placeholder = "Search the briefings";
+    ui.input.autocomplete = "off";
+    ui.input.spellcheck = false;
+    ui.input.setAttribute("aria-label", label);
+    ui.filters.appendChild(el("summary", "bf-search__filters-toggle", "Filter"));
+    ui.filters.appendChild(ui.groups);
+    ui.status.setAttribute("role", "status");  // a polite live region: announces the counts
+    ui.more.type = "button";
+    ui.more.hidden = true;
+    [ui.input, ui.filters, ui.status, ui.results, ui.more].forEach(function (n) { host.appendChild(n); });
+    ui.input.addEventListener("input", run);
+    ui.input.addEventListener("keydown", function (event) {
+      var first = ui.results.querySelector("a");
+      if (event.key === "ArrowDown" && first) { event.preventDefault(); first.focus(); }
+    });
+    ui.results.addEventListener("keydown", function (event) {
+      var links = Array.prototype.slice.call(ui.results.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0 || (event.key !== "ArrowDown" && event.key !== "ArrowUp")) return;
+      event.preventDefault();
+      var next = event.key === "ArrowDown" ? links[i + 1] : (i ? links[i - 1] : ui.input);
+      if (next) next.focus();
+    });
+    ui.more.addEventListener("click", function () { show(searchId); });
+    ui.filters.addEventListener("toggle", function () {
+      if (ui.filters.open && !filtersLoaded) loadFilters();
+    });
   }
 
   function load() {
-    if (loading) return loading;
-    loading = new Promise(function (resolve, reject) {
-      var css = document.createElement("link");
-      css.rel = "stylesheet";
-      css.href = new URL("pagefind/pagefind-ui.css", root).href;
-      // Before briefings.css, whose rules colour the UI from Material's palette.
-      var ours = document.querySelector('link[href$="briefings.css"]');
-      document.head.insertBefore(css, ours);
-      var js = document.createElement("script");
-      js.src = new URL("pagefind/pagefind-ui.js", root).href;
-      js.onload = resolve;
-      js.onerror = function () { loading = null; js.remove(); reject(); };
-      document.head.appendChild(js);
-    }).then(function () {
-      new PagefindUI({
-        element: "#bf-search",
-        baseUrl: root.pathname,
-        showSubResults: false,
-        showImages: false,
-        resetStyles: false,
-        translations: { placeholder: "Search the briefings" }
+    if (!loading) {
+      loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
+        pagefind = module;
+        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind.init(); });
       });
-    });
+      loading.catch(function () { loading = null; });  // offline or missing bundle: try again later
+    }
     return loading;
   }
 
+  function loadFilters() {
+    filtersLoaded = true;
+    ui.groups.textContent = "Loading filters…";
+    load().then(function () { return pagefind.filters(); }).then(function (all) {
+      ui.groups.textContent = "";
+      FILTERS.forEach(function (name) {
+        var values = Object.keys(all[name] || {});
+        if (!values.length) return;
+        values.sort(name === "year" ? function (a, b) { return b.localeCompare(a); }
+          : function (a, b) { return all[name][b] - all[name][a] || a.localeCompare(b); });
+        var group = el("fieldset", "bf-search__group");
+        group.appendChild(el("legend", null, name));
+        values.forEach(function (value) {
+          var box = el("input");
+          box.type = "checkbox";
+          box.value = value;
+          box.dataset.filter = name;
+          var option = el("label", "bf-search__option");
+          option.appendChild(box);
+          option.appendChild(document.createTextNode(" " + value + " "));
+          option.appendChild(el("span", "bf-search__count", "(" + all[name][value] + ")"));
+          group.appendChild(option);
+        });
+        ui.groups.appendChild(group);
+      });
+    }, function () {
+      filtersLoaded = false;
+      ui.groups.textContent = "The filters could not be loaded.";
+    });
+  }
+
+  function currentFilters() {
+    var filters = {};
+    host.querySelectorAll(".bf-search__group input:checked").forEach(function (box) {
+      (filters[box.dataset.filter] = filters[box.dataset.filter] || { any: [] }).any.push(box.value);
+    });
+    return filters;
+  }
+
+  function run() {
+    var id = ++searchId;
+    clearTimeout(timer);
+    var term = ui.input.value.trim();
+    var selected = currentFilters();
+    var filtering = Object.keys(selected).length > 0;
+    if (!term && !filtering) {
+      ui.results.textContent = "";
+      ui.status.textContent = "";
+      ui.more.hidden = true;
+      return;
+    }
+    timer = setTimeout(function () {
+      load().then(function () {
+        return id === searchId ? pagefind.search(term || null, { filters: selected }) : null;
+      }).then(function (search) {
+        if (!search || id !== searchId) return;  // a newer search replaced this one
+        found = search.results;
+        shown = 0;
+        ui.results.textContent = "";
+        var n = found.length;
+        ui.status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
+          (term ? " for “" + term + "”" : "") + (filtering ? " (filtered)" : "");
+        return show(id);
+      }).catch(function () { ui.status.textContent = "Search is unavailable."; });
+    }, DEBOUNCE_MS);
+  }
+
+  function show(id) {
+    var batch = found.slice(shown, shown + PAGE);
+    shown += batch.length;
+    ui.more.hidden = shown >= found.length;
+    return Promise.all(batch.map(function (r) { return r.data(); })).then(function (pages) {
+      if (id !== searchId) return;
+      pages.forEach(function (data) {
+        var item = el("li", "bf-search__result");
+        var link = el("a", "bf-search__link", (data.meta && data.meta.title) || data.url);
+        link.href = data.url;
+        item.appendChild(el("h3", "bf-search__title")).appendChild(link);
+        var source = data.filters && data.filters.source && data.filters.source[0];
+        var meta = [data.meta && data.meta.date, source].filter(Boolean).join(" · ");
+        if (meta) item.appendChild(el("p", "bf-search__meta", meta));
+        item.appendChild(excerpt(data.excerpt));
+        ui.results.appendChild(item);
+      });
+    });
+  }
+
+  host.addEventListener("change", function (event) {
+    if (event.target.dataset && event.target.dataset.filter) run();
+  });
   panel.addEventListener("toggle", function () {
     if (!panel.open) return;
-    load().then(focusInput, function () { /* offline or missing bundle: try again on the next open */ });
+    if (!ui) build();
+    ui.input.focus();
+    load().catch(function () { /* tried again on the next search */ });
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && panel.open) {
