@@ -19,6 +19,9 @@ THRESHOLD = 400
 
 
 def workers() -> int:
+    """Worker processes: BRIEFINGS_WORKERS if set (1 turns the pool off), else the CPUs we may use."""
+    if os.environ.get("BRIEFINGS_WORKERS", "").isdigit():
+        return max(1, int(os.environ["BRIEFINGS_WORKERS"]))
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
