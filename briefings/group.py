@@ -16,9 +16,10 @@ def is_published(article: Article, now: dt.datetime) -> bool:
 
 
 def select(content: Content, *, drafts: bool, now: dt.datetime) -> tuple[Article, ...]:
-    """The articles a build shows, newest first."""
-    chosen = content.articles if drafts else [a for a in content.articles if is_published(a, now)]
-    return tuple(sorted(chosen, key=Article.sort_key))
+    """The articles a build shows, newest first (Content keeps them in that order)."""
+    if drafts:
+        return content.articles
+    return tuple(a for a in content.articles if is_published(a, now))
 
 
 def group(content: Content, articles: tuple[Article, ...], *, now: dt.datetime | None = None) -> Edition:

@@ -45,14 +45,15 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
     files = article_files(root)
     found: dict[str, Article] = {}  # by path, from the cache or parsed below
     misses: list[tuple[Path, str]] = []
+    prefix = len(str(root)) + 1
     for path in track(files) if track else files:
-        rel = path.relative_to(root).as_posix()
-        if path.is_symlink() and inside not in path.resolve().parents:
+        rel = str(path)[prefix:].replace(os.sep, "/")
+        if os.path.islink(path) and inside not in path.resolve().parents:
             problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
                                                     "(expected the article itself, or a link within content/)"))
             continue
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:  # a dangling link
             problems.append(Problem(rel, 1, "file", "is a link to a file that does not exist "
                                                     "(expected the article itself)"))
