@@ -324,35 +324,28 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
 
 
 def duplicate_slugs(articles: list[Article]) -> list[Problem]:
-    first: dict[str, Article] = {}
-    problems = []
-    for article in sorted(articles, key=lambda a: a.path):
-        if article.slug in first:
-            problems.append(Problem(
-                article.path, 1, "slug",
-                f"{article.slug!r} is already used by {first[article.slug].path} "
-                "(expected a unique slug: rename one file or give it a slug: field)",
-            ))
-        else:
-            first[article.slug] = article
-    return problems
+    return _duplicates(articles, "slug", "{value!r} is already used by {first} "
+                                         "(expected a unique slug: rename one file or give it a slug: field)")
 
 
 def duplicate_urls(articles: list[Article]) -> list[Problem]:
     """The same original article twice is almost always an accidental double import."""
-    first: dict[str, Article] = {}
+    return _duplicates(articles, "url", "{value!r} is already the url of {first} "
+                                        "(expected each original article once: merge the two files)")
+
+
+def _duplicates(articles: list[Article], field: str, message: str) -> list[Problem]:
+    """A problem for every article whose ``field`` an earlier file (by path) already has."""
+    first: dict[str, str] = {}
     problems = []
     for article in sorted(articles, key=lambda a: a.path):
-        if not article.url:
+        value = getattr(article, field)
+        if not value:
             continue
-        if article.url in first:
-            problems.append(Problem(
-                article.path, 1, "url",
-                f"{article.url!r} is already the url of {first[article.url].path} "
-                "(expected each original article once: merge the two files)",
-            ))
+        if value in first:
+            problems.append(Problem(article.path, 1, field, message.format(value=value, first=first[value])))
         else:
-            first[article.url] = article
+            first[value] = article.path
     return problems
 
 
