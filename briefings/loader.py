@@ -125,6 +125,17 @@ def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
         return None
 
 
+def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, line_of) -> list[Problem]:
+    """A problem, with a did-you-mean hint, for each key of a topics.yml or people.yml entry not in ``allowed``."""
+    problems = []
+    for key in item:
+        if key not in allowed:
+            hint = did_you_mean(str(key), allowed)
+            problems.append(Problem(rel, line_of(key), f"{where}.{key}",
+                                    f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(allowed)})"))
+    return problems
+
+
 def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
     rel = "content/topics.yml"
     if not (root / rel).is_file():
@@ -149,13 +160,9 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         if not isinstance(item, dict):
             problems.append(Problem(rel, line, where, f"expected id:, title: and description: (got {type_name(item)})"))
             continue
-        ok = True
-        for key in item:
-            if key not in TOPIC_FIELDS:
-                hint = did_you_mean(str(key), TOPIC_FIELDS)
-                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
-                                        f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(TOPIC_FIELDS)})"))
-                ok = False
+        unknown = unknown_keys(rel, item, TOPIC_FIELDS, where, lambda key: lines.get((i, key), line))
+        problems.extend(unknown)
+        ok = not unknown
         values: dict[str, Any] = {}
         for key in ("id", "title"):
             if key not in item:
@@ -226,11 +233,7 @@ def load_people(root: Path, problems: list[Problem]) -> list[Person]:
             problems.append(Problem(rel, line, where, f"expected name:, aliases: and description: (got {type_name(item)})"))
             continue
         before = len(problems)
-        for key in item:
-            if key not in PEOPLE_FIELDS:
-                hint = did_you_mean(str(key), PEOPLE_FIELDS)
-                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
-                                        f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(PEOPLE_FIELDS)})"))
+        problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lambda key: lines.get((i, key), line)))
         values: dict[str, Any] = {}
         parsers = {"name": text, "description": text, "aliases": lambda v: text_list(v, "names")}
         for key, parse in parsers.items():
