@@ -131,7 +131,8 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     sizes = [p.stat().st_size for p in pages]
     rows.append(("site size", mib(size_of(site))))
     rows.append(("article page HTML", f"median {kb(statistics.median(sizes))}, max {kb(max(sizes))}"))
-    listings = [p for p in site.glob("*/index.html")] + list(site.glob("topics/*/index.html")) + [site / "index.html"]
+    # Every page but the articles: home, topics, timeline, sources, people, and all their archives.
+    listings = [p for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("articles", "pagefind")]
     biggest = max(listings, key=lambda p: p.stat().st_size)
     rows.append(("largest listing page", f"{kb(biggest.stat().st_size)} ({biggest.parent.relative_to(site)}/)"))
     index = site / "search" / "search_index.json"

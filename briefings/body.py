@@ -49,18 +49,20 @@ def _shift_headings(html: str) -> str:
     return _HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + 2)}", html)
 
 
+# Built once: nh3.clean() would convert these settings again for every body.
+_CLEANER = nh3.Cleaner(
+    tags=TAGS,
+    clean_content_tags=DROP_WITH_CONTENT,
+    attributes=ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
 def body_html(text: str, *, trust_html: bool = False) -> str:
     """The body as (sanitised) HTML, in a block MkDocs passes through unchanged."""
     rendered = _shift_headings(cmarkgfm.github_flavored_markdown_to_html(text, options=_CMARK))
     if trust_html:
         return f'<div class="bf-body">\n{rendered.strip()}\n</div>'
-    clean = nh3.clean(
-        rendered,
-        tags=TAGS,
-        clean_content_tags=DROP_WITH_CONTENT,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
-    return f'<div class="bf-body">\n{clean.strip()}\n</div>'
+    return f'<div class="bf-body">\n{_CLEANER.clean(rendered).strip()}\n</div>'

@@ -2,9 +2,13 @@
 
 - parsed articles, keyed by path and checked by size and mtime, then by a hash
   of the bytes (a touched but unchanged file is still a hit);
-- rendered, sanitised bodies, keyed by a hash of the Markdown;
-- the fingerprint of the last generation, so a run with the same inputs
-  renders and writes nothing.
+- the fingerprint of the last generation that finished, in a file of its
+  own, so a run with the same inputs renders and writes nothing. It is
+  removed before pages are written and written again once they all are, so
+  a generation that fails halfway is never taken for a finished one.
+
+Rendered bodies are not kept: rendering them again in the worker processes
+costs less than storing and reading back tens of megabytes of HTML.
 
 Everything here is derived data: deleting build/ is always safe. Any change of
 briefings' version, of topics.yml or of the limits empties the article cache.
@@ -54,28 +58,11 @@ class Cache:
     articles: dict[str, Entry] = field(default_factory=dict)
     fingerprint: str = ""
     dirty: bool = False
-    used_bodies: set[str] = field(default_factory=set)
-    _bodies: dict[str, str] | None = None  # loaded on first use: a no-op run never needs them
-    bodies_dirty: bool = False
 
     @property
-    def bodies(self) -> dict[str, str]:
-        if self._bodies is None:
-            self._bodies = {}
-            if self.path is not None:
-                try:
-                    with open(self._bodies_path, "rb") as fd:
-                        key, bodies = pickle.load(fd)
-                    if key == (SCHEMA, __version__):
-                        self._bodies = bodies
-                except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-                    pass
-        return self._bodies
-
-    @property
-    def _bodies_path(self) -> Path:
+    def _fingerprint_path(self) -> Path:
         assert self.path is not None
-        return self.path.with_name("bodies.pickle")
+        return self.path.with_name("generate.fingerprint")
 
     @classmethod
     def open(cls, folder: Path | None, key: str, root: Path = Path(".")) -> "Cache":
@@ -85,15 +72,18 @@ class Cache:
         path = folder / "generate.pickle"
         try:
             with open(path, "rb") as fd:
-                schema, version, stored_key, articles, fingerprint = pickle.load(fd)
+                schema, version, stored_key, articles = pickle.load(fd)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
             return cls(path=path, root=root, key=key, dirty=True)
         if (schema, version) != (_shape(), __version__):
             return cls(path=path, root=root, key=key, dirty=True)
         if stored_key != key:
-            articles, fingerprint = {}, ""
-        return cls(path=path, root=root, key=key, articles=articles, fingerprint=fingerprint,
-                   dirty=stored_key != key)
+            return cls(path=path, root=root, key=key, dirty=True)
+        try:
+            fingerprint = (folder / "generate.fingerprint").read_text("ascii").strip()
+        except (OSError, ValueError):
+            fingerprint = ""
+        return cls(path=path, root=root, key=key, articles=articles, fingerprint=fingerprint)
 
     def article(self, rel: str, stat: os.stat_result) -> object | None:
         """The cached article for ``rel`` if the file is unchanged: same size and
@@ -122,31 +112,29 @@ class Cache:
             del self.articles[rel]
             self.dirty = True
 
-    def body(self, key: str, make) -> str:
-        self.used_bodies.add(key)
-        html = self.bodies.get(key)
-        if html is None:
-            html = self.bodies[key] = make()
-            self.bodies_dirty = True
-        return html
-
-    def fill(self, bodies: dict[str, str]) -> None:
-        self.bodies.update(bodies)
-        self.bodies_dirty = True
-
     def save(self) -> None:
-        if self.path is None:
+        """Store the parsed articles, if they changed."""
+        if self.path is None or not self.dirty:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        if self._bodies is not None and self.used_bodies and set(self._bodies) - self.used_bodies:
-            self._bodies = {k: v for k, v in self._bodies.items() if k in self.used_bodies}  # drop stale bodies
-            self.bodies_dirty = True
-        if self.bodies_dirty:
-            _dump(self._bodies_path, ((SCHEMA, __version__), self._bodies))
-            self.bodies_dirty = False
-        if self.dirty:
-            _dump(self.path, (_shape(), __version__, self.key, self.articles, self.fingerprint))
-            self.dirty = False
+        _dump(self.path, (_shape(), __version__, self.key, self.articles))
+        self.path.with_name("bodies.pickle").unlink(missing_ok=True)  # left by earlier versions
+        self.dirty = False
+
+    def forget_fingerprint(self) -> None:
+        """Before pages are written: until the new fingerprint is stored, no run is a no-op."""
+        self.fingerprint = ""
+        if self.path is not None:
+            self._fingerprint_path.unlink(missing_ok=True)
+
+    def store_fingerprint(self, fingerprint: str) -> None:
+        """Once every page is written."""
+        self.fingerprint = fingerprint
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._fingerprint_path.with_suffix(".tmp")
+            tmp.write_text(fingerprint + "\n", "ascii")
+            tmp.replace(self._fingerprint_path)
 
 
 def _dump(path: Path, data) -> None:

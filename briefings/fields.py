@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -250,9 +251,14 @@ ARTICLE_FIELDS: dict[str, Field] = {
 TOPIC_FIELDS = ("id", "title", "description", "keywords")
 
 
+@functools.lru_cache(maxsize=4096)  # a few topic names, written in thousands of articles
+def topic_slug(ref: str) -> str:
+    return slugify(ref)
+
+
 def known_topic(ref: str, known) -> str:
     """A topic reference as written ("Taiwan" or "taiwan") -> its id in topics.yml."""
-    wanted = slugify(ref)
+    wanted = topic_slug(ref)
     if wanted not in known:
         hint = did_you_mean(wanted, known)
         raise FieldError(f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in "

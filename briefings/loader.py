@@ -311,7 +311,10 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         values["topics"] = tuple(ids)
 
     if "slug" not in values:
-        stem_slug = slugify(Path(rel).stem, max_length=200, word_boundary=True)
+        stem = Path(rel).stem
+        # A name already in slug form is its own slug (slugify is slow, and called for every article).
+        stem_slug = stem if SLUG_RE.match(stem) and len(stem) <= 200 else slugify(stem, max_length=200,
+                                                                                    word_boundary=True)
         if not stem_slug:
             problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)"))
         else:

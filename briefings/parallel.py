@@ -1,4 +1,5 @@
-"""A process pool for the cold parts of big runs: parsing files and rendering bodies.
+"""Process pools for the cold parts of big runs: parsing files, and rendering
+and writing article pages.
 
 Used only past a few hundred items (below that, starting processes costs more
 than it saves) and with more than one CPU. Results come back in input order,
@@ -7,14 +8,16 @@ so the output is identical to the serial path (tests/test_parallel.py).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 THRESHOLD = 400
 
 
@@ -39,3 +42,42 @@ def pmap(func: Callable[[T], R], items: Sequence[T], *, threshold: int = THRESHO
     chunk = max(16, len(items) // (n * 8))
     with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
         return list(pool.map(func, items, chunksize=chunk))
+
+
+_TASK: Callable[[range], Any] | None = None  # set in the parent just before the workers fork
+
+
+def _run_task(bounds: tuple[int, int]):
+    assert _TASK is not None
+    return _TASK(range(*bounds))
+
+
+def fork_chunks(task: Callable[[range], R], count: int, meanwhile: Callable[[], S], *,
+                threshold: int = THRESHOLD) -> tuple[list[R], S]:
+    """``task`` over ``range(count)`` in chunks, and ``meanwhile()`` in this process.
+
+    When it pays, the chunks run in forked workers while ``meanwhile`` runs
+    here. The workers inherit everything this process has built, so nothing
+    but two integers is sent to them; ``task`` should do its work (write its
+    files) where it runs and send back only a little. Returns the chunks'
+    results in order, and what ``meanwhile`` returned.
+    """
+    global _TASK
+    n = workers()
+    if count < threshold or n < 2:
+        return [task(range(count))], meanwhile()
+    size = max(16, count // (n * 8))
+    bounds = [(start, min(count, start + size)) for start in range(0, count, size)]
+    _TASK = task
+    # Objects built so far are left out of garbage collection until the end:
+    # a collection touches every object, which would copy the parent's memory
+    # into each forked worker page by page.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = pool.map(_run_task, bounds)  # all submitted now; the workers start
+            other = meanwhile()
+            return list(results), other
+    finally:
+        _TASK = None
+        gc.unfreeze()

@@ -84,19 +84,17 @@ def _tag_name(tag: str) -> str:
 def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
     """Parse YAML, returning the data and the line of every key and item.
 
-    One pass: libyaml composes the node tree, one walk over it records lines
-    and refuses what no article needs and what can hang or mislead a parser
+    One pass: libyaml composes the node tree, then one walk over it records
+    lines, refuses what no article needs and what can hang or mislead a parser
     (aliases as in "billion laughs", custom tags such as !!python/object, deep
-    nesting, huge documents, duplicate keys), then the data is built.
+    nesting, huge documents, duplicate keys) and builds the data.
     Raises ``YamlProblem`` with the file line of the problem.
     """
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
-        if node is not None:
-            _Walk(first_line, lines).visit(node, (), 0)
-        data = loader.construct_document(node) if node is not None else None
+        data = _Walk(loader, first_line, lines).visit(node, (), 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_problem(exc, first_line) from None
     except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
@@ -113,46 +111,67 @@ class YamlProblem(Exception):
         self.field = field
 
 
+_STR = "tag:yaml.org,2002:str"
+
+
 class _Walk:
-    def __init__(self, first_line: int, lines: dict[KeyPath, int]):
+    """Checks the node tree and builds the data from it, as PyYAML's safe
+    constructor would (which it calls for numbers, booleans and nulls)."""
+
+    def __init__(self, loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int]):
+        self.loader = loader
         self.first_line = first_line
         self.lines = lines
         self.seen: set[int] = set()
 
-    def visit(self, node: yaml.Node, path: KeyPath, depth: int) -> None:
-        line = self.first_line + node.start_mark.line
+    def visit(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         if id(node) in self.seen:  # the composer returns the anchored node again for an alias
-            raise YamlProblem(line, "YAML anchors and aliases (&name, *name) are not allowed "
-                                    "(expected every value written out)")
+            raise YamlProblem(self.line(node), "YAML anchors and aliases (&name, *name) are not allowed "
+                                               "(expected every value written out)")
         self.seen.add(id(node))
         if len(self.seen) > MAX_VALUES:
-            raise YamlProblem(line, f"has more than {MAX_VALUES:,} values (expected a few fields)")
-        if node.tag not in PLAIN_TAGS:
-            raise YamlProblem(line, f"YAML tag {_tag_name(node.tag)!r} is not allowed (expected plain text, "
-                                    "numbers, dates, lists and mappings)")
+            raise YamlProblem(self.line(node), f"has more than {MAX_VALUES:,} values (expected a few fields)")
+        tag = node.tag
+        if tag == _STR and type(node) is yaml.ScalarNode:  # most values: checked, and nothing to build
+            return node.value
+        if tag not in PLAIN_TAGS:
+            raise YamlProblem(self.line(node), f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain "
+                                               "text, numbers, dates, lists and mappings)")
         if isinstance(node, yaml.ScalarNode):
-            return
+            return self.loader.yaml_constructors[tag](self.loader, node)
         if depth >= MAX_DEPTH:
-            raise YamlProblem(line, f"is nested more than {MAX_DEPTH} levels deep "
-                                    "(expected fields with simple values and lists)")
+            raise YamlProblem(self.line(node), f"is nested more than {MAX_DEPTH} levels deep "
+                                               "(expected fields with simple values and lists)")
+        first_line = self.first_line
         if isinstance(node, yaml.MappingNode):
+            data: dict[Any, Any] = {}
             for key_node, value_node in node.value:
-                self.visit(key_node, path, depth + 1)
+                key_value = self.visit(key_node, path, depth + 1)
                 if isinstance(key_node, yaml.ScalarNode):
                     key = (*path, key_node.value)
-                    key_line = self.first_line + key_node.start_mark.line
+                    key_line = first_line + key_node.start_mark.line
                     if key in self.lines:  # PyYAML keeps the last silently; a curator meant one of them
                         raise YamlProblem(key_line, f"is given twice, also on line {self.lines[key]} "
                                                     "(expected each field once)", field=".".join(map(str, key)))
                     self.lines[key] = key_line
-                    self.visit(value_node, key, depth + 1)
+                    value = self.visit(value_node, key, depth + 1)
                 else:
-                    self.visit(value_node, path, depth + 1)
-        else:
-            for i, item in enumerate(node.value):
-                key = (*path, i)
-                self.lines[key] = self.first_line + item.start_mark.line
-                self.visit(item, key, depth + 1)
+                    value = self.visit(value_node, path, depth + 1)
+                try:
+                    data[key_value] = value
+                except TypeError:  # a list or mapping used as a key
+                    raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                            "found unhashable key", key_node.start_mark) from None
+            return data
+        items = []
+        for i, item in enumerate(node.value):
+            key = (*path, i)
+            self.lines[key] = first_line + item.start_mark.line
+            items.append(self.visit(item, key, depth + 1))
+        return items
+
+    def line(self, node: yaml.Node) -> int:
+        return self.first_line + node.start_mark.line
 
 
 def _one_line(text: str) -> str:

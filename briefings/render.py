@@ -15,7 +15,6 @@ and HTML in a summary are shown as text, never interpreted.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import html
 import json
 import math
@@ -24,13 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefings.body import body_html
-from briefings.cache import Cache, digest
 from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
 from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
-from briefings.parallel import pmap
 from briefings.people import PeopleIndex
-from briefings.related import related_articles
+from briefings.related import RelatedIndex
 from briefings.settings import Settings
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
@@ -50,13 +47,12 @@ class Pages:
     sources: dict[str, str]  # generated article page -> the content file it came from
 
 
-class _Context:
+class RenderContext:
     """What every page renderer needs: the edition, settings and lookups built once."""
 
-    def __init__(self, edition: Edition, settings: Settings, cache: Cache):
+    def __init__(self, edition: Edition, settings: Settings):
         self.edition = edition
         self.settings = settings
-        self.cache = cache
         self.topics = {t.id: t for t in edition.topics}
         self.people_of = {}  # article slug -> person slugs
         for person_file in edition.people:
@@ -77,35 +73,56 @@ class _Context:
         return tuple(a for a in articles if a.slug not in self.edition.unpublished)
 
 
-def render(edition: Edition, settings: Settings | None = None, cache: Cache | None = None) -> Pages:
-    """Every page in memory: for tests and small sites. The pipeline streams iter_pages instead."""
-    files = dict(iter_pages(edition, settings, cache))
+def render(edition: Edition, settings: Settings | None = None) -> Pages:
+    """Every page in memory: for tests and small sites. The pipeline renders and
+    writes the same pages through emit.py instead."""
+    files = dict(iter_pages(edition, settings))
     return Pages(files=files, nav=navigation(edition), sources=sources_of(edition))
 
 
-def iter_pages(edition: Edition, settings: Settings | None = None, cache: Cache | None = None):
-    """Yield (path, text) for every generated file, one at a time, so a big
-    archive is never held in memory whole. ``cache`` keeps rendered bodies
-    between runs (see cache.py); the output is the same without it."""
-    ctx = _Context(edition, settings or Settings(), cache or Cache())
+def iter_pages(edition: Edition, settings: Settings | None = None):
+    """Yield (path, text) for every generated file, one at a time."""
+    ctx = RenderContext(edition, settings or Settings())
+    yield from listing_pages(ctx)
+    articles = ArticlePages(ctx)
+    for i in range(len(edition.articles)):
+        yield articles.name(i), articles.page(i)
+
+
+def listing_pages(ctx: RenderContext):
+    """Every generated file but the article pages: home, topics, timeline,
+    sources, people, tags and feeds, as (path, text)."""
+    edition = ctx.edition
     yield "index.md", home_page(ctx)
     yield "topics/index.md", topics_index_page(ctx)
     for briefing in edition.briefings:
         yield from topic_pages(ctx, briefing).items()
-    around = {b.topic.id: neighbours(b) for b in edition.briefings}
-    related = related_articles(edition.articles, ctx.people_of, limit=ctx.settings.related)
-    prefill_bodies(ctx)
-    for article in edition.articles:
-        yield f"articles/{article.slug}.md", article_page(ctx, article, around, related[article.slug])
     yield from timeline_pages(ctx).items()
     yield "sources.md", sources_page(ctx)
     yield "people/index.md", people_index_page(ctx)
     for person_file in edition.people:
-        yield f"people/{person_file.person.slug}.md", person_page(ctx, person_file)
+        yield from person_pages(ctx, person_file).items()
     yield "tags.md", page({"title": "Tags", "hide": ["toc"]},
                           '<p class="bf-lede">Every topic, as a tag; each leads to its briefing.</p>\n\n'
                           '<!-- material/tags -->\n')
     yield from all_feeds(ctx).items()
+
+
+class ArticlePages:
+    """Article pages, one at a time by position in ``edition.articles``: what
+    they all need (neighbours in each topic, the related-coverage index) is
+    built once, so any share of them can be rendered apart from the rest."""
+
+    def __init__(self, ctx: RenderContext):
+        self.ctx = ctx
+        self.around = {b.topic.id: neighbours(b) for b in ctx.edition.briefings}
+        self.related = RelatedIndex(ctx.edition.articles, ctx.people_of, limit=ctx.settings.related)
+
+    def name(self, i: int) -> str:
+        return f"articles/{self.ctx.edition.articles[i].slug}.md"
+
+    def page(self, i: int) -> str:
+        return article_page(self.ctx, self.ctx.edition.articles[i], self.around, self.related.of(i))
 
 
 def sources_of(edition: Edition) -> dict[str, str]:
@@ -127,7 +144,7 @@ def navigation(edition: Edition) -> list[Any]:
 
 # --- feeds -------------------------------------------------------------------
 
-def all_feeds(ctx: _Context) -> dict[str, str]:
+def all_feeds(ctx: RenderContext) -> dict[str, str]:
     files: dict[str, str] = {}
     specs = [FeedSpec("All articles", ctx.settings.site_description, "", ctx.published(ctx.edition.articles))]
     for b in ctx.edition.briefings:
@@ -148,7 +165,7 @@ def feed_link(title: str, page_url: str, key: str) -> dict:
 
 # --- pages -------------------------------------------------------------------
 
-def home_page(ctx: _Context) -> str:
+def home_page(ctx: RenderContext) -> str:
     meta = {
         "title": "Home",
         "hide": ["toc"],
@@ -161,7 +178,7 @@ def home_page(ctx: _Context) -> str:
     return page(meta, "")
 
 
-def topics_index_page(ctx: _Context) -> str:
+def topics_index_page(ctx: RenderContext) -> str:
     meta = {
         "title": "Topics",
         "hide": ["toc"],
@@ -171,7 +188,7 @@ def topics_index_page(ctx: _Context) -> str:
     return page(meta, "")
 
 
-def topic_cards(ctx: _Context) -> list[dict]:
+def topic_cards(ctx: RenderContext) -> list[dict]:
     return [
         {
             "title": b.topic.title,
@@ -189,7 +206,7 @@ def topic_cards(ctx: _Context) -> list[dict]:
     ]
 
 
-def topic_pages(ctx: _Context, briefing: TopicBriefing) -> dict[str, str]:
+def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
     """The topic's briefing page, plus month archives once it outgrows one page."""
     topic: Topic = briefing.topic
     items = briefing.articles
@@ -243,8 +260,8 @@ def topic_pages(ctx: _Context, briefing: TopicBriefing) -> dict[str, str]:
     return files
 
 
-def archive_page(ctx: _Context, title: str, parent: dict, articles: list[Article], archives: list[dict],
-                 i: int, *, context: str | None = None, feeds=(), brief: bool = False) -> str:
+def archive_page(ctx: RenderContext, title: str, parent: dict, articles: list[Article], archives: list[dict],
+                 i: int, *, context: str | None = None, feeds=(), brief: bool = False, quotes=()) -> str:
     meta = {
         "title": esc(title),
         "hide": ["toc"],
@@ -257,12 +274,13 @@ def archive_page(ctx: _Context, title: str, parent: dict, articles: list[Article
             "newer": archives[i - 1] if i > 0 else None,
             "older": archives[i + 1] if i + 1 < len(archives) else None,
             "feeds": list(feeds),
+            "quotes": list(quotes),
         },
     }
     return page(meta, "")
 
 
-def article_page(ctx: _Context, article: Article, around: dict, related) -> str:
+def article_page(ctx: RenderContext, article: Article, around: dict, related) -> str:
     more = []
     for topic_id in article.topics:
         newer, older = around[topic_id][article.slug]
@@ -319,7 +337,7 @@ def article_page(ctx: _Context, article: Article, around: dict, related) -> str:
     return page(meta, article_body(ctx, article))
 
 
-def article_body(ctx: _Context, article: Article) -> str:
+def article_body(ctx: RenderContext, article: Article) -> str:
     parts = []
     if article.summary:
         parts.append(f'<p class="bf-summary">{esc(article.summary)}</p>')
@@ -330,9 +348,7 @@ def article_body(ctx: _Context, article: Article) -> str:
         parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        trust = ctx.settings.trust_html
-        body = ctx.cache.body(body_key(article, trust), lambda: body_html(article.body, trust_html=trust))
-        parts.append(heading + body)
+        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html))
     # Links to person pages are Markdown links to their source file inside
     # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
     # a relative href in raw HTML means different things to the two engines.
@@ -346,22 +362,7 @@ def article_body(ctx: _Context, article: Article) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-def body_key(article: Article, trust: bool) -> str:
-    return digest(f"{trust}:{article.body}")
-
-
-def prefill_bodies(ctx: _Context) -> None:
-    """Render the bodies the cache lacks in one batch: in worker processes on a
-    cold run of a big archive, where it is most of the work."""
-    trust = ctx.settings.trust_html
-    missing = {body_key(a, trust): a.body for a in ctx.edition.articles if a.body.strip()}
-    missing = {k: b for k, b in missing.items() if k not in ctx.cache.bodies}
-    if missing:
-        rendered = pmap(functools.partial(body_html, trust_html=trust), list(missing.values()))
-        ctx.cache.fill(dict(zip(missing, rendered)))
-
-
-def quote_html(ctx: _Context, text: str, speaker: str) -> str:
+def quote_html(ctx: RenderContext, text: str, speaker: str) -> str:
     """A quote in the Markdown body, so search finds it; the speaker links to
     their person page when they have one."""
     person = ctx.index.speaker(speaker)
@@ -372,7 +373,7 @@ def quote_html(ctx: _Context, text: str, speaker: str) -> str:
             f'<figcaption markdown="span">{who}</figcaption>\n</figure>')
 
 
-def timeline_pages(ctx: _Context) -> dict[str, str]:
+def timeline_pages(ctx: RenderContext) -> dict[str, str]:
     items = ctx.edition.articles
     archived = len(items) > ctx.settings.archive_after
     shown = items[: ctx.settings.archive_after] if archived else items
@@ -406,7 +407,7 @@ def timeline_pages(ctx: _Context) -> dict[str, str]:
 SOURCE_HEADLINES = 10
 
 
-def sources_page(ctx: _Context) -> str:
+def sources_page(ctx: RenderContext) -> str:
     meta = {
         "title": "Sources",
         "description": esc("The outlets behind the briefings, with their latest articles."),
@@ -424,7 +425,7 @@ def sources_page(ctx: _Context) -> str:
     return page(meta, "")
 
 
-def people_index_page(ctx: _Context) -> str:
+def people_index_page(ctx: RenderContext) -> str:
     meta = {
         "title": "People",
         "description": esc("The people in the briefings, with their articles and quotes."),
@@ -442,9 +443,23 @@ def people_index_page(ctx: _Context) -> str:
     return page(meta, "")
 
 
-def person_page(ctx: _Context, person_file: PersonFile) -> str:
+def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
+    """The person's page, plus month archives once their articles or quotes
+    outgrow one page (as for topics): the page shows the newest of each."""
     person = person_file.person
     feed = feed_link(person.name, person.url, f"person-{person.slug}")
+    limit = ctx.settings.archive_after
+    articles, quotes = person_file.articles, person_file.quotes
+    archived = len(articles) > limit or len(quotes) > limit
+    per_month = {}  # month -> (articles naming them, cards of their quotes) from that month
+    for a in articles:
+        per_month.setdefault(a.date.replace(day=1), ([], []))[0].append(a)
+    for q, a in quotes:
+        per_month.setdefault(a.date.replace(day=1), ([], []))[1].append(quote_card(ctx, q, a))
+    months = sorted(per_month.items(), reverse=True) if archived else []
+    archives = [{"label": month_label(m), "url": f"{person.url}{m:%Y/%m}/", "count": len(named)}
+                for m, (named, _) in months]
+    shown = articles[:limit] if archived else articles
     meta = {
         "title": esc(person.name),
         **description(person.description or f"Articles about {person.name}, and their quotes."),
@@ -454,27 +469,35 @@ def person_page(ctx: _Context, person_file: PersonFile) -> str:
             "name": person.name,
             "description": person.description,
             "aliases": list(person.aliases),
-            "count": len(person_file.articles),
+            "count": len(articles),
+            "shown": len(shown),
+            "quote_count": len(quotes),
             "feed": feed,
             "feeds": [feed],
-            "entries": [entry(ctx, a, brief=True) for a in person_file.articles],
-            "quotes": [quote_card(ctx, q, a) for q, a in person_file.quotes],
+            "entries": [entry(ctx, a, brief=True) for a in shown],
+            "quotes": [quote_card(ctx, q, a) for q, a in quotes[:limit]],
+            "archives": archives,
         },
     }
     body = f'<p class="bf-lede">{esc(person.description)}</p>\n' if person.description else ""
-    return page(meta, body)
+    files = {f"people/{person.slug}.md": page(meta, body)}
+    for i, (month, (named, cards)) in enumerate(months):
+        files[f"people/{person.slug}/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"{person.name}: {month_label(month)}", {"title": person.name, "url": person.url},
+            named, archives, i, feeds=[feed], brief=True, quotes=cards)
+    return files
 
 
 # --- pieces ------------------------------------------------------------------
 
-def month_groups(ctx: _Context, articles, *, context: str | None = None) -> list[dict]:
+def month_groups(ctx: RenderContext, articles, *, context: str | None = None) -> list[dict]:
     return [
         {"label": month_label(m), "id": f"{m:%Y-%m}", "entries": [entry(ctx, a, context=context) for a in group]}
         for m, group in by_month(tuple(articles))
     ]
 
 
-def entry(ctx: _Context, article: Article, *, context: str | None = None, brief: bool = False) -> dict:
+def entry(ctx: RenderContext, article: Article, *, context: str | None = None, brief: bool = False) -> dict:
     """One article as a listing entry. ``context`` is the topic page it appears on."""
     item: dict[str, Any] = {
         "title": article.title,
@@ -493,7 +516,7 @@ def entry(ctx: _Context, article: Article, *, context: str | None = None, brief:
     return item
 
 
-def quote_card(ctx: _Context, quote, article: Article) -> dict:
+def quote_card(ctx: RenderContext, quote, article: Article) -> dict:
     person = ctx.index.speaker(quote.speaker)
     return {
         "text": quote.text,
@@ -506,7 +529,7 @@ def quote_card(ctx: _Context, quote, article: Article) -> dict:
     }
 
 
-def json_ld(ctx: _Context, article: Article) -> str:
+def json_ld(ctx: RenderContext, article: Article) -> str:
     """schema.org NewsArticle, serialised here so templates only print it.
     <, > and & are escaped so no value can close the <script> element."""
     data: dict[str, Any] = {

@@ -1,11 +1,16 @@
 """Write the generated Markdown tree: only files whose bytes changed, and
-remove pages that are no longer generated, so the folder mirrors one build."""
+remove pages that are no longer generated, so the folder mirrors one build.
+
+Paths are plain strings and os calls here, not pathlib: a big archive writes
+tens of thousands of files, and this is called for each of them.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from briefings.errors import BriefingsError
 
@@ -22,43 +27,76 @@ class WriteStats:
 def write_pages(files: dict[str, str] | Iterable[tuple[str, str]], docs_dir: Path) -> WriteStats:
     """Write (path, text) pairs, a dict or a stream of them, under docs_dir."""
     docs_dir.mkdir(parents=True, exist_ok=True)
-    unchanged = 0
+    base = str(docs_dir)
+    names: list[str] = []
     changed: list[str] = []
-    wanted: set[Path] = set()
-    folders: set[Path] = set()
     for name, text in files.items() if isinstance(files, dict) else files:
-        target = safe_join(docs_dir, name)
-        if target in wanted:
-            raise BriefingsError(f"two generated pages would both be written to {name} (a bug in briefings)")
-        wanted.add(target)
-        data = text.encode("utf-8")
+        names.append(name)
+        if write_file(base, name, text):
+            changed.append(name)
+    return finish(docs_dir, names, changed)
+
+
+def finish(docs_dir: Path, names: list[str], changed: list[str]) -> WriteStats:
+    """Once every page is written: check that no two had the same name, remove
+    the files no longer generated, and count."""
+    wanted = set(names)
+    if len(wanted) != len(names):
+        twice = sorted(n for n in wanted if names.count(n) > 1)[0]
+        raise BriefingsError(f"two generated pages would both be written to {twice} (a bug in briefings)")
+    deleted = remove_others(str(docs_dir), wanted)
+    return WriteStats(len(changed), len(names) - len(changed), len(deleted), tuple(sorted(changed)),
+                      tuple(sorted(deleted)))
+
+
+def write_file(base: str, name: str, text: str, *, fresh: bool = False) -> bool:
+    """Write one page under the folder ``base`` if its bytes changed; True if written.
+    ``fresh``: ``base`` was empty, so there is nothing to compare with."""
+    target = safe_join(base, name)
+    data = text.encode("utf-8")
+    if not fresh:
         try:
-            if target.read_bytes() == data:
-                unchanged += 1
-                continue
+            with open(target, "rb") as fd:
+                if fd.read() == data:
+                    return False
             # Replace an existing page by rename, so a reader (serve) never sees half of it.
-            tmp = target.with_name(f".{target.name}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            folder, leaf = os.path.split(target)
+            tmp = os.path.join(folder, f".{leaf}.tmp")
+            with open(tmp, "wb") as fd:
+                fd.write(data)
+            os.replace(tmp, target)
+            return True
         except FileNotFoundError:
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            target.write_bytes(data)
-        changed.append(name)
+            pass
+    try:
+        fd = open(target, "wb")
+    except FileNotFoundError:  # its folder is new
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        fd = open(target, "wb")
+    with fd:
+        fd.write(data)
+    return True
+
+
+def remove_others(base: str, wanted: set[str]) -> list[str]:
+    """Delete files under ``base`` whose name is not in ``wanted``, then empty folders."""
     deleted: list[str] = []
-    for path in sorted(docs_dir.rglob("*"), reverse=True):  # children before parents
-        if path.is_file() and path not in wanted:
-            path.unlink()
-            deleted.append(path.relative_to(docs_dir).as_posix())
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return WriteStats(len(changed), unchanged, len(deleted), tuple(sorted(changed)), tuple(sorted(deleted)))
+    prefix = len(base) + 1
+    for folder, dirs, files in os.walk(base, topdown=False):  # children before parents
+        rel = folder[prefix:].replace(os.sep, "/")
+        for leaf in files:
+            name = f"{rel}/{leaf}" if rel else leaf
+            if name not in wanted:
+                os.unlink(os.path.join(folder, leaf))
+                deleted.append(name)
+        if rel and not os.listdir(folder):
+            os.rmdir(folder)
+    return deleted
 
 
-def safe_join(base: Path, name: str) -> Path:
+def safe_join(base: str | Path, name: str) -> str:
     """Join a generated page name onto ``base``, refusing anything that escapes it."""
-    parts = PurePosixPath(name).parts
-    if not parts or PurePosixPath(name).is_absolute() or any(p in ("..", "") for p in parts):
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or any(p in ("..", "", ".") for p in parts):
         raise BriefingsError(f"refusing to write {name!r} outside {base}")
-    return base.joinpath(*parts)
+    return os.path.join(str(base), *parts)

@@ -34,7 +34,8 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     generate(Project.at(site.root), now=NOW)
 
     monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(parallel.pmap, "__kwdefaults__", {"threshold": 5})  # use the pool for this small site
+    monkeypatch.setattr(parallel.pmap, "__kwdefaults__", {"threshold": 5})  # use the pools for this small site
+    monkeypatch.setattr(parallel.fork_chunks, "__kwdefaults__", {"threshold": 5})
     pools = []
     real_pool = parallel.ProcessPoolExecutor
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
@@ -44,5 +45,5 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     assert parallel_problems == serial_problems and "nowhere" in parallel_problems
     (other / "content/articles/bad.md").unlink()
     generate(Project.at(other), now=NOW)
-    assert len(pools) == 3  # check's parse, generate's parse and its bodies all ran in the pool
+    assert len(pools) == 3  # check's parse, generate's parse and its article pages all ran in a pool
     assert tree_hash(site.root / "build/docs") == tree_hash(other / "build/docs")

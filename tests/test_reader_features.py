@@ -233,3 +233,33 @@ def test_updated_badge_and_archives(site):
     assert updated.select_one(".bf-badge--updated").get_text() == "Updated"
     assert updated.select_one(".bf-reading time")["datetime"] == "2024-02-01"
     assert check_site(built) == []
+
+
+def test_person_pages_keep_the_newest_and_link_month_archives(site):
+    """A person named in many articles does not get one ever-growing page: past
+    archive_after, their page keeps the newest articles and quotes, and month
+    archives hold everything, quotes included."""
+    site.settings(archive_after=2)
+    days = ["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-30"]
+    for i, day in enumerate(days):
+        quote = f'quotes:\n  - text: "Words number {i}."\n    speaker: Jane Doe\n' if i != 2 else ""
+        site.article(f"p{i}.md", VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}")
+                     + "people: [Jane Doe]\n" + quote)
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    built = site.root / "site"
+    person = dom(built, "people/jane-doe")
+    assert [a.get_text() for a in person.select(".bf-line__title")] == ["Item 4", "Item 3"]
+    assert len(person.select(".bf-quote-cards figure")) == 2
+    assert "The latest 2 of 4" in person.get_text() and "5 articles" in person.get_text()
+    assert [(a.get_text(), a["href"]) for a in person.select(".bf-archives a")] == [
+        ("March 2024", "2024/03/"), ("February 2024", "2024/02/"), ("January 2024", "2024/01/")]
+    january = dom(built, "people/jane-doe/2024/01")
+    assert [a.get_text() for a in january.select(".bf-line__title")] == ["Item 1", "Item 0"]
+    assert [q.get_text() for q in january.select(".bf-quote blockquote")] == ["“Words number 1.”",
+                                                                              "“Words number 0.”"]
+    assert january.select_one(".bf-kicker a")["href"] == "../../"
+    february = dom(built, "people/jane-doe/2024/02")
+    assert [a.get_text() for a in february.select(".bf-line__title")] == ["Item 2"]
+    assert february.select(".bf-quote") == []
+    assert check_site(built) == []
