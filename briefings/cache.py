@@ -25,7 +25,7 @@ from pathlib import Path
 
 from briefings import __version__
 
-SCHEMA = 3
+SCHEMA = 4  # 4: slotted dataclasses, whose pickles differ
 
 
 def _shape() -> tuple:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Topic:
     id: str
     title: str
@@ -19,7 +19,7 @@ class Topic:
         return f"topics/{self.id}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     slug: str
     name: str
@@ -31,19 +31,19 @@ class Person:
         return f"people/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Quote:
     text: str
     speaker: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     caption: str = ""
     credit: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     path: str  # source file, relative to the project root
     slug: str
@@ -83,7 +83,7 @@ class Article:
         return (-self.published.timestamp(), self.slug)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything read from content/, validated. Drafts included."""
 
@@ -95,19 +95,19 @@ class Content:
         return next(t for t in self.topics if t.id == topic_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicBriefing:
     topic: Topic
     articles: tuple[Article, ...]  # newest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceGroup:
     name: str
     articles: tuple[Article, ...]  # newest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PersonFile:
     """One person's coverage: the articles naming them and the quotes they gave."""
 
@@ -116,14 +116,14 @@ class PersonFile:
     quotes: tuple[tuple[Quote, Article], ...]  # newest first
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related:
     article: Article
     shared_topics: tuple[str, ...]  # topic ids
     shared_people: tuple[str, ...]  # person slugs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Edition:
     """What one build publishes: the selected articles, grouped every way a page needs."""
 

@@ -317,8 +317,7 @@ def article_page(ctx: RenderContext, article: Article, around: dict, related) ->
             "type": "article",
             "published": article.published.isoformat(),
             "modified": (article.updated or article.published).isoformat(),
-            "section": article.section or ctx.topics[article.topics[0]].title,
-            "tags": [ctx.topics[t].title for t in article.topics],
+            "section": article.section or ctx.topics[article.topics[0]].title,  # tags: the topics
         },
         "jsonld": json_ld(ctx, article),
     }
@@ -544,8 +543,6 @@ def json_ld(ctx: RenderContext, article: Article) -> str:
         "articleSection": article.section or ctx.topics[article.topics[0]].title,
         "keywords": [ctx.topics[t].title for t in article.topics],
     }
-    if article.summary:
-        data["description"] = article.summary
     if ctx.settings.site_url:
         data["url"] = ctx.settings.absolute(article.page_url)
         data["mainEntityOfPage"] = data["url"]
@@ -587,7 +584,8 @@ def page(meta: dict, body: str) -> str:
     encoder is ~100x faster than yaml.dump, and MkDocs reads it as any other
     front matter. (Compact on purpose: with indent= json falls back to Python.)"""
     front = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
-    front = _NOT_YAML_SAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", front)
+    if not front.isascii() or "\x7f" in front:  # two quick scans spare most pages the regex
+        front = _NOT_YAML_SAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", front)
     return f"---\n{front}\n---\n\n{body}"
 
 
