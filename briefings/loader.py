@@ -17,6 +17,7 @@ from briefings.fields import (
     type_name,
 )
 from briefings.cache import Cache, digest
+from briefings.fileio import read_bytes
 from briefings.model import Article, Content, Person, Topic
 from briefings.parallel import pmap
 from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes
@@ -93,8 +94,7 @@ def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
     path, rel = item
     problems: list[Problem] = []
     try:
-        stat = path.stat()
-        raw = path.read_bytes()
+        raw, stat = read_bytes(path)
     except OSError as exc:
         return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")], None, ""
     article = load_article(source_from_bytes(raw, rel), list(topics), problems)

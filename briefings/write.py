@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.errors import BriefingsError
+from briefings.fileio import read_bytes, write_bytes
 
 
 @dataclass(frozen=True)
@@ -56,25 +57,21 @@ def write_file(base: str, name: str, text: str, *, fresh: bool = False) -> bool:
     data = text.encode("utf-8")
     if not fresh:
         try:
-            with open(target, "rb") as fd:
-                if fd.read() == data:
-                    return False
+            if read_bytes(target)[0] == data:
+                return False
             # Replace an existing page by rename, so a reader (serve) never sees half of it.
             folder, leaf = os.path.split(target)
             tmp = os.path.join(folder, f".{leaf}.tmp")
-            with open(tmp, "wb") as fd:
-                fd.write(data)
+            write_bytes(tmp, data)
             os.replace(tmp, target)
             return True
         except FileNotFoundError:
             pass
     try:
-        fd = open(target, "wb")
+        write_bytes(target, data)
     except FileNotFoundError:  # its folder is new
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        fd = open(target, "wb")
-    with fd:
-        fd.write(data)
+        write_bytes(target, data)
     return True
 
 
