@@ -9,7 +9,9 @@ same as for the last build and the set of pages is unchanged, it is enough to:
 2. lay the previous site into the staging folder as hard links (no copying),
    and replace the changed pages' HTML and the changed feeds there;
 3. splice the changed pages' entries into the previous search index, in
-   place, so it stays complete and in the order a full build writes;
+   place, so it stays complete and in the order a full build writes (with
+   ``search: pagefind``, the staged site is indexed again instead: Pagefind
+   cannot update an index, and it is the cheaper half of a full build);
 4. check the changed pages' links against the whole staged site.
 
 The result is byte-identical to a full build (tests/test_incremental.py), and
@@ -77,7 +79,7 @@ def remember(project: Project, target: Path, key: str) -> None:
     tmp.replace(path)
 
 
-def plan(project: Project, target: Path, key: str, nav_pages: list[str]) -> Plan | None:
+def plan(project: Project, target: Path, key: str, nav_pages: list[str], *, search: str = "material") -> Plan | None:
     """What an incremental build must redo, or None when a full build is needed."""
     try:
         manifest = json.loads(_manifest_path(project).read_text("utf-8"))
@@ -85,7 +87,8 @@ def plan(project: Project, target: Path, key: str, nav_pages: list[str]) -> Plan
         return None
     if manifest.get("key") != key or manifest.get("target") != str(target):
         return None
-    if not (target / "search" / "search_index.json").is_file():
+    index = "pagefind/pagefind.js" if search == "pagefind" else "search/search_index.json"
+    if not (target / index).is_file():
         return None
     before, now = manifest.get("files", {}), _stats(project.docs_dir)
     if set(before) != set(now):
@@ -117,9 +120,11 @@ def page_url(name: str) -> str:
     return "" if out == "index.html" else out[: -len("index.html")]
 
 
-def apply(project: Project, the_plan: Plan, *, target: Path, staging: Path, build_pages) -> None:
+def apply(project: Project, the_plan: Plan, *, target: Path, staging: Path, build_pages,
+          search: str = "material") -> None:
     """Stage the previous site with the changed pages rebuilt. ``build_pages(docs, site)``
-    runs the engine over a docs folder into a site folder."""
+    runs the engine over a docs folder into a site folder. With Pagefind, the
+    staged site is left without a search bundle, for the caller to index."""
     work = project.build_dir / "incremental"
     shutil.rmtree(work, ignore_errors=True)
     docs, site = work / "docs", work / "site"
@@ -133,8 +138,12 @@ def apply(project: Project, the_plan: Plan, *, target: Path, staging: Path, buil
         _replace(site / page_output(name), staging / page_output(name))
     for name in the_plan.changed_files:
         _replace(project.docs_dir / name, staging / name)
-    _splice_search_index(staging / "search" / "search_index.json", site / "search" / "search_index.json",
-                         {page_url(n) for n in the_plan.changed_pages})
+    if search == "pagefind":
+        # Hard links to the published bundle: removed, never written through.
+        shutil.rmtree(staging / "pagefind")
+    else:
+        _splice_search_index(staging / "search" / "search_index.json", site / "search" / "search_index.json",
+                             {page_url(n) for n in the_plan.changed_pages})
     shutil.rmtree(work, ignore_errors=True)
 
 

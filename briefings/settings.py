@@ -15,7 +15,7 @@ from briefings.errors import ProjectError
 from briefings.project import Project
 
 DEFAULTS: dict[str, int | bool | str] = {
-    "archive_after": 50,  # a topic with more articles shows the newest and links month archives
+    "archive_after": 50,  # a topic, the timeline or a person with more shows the newest and links month archives
     "latest": 5,  # items in a topic's "latest developments"
     "quotes": 6,  # quote cards on a topic page
     "related": 5,  # related articles on an article page

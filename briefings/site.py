@@ -145,8 +145,8 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
     key = incremental.site_key(project, nav=nav, engine=engine, search=search, base_url=base_url, cname=cname,
                                strict=strict, epoch=epoch, search_full_text=search_full_text)
     plan = None
-    if not full and engine == "mkdocs" and search == "material":
-        plan = incremental.plan(project, target, key, nav_pages(nav))
+    if not full and engine == "mkdocs":
+        plan = incremental.plan(project, target, key, nav_pages(nav), search=search)
     if plan is not None and not plan.changed_pages and not plan.changed_files:
         pages = sum(1 for _ in target.rglob("*.html"))  # the site is already what these pages build
         return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages), updated=0)
@@ -161,7 +161,7 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
                                             search=search, max_memory_gb=max_memory_gb, epoch=epoch)
         elif plan is not None:
             messages = _update_with_mkdocs(project, plan, nav=nav, strict=strict, base_url=base_url, target=target,
-                                           staging=staging, sources=sources, epoch=epoch)
+                                           staging=staging, sources=sources, epoch=epoch, search=search)
         else:
             messages = _build_with_mkdocs(config, staging=staging, target=target, strict=strict,
                                           sources=sources, epoch=epoch)
@@ -190,7 +190,8 @@ def nav_pages(nav: list[Any]) -> list[str]:
 
 
 def _update_with_mkdocs(project: Project, plan, *, nav: list[Any], strict: bool, base_url: str | None,
-                        target: Path, staging: Path, sources: dict[str, str] | None, epoch: int) -> list[str]:
+                        target: Path, staging: Path, sources: dict[str, str] | None, epoch: int,
+                        search: str) -> list[str]:
     """Rebuild only the changed pages into a copy of the previous site (see incremental.py)."""
     messages: list[str] = []
 
@@ -198,10 +199,12 @@ def _update_with_mkdocs(project: Project, plan, *, nav: list[Any], strict: bool,
         with mkdocs_logs():
             config = load_config(project, nav=nav, strict=strict, base_url=base_url, docs_dir=docs)
         config.site_dir = str(site)  # briefings' own work folder in build/, past the guard for users' site_dir
+        if search == "pagefind" and "material/search" in config.plugins:
+            config.plugins["material/search"].config.enabled = False
         messages.extend(_build_with_mkdocs(config, staging=site, target=target, strict=strict, sources=sources,
                                            epoch=epoch))
 
-    incremental.apply(project, plan, target=target, staging=staging, build_pages=build_pages)
+    incremental.apply(project, plan, target=target, staging=staging, build_pages=build_pages, search=search)
     from briefings.linkcheck import check_site
 
     broken = check_site(staging, base_url or "/", only={incremental.page_output(n) for n in plan.changed_pages})
