@@ -80,9 +80,9 @@ def article(i: int, rng: random.Random, start: dt.date) -> tuple[str, str]:
         "source": rng.choice(SOURCES),
         "author": rng.choice(["Ann Writer", "Bo Reporter", "Chen Li", "Dana Cruz"]),
         "topics": topics,
-        "summary": " ".join(sentence(rng) for _ in range(2)),
-        "key_points": [sentence(rng) for _ in range(rng.randint(2, 4))],
-        "why_it_matters": sentence(rng),
+        "summary": " ".join(sentence(rng, named) for _ in range(2)),
+        "key_points": [sentence(rng, named) for _ in range(rng.randint(2, 4))],
+        "why_it_matters": sentence(rng, named),
         "people": people,
     }
     if people and rng.random() < 0.4:

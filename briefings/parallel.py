@@ -13,12 +13,17 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from briefings.errors import BriefingsError
 
 T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 THRESHOLD = 400
+WORKER_DIED = ("a worker process died (killed, or out of memory); nothing was published "
+               "(run again, or with BRIEFINGS_WORKERS=1 to work in one process)")
 
 
 def workers() -> int:
@@ -40,8 +45,11 @@ def pmap(func: Callable[[T], R], items: Sequence[T], *, threshold: int = THRESHO
     # fork: the workers inherit the imported modules, so they start in milliseconds.
     context = multiprocessing.get_context("fork")
     chunk = max(16, len(items) // (n * 8))
-    with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-        return list(pool.map(func, items, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
+            return list(pool.map(func, items, chunksize=chunk))
+    except BrokenProcessPool:
+        raise BriefingsError(WORKER_DIED) from None
 
 
 _TASK: Callable[[range], Any] | None = None  # set in the parent just before the workers fork
@@ -78,6 +86,8 @@ def fork_chunks(task: Callable[[range], R], count: int, meanwhile: Callable[[], 
             results = pool.map(_run_task, bounds)  # all submitted now; the workers start
             other = meanwhile()
             return list(results), other
+    except BrokenProcessPool:
+        raise BriefingsError(WORKER_DIED) from None
     finally:
         _TASK = None
         gc.unfreeze()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
+
 import briefings.parallel as parallel
 from briefings.pipeline import generate
 from briefings.project import Project
@@ -47,3 +49,19 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     generate(Project.at(other), now=NOW)
     assert len(pools) == 3  # check's parse, generate's parse and its article pages all ran in a pool
     assert tree_hash(site.root / "build/docs") == tree_hash(other / "build/docs")
+
+
+def test_a_worker_that_dies_is_one_clear_error(tmp_path, monkeypatch):
+    """A worker killed (say, by the out-of-memory killer): one line, no traceback."""
+    import os
+    import signal
+
+    from briefings.errors import BriefingsError
+
+    monkeypatch.setattr(parallel, "workers", lambda: 2)
+
+    def dies(indices):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    with pytest.raises(BriefingsError, match="worker process died .*BRIEFINGS_WORKERS=1"):
+        parallel.fork_chunks(dies, 100, lambda: None, threshold=10)
