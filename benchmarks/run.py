@@ -4,6 +4,7 @@
     python benchmarks/run.py --sizes 200      # a quick run (CI runs a tiny one)
     python benchmarks/run.py --engines mkdocs zensical   # Zensical too, memory-guarded
     python benchmarks/run.py --search pagefind  # the site with Pagefind; first-search bytes in Chromium
+    python benchmarks/run.py --repeat 3       # medians of 3 cold generations and of 3 pairs of full builds
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
@@ -85,8 +86,16 @@ def kb(n: float) -> str:
     return f"{n / 1000:,.1f} KB"
 
 
+def spread(values: list[float], digits: int, unit: str) -> str:
+    """One run's figure, or the median of several with their range."""
+    median = f"{statistics.median(values):.{digits}f}{unit}"
+    if len(values) == 1:
+        return median
+    return f"{median} (median of {len(values)}, {min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
 def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
-            search: str = "material") -> list[tuple[str, str]]:
+            search: str = "material", repeat: int = 1) -> list[tuple[str, str]]:
     root = make_corpus(work / f"site-{n}", n)
     if search == "pagefind":
         config = root / "mkdocs.yml"
@@ -95,19 +104,34 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     py = sys.executable
     rows: list[tuple[str, str]] = []
 
-    wall, rss, out = peak_of([py, "-c", GENERATE, str(root)])
-    gen = json.loads(out)
-    rows.append(("generation, cold (content -> Markdown)", f"{gen['seconds']:.2f} s, peak {rss:,.0f} MiB, "
+    # Cold generation: each run from no build/ at all (the last one's is moved aside,
+    # not deleted: on some file systems mass deletions slow the next file creations).
+    gens, rss = [], 0.0
+    for i in range(repeat):
+        if (root / "build").exists():
+            (root / "build").rename(work / f"old-build-{n}-{i}")
+        _, run_rss, out = peak_of([py, "-c", GENERATE, str(root)])
+        gen = json.loads(out)
+        gens.append(gen["seconds"])
+        rss = max(rss, run_rss)
+    rows.append(("generation, cold (content -> Markdown)", f"{spread(gens, 2, ' s')}, peak {rss:,.0f} MiB, "
                                                           f"{gen['written']:,} files"))
     wall, rss, out = peak_of([py, "-c", GENERATE, str(root)])
     noop = json.loads(out)
     rows.append(("generation, no-op (nothing changed)", f"{noop['seconds']:.2f} s, {noop['written']} files written"))
 
-    build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
-    rows.append(("briefings build (full site)", f"{build_wall:.1f} s, peak {build_rss:,.0f} MiB"))
-    bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
-    rows.append(("mkdocs build of the same pages (bare)", f"{bare_wall:.1f} s, peak {bare_rss:,.0f} MiB"))
-    rows.append(("ratio briefings / bare", f"{build_wall / bare_wall:.2f}x"))
+    # Full builds, briefings and bare MkDocs in turn, so drift in the machine's speed hits both alike.
+    builds, bares, ratios = [], [], []
+    for i in range(repeat):
+        build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
+        bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}-{i}")])
+        builds.append(build_wall)
+        bares.append(bare_wall)
+        ratios.append(build_wall / bare_wall)
+    build_wall = statistics.median(builds)
+    rows.append(("briefings build (full site)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB"))
+    rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
+    rows.append(("ratio briefings / bare", spread(ratios, 2, "x")))
     if "zensical" in engines:
         # Zensical builds into the same site/ folder: measured before the edit below, then
         # the MkDocs site is rebuilt in full so the next figures are about MkDocs again.
@@ -158,6 +182,8 @@ def main() -> None:
                         help="memory limit for Zensical: a runaway engine is stopped and reported")
     parser.add_argument("--search", choices=["material", "pagefind"], default="material",
                         help="the site's search (pagefind: also measures a first search in Chromium)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time the cold generation and the full builds this many times (medians)")
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
@@ -166,7 +192,7 @@ def main() -> None:
         for n in args.sizes:
             started = time.perf_counter()
             try:
-                rows = measure(n, work, args.engines, args.max_memory_gb, args.search)
+                rows = measure(n, work, args.engines, args.max_memory_gb, args.search, args.repeat)
             except StepFailed as exc:
                 raise SystemExit(f"benchmark step {exc}") from None
             print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")
