@@ -124,7 +124,8 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     builds, bares, ratios = [], [], []
     for i in range(repeat):
         build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
-        bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}-{i}")])
+        # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
+        bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
         builds.append(build_wall)
         bares.append(bare_wall)
         ratios.append(build_wall / bare_wall)
