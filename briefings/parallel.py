@@ -27,7 +27,10 @@ WORKER_DIED = ("a worker process died (killed, or out of memory); nothing was pu
 
 
 def workers() -> int:
-    """Worker processes: BRIEFINGS_WORKERS if set (1 turns the pool off), else the CPUs we may use."""
+    """Worker processes: BRIEFINGS_WORKERS if set (1 turns the pool off), else the CPUs we may use.
+    Where processes cannot fork (Windows), everything runs in this one."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
     if os.environ.get("BRIEFINGS_WORKERS", "").isdigit():
         return max(1, int(os.environ["BRIEFINGS_WORKERS"]))
     try:

@@ -65,3 +65,12 @@ def test_a_worker_that_dies_is_one_clear_error(tmp_path, monkeypatch):
 
     with pytest.raises(BriefingsError, match="worker process died .*BRIEFINGS_WORKERS=1"):
         parallel.fork_chunks(dies, 100, lambda: None, threshold=10)
+
+
+def test_no_pool_where_processes_cannot_fork(monkeypatch):
+    """The pools fork (workers inherit what the parent built); on Windows they cannot."""
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert parallel.workers() == 1
+    results, other = parallel.fork_chunks(lambda r: list(r), 1000, lambda: "here", threshold=10)
+    assert results == [list(range(1000))] and other == "here"
+    assert parallel.pmap(str, list(range(500)), threshold=10) == [str(i) for i in range(500)]
