@@ -8,7 +8,6 @@ tens of thousands of files, and this is called for each of them.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,19 +22,6 @@ class WriteStats:
     removed: int
     changed: tuple[str, ...] = ()  # names written (new or different bytes), for incremental builds
     deleted: tuple[str, ...] = ()  # names removed
-
-
-def write_pages(files: dict[str, str] | Iterable[tuple[str, str]], docs_dir: Path) -> WriteStats:
-    """Write (path, text) pairs, a dict or a stream of them, under docs_dir."""
-    docs_dir.mkdir(parents=True, exist_ok=True)
-    base = str(docs_dir)
-    names: list[str] = []
-    changed: list[str] = []
-    for name, text in files.items() if isinstance(files, dict) else files:
-        names.append(name)
-        if write_file(base, name, text):
-            changed.append(name)
-    return finish(docs_dir, names, changed)
 
 
 def finish(docs_dir: Path, names: list[str], changed: list[str]) -> WriteStats:
