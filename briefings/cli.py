@@ -72,8 +72,18 @@ def reports_errors(func):
         except BriefingsError as exc:
             click.echo(f"Error: {exc}", err=True)
             raise SystemExit(1) from None
+        except OSError as exc:  # a full disk, a folder made read-only meanwhile: one line, no traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+            raise SystemExit(1) from None
 
     return wrapper
+
+
+def waiting(pid: int | None) -> None:
+    """Told once when another build of the project holds its build folder."""
+    who = f" (PID {pid})" if pid else ""
+    click.echo(f"Waiting for another build of this project{who} to finish...", err=True)
 
 
 @click.group(name="briefings", context_settings=CONTEXT)
@@ -136,7 +146,8 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, f
     if site_dir is not None:
         site_dir = site_dir.resolve()
     report = run_build(project, drafts=drafts, strict=strict, site_dir=site_dir, base_url=base_url, cname=cname,
-                       engine=engine, max_memory_gb=max_memory_gb, track=progress("Reading"), full=full)
+                       engine=engine, max_memory_gb=max_memory_gb, track=progress("Reading"), full=full,
+                       on_wait=waiting)
     _report_build(report)
 
 
@@ -236,7 +247,7 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
 
     # Check git before building, so a mistake costs nothing.
     publishing.check_repository(project.root, remote)
-    report = run_build(project, base_url=base_url, cname=cname)
+    report = run_build(project, base_url=base_url, cname=cname, on_wait=waiting)
     _report_build(report)
     todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message)
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
@@ -478,7 +489,9 @@ def serve(project: Project, port: int) -> None:
     """Preview the site while you edit it, drafts included (marked as drafts).
 
     Serves on http://127.0.0.1:PORT/ and watches content/, theme/ and
-    mkdocs.yml: a change rebuilds the site and open pages reload. A problem in
+    mkdocs.yml: a change rebuilds the site and open pages reload. The preview
+    is built in build/preview/, apart from `briefings build`, so its drafts
+    are never published. A problem in
     the content is printed and shown on every page over the last good build,
     and the server keeps running; fixing it recovers. Stop with Ctrl+C.
 

@@ -79,6 +79,15 @@ def remember(project: Project, target: Path, key: str) -> None:
     tmp.replace(path)
 
 
+def recorded_target(project: Project) -> Path | None:
+    """The site folder the last successful build went to (it is that build's)."""
+    try:
+        target = json.loads(_manifest_path(project).read_text("utf-8")).get("target")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(target) if isinstance(target, str) else None
+
+
 def plan(project: Project, target: Path, key: str, nav_pages: list[str], *, search: str = "material") -> Plan | None:
     """What an incremental build must redo, or None when a full build is needed."""
     try:

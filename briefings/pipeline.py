@@ -12,16 +12,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings import __version__
+from briefings.body import broken_article_links, might_link_locally
 from briefings.cache import Cache, digest
 from briefings.emit import render_and_write
+from briefings.errors import ContentError
 from briefings.group import group, select
 from briefings.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.loader import load_content
+from briefings.lock import WorkLock
 from briefings.model import Content, Edition
 from briefings.project import Project
 from briefings.render import Pages, navigation, sources_of
 from briefings.settings import read_settings
-from briefings.site import SiteResult, build_site, domain_name, normalise_base_url
+from briefings.site import (
+    SiteResult,
+    build_site,
+    domain_name,
+    normalise_base_url,
+    site_folder,
+)
 from briefings.write import WriteStats
 
 # Wraps the list of article files as they are read, e.g. with a progress bar.
@@ -39,7 +48,16 @@ class BuildReport:
 def check(project: Project, *, track: Track | None = None) -> Content:
     """Load and validate only. Raises ContentError with every problem."""
     settings = read_settings(project)
-    return load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
+    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
+    validate_links(project, content)
+    return content
+
+
+def validate_links(project: Project, content: Content) -> None:
+    """Links between article files, which the render stage turns into links between pages."""
+    problems = broken_article_links(content.articles, project.root)
+    if problems:
+        raise ContentError(problems)
 
 
 def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
@@ -79,6 +97,8 @@ def _generate(project: Project, *, drafts: bool, now: dt.datetime | None, site_u
     edition = group(content, select(content, drafts=drafts, now=now), now=now)
     fingerprint = inputs_fingerprint(content, edition, settings, cache)
     pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
+    if fingerprint != cache.fingerprint:
+        validate_links(project, content)  # (a stored fingerprint means these inputs passed)
     if fingerprint == cache.fingerprint and project.docs_dir.is_dir():
         cache.save()  # a touched file's new mtime
         count = sum(len(files) for _, _, files in os.walk(project.docs_dir))
@@ -127,17 +147,29 @@ def build(
     engine: str = "mkdocs",
     max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
     full: bool = False,
+    wait: bool = True,
+    on_wait: Callable[[int | None], None] = lambda pid: None,
 ) -> BuildReport:
     """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``.
-    ``engine`` is mkdocs or zensical; ``max_memory_gb`` limits Zensical and Pagefind."""
+    ``engine`` is mkdocs or zensical; ``max_memory_gb`` limits Zensical and Pagefind.
+    One build of a build folder runs at a time: while another holds it, this one
+    waits (``on_wait(pid)`` is told once), or with ``wait=False`` raises BuildBusy."""
     started = time.perf_counter()
     # Bad hosting settings fail before anything is written.
     base_url = normalise_base_url(base_url) if base_url is not None else None
     cname = domain_name(cname)
     settings = read_settings(project)
-    edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
-    site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
-                      epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
-                      search=settings.search, max_memory_gb=max_memory_gb, full=full,
-                      search_full_text=settings.search_full_text)
+    what = "preview" if project.work else "build"
+    site_folder(project, site_dir)  # a folder the build may not replace is refused before any work
+    with WorkLock(project.build_dir, what=what, wait=wait, on_wait=on_wait):
+        edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
+        site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
+                          epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
+                          search=settings.search, max_memory_gb=max_memory_gb, full=full,
+                          search_full_text=settings.search_full_text, linking=linking_pages(edition))
     return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)
+
+
+def linking_pages(edition: Edition) -> tuple[str, ...]:
+    """Generated article pages whose body links inside the site: the build checks their links."""
+    return tuple(f"articles/{a.slug}.md" for a in edition.articles if might_link_locally(a.body))

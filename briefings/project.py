@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefings.errors import ProjectError
@@ -11,6 +11,7 @@ from briefings.errors import ProjectError
 @dataclass(frozen=True)
 class Project:
     root: Path
+    work: Path | None = None  # the build folder, when not build/ (serve has its own)
 
     @classmethod
     def at(cls, folder: str | Path) -> "Project":
@@ -34,7 +35,13 @@ class Project:
     @property
     def build_dir(self) -> Path:
         """Git-ignored folder for everything generated before MkDocs runs."""
-        return self.root / "build"
+        return self.work or self.root / "build"
+
+    def preview(self) -> "Project":
+        """The same project with a build folder of its own (build/preview/) for
+        `briefings serve`: its pages include drafts, and must never be published
+        by a `briefings build` running at the same time."""
+        return replace(self, work=self.root / "build" / "preview")
 
     @property
     def docs_dir(self) -> Path:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from briefings.body import body_html
+from briefings.body import article_link, body_html
 from briefings.feeds import FeedSpec, feed_files
 from briefings.group import by_month, neighbours
 from briefings.model import Article, Edition, PersonFile, Topic, TopicBriefing
@@ -61,6 +61,7 @@ class RenderContext:
         self.people_of = {slug: tuple(p) for slug, p in self.people_of.items()}
         self.persons = {f.person.slug: f.person for f in edition.people}
         self.index = PeopleIndex(tuple(self.persons.values()))
+        self.slug_of = {a.path: a.slug for a in edition.articles}  # content file -> page, for links in bodies
 
     def chips(self, topic_ids, skip: str | None = None) -> list[dict]:
         return [{"title": self.topics[t].title, "url": self.topics[t].url} for t in topic_ids if t != skip]
@@ -347,7 +348,8 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html))
+        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html,
+                                         link=article_link(article.path, ctx.slug_of)))
     # Links to person pages are Markdown links to their source file inside
     # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
     # a relative href in raw HTML means different things to the two engines.

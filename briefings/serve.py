@@ -2,8 +2,10 @@
 
 Built on MkDocs' own LiveReloadServer: it watches content/, theme/ and
 mkdocs.yml, calls our rebuild, and makes open pages reload. A rebuild runs the
-usual pipeline (``generate`` rewrites only the pages that changed) and builds
-the site into a temporary folder. When the content has problems, the last
+usual pipeline (``pipeline.build``, which rewrites only the pages that changed)
+in a build folder of its own, build/preview/, so a preview's drafts never mix
+with the pages of a `briefings build` running at the same time, and builds the
+site into a temporary folder. When the content has problems, the last
 good build stays up and every page shows them in an overlay until they are
 fixed.
 """
@@ -15,16 +17,14 @@ import html
 import shutil
 import socket
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
 from briefings.errors import BriefingsError, ContentError
-from briefings.pipeline import content_epoch, generate
+from briefings.pipeline import build
 from briefings.project import Project
-from briefings.site import build_site
 
 HOST = "127.0.0.1"
 OVERLAY_ID = "briefings-error"
@@ -100,11 +100,10 @@ class Preview:
 
     def rebuild(self) -> None:
         """Regenerate and rebuild; on a problem keep the last good site and show the problem."""
-        started = time.perf_counter()
         try:
-            edition, pages, stats = generate(self.project, drafts=True)
-            result = build_site(self.project, nav=pages.nav, strict=False, site_dir=self.site_dir,
-                                sources=pages.sources, epoch=content_epoch(edition))
+            report = build(self.project.preview(), drafts=True, strict=False, site_dir=self.site_dir,
+                           on_wait=lambda pid: self.log(f"Waiting for another preview of this project "
+                                                        f"(PID {pid}) to finish a build..."))
         except ContentError as exc:
             lines = [str(p) for p in exc.problems]
             n = len(lines)
@@ -113,12 +112,18 @@ class Preview:
         except BriefingsError as exc:
             self._fail(str(exc), str(exc))
             return
-        for warning in result.warnings:
+        except Exception as exc:  # noqa: BLE001 - a bug must not leave the server stuck on every request
+            message = f"briefings failed: {type(exc).__name__}: {' '.join(str(exc).split())} (a bug: please report it)"
+            self._fail(message, message)
+            return
+        assert report.site is not None
+        for warning in report.site.warnings:
             self.log(f"Warning: {warning}")
         was_broken, self.problem = self.problem is not None, None
+        edition = report.edition
         self.log(f"{'Fixed: rebuilt' if was_broken else 'Built'} {len(edition.articles)} articles "
                  f"({sum(a.draft for a in edition.articles)} drafts), "
-                 f"{stats.written} pages changed, in {time.perf_counter() - started:.1f} s.")
+                 f"{report.written.written} pages changed, in {report.seconds:.1f} s.")
 
     def _fail(self, problem: str, summary: str) -> None:
         self.problem = problem

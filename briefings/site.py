@@ -7,8 +7,6 @@ import contextlib
 import logging
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from briefings import incremental
+from briefings import incremental, sitefolder
 from briefings.errors import SiteBuildError
 from briefings.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.pagefind_index import index_site
@@ -61,6 +59,12 @@ def mkdocs_logs():
 def hosting_settings(project: Project) -> tuple[Path, str | None]:
     """site_dir and site_url as mkdocs.yml sets them, read without building
     (MkDocs' full validation needs the generated pages to exist)."""
+    raw = _raw_config(project)
+    site_dir = project.root / str(raw.get("site_dir") or "site")
+    return site_dir.resolve(), raw.get("site_url") or None
+
+
+def _raw_config(project: Project) -> dict[str, Any]:
     from mkdocs.utils import yaml_load
 
     try:
@@ -68,8 +72,21 @@ def hosting_settings(project: Project) -> tuple[Path, str | None]:
             raw = yaml_load(handle) or {}
     except Exception as exc:  # noqa: BLE001 - any YAML error is the user's file
         raise SiteBuildError(f"mkdocs.yml: {' '.join(str(exc).split())}") from None
-    site_dir = project.root / str(raw.get("site_dir") or "site")
-    return site_dir.resolve(), raw.get("site_url") or None
+    if not isinstance(raw, dict):
+        raise SiteBuildError("mkdocs.yml: expected a mapping of settings such as site_name:")
+    return raw
+
+
+def site_folder(project: Project, site_dir: Path | None = None) -> Path:
+    """The site folder (``site_dir``, else mkdocs.yml's), checked before anything
+    is built: a build may replace only a folder it owns (sitefolder.py)."""
+    raw = _raw_config(project)
+    target = site_dir if site_dir is not None else project.root / str(raw.get("site_dir") or "site")
+    theme = raw.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    theme_dirs = (project.root / str(custom_dir),) if custom_dir else ()
+    return sitefolder.check_site_dir(target, root=project.root, build_dir=project.build_dir,
+                                     theme_dirs=theme_dirs, recorded=incremental.recorded_target(project))
 
 
 def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Path | None = None,
@@ -89,7 +106,6 @@ def load_config(project: Project, *, nav: list[Any], strict: bool, site_dir: Pat
         "not_in_nav": "/articles/\n/tags.md\n",
     }
     if site_dir is not None:
-        guard_site_dir(project, site_dir)
         overrides["site_dir"] = str(site_dir)
     if base_url is not None:
         overrides["site_url"] = normalise_base_url(base_url)
@@ -123,24 +139,28 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
                sources: dict[str, str] | None = None, epoch: int = 0,
                base_url: str | None = None, cname: str | None = None, engine: str = "mkdocs",
                search: str = "material", max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
-               full: bool = False, search_full_text: bool = True) -> SiteResult:
-    """Build into a fresh folder beside the target; replace the target only on success.
+               full: bool = False, search_full_text: bool = True, linking: tuple[str, ...] = ()) -> SiteResult:
+    """Build into a staging folder beside the target; swap it in only on success
+    (see sitefolder.py: the target always holds a whole site).
 
     ``engine`` is mkdocs or zensical; with ``search="pagefind"`` the staged site
     is indexed with Pagefind before it is swapped in. Zensical and Pagefind run
-    in child processes limited to ``max_memory_gb``."""
+    in child processes limited to ``max_memory_gb``. ``linking`` names the
+    generated pages whose links MkDocs does not check (article bodies are HTML
+    to it): their links are checked in the staged site, as for an incremental build."""
     if engine not in ENGINES:
         raise SiteBuildError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
+    target = site_folder(project, site_dir)
     with mkdocs_logs() as load_logs:  # warnings from mkdocs.yml itself, kept for --no-strict
-        config = load_config(project, nav=nav, strict=strict, site_dir=site_dir, base_url=base_url)
+        config = load_config(project, nav=nav, strict=strict, site_dir=target, base_url=base_url)
     if search == "pagefind" and "material/search" in config.plugins:
         # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
         config.plugins["material/search"].config.enabled = False
     cname = domain_name(cname if cname is not None else config.extra.get("cname"))
-    target = Path(config.site_dir)
-    guard_site_dir(project, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_staging(target)
+    notes = list(load_logs.messages)
+    restored = sitefolder.recover(target)
+    if restored:
+        notes.append(restored)
 
     key = incremental.site_key(project, nav=nav, engine=engine, search=search, base_url=base_url, cname=cname,
                                strict=strict, epoch=epoch, search_full_text=search_full_text)
@@ -149,33 +169,38 @@ def build_site(project: Project, *, nav: list[Any], strict: bool, site_dir: Path
         plan = incremental.plan(project, target, key, nav_pages(nav), search=search)
     if plan is not None and not plan.changed_pages and not plan.changed_files:
         pages = sum(1 for _ in target.rglob("*.html"))  # the site is already what these pages build
-        return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages), updated=0)
+        return SiteResult(site_dir=target, pages=pages, warnings=tuple(notes), updated=0)
 
     incremental.forget(project)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-build-{os.getpid()}-", dir=target.parent))
-    config.site_dir = str(staging)
-
+    staging = sitefolder.stage(target)
+    config.site_dir = str(staging.site)
     try:
         if engine == "zensical":
-            messages = _build_with_zensical(project, nav=nav, staging=staging, base_url=base_url, strict=strict,
-                                            search=search, max_memory_gb=max_memory_gb, epoch=epoch)
+            messages = _build_with_zensical(project, nav=nav, staging=staging.site, base_url=base_url,
+                                            strict=strict, search=search, max_memory_gb=max_memory_gb, epoch=epoch)
         elif plan is not None:
             messages = _update_with_mkdocs(project, plan, nav=nav, strict=strict, base_url=base_url, target=target,
-                                           staging=staging, sources=sources, epoch=epoch, search=search)
+                                           staging=staging.site, sources=sources, epoch=epoch, search=search)
         else:
-            messages = _build_with_mkdocs(config, staging=staging, target=target, strict=strict,
+            messages = _build_with_mkdocs(config, staging=staging.site, target=target, strict=strict,
                                           sources=sources, epoch=epoch)
+            messages += check_pages(staging.site, linking, base_url=base_url, sources=sources, strict=strict,
+                                    target=target)
         if search == "pagefind":
-            index_site(staging, max_memory_gb=max_memory_gb, full_text=search_full_text)
+            index_site(staging.site, max_memory_gb=max_memory_gb, full_text=search_full_text)
+        pages = sum(1 for p in staging.site.rglob("*.html") if p.parts[len(staging.site.parts)] != "pagefind")
+        add_hosting_files(staging.site, cname)
+        sitefolder.swap_in(staging, target)
+    except OSError as exc:  # a full disk, a folder that became unwritable...
+        sitefolder.discard(staging)
+        where = f": {exc.filename}" if exc.filename else ""
+        raise SiteBuildError(f"could not write the site: {exc.strerror or exc}{where} "
+                             f"(the previous site in {target} is untouched)") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        sitefolder.discard(staging)
         raise
-
-    pages = sum(1 for p in staging.rglob("*.html") if p.parts[len(staging.parts)] != "pagefind")
-    add_hosting_files(staging, cname)
-    swap_in(staging, target)
     incremental.remember(project, target, key)
-    return SiteResult(site_dir=target, pages=pages, warnings=tuple(load_logs.messages + messages),
+    return SiteResult(site_dir=target, pages=pages, warnings=tuple(notes + messages),
                       updated=len(plan.changed_pages) if plan is not None else None)
 
 
@@ -205,12 +230,30 @@ def _update_with_mkdocs(project: Project, plan, *, nav: list[Any], strict: bool,
                                            epoch=epoch))
 
     incremental.apply(project, plan, target=target, staging=staging, build_pages=build_pages, search=search)
+    return messages + check_pages(staging, plan.changed_pages, base_url=base_url, sources=sources, strict=strict,
+                                  target=target)
+
+
+def check_pages(site: Path, pages: tuple[str, ...] | list[str], *, base_url: str | None,
+                sources: dict[str, str] | None, strict: bool, target: Path) -> list[str]:
+    """Check every link of these generated pages in the built ``site``: full and
+    incremental builds check the pages MkDocs cannot (article bodies) alike.
+    Broken links fail a strict build and are warnings otherwise."""
+    if not pages:
+        return []
     from briefings.linkcheck import check_site
 
-    broken = check_site(staging, base_url or "/", only={incremental.page_output(n) for n in plan.changed_pages})
-    if broken:
-        raise SiteBuildError(f"{len(broken)} broken link(s) in the rebuilt pages: "
-                             f"{'; '.join(map(str, broken[:5]))} (the previous site is untouched)")
+    outputs = {incremental.page_output(name): name for name in pages}
+    broken = check_site(site, base_url or "/", only=set(outputs))
+    messages = []
+    for link in broken:
+        name = outputs.get(link.page, link.page)
+        where = (sources or {}).get(name, link.page)
+        messages.append(f"{where}: link {link.href!r}: {link.reason}")
+    if broken and strict:
+        shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise SiteBuildError(f"{len(broken)} broken link{'s' if len(broken) != 1 else ''}: {shown} "
+                             f"(the previous site in {target.name}/ is untouched; fix it, or build with --no-strict)")
     return messages
 
 
@@ -282,56 +325,6 @@ def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[st
         re.sub(r"Doc file '([^']+)'", lambda m: f"{sources.get(m.group(1), m.group(1))}", message)
         for message in messages
     ]
-
-
-def remove_abandoned_staging(target: Path) -> None:
-    """A killed build leaves its staging folder behind; clear those whose
-    process is gone (never another build's that is still running)."""
-    for leftover in target.parent.glob(f".{target.name}-build-*-*"):
-        try:
-            pid = int(leftover.name.split("-build-", 1)[1].split("-", 1)[0])
-        except ValueError:
-            continue
-        if leftover.is_dir() and not _alive(pid):
-            shutil.rmtree(leftover, ignore_errors=True)
-    for old in target.parent.glob(f".{target.name}-old-*"):
-        if old.is_dir():
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # our own earlier, failed attempt in this process
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def swap_in(staging: Path, target: Path) -> None:
-    """Replace ``target`` by ``staging`` with two renames; the old site is removed last."""
-    os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server needs to read it
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def guard_site_dir(project: Project, target: Path) -> None:
-    """The old site is deleted after a swap, so never accept a site_dir that
-    holds the project, its content or the generated pages."""
-    target = target.resolve()
-    if target == project.root or target in project.root.parents:
-        raise SiteBuildError(f"site_dir {target} is the project folder or contains it (expected a separate folder such as site/)")
-    for inner, name in ((project.content_dir, "content/"), (project.build_dir, "the build/ folder")):
-        if target == inner or inner in target.parents:
-            raise SiteBuildError(f"site_dir {target} is inside {name} (expected a separate folder such as site/)")
 
 
 def add_hosting_files(site: Path, cname: str | None) -> None:

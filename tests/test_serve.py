@@ -166,3 +166,27 @@ def test_serve_refuses_a_port_in_use(site):
     assert result.exit_code == 1
     assert result.output == (f"Error: port {port} on 127.0.0.1 is already in use (stop the other server, "
                              f"or pass --port {port + 1})\n")
+
+
+def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkeypatch):
+    """A bug in a rebuild must not leave MkDocs' server "stuck until build errors are resolved"."""
+    from briefings import serve as serving
+    from briefings.project import Project
+
+    site.article("2024/vote.md", ARTICLE.format(title="A title"))
+    lines: list[str] = []
+    preview = serving.Preview(Project.at(site.root), port=0, log=lines.append)
+    try:
+        def broken(*args, **kwargs):
+            raise RuntimeError("something\nbroke")
+
+        monkeypatch.setattr(serving, "build", broken)
+        preview.rebuild()
+        assert preview.problem == "briefings failed: RuntimeError: something broke (a bug: please report it)"
+        assert lines[-1] == ("Error: briefings failed: RuntimeError: something broke (a bug: please report it); "
+                             "the preview shows the last good build until it is fixed.")
+        monkeypatch.undo()
+        preview.rebuild()
+        assert preview.problem is None and lines[-1].startswith("Fixed: rebuilt 1 articles")
+    finally:
+        preview.close()
