@@ -395,10 +395,16 @@ def _terminal_width() -> int:
 @click.option("--date", help="The article's date, when the clipping has none (YYYY-MM-DD).")
 @click.option("--source", "source_name", metavar="OUTLET", help="The outlet.  [default: the page's site name]")
 @click.option("--title", help="The headline, when the clipping's is wrong or missing.")
+@click.option("--timeout", "time_limit", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
+              metavar="SECONDS", help="Give up on a web address after this long in all (connecting, redirects and "
+                                      "download).")
+@click.option("--allow-private", is_flag=True,
+              help="Allow web addresses on this computer or the local network (localhost, 10.x, 192.168.x...), "
+                   "refused by default so a pasted link cannot reach them.")
 @reports_errors
 @project_option
 def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: str | None,
-            source_name: str | None, title: str | None) -> None:
+            source_name: str | None, title: str | None, time_limit: float, allow_private: bool) -> None:
     """Turn a clipped article into a draft article file.
 
     SOURCE is a web address (http:// or https://), a page saved as .html, or
@@ -406,7 +412,9 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
     Title, author, date, outlet, section and photo credit go to the front
     matter; topics are suggested from the topics' keywords. Prints the new
     file's path, then what it found and what it could not. Never overwrites a
-    file, and refuses a URL that is already imported.
+    file, and refuses a URL that is already imported. Pages and files over
+    10 MB are refused; a title or a text too long for `briefings check` is
+    shortened, and the output says so.
 
     \b
     Examples:
@@ -415,9 +423,12 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
       briefings import clipping.txt --date 2023-11-15 --source "Daily Caller"
     """
     from briefings.importer import REMINDER, import_article
+    from briefings.settings import read_settings
 
     result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
-                            source_name=source_name, title=title, track=progress("Looking for the URL in"))
+                            source_name=source_name, title=title, track=progress("Looking for the URL in"),
+                            max_file_bytes=read_settings(project).max_file_mb * 2**20, time_limit=time_limit,
+                            allow_private=allow_private)
     d, found = result.draft, result.extracted
     click.echo(_rel(result.path))
     click.echo(f"  title:   {d.title}")
@@ -439,6 +450,8 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
         click.echo(f"  {name} not found: add it by hand if you want it")
     if found.left_out:
         click.echo(f"  left out of the body: {', '.join(found.left_out)}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
     click.echo(f"Draft written (draft: true). {REMINDER}")
 
 
