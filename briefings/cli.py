@@ -212,10 +212,12 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
 @click.option("--force", is_flag=True, help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
 @click.option("--dry-run", is_flag=True, help="Build and show what would be pushed; commit and push nothing.")
+@click.option("--allow-dirty", is_flag=True,
+              help="Publish even when files of the site are not committed (the commit message then says so).")
 @hosting_options
 @reports_errors
 @project_option
-def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool,
+def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool, allow_dirty: bool,
            base_url: str | None, cname: str | None) -> None:
     """Build the site and publish it to the gh-pages branch of a git remote.
 
@@ -223,7 +225,8 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     gh-pages). Builds first, like `briefings build` (drafts are never
     published), then commits site/ as the whole content of the local gh-pages
     branch with ghp-import and pushes it. Run it inside a clone of the
-    repository.
+    repository, with every change to the site committed: the published site
+    is the one the commit named in its message holds.
 
     \b
     Examples:
@@ -233,12 +236,20 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     """
     from briefings import deploy as publishing
     from briefings.pipeline import build as run_build
+    from briefings.site import hosting_settings
 
     # Check git before building, so a mistake costs nothing.
-    publishing.check_repository(project.root, remote)
+    repo, _ = publishing.check_repository(project.root, remote)
+    changes = publishing.uncommitted_changes(repo, project.root, outputs=(hosting_settings(project)[0],
+                                                                           project.build_dir))
+    if not allow_dirty:
+        publishing.refuse_uncommitted(changes)
+    elif changes:
+        click.echo(f"Warning: publishing {len(changes)} uncommitted file{'s' if len(changes) != 1 else ''} "
+                   "(--allow-dirty); the commit message says so.", err=True)
     report = run_build(project, base_url=base_url, cname=cname)
     _report_build(report)
-    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message)
+    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
     if dry_run:
         click.echo(f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
