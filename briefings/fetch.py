@@ -85,7 +85,7 @@ def _get(session: _Session, url: str, max_bytes: int) -> Page:
             raise FetchError(f"{url}: the page is {_mb(int(length))} (expected at most {_mb(max_bytes)} for one "
                              "article; save the article as HTML or text and import the file)")
         chunks, size = [], 0
-        while chunk := response.read1(64 * 1024):  # one read at a time, so the deadline can end it
+        while chunk := response.read1(64 * 1024):  # what one socket read gives: counted as it arrives
             size += len(chunk)
             if size > max_bytes:  # no Content-Length, or a wrong one: stop at the limit
                 raise FetchError(f"{url}: the page is larger than {_mb(max_bytes)} (expected one article; save "
@@ -253,8 +253,8 @@ def _not_web(url: str, target: str) -> FetchError:
 def _fetch_error(session: _Session, exc: Exception) -> FetchError:
     url = session.url
     if isinstance(exc, urllib.error.HTTPError):
+        exc.close()
         if 300 <= exc.code < 400:
-            exc.close()
             target = exc.url or ""
             if target and urlsplit(target).scheme.lower() not in SCHEMES:  # refused by urllib itself (file:, data:)
                 return _not_web(url, target)
