@@ -223,10 +223,12 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
 @click.option("--force", is_flag=True, help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
 @click.option("--dry-run", is_flag=True, help="Build and show what would be pushed; commit and push nothing.")
+@click.option("--allow-dirty", is_flag=True,
+              help="Publish even when files of the site are not committed (the commit message then says so).")
 @hosting_options
 @reports_errors
 @project_option
-def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool,
+def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool, allow_dirty: bool,
            base_url: str | None, cname: str | None) -> None:
     """Build the site and publish it to the gh-pages branch of a git remote.
 
@@ -234,7 +236,8 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     gh-pages). Builds first, like `briefings build` (drafts are never
     published), then commits site/ as the whole content of the local gh-pages
     branch with ghp-import and pushes it. Run it inside a clone of the
-    repository.
+    repository, with every change to the site committed: the published site
+    is the one the commit named in its message holds.
 
     \b
     Examples:
@@ -244,12 +247,20 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     """
     from briefings import deploy as publishing
     from briefings.pipeline import build as run_build
+    from briefings.site import hosting_settings
 
     # Check git before building, so a mistake costs nothing.
-    publishing.check_repository(project.root, remote)
+    repo, _ = publishing.check_repository(project.root, remote)
+    changes = publishing.uncommitted_changes(repo, project.root, outputs=(hosting_settings(project)[0],
+                                                                           project.build_dir))
+    if not allow_dirty:
+        publishing.refuse_uncommitted(changes)
+    elif changes:
+        click.echo(f"Warning: publishing {len(changes)} uncommitted file{'s' if len(changes) != 1 else ''} "
+                   "(--allow-dirty); the commit message says so.", err=True)
     report = run_build(project, base_url=base_url, cname=cname, on_wait=waiting)
     _report_build(report)
-    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message)
+    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
     if dry_run:
         click.echo(f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
@@ -406,10 +417,16 @@ def _terminal_width() -> int:
 @click.option("--date", help="The article's date, when the clipping has none (YYYY-MM-DD).")
 @click.option("--source", "source_name", metavar="OUTLET", help="The outlet.  [default: the page's site name]")
 @click.option("--title", help="The headline, when the clipping's is wrong or missing.")
+@click.option("--timeout", "time_limit", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
+              metavar="SECONDS", help="Give up on a web address after this long in all (connecting, redirects and "
+                                      "download).")
+@click.option("--allow-private", is_flag=True,
+              help="Allow web addresses on this computer or the local network (localhost, 10.x, 192.168.x...), "
+                   "refused by default so a pasted link cannot reach them.")
 @reports_errors
 @project_option
 def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: str | None,
-            source_name: str | None, title: str | None) -> None:
+            source_name: str | None, title: str | None, time_limit: float, allow_private: bool) -> None:
     """Turn a clipped article into a draft article file.
 
     SOURCE is a web address (http:// or https://), a page saved as .html, or
@@ -417,7 +434,9 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
     Title, author, date, outlet, section and photo credit go to the front
     matter; topics are suggested from the topics' keywords. Prints the new
     file's path, then what it found and what it could not. Never overwrites a
-    file, and refuses a URL that is already imported.
+    file, and refuses a URL that is already imported. Pages and files over
+    10 MB are refused; a title or a text too long for `briefings check` is
+    shortened, and the output says so.
 
     \b
     Examples:
@@ -426,9 +445,12 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
       briefings import clipping.txt --date 2023-11-15 --source "Daily Caller"
     """
     from briefings.importer import REMINDER, import_article
+    from briefings.settings import read_settings
 
     result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
-                            source_name=source_name, title=title, track=progress("Looking for the URL in"))
+                            source_name=source_name, title=title, track=progress("Looking for the URL in"),
+                            max_file_bytes=read_settings(project).max_file_mb * 2**20, time_limit=time_limit,
+                            allow_private=allow_private)
     d, found = result.draft, result.extracted
     click.echo(_rel(result.path))
     click.echo(f"  title:   {d.title}")
@@ -450,6 +472,8 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
         click.echo(f"  {name} not found: add it by hand if you want it")
     if found.left_out:
         click.echo(f"  left out of the body: {', '.join(found.left_out)}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
     click.echo(f"Draft written (draft: true). {REMINDER}")
 
 

@@ -57,15 +57,65 @@ def check_repository(project_root: Path, remote: str) -> tuple[Path, str]:
     return repo, url.stdout.strip()
 
 
-def plan(project_root: Path, site_dir: Path, *, remote: str = "origin", message: str | None = None) -> DeployPlan:
-    """Everything a deploy will do, checked, without changing anything."""
+SHOWN = 3  # changed files named in the refusal
+
+
+def uncommitted_changes(repo: Path, project_root: Path, outputs: tuple[Path, ...] = ()) -> list[str]:
+    """The project's files that are not as the last commit has them: modified,
+    staged, deleted or untracked (``git status``), as paths in the repository.
+    Files outside the project's folder cannot change the site and are left
+    out, and so are ``outputs`` (the build's own folders, even when git does
+    not ignore them)."""
+    repo = repo.resolve()
+    spec = [_pathspec(repo, project_root.resolve())]
+    spec += [f":(exclude){_pathspec(repo, out.resolve())}" for out in outputs if _inside(repo, out.resolve())]
+    found = _git(repo, "status", "--porcelain", "-z", "--untracked-files=normal", "--", *spec)
+    if found.returncode != 0:
+        raise DeployError(f"git status failed in {repo}: {_last_line(found.stderr)}")
+    entries = found.stdout.split("\0")
+    paths, i = [], 0
+    while i < len(entries):
+        entry = entries[i]
+        if len(entry) > 3:
+            paths.append(entry[3:])
+            if "R" in entry[:2] or "C" in entry[:2]:
+                i += 1  # a rename's or copy's original path follows
+        i += 1
+    return sorted(paths)
+
+
+def refuse_uncommitted(changes: list[str]) -> None:
+    """One line: how many files, the first few, and the way out."""
+    if not changes:
+        return
+    n = len(changes)
+    shown = ", ".join(p if p.isprintable() else repr(p) for p in changes[:SHOWN]) + (", …" if n > SHOWN else "")
+    raise DeployError(f"{n} file{'s' if n != 1 else ''} of the site {'are' if n != 1 else 'is'} not committed "
+                      f"({shown}): commit {'them' if n != 1 else 'it'} so the published site matches a commit, or "
+                      "pass --allow-dirty to publish the work tree as it is")
+
+
+def _pathspec(repo: Path, path: Path) -> str:
+    return path.relative_to(repo).as_posix() if _inside(repo, path) else "."
+
+
+def _inside(repo: Path, path: Path) -> bool:
+    return path == repo or repo in path.parents
+
+
+def plan(project_root: Path, site_dir: Path, *, remote: str = "origin", message: str | None = None,
+         dirty: bool = False) -> DeployPlan:
+    """Everything a deploy will do, checked, without changing anything.
+    ``dirty``: the site was built from uncommitted changes, and the commit message says so."""
     repo, url = check_repository(project_root, remote)
     if not (site_dir / "index.html").is_file():
         raise DeployError(f"{site_dir} holds no built site (expected index.html; run briefings build)")
+    head = _git(repo, "rev-parse", "--short", "HEAD")
+    source = head.stdout.strip() if head.returncode == 0 else "an uncommitted tree"
     if message is None:
-        head = _git(repo, "rev-parse", "--short", "HEAD")
-        source = head.stdout.strip() if head.returncode == 0 else "an uncommitted tree"
-        message = f"Deploy the briefings site built from {source}"
+        message = f"Deploy the briefings site built from {source}" + (" with uncommitted changes" if dirty else "")
+    elif dirty:  # a message of one's own still says what was published
+        message += f" (built from {source} with uncommitted changes)"
     files = sum(1 for p in site_dir.rglob("*") if p.is_file())
     return DeployPlan(repo=repo, site_dir=site_dir, remote=remote, remote_url=url,
                       branch=BRANCH, files=files, message=message)

@@ -17,12 +17,15 @@ import yaml
 from slugify import slugify
 
 from briefings.errors import BriefingsError
-from briefings.fields import ARTICLE_FIELDS, FieldError, http_url, known_topic, required_text, when
+from briefings.fields import ARTICLE_FIELDS, SHORT_TEXT, FieldError, http_url, known_topic, required_text, when
 from briefings.loader import article_files
 from briefings.model import Topic
 from briefings.reader import read_source
 
 SLUG_MAX = 60
+# What the validator refuses in any text field: C0 controls but tab and newline, DEL, C1 controls. Also lone
+# surrogates (the undecodable bytes of a command line), which cannot even be written as UTF-8.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Commented hints for every optional field, in the order ARTICLE_FIELDS lists them.
 HINTS: dict[str, str] = {
@@ -95,17 +98,55 @@ def check_topics(refs, topics: tuple[Topic, ...] | list[Topic], option: str = "-
 def check_url(raw: str | None, option: str = "--url") -> str:
     if not raw:
         return ""
+    _refuse_controls(raw, option)
     try:
         return http_url(raw)
     except FieldError as exc:
         raise DraftError(f"{option}: {exc.message}") from None
 
 
-def check_text(raw: str | None, option: str) -> str:
+def check_text(raw: str | None, option: str, limit: int = SHORT_TEXT) -> str:
+    """A typed one-line value (a title, an outlet), checked as the validator will."""
+    _refuse_controls(raw or "", option)
     try:
-        return required_text(raw or "")
+        return required_text(raw or "", limit)
     except FieldError as exc:
         raise DraftError(f"{option}: {exc.message}") from None
+
+
+def _refuse_controls(raw: str, option: str) -> None:
+    if (found := CONTROL_RE.search(raw)):
+        raise DraftError(f"{option}: contains the control character U+{ord(found.group()):04X} "
+                         "(expected plain text)")
+
+
+def strip_controls(text: str) -> tuple[str, int]:
+    """``text`` without control characters, and how many there were. Line breaks
+    become \\n; other whitespace controls (vertical tab, form feed) a space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_RE.subn(lambda m: " " if m.group().isspace() else "", text)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at a word boundary, ending with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit - 1]
+    if (space := max(head.rfind(" "), head.rfind("\n"))) >= limit // 2:
+        head = head[:space]
+    return head.rstrip() + "…"
+
+
+def cut_to_bytes(text: str, budget: int) -> str:
+    """The start of ``text`` in at most ``budget`` bytes of UTF-8, cut after a
+    paragraph (or else a line, or a word) when one ends in the second half."""
+    head = text.encode("utf-8")[:max(budget, 0)].decode("utf-8", "ignore")
+    if len(head) == len(text):
+        return text
+    for boundary in ("\n\n", "\n", " "):
+        if (at := head.rfind(boundary)) >= len(head) // 2:
+            return head[:at].rstrip()
+    return head
 
 
 def file_slug(title: str) -> str:

@@ -7,6 +7,7 @@ too, as ``config.extra.briefings``).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -60,12 +61,12 @@ def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
         raise ProjectError(f"mkdocs.yml: cannot be read: {' '.join(str(exc).split())}") from None
     if not isinstance(data, dict):
         raise ProjectError("mkdocs.yml: expected a mapping of settings such as site_name:")
-    url = site_url if site_url is not None else (data.get("site_url") or "")
+    url, what = (site_url, "base URL") if site_url is not None else (data.get("site_url") or "", "mkdocs.yml: site_url")
     options = _options(((data.get("extra") or {}).get("briefings")) or {})
     return Settings(
         site_name=str(data.get("site_name") or "Briefings"),
         site_description=str(data.get("site_description") or ""),
-        site_url=_normalise_url(str(url)) if url else "",
+        site_url=site_url_of(str(url), what) if url else "",
         **options,
     )
 
@@ -89,8 +90,31 @@ def _options(raw: Any) -> dict[str, int | bool | str]:
     return options
 
 
-def _normalise_url(url: str) -> str:
+# Characters a base URL never needs that MkDocs and Material would print as they are, into attributes
+# (href, content) and scripts: quotes and angle brackets end them, a backslash or a backtick escapes in
+# JavaScript, and the rest are not allowed in a URL at all (RFC 3986: spaces, braces, |, ^).
+_UNSAFE = set("\"'<>\\`{}|^")
+
+
+def site_url_of(url: str, what: str = "base URL") -> str:
+    """The address the site is served from, e.g. https://user.github.io/repo/, checked
+    and with a final slash (GitHub's configure-pages gives none). ``what`` names it in
+    errors: "base URL" (--base-url, BRIEFINGS_BASE_URL) or "site_url" (mkdocs.yml)."""
+    expected = "expected an http(s) address of the site's folder, such as https://user.github.io/repo/"
+    url = url.strip()
+    for char in url:
+        if char in _UNSAFE or char.isspace() or unicodedata.category(char).startswith("C"):
+            shown = "a space" if char == " " else repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+            raise ProjectError(f"{what} {url!r} contains {shown} ({expected}; quotes, angle brackets, backslashes, "
+                               "spaces and control characters are not allowed)")
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ProjectError(f"site_url {url!r} is not a web address (expected e.g. https://user.github.io/repo/)")
-    return url if url.endswith("/") else url + "/"
+        raise ProjectError(f"{what} {url!r} is not a web address ({expected})")
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ProjectError(f"{what} {url!r} has a ?query or #fragment ({expected})")
+    path = parts.path or "/"
+    if "." in path.rstrip("/").rsplit("/", 1)[-1]:
+        raise ProjectError(f"{what} {url!r} names a file, not a folder ({expected})")
+    if not path.endswith("/"):
+        path += "/"
+    return f"{parts.scheme}://{parts.netloc}{path}"

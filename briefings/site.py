@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -339,19 +338,11 @@ def add_hosting_files(site: Path, cname: str | None) -> None:
 
 def normalise_base_url(url: str) -> str:
     """The address the site is served from, e.g. https://user.github.io/repo/.
-    A missing final slash is added (GitHub's configure-pages gives none)."""
-    parts = urlsplit(url.strip())
-    expected = "expected an http(s) address of the site's folder, such as https://user.github.io/repo/"
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SiteBuildError(f"base URL {url!r} is not a web address ({expected})")
-    if parts.query or parts.fragment:
-        raise SiteBuildError(f"base URL {url!r} has a ?query or #fragment ({expected})")
-    path = parts.path or "/"
-    if "." in path.rstrip("/").rsplit("/", 1)[-1]:
-        raise SiteBuildError(f"base URL {url!r} names a file, not a folder ({expected})")
-    if not path.endswith("/"):
-        path += "/"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    A missing final slash is added (GitHub's configure-pages gives none).
+    One rule for --base-url and mkdocs.yml's site_url: see settings.site_url_of."""
+    from briefings.settings import site_url_of
+
+    return site_url_of(url, "base URL")
 
 
 _DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")

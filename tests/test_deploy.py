@@ -52,13 +52,20 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     assert git(site.root, "status", "--porcelain") == ""  # the working tree is untouched
 
 
+def commit_all(site, message="Edit") -> None:
+    git(site.root, "add", "--all")
+    git(site.root, "commit", "--quiet", "-m", message)
+
+
 def test_a_second_deploy_adds_a_commit_and_replaces_removed_files(repo):
     site, remote = repo
     site.article("2024/b.md", VALID.replace("A valid article", "Second article"))
+    commit_all(site)
     assert site.run("deploy").exit_code == 0
     first = git(remote, "rev-parse", "gh-pages")
     assert "articles/b/index.html" in branch_files(remote)
     (site.root / "content/articles/2024/b.md").unlink()
+    commit_all(site)
     result = site.run("deploy", "--message", "Evening edition")
     assert result.exit_code == 0, result.output
     assert git(remote, "rev-parse", "gh-pages^") == first  # fast-forward: history kept
@@ -136,3 +143,96 @@ def test_deploy_to_an_unknown_remote(repo):
     assert result.exit_code == 1
     assert result.stderr == f"Error: no git remote named 'upstream' in {site.root} (expected one of: origin)\n"
     assert not (site.root / "site").exists()
+
+
+# --- only what is committed is published ---------------------------------------------
+
+def test_uncommitted_changes_are_refused_before_building(repo):
+    site, remote = repo
+    site.article("2024/a.md", VALID.replace("A valid article", "Edited, not committed"))
+    site.article("2024/b.md", VALID.replace("A valid article", "New, untracked"))
+    result = site.run("deploy")
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: 2 files of the site are not committed (content/articles/2024/a.md, "
+                             "content/articles/2024/b.md): commit them so the published site matches a commit, or "
+                             "pass --allow-dirty to publish the work tree as it is\n")
+    assert not (site.root / "site").exists()  # refused before building
+    assert git(remote, "branch", "--list") == ""
+    dry = site.run("deploy", "--dry-run")  # a dry run says what a deploy would do: refuse
+    assert dry.exit_code == 1 and dry.stderr == result.stderr
+
+
+def test_the_refusal_names_the_first_few_files(repo):
+    site, _ = repo
+    (site.root / "mkdocs.yml").write_text((site.root / "mkdocs.yml").read_text("utf-8") + "# edited\n", "utf-8")
+    git(site.root, "add", "mkdocs.yml")  # staged counts too
+    (site.root / "theme/home.html").unlink()
+    for name in ("c", "d"):
+        site.article(f"2024/{name}.md", VALID)
+    result = site.run("deploy")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: 4 files of the site are not committed (content/articles/2024/c.md, "
+                                    "content/articles/2024/d.md, mkdocs.yml, …): commit them")
+
+
+def test_allow_dirty_publishes_and_says_so_in_the_commit_message(repo):
+    site, remote = repo
+    site.article("2024/a.md", VALID.replace("A valid article", "Edited, not committed"))
+    head = git(site.root, "rev-parse", "--short", "HEAD")
+    result = site.run("deploy", "--allow-dirty")
+    assert result.exit_code == 0, result.output
+    assert "Warning: publishing 1 uncommitted file (--allow-dirty); the commit message says so." in result.stderr
+    assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
+        f"Deploy the briefings site built from {head} with uncommitted changes")
+    assert "Edited, not committed" in git(remote, "show", "gh-pages:articles/a/index.html")
+    result = site.run("deploy", "--allow-dirty", "-m", "Evening edition")
+    assert result.exit_code == 0, result.output
+    assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
+        f"Evening edition (built from {head} with uncommitted changes)")
+    commit_all(site)
+    assert site.run("deploy", "-m", "Clean").exit_code == 0
+    assert git(remote, "log", "-1", "--format=%s", "gh-pages") == "Clean"
+
+
+def test_the_build_output_is_not_a_change_even_when_git_does_not_ignore_it(repo):
+    site, remote = repo
+    (site.root / ".gitignore").unlink()
+    commit_all(site, "No .gitignore")
+    assert site.run("deploy").exit_code == 0
+    assert (site.root / "site/index.html").is_file() and (site.root / "build").is_dir()
+    result = site.run("deploy", "-m", "Again")
+    assert result.exit_code == 0, result.output
+    assert git(remote, "log", "-1", "--format=%s", "gh-pages") == "Again"
+
+
+def test_changes_outside_the_project_folder_do_not_count(tmp_path):
+    from conftest import Site
+
+    outer = tmp_path / "repository"
+    site = Site(outer / "desk")
+    site.article("2024/a.md", VALID)
+    git(tmp_path, "init", "--quiet", "--bare", str(tmp_path / "remote.git"))
+    git(outer, "init", "--quiet")
+    git(outer, "config", "user.name", "Desk Editor")
+    git(outer, "config", "user.email", "desk@example.org")
+    git(outer, "add", ".")
+    git(outer, "commit", "--quiet", "-m", "Desk in a folder")
+    git(outer, "remote", "add", "origin", str(tmp_path / "remote.git"))
+    (outer / "notes.txt").write_text("Not part of the site.\n")
+    (outer / "README.md").write_text("Edited.\n")
+    result = site.run("deploy")
+    assert result.exit_code == 0, result.output
+    site.article("2024/b.md", VALID)
+    result = site.run("deploy")
+    assert result.exit_code == 1
+    assert "1 file of the site is not committed (desk/content/articles/2024/b.md): commit it" in result.stderr
+
+
+def test_a_base_url_that_could_break_out_of_an_attribute_is_refused_before_building(repo):
+    site, remote = repo
+    result = site.run("deploy", "--base-url", "https://desk.github.io/news/'><script>alert(1)</script>")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: base URL \"https://desk.github.io/news/'><script>alert(1)</script>\" "
+                                    "contains \"'\" (expected an http(s) address")
+    assert len(result.stderr.splitlines()) == 1
+    assert not (site.root / "site").exists() and git(remote, "branch", "--list") == ""

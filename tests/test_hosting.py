@@ -127,6 +127,14 @@ def test_cname_option_and_setting(site):
     (["--base-url", "user.github.io/repo/"], "Error: base URL 'user.github.io/repo/' is not a web address"),
     (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
     (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
+    (["--base-url", 'https://user.github.io/"><script>alert(1)</script>/'],
+     "Error: base URL 'https://user.github.io/\"><script>alert(1)</script>/' contains '\"' (expected an http(s) address"),
+    (["--base-url", "https://user.github.io/it's/"], "contains \"'\" (expected"),
+    (["--base-url", "https://user.github.io/a b/"], "contains a space (expected"),
+    (["--base-url", "https://user.github.io/a\\b/"], "contains '\\\\' (expected"),
+    (["--base-url", "https://user.github.io/a`b/"], "contains '`' (expected"),
+    (["--base-url", "https://user.github.io/\x0b/"], "contains U+000B (expected"),
+    (["--base-url", "https://user.github.io/\u2028/"], "contains U+2028 (expected"),
     (["--cname", "https://news.example.org/"], "Error: CNAME 'https://news.example.org/' is not a domain name"),
     (["--cname", "localhost"], "Error: CNAME 'localhost' is not a domain name"),
 ])
@@ -137,3 +145,36 @@ def test_bad_hosting_settings_fail_before_anything_is_written(site, args, messag
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.output
     assert not (site.root / "site").exists() and not (site.root / "build").exists()
+
+
+@pytest.mark.parametrize("where", ["mkdocs.yml", "BRIEFINGS_BASE_URL"])
+def test_a_site_url_that_could_break_out_of_an_attribute_is_refused(site, where):
+    """site_url reaches href and content attributes unescaped (MkDocs' canonical links, og:url)."""
+    site.article("a.md", VALID)
+    url = 'https://example.org/desk/"onmouseover="alert(1)'
+    env = {}
+    if where == "mkdocs.yml":
+        config = site.root / "mkdocs.yml"
+        config.write_text(config.read_text("utf-8") + f"site_url: '{url}'\n", encoding="utf-8")
+        label = "mkdocs.yml: site_url"
+    else:
+        env = {"BRIEFINGS_BASE_URL": url}
+        label = "base URL"
+    for command in ("build", "check"):
+        result = CliRunner(env=env).invoke(main, [command, "--project", str(site.root)])
+        if command == "check" and where != "mkdocs.yml":
+            assert result.exit_code == 0  # checking the content reads no base URL
+            continue
+        assert result.exit_code == 1, result.output
+        assert result.stderr == (f"Error: {label} {url!r} contains '\"' (expected an http(s) address of the site's "
+                                 "folder, such as https://user.github.io/repo/; quotes, angle brackets, backslashes, "
+                                 "spaces and control characters are not allowed)\n")
+    assert not (site.root / "site").exists() and not (site.root / "build").exists()
+
+
+def test_a_safe_site_url_is_kept_as_written(site):
+    site.article("a.md", VALID)
+    result = site.run("build", "--base-url", "https://user.github.io/R&D~desk/(2024)/")
+    assert result.exit_code == 0, result.output
+    canonical = soup(site.root / "site/articles/a/index.html").select_one('link[rel="canonical"]')["href"]
+    assert canonical == "https://user.github.io/R&D~desk/(2024)/articles/a/"

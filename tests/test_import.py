@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import http.server
+import re
 import socket
 import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
+from briefings import draft as drafts
 from briefings import fetch
 from conftest import REPO, tree_hash
 
@@ -214,26 +217,73 @@ def test_an_unknown_topic_is_refused_before_reading_anything(desk):
 
 
 # --- web pages from a loopback server --------------------------------------------
+# Loopback is refused by default (see "bounded" below), so these pass --allow-private.
+
+MB = 2**20
+
 
 class Pages(http.server.BaseHTTPRequestHandler):
+    requests: ClassVar[list[str]] = []  # paths asked for, to show what was never fetched
+
     def do_GET(self):  # noqa: N802
+        Pages.requests.append(self.path)
+        port = self.server.server_address[1]
         routes = {
             "/news/pilots": (200, "text/html; charset=utf-8", (FIXTURES / "article.html").read_bytes()),
             "/news/plain": (200, "text/plain; charset=utf-8", (FIXTURES / "clipping.txt").read_bytes()),
             "/photo.png": (200, "image/png", b"\x89PNG\r\n"),
             "/broken": (500, "text/html", b"<h1>oops</h1>"),
         }
-        if self.path == "/slow":
-            time.sleep(1.0)
-        status, ctype, data = routes.get(self.path, (404, "text/html", b"<h1>not here</h1>"))
+        redirects = {
+            "/hop": f"http://127.0.0.1:{port}/news/pilots",
+            "/to-private": "http://10.255.255.1:9/admin",
+            "/to-ftp": "ftp://files.example.org/story.html",
+            "/to-file": "file:///etc/passwd",
+            "/to-data": "data:text/html,<h1>Harbour</h1>",
+        }
         try:
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up waiting (/slow)
+            if self.path in redirects:
+                self.send_response(302)
+                self.send_header("Location", redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            elif self.path.startswith("/trickle"):
+                self.trickle(headers_too=self.path == "/trickle-headers")
+            elif self.path == "/huge-length":  # says 11 MB, then sends a little and stalls
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(11 * MB))
+                self.end_headers()
+                self.wfile.write(b"<html>")
+                time.sleep(1)
+            elif self.path == "/endless":  # no Content-Length, more than the limit
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.end_headers()
+                for _ in range(12 * 16):
+                    self.wfile.write(b"<p>harbour</p>" * (64 * 1024 // 14))
+            else:
+                if self.path == "/slow":
+                    time.sleep(1.0)
+                status, ctype, data = routes.get(self.path, (404, "text/html", b"<h1>not here</h1>"))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (/slow, /trickle, limits)
             pass
+
+    def trickle(self, headers_too: bool) -> None:
+        """One byte every 0.2 s, of the status line and headers too if asked, for at most 20 s."""
+        head = b"HTTP/1.0 200 OK\r\nContent-Type: text/html\r\nContent-Length: 1000\r\n\r\n"
+        if not headers_too:
+            self.wfile.write(head)
+            head = b""
+        for byte in (head + b"<p>harbour news</p>" * 60)[:100]:
+            self.wfile.write(bytes([byte]))
+            self.wfile.flush()
+            time.sleep(0.2)
 
     def log_message(self, *args):
         pass
@@ -241,6 +291,7 @@ class Pages(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
+    Pages.requests = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
     httpd.daemon_threads = False  # server_close() waits for every request, so none outlives its test
     httpd.block_on_close = True
@@ -255,7 +306,7 @@ def server():
 
 
 def test_import_a_url(desk, server):
-    result = desk.run("import", f"{server}/news/pilots")
+    result = desk.run("import", f"{server}/news/pilots", "--allow-private")
     assert result.exit_code == 0, result.output
     path = next((desk.root / "content/articles/2024").glob("*.md"))
     meta = front(path)
@@ -264,12 +315,13 @@ def test_import_a_url(desk, server):
     assert "(from the web page)" in result.output
     assert f"<!-- Imported from {server}/news/pilots." in body(path)
     # The page's canonical address is what is stored, and it is refused next time.
-    again = desk.run("import", f"{server}/news/pilots")
+    again = desk.run("import", f"{server}/news/pilots", "--allow-private")
     assert again.exit_code == 1 and "was already imported" in again.output
 
 
 def test_import_a_plain_text_url_reads_it_as_a_clipping(desk, server):
-    result = desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "Coastline Weekly")
+    result = desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "Coastline Weekly",
+                      "--allow-private")
     assert result.exit_code == 0, result.output
     path = next((desk.root / "content/articles/2024").glob("*.md"))
     assert front(path)["url"] == f"{server}/news/plain"
@@ -277,8 +329,9 @@ def test_import_a_plain_text_url_reads_it_as_a_clipping(desk, server):
 
 
 def test_import_the_same_url_twice_without_a_canonical_link(desk, server):
-    assert desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "X").exit_code == 0
-    again = desk.run("import", f"{server}/news/plain/", "--date", "2024-03-09", "--source", "X")
+    assert desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "X",
+                    "--allow-private").exit_code == 0
+    again = desk.run("import", f"{server}/news/plain/", "--date", "2024-03-09", "--source", "X", "--allow-private")
     assert again.exit_code == 1
     assert f"{server}/news/plain/ was already imported: content/articles/2024/2024-03-08-" in again.output
 
@@ -290,25 +343,240 @@ def test_import_the_same_url_twice_without_a_canonical_link(desk, server):
 ])
 def test_http_errors_are_one_line_errors(desk, server, route, message):
     before = tree_hash(desk.root)
-    result = desk.run("import", f"{server}{route}", "--topic", "taiwan")
+    result = desk.run("import", f"{server}{route}", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
     assert result.output == f"Error: {server}{route}: {message}" + result.output.split(message, 1)[1]
     assert len(result.output.splitlines()) == 1
     assert tree_hash(desk.root) == before
 
 
-def test_a_slow_server_times_out(desk, server, monkeypatch):
-    monkeypatch.setattr(fetch, "TIMEOUT", 0.3)
-    result = desk.run("import", f"{server}/slow", "--topic", "taiwan")
+def test_a_slow_server_times_out(desk, server):
+    result = desk.run("import", f"{server}/slow", "--topic", "taiwan", "--allow-private", "--timeout", "0.3")
     assert result.exit_code == 1
-    assert result.output == f"Error: {server}/slow: no answer within 0.3 s (are you offline? or save the page as HTML and import the file)\n"
+    assert result.output == (f"Error: {server}/slow: no complete answer within 0.3 s (the server is too slow, or you "
+                             "are offline; --timeout gives it longer, or save the page as HTML and import the file)\n")
 
 
 def test_offline_is_a_one_line_error(desk):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    result = desk.run("import", f"http://127.0.0.1:{port}/story", "--topic", "taiwan")
+    result = desk.run("import", f"http://127.0.0.1:{port}/story", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
     assert result.output == (f"Error: http://127.0.0.1:{port}/story: the connection was refused "
                              "(is the address right? are you offline?)\n")
+
+
+# --- bounded: time, size, schemes and addresses -------------------------------------
+
+@pytest.mark.parametrize("route", ["/trickle", "/trickle-headers"])
+def test_a_server_that_trickles_is_stopped_at_the_time_limit(desk, server, route):
+    """The limit covers the whole fetch: a byte every 0.2 s never trips a per-read timeout."""
+    started = time.monotonic()
+    result = desk.run("import", f"{server}{route}", "--topic", "taiwan", "--allow-private", "--timeout", "1.5")
+    took = time.monotonic() - started
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {server}{route}: no complete answer within 1.5 s (the server is too slow")
+    assert len(result.output.splitlines()) == 1
+    assert 1.4 < took < 4, took
+
+
+def test_a_page_whose_content_length_is_over_the_limit_is_refused_before_reading(desk, server):
+    started = time.monotonic()
+    result = desk.run("import", f"{server}/huge-length", "--topic", "taiwan", "--allow-private")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {server}/huge-length: the page is 11 MB (expected at most 10 MB for one "
+                             "article; save the article as HTML or text and import the file)\n")
+    assert time.monotonic() - started < 0.9  # the server stalls after its first bytes: nothing was waited for
+
+
+def test_a_page_without_content_length_is_read_up_to_the_limit_only(desk, server):
+    result = desk.run("import", f"{server}/endless", "--topic", "taiwan", "--allow-private")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {server}/endless: the page is larger than 10 MB (expected one article; save "
+                             "the article as HTML or text and import the file)\n")
+
+
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_a_file_over_the_size_limit_is_refused_from_its_size(desk, tmp_path, suffix):
+    big = tmp_path / f"saved{suffix}"
+    with big.open("wb") as f:  # sparse: 50 MB that takes no room
+        f.truncate(50 * MB)
+    before = tree_hash(desk.root)
+    result = desk.run("import", str(big), "--topic", "taiwan", "--date", "2024-01-01", "--source", "Desk")
+    assert result.exit_code == 1
+    # 50.0 MB is its size on disk: only the first 10 MB and a byte would ever be read
+    assert result.output == (f"Error: {big}: the file is 50.0 MB (expected at most 10 MB: one article saved as "
+                             "HTML or text)\n")
+    assert tree_hash(desk.root) == before
+
+
+@pytest.mark.parametrize("route, target", [
+    ("/to-ftp", "ftp://files.example.org/story.html"),
+    ("/to-file", "file:///etc/passwd"),
+    ("/to-data", "data:text/html,<h1>Harbour</h1>"),
+])
+def test_a_redirect_to_anything_but_http_is_refused(desk, server, route, target):
+    result = desk.run("import", f"{server}{route}", "--topic", "taiwan", "--allow-private")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {server}{route}: redirected to {target}, which is not an http:// or https:// "
+                             "address (refused)\n")
+
+
+def test_a_redirect_within_the_allowed_network_is_followed(desk, server):
+    result = desk.run("import", f"{server}/hop", "--allow-private")
+    assert result.exit_code == 0, result.output
+    assert Pages.requests == ["/hop", "/news/pilots"]
+
+
+def test_loopback_is_refused_without_allow_private(desk, server):
+    before = tree_hash(desk.root)
+    result = desk.run("import", f"{server}/news/pilots", "--topic", "taiwan")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {server}/news/pilots: 127.0.0.1 is a loopback address (refused so that a pasted "
+                             "link cannot reach your own network; pass --allow-private to import from it)\n")
+    assert Pages.requests == []  # refused before connecting
+    assert tree_hash(desk.root) == before
+
+
+def test_a_host_name_is_checked_by_the_addresses_it_resolves_to(desk, server):
+    port = server.rsplit(":", 1)[1]
+    result = desk.run("import", f"http://localhost:{port}/news/pilots", "--topic", "taiwan")
+    assert result.exit_code == 1
+    assert re.match(rf"Error: http://localhost:{port}/news/pilots: localhost is (127\.0\.0\.1|::1), a loopback "
+                    r"address \(refused", result.output), result.output
+    result = desk.run("import", f"http://[::ffff:127.0.0.1]:{port}/news/pilots", "--topic", "taiwan")
+    assert result.exit_code == 1
+    assert "::ffff:127.0.0.1 is a loopback address (refused" in result.output
+    assert Pages.requests == []
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_connecting(desk, server, monkeypatch):
+    """The first hop stands in for a public server: every redirect target is checked again."""
+    checked = fetch.blocked_kind
+    monkeypatch.setattr(fetch, "blocked_kind", lambda ip: "" if ip == "127.0.0.1" else checked(ip))
+    result = desk.run("import", f"{server}/to-private", "--topic", "taiwan", "--timeout", "5")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {server}/to-private: redirected to http://10.255.255.1:9/admin, 10.255.255.1 is "
+                             "a private network address (refused so that a pasted link cannot reach your own network; "
+                             "pass --allow-private to import from it)\n")
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(desk, server, monkeypatch):
+    """DNS rebinding: a second lookup of the same name answering a private address is never made."""
+    checked, resolve = fetch.blocked_kind, socket.getaddrinfo
+    monkeypatch.setattr(fetch, "blocked_kind", lambda ip: "" if ip == "127.0.0.1" else checked(ip))
+    answers = iter(["127.0.0.1", "10.255.255.1", "10.255.255.1"])  # public (standing in) first, then private
+
+    def rebinding(host, *args, **kwargs):
+        return resolve(next(answers) if host == "news.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    port = server.rsplit(":", 1)[1]
+    result = desk.run("import", f"http://news.example:{port}/news/pilots", "--timeout", "3")
+    assert result.exit_code == 0, result.output
+    assert Pages.requests == ["/news/pilots"]
+    assert next(answers) == "10.255.255.1"  # looked up once
+
+
+@pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
+                                "224.0.0.1", "240.0.0.1", "100.64.0.1", "::1", "::", "fe80::1%eth0", "fc00::1",
+                                "ff02::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"])
+def test_addresses_that_are_not_public_are_blocked(ip):
+    assert fetch.blocked_kind(ip)
+
+
+@pytest.mark.parametrize("ip", ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111", "::ffff:93.184.215.14"])
+def test_public_addresses_are_not_blocked(ip):
+    assert fetch.blocked_kind(ip) == ""
+
+
+# --- hostile sources: whatever they hold, the draft passes `briefings check` -------------
+
+def hostile_html(title: str, text: str) -> bytes:
+    return (f"<html><head><title>{title}</title><meta property='og:site_name' content='Harbour&#0; Ledger'>"
+            f"</head><body><article><h1>{title}</h1>{text}</article></body></html>").encode()
+
+
+PARAGRAPH = ("<p>Harbour pilots in Keelung returned to work on Friday after the port authority agreed to review "
+             "the night shifts that had kept ships waiting at anchor for a week.</p>")
+
+
+@pytest.mark.parametrize("name, data, notes", [
+    ("long-title.html", hostile_html("Harbour " * 187 + "pilots", PARAGRAPH * 3),
+     ["title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)",
+      "removed 1 control character (such as NUL or vertical tab) from the HTML file"]),  # the &#0; in og:site_name
+    ("vt-title.html", hostile_html("Harbour&#11; pilots &#x0B;return\x0b to work", PARAGRAPH.replace("on", "o&#0;n")),
+     ["removed 8 control characters (such as NUL or vertical tab) from the HTML file"]),
+    ("c1.html", hostile_html("Harbour pilots &#150; &#129;return", PARAGRAPH + "<p>\x85\x9f\ufffe&#xfffe;</p>"),
+     ["removed 7 control characters (such as NUL or vertical tab) from the HTML file"]),
+    ("nul.txt", b"Harbour\x00 pilots return\nBy Ana\x00 Lopez\n\n" + b"The harbour\x00 reopened on Friday.\x07\n" * 3,
+     ["removed 8 control characters (such as NUL or vertical tab) from the text clipping"]),
+    ("big.txt", b"Harbour pilots return\n\n" + b"The harbour reopened on Friday after a week of delays.\n\n" * 115_000,
+     [("article text cut at a paragraph to keep the file within 5 MB (extra.briefings.max_file_mb; it would have "
+       "been 6.1 MB)")]),
+    ("long-title.txt", ("Harbour " * 187 + "pilots\n\nThe harbour reopened on Friday.\n").encode(),
+     ["title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)"]),
+])
+def test_hostile_sources_make_drafts_that_pass_check(desk, tmp_path, name, data, notes):
+    source = tmp_path / name
+    source.write_bytes(data)
+    result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-05", "--source", "Ledger")
+    assert result.exit_code == 0, result.output
+    for note in notes:
+        assert f"  note: {note}" in result.output
+    path = next((desk.root / "content/articles/2024").glob("*.md"))
+    text = path.read_text("utf-8")
+    for note in notes:  # also kept in the draft, as comments
+        assert f"\n# briefings import: {note}" in text
+    assert not drafts.CONTROL_RE.search(text)
+    assert path.stat().st_size <= 5 * MB
+    assert len(front(path)["title"]) <= 1000
+    check = desk.run("check")
+    assert check.exit_code == 0, check.output
+
+
+def test_a_title_cut_to_the_limit_ends_at_a_word(desk, tmp_path):
+    source = tmp_path / "t.html"
+    source.write_bytes(hostile_html("Harbour " * 187 + "pilots", PARAGRAPH * 3))
+    assert desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-05").exit_code == 0
+    title = front(next((desk.root / "content/articles/2024").glob("*.md")))["title"]
+    assert title == "Harbour " * 123 + "Harbour…"
+
+
+def test_c1_references_read_as_windows_1252_and_others_are_removed(desk, tmp_path):
+    source = tmp_path / "c1.html"
+    source.write_bytes(hostile_html("Harbour pilots &#150; &#129;return", PARAGRAPH))
+    assert desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-05").exit_code == 0
+    meta = front(next((desk.root / "content/articles/2024").glob("*.md")))
+    assert meta["title"] == "Harbour pilots – return"
+    assert meta["source"] == "Harbour Ledger"
+
+
+def test_a_title_that_is_only_control_characters_asks_for_title(desk, tmp_path):
+    source = tmp_path / "clip.txt"
+    source.write_bytes(b"\x00\x01\x02\n\nThe harbour reopened on Friday.\n")
+    result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-05", "--source", "Ledger")
+    assert result.exit_code == 0  # the first line left is the headline
+    source.write_bytes(hostile_html("&#1;&#2;", "<p>x</p>"))
+    result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-06", "--source", "Ledger")
+    assert result.exit_code == 1
+    assert result.output == (f"Error: {source}: no article found in it (expected a news article page, not an index, "
+                             "a login page or an empty file)\n")
+    source.write_bytes(hostile_html("&#1;&#2;", PARAGRAPH * 2))
+    result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-06", "--source", "Ledger")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {source}: title not found: pass --title (nothing written)\n"
+
+
+def test_the_size_limit_follows_max_file_mb(desk, tmp_path):
+    desk.settings(max_file_mb=1)
+    source = tmp_path / "big.txt"
+    source.write_bytes(b"Harbour pilots return\n\n" + b"The harbour reopened on Friday after a week of delays.\n\n" * 30_000)
+    result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-05", "--source", "Ledger")
+    assert result.exit_code == 0, result.output
+    assert "keep the file within 1 MB" in result.output
+    path = next((desk.root / "content/articles/2024").glob("*.md"))
+    assert 0.9 * MB < path.stat().st_size <= MB
+    assert path.read_text("utf-8").endswith("(extra.briefings.max_file_mb) -->\n")
+    assert desk.run("check").exit_code == 0

@@ -118,3 +118,28 @@ def test_new_edit_opens_the_file_in_the_editor(site, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     text = (site.root / "content/articles/2024/2024-01-02-edit-me.md").read_text("utf-8")
     assert text.endswith("---\nEdited in the editor.\n")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Harbour\x0bpilots"], "Error: TITLE: contains the control character U+000B (expected plain text)"),
+    (["Harbour pilots\x00"], "Error: TITLE: contains the control character U+0000 (expected plain text)"),
+    (["Harbour \udcff pilots"], "Error: TITLE: contains the control character U+DCFF (expected plain text)"),
+    (["Harbour", "--source", "Ledger\x85"], "Error: --source: contains the control character U+0085"),
+    (["Harbour", "--url", "https://example.com/a\x01b"], "Error: --url: contains the control character U+0001"),
+    (["Harbour " * 200], "Error: TITLE: is 1,599 characters long (expected at most 1,000)"),
+])
+def test_typed_values_check_would_refuse_are_refused_before_writing(site, args, message):
+    """A title or outlet is one line of text: what `briefings check` refuses is refused here first.
+    (U+DCFF is how Python hands over an undecodable byte of a command line.)"""
+    before = tree_hash(site.root)
+    result = site.run("new", *args, "--topic", "taiwan")
+    assert result.exit_code == 1
+    assert result.output.startswith(message), result.output
+    assert len(result.output.splitlines()) == 1
+    assert tree_hash(site.root) == before
+
+
+def test_a_title_of_the_longest_length_passes_check(site):
+    result = site.run("new", ("Harbour pilots " * 67)[:1000], "--topic", "taiwan", "--date", "2024-01-02")
+    assert result.exit_code == 0, result.output
+    assert site.run("check").exit_code == 0

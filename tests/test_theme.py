@@ -34,7 +34,8 @@ def material_text(copy: str) -> str:
 
 
 def test_the_copies_are_the_ones_we_know():
-    assert COPIED == ["partials/header.html", "partials/search.html", "partials/toc.html"]
+    assert COPIED == ["partials/header.html", "partials/logo.html", "partials/nav.html", "partials/search.html",
+                      "partials/toc.html"]
     assert '{% extends "base.html" %}' in (REPO / "theme/main.html").read_text("utf-8")
 
 
