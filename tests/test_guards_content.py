@@ -1,0 +1,133 @@
+"""Validation that matches what the build can do (issue 12, part 4).
+
+Input that is valid or nearly so must either build, showing what the curator
+wrote, or get one exact line from `briefings check`: never a traceback, a hang,
+a number where text was written, or a page that overwrites another.
+Each test writes real files into a fresh desk and runs the real CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import VALID, Site, tree_hash
+
+ARTICLE = "content/articles/{}:{}: "
+
+
+def problems(site: Site) -> list[str]:
+    """Run check: exit 1, no traceback, content/ untouched; the problem lines."""
+    before = tree_hash(site.root / "content")
+    result = site.run("check")
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1, result.output
+    assert tree_hash(site.root / "content") == before
+    lines = result.stderr.splitlines()
+    assert lines[-1].startswith("Error: ") and lines[-1].endswith("nothing was built.")
+    return lines[:-1]
+
+
+def built(site: Site, *args: str) -> Path:
+    result = site.run("build", *args)
+    assert result.exit_code == 0, result.output
+    return site.root / "site"
+
+
+def h1(site_dir: Path, page: str) -> str:
+    return BeautifulSoup((site_dir / page / "index.html").read_text("utf-8"), "html.parser").h1.get_text(strip=True)
+
+
+def article(title: str = "A valid article", **fields: str) -> str:
+    """VALID front matter with this title (line 2) and these fields (from line 6, or in place)."""
+    values = dict(line.split(": ", 1) for line in VALID.splitlines())
+    values.update(title=title, **fields)
+    return "".join(f"{key}: {value}\n" for key, value in values.items())
+
+
+# --- 2. control characters -----------------------------------------------------------
+
+def test_the_atom_writer_drops_what_xml_cannot_hold():
+    """The site's name comes from mkdocs.yml, which the loader does not check: never crash on it."""
+    from briefings.feeds import FeedSpec, atom
+    from briefings.group import group
+    from briefings.model import Article, Content, Topic
+    from briefings.settings import Settings
+
+    item = Article(path="a.md", slug="a", title="Ver\x0btical", source="Desk\x01", topics=("t",),
+                   published=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), summary="Sum\ufffemary")
+    content = Content(topics=(Topic("t", "To\x1bpic"),), articles=(item,))
+    edition = group(content, content.articles)
+    feed = feedparser.parse(atom(FeedSpec("All", "", "", (item,)), edition, Settings(site_name="Desk\x07")))
+    assert not feed.bozo
+    assert (feed.feed.title, feed.entries[0].title, feed.entries[0].summary) == ("Desk", "Vertical", "Summary")
+    assert feed.entries[0].tags[0].label == "Topic"
+
+
+def test_a_site_name_with_a_control_character_still_builds_its_feeds(site):
+    config = site.root / "mkdocs.yml"
+    lines = config.read_text("utf-8").splitlines(keepends=True)
+    config.write_text("".join('site_name: "Desk\\v Name"\n' if line.startswith("site_name:") else line
+                              for line in lines), "utf-8")
+    site.article("a.md", VALID)
+    feed = feedparser.parse((built(site) / "feed.xml").read_bytes())
+    assert not feed.bozo and feed.feed.title == "Desk Name"
+
+
+# --- 3. dates across the documented range build --------------------------------------
+
+def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
+    """An article before 1970 gave the gzip'd sitemap a negative time and crashed the build."""
+    site.article("old.md", article("Oldest", date="1800-01-01"))
+    site.article("eve.md", article("Eve of the epoch", date="1969-12-31"))
+    site.article("far.md", article("Far future", date="2200-12-31"))
+    out = built(site)
+    assert gzip.GzipFile(fileobj=open(out / "sitemap.xml.gz", "rb")).read()  # noqa: SIM115
+    assert (out / "sitemap.xml.gz").read_bytes()[4:8] == bytes(4)  # mtime: clamped to the epoch
+    assert h1(out, "articles/old") == "Oldest"
+    assert not (out / "articles/far").exists()  # dated in the future: waits
+    for name in ("feed.xml", "feed-topic-taiwan.xml"):
+        feed = feedparser.parse((out / name).read_bytes())
+        assert not feed.bozo
+        assert [(e.title, e.published[:10]) for e in feed.entries] == [
+            ("Eve of the epoch", "1969-12-31"), ("Oldest", "1800-01-01")]
+    items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
+    assert [i["date_published"] for i in items] == ["1969-12-31T00:00:00+00:00", "1800-01-01T00:00:00+00:00"]
+    drafts = built(site, "--drafts")
+    assert h1(drafts, "articles/far").startswith("Far future")  # then a Draft badge
+    # clamped to 2**32 - 1, which MkDocs takes to midnight of its day (2106-02-07)
+    assert int.from_bytes((drafts / "sitemap.xml.gz").read_bytes()[4:8], "little") == 4_294_944_000
+    assert gzip.decompress((drafts / "sitemap.xml.gz").read_bytes())
+
+
+def test_content_epoch_stays_within_what_gzip_can_store():
+    from briefings.group import group
+    from briefings.model import Article, Content
+    from briefings.pipeline import content_epoch
+
+    def epoch(*days: str) -> int:
+        articles = tuple(Article(path=f"{d}.md", slug=d, title=d, source="s", topics=(),
+                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.timezone.utc))
+                         for d in days)
+        return content_epoch(group(Content(topics=(), articles=articles), articles))
+
+    assert epoch("1800-01-01") == 0
+    assert epoch("1800-01-01", "1969-12-31") == 0
+    assert epoch("1969-12-31", "1970-01-02") == 86_400
+    assert epoch("2200-01-01") == 2**32 - 1
+
+
+def test_old_dates_build_with_pagefind(site):
+    pytest.importorskip("pagefind")
+    site.settings(search="pagefind")
+    site.article("old.md", article("Oldest", date="1800-01-01"))
+    out = built(site)
+    assert (out / "pagefind/pagefind.js").is_file() and h1(out, "articles/old") == "Oldest"
+
+
