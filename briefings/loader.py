@@ -20,7 +20,7 @@ from briefings.cache import Cache, digest
 from briefings.fileio import read_bytes
 from briefings.model import Article, Content, Person, Topic
 from briefings.parallel import pmap
-from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes
+from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes, stat_file
 
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -49,15 +49,14 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
     prefix = len(str(root)) + 1
     for path in track(files) if track else files:
         rel = str(path)[prefix:].replace(os.sep, "/")
+        stat, problem = stat_file(path, rel)  # a FIFO, a device, a folder, a link loop: never opened
+        if problem:
+            problems.append(problem)
+            continue
+        assert stat is not None
         if os.path.islink(path) and inside not in path.resolve().parents:
             problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
                                                     "(expected the article itself, or a link within content/)"))
-            continue
-        try:
-            stat = os.stat(path)
-        except OSError:  # a dangling link
-            problems.append(Problem(rel, 1, "file", "is a link to a file that does not exist "
-                                                    "(expected the article itself)"))
             continue
         size = stat.st_size
         if size > max_file_bytes:
@@ -102,19 +101,33 @@ def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
 
 
 def article_files(root: Path) -> list[Path]:
-    """Every article file, in sorted order so runs are deterministic. (os.walk:
-    directory entries carry their type, so a big archive is listed without a
-    stat per file.)"""
+    """Every *.md entry under content/articles, in sorted order so runs are
+    deterministic. (os.walk: directory entries carry their type, so a big
+    archive is listed without a stat per file; it does not follow links to
+    folders, so a link loop cannot make it go round.) Entries that are not
+    regular files are listed too: the loader reports them."""
     articles_dir = root / "content" / "articles"
     found = []
-    for folder, _dirs, files in os.walk(articles_dir):
-        found.extend(os.path.join(folder, name) for name in files if name.endswith(".md"))
+    for folder, dirs, files in os.walk(articles_dir):
+        found.extend(os.path.join(folder, name) for name in (*files, *dirs) if name.endswith(".md"))
     return [Path(p) for p in sorted(found)]
 
 
 def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
     """A YAML file of the content folder as (data, lines), or None after a problem."""
-    text_, problem = decode((root / rel).read_bytes(), rel)
+    info, problem = stat_file(root / rel, rel, "a YAML file")
+    if problem is None and info is not None and info.st_size > MAX_FILE_BYTES:
+        problem = Problem(rel, 1, "file", f"is {info.st_size / 2**20:.1f} MB "
+                                          f"(expected at most {MAX_FILE_BYTES / 2**20:g} MB)")
+    if problem:
+        problems.append(problem)
+        return None
+    try:
+        raw, _ = read_bytes(root / rel)
+    except OSError as exc:
+        problems.append(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"))
+        return None
+    text_, problem = decode(raw, rel)
     if problem:
         problems.append(problem)
         return None
@@ -138,7 +151,7 @@ def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, lin
 
 def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
     rel = "content/topics.yml"
-    if not (root / rel).is_file():
+    if not os.path.lexists(root / rel):
         problems.append(Problem(rel, 1, "file", "is missing (expected a list of topics, each with id: and title:)"))
         return []
     parsed = read_yaml_file(root, rel, "topics", problems)
@@ -213,7 +226,7 @@ PEOPLE_FIELDS = ("name", "aliases", "description")
 def load_people(root: Path, problems: list[Problem]) -> list[Person]:
     """content/people.yml is optional: names, aliases and a line about each person."""
     rel = "content/people.yml"
-    if not (root / rel).is_file():
+    if not os.path.lexists(root / rel):
         return []
     parsed = read_yaml_file(root, rel, "people", problems)
     if parsed is None:

@@ -7,7 +7,10 @@ line it was written on, for error messages a curator can jump to.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -198,11 +201,37 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
 
 def read_source(path: Path, rel: str) -> SourceFile:
     """Read an article file: front matter mapping, body and line numbers."""
+    _info, problem = stat_file(path, rel)
+    if problem:  # never opened: a FIFO would block, a device never end
+        return SourceFile(rel, problems=(problem,))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return SourceFile(rel, problems=(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"),))
     return source_from_bytes(raw, rel)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def stat_file(path: str | os.PathLike, rel: str, expected: str = "a Markdown file",
+              ) -> tuple[os.stat_result | None, Problem | None]:
+    """The stat of ``path`` if it is (or links to) a regular file, else the problem to report.
+    Only a regular file is ever opened: a FIFO blocks the reader, /dev/zero never ends."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, Problem(rel, 1, "file", f"is a link that leads back to itself (expected {expected})")
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return None, Problem(rel, 1, "file", f"is a link to a file that does not exist (expected {expected})")
+        return None, Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")
+    if stat.S_ISREG(info.st_mode):
+        return info, None
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+    link = "a link to " if os.path.islink(path) else ""
+    return None, Problem(rel, 1, "file", f"is {link}{kind}, not a file (expected {expected})")
 
 
 def source_from_bytes(raw: bytes, rel: str) -> SourceFile:

@@ -11,6 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import feedparser
@@ -131,3 +136,80 @@ def test_old_dates_build_with_pagefind(site):
     assert (out / "pagefind/pagefind.js").is_file() and h1(out, "articles/old") == "Oldest"
 
 
+
+
+# --- 7. only regular files are read --------------------------------------------------
+
+def check_in_a_subprocess(site: Site, *args: str, timeout: float = 30):
+    """A FIFO blocks its reader: run the CLI apart, so a regression fails instead of hanging."""
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "briefings", *(args or ("check",)), "--project", str(site.root)],
+                            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    assert "Traceback" not in result.stderr
+    return result, time.monotonic() - started
+
+
+def test_fifo_devices_sockets_folders_and_link_loops_are_reported_never_read(site, tmp_path):
+    articles = site.root / "content/articles"
+    site.article("good.md", VALID)
+    os.mkfifo(articles / "fifo.md")
+    (articles / "zero.md").symlink_to("/dev/zero")
+    (articles / "loop.md").symlink_to(articles / "loop.md")
+    (articles / "folder.md").mkdir()
+    (articles / "gone.md").symlink_to(articles / "nowhere.md")
+    (articles / "around").symlink_to(articles)  # a folder link loop: os.walk does not follow it
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(articles / "sock.md"))
+        result, seconds = check_in_a_subprocess(site)
+    finally:
+        server.close()
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "content/articles/fifo.md:1: file: is a FIFO, not a file (expected a Markdown file)",
+        "content/articles/folder.md:1: file: is a folder, not a file (expected a Markdown file)",
+        "content/articles/gone.md:1: file: is a link to a file that does not exist (expected a Markdown file)",
+        "content/articles/loop.md:1: file: is a link that leads back to itself (expected a Markdown file)",
+        "content/articles/sock.md:1: file: is a socket, not a file (expected a Markdown file)",
+        "content/articles/zero.md:1: file: is a link to a character device, not a file (expected a Markdown file)",
+        "Error: 6 problems found; nothing was built.",
+    ]
+    assert seconds < 30
+
+
+def test_a_folder_link_loop_alone_is_harmless(site):
+    site.article("2024/good.md", VALID)
+    (site.root / "content/articles/2024/again").symlink_to(site.root / "content/articles")
+    result, _ = check_in_a_subprocess(site)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "OK: 1 articles (0 drafts) in 3 topics, no problems.\n"
+
+
+def test_topics_and_people_files_must_be_regular_files(site):
+    site.article("good.md", VALID)
+    (site.root / "content/topics.yml").unlink()
+    os.mkfifo(site.root / "content/topics.yml")
+    (site.root / "content/people.yml").symlink_to("/dev/urandom")
+    result, _ = check_in_a_subprocess(site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "content/topics.yml:1: file: is a FIFO, not a file (expected a YAML file)",
+        "content/people.yml:1: file: is a link to a character device, not a file (expected a YAML file)",
+        "Error: 2 problems found; nothing was built.",
+    ]
+
+
+def test_a_huge_topics_file_is_not_read(site):
+    with open(site.root / "content/topics.yml", "ab") as f:
+        f.truncate(6 * 2**20)
+    site.article("good.md", VALID)
+    assert problems(site) == ["content/topics.yml:1: file: is 6.0 MB (expected at most 5 MB)"]
+
+
+def test_new_does_not_hang_on_a_fifo_among_the_articles(site):
+    """`briefings new --url` reads every article for a duplicate URL."""
+    site.article("good.md", VALID + "url: https://example.org/a\n")
+    os.mkfifo(site.root / "content/articles/fifo.md")
+    result, _ = check_in_a_subprocess(site, "new", "Another", "--topic", "taiwan", "--date", "2024-01-02",
+                                      "--url", "https://example.org/b")
+    assert result.returncode == 0, result.stderr
