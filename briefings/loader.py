@@ -134,8 +134,17 @@ def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
     try:
         return parse_yaml(text_ or "")
     except YamlProblem as exc:
-        problems.append(Problem(rel, exc.line, what, exc.message))
+        problems.append(Problem(rel, exc.line, _entry_field(what, exc.path), exc.message))
         return None
+
+
+def _entry_field(what: str, path: tuple) -> str:
+    """("topics", 0, "title") or (0, "title") in topics.yml -> topics[1].title, as entries are named."""
+    if path and path[0] == what:  # the {topics: [...]} form
+        path = path[1:]
+    if not path or not isinstance(path[0], int):
+        return what
+    return f"{what}[{path[0] + 1}]" + (f".{path[1]}" if len(path) > 1 else "")
 
 
 def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, line_of) -> list[Problem]:

@@ -56,7 +56,145 @@ def article(title: str = "A valid article", **fields: str) -> str:
     return "".join(f"{key}: {value}\n" for key, value in values.items())
 
 
+# --- 1. YAML 1.1 surprises: text fields are the text as written ---------------------
+
+YAML11 = ["9:11", "010", "0x1F", "0o17", "1e3", ".inf", ".NaN", "-12", "+12", "1_000", "12.50", "No", "yes", "on",
+          "Off", "y", "=", "<<"]
+
+
+def test_plain_scalars_that_yaml_11_reads_as_numbers_or_booleans_stay_text(site):
+    """`title: 9:11` was 551, `010` was 8 and `title: No` was false: each is now its own title,
+    on the page and in both feeds; people and topics keep them as written too."""
+    for i, title in enumerate(YAML11):
+        site.article(f"a{i}.md", article(title))
+    site.write("content/topics.yml", "- id: taiwan\n  title: 010\n  keywords: [0x1F]\n")
+    site.write("content/people.yml", "- name: 007\n  aliases: [on]\n")
+    site.article("bond.md", article("Bond", people="[007, ON]"))  # the name, and the alias in other case
+    out = built(site)
+    for i, title in enumerate(YAML11):
+        assert h1(out, f"articles/a{i}") == title
+    assert sorted(e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries) == sorted(
+        [*YAML11, "Bond"])
+    assert sorted(i["title"] for i in json.loads((out / "feed.json").read_text("utf-8"))["items"]) == sorted(
+        [*YAML11, "Bond"])
+    assert h1(out, "topics/taiwan") == "010"
+    assert h1(out, "people/007") == "007"
+    assert len(list((out / "people").glob("*/index.html"))) == 1
+
+
+def test_a_5000_digit_title_is_text_and_gets_the_length_message(site):
+    """Python refuses to turn more than 4,300 digits into an int: check crashed."""
+    site.article("digits.md", article("1" * 5_000))
+    site.article("int.md", article("!!int " + "1" * 5_000))
+    assert problems(site) == [
+        ARTICLE.format("digits.md", 2) + "title: is 5,000 characters long (expected at most 1,000)",
+        ARTICLE.format("int.md", 2) + "front matter: YAML tag '!!int' is not allowed (expected plain text, numbers, "
+                                      "dates, lists and mappings)",
+    ]
+
+
+@pytest.mark.parametrize("value", ["true", "False", "TRUE"])
+def test_a_bare_true_or_false_as_text_asks_for_quotes(site, value):
+    site.article("t.md", article(value))
+    assert problems(site) == [ARTICLE.format("t.md", 2) + "title: expected text (got true/false; "
+                                                          "put it in quotes if you mean the words)"]
+
+
+def test_quoted_true_is_the_word(site):
+    site.article("t.md", article('"true"', summary="'false'"))
+    assert h1(built(site), "articles/t") == "true"
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("yes", "expected true or false (got 'yes': write true)"),
+    ("Off", "expected true or false (got 'Off': write false)"),
+    ("!!bool maybe", "'maybe' is not true or false (expected true or false, without the !!bool tag)"),
+])
+def test_draft_with_a_yaml_11_boolean_says_what_to_write(site, value, expected):
+    site.article("d.md", article(draft=value))
+    field = "front matter" if "!!" in value else "draft"
+    assert problems(site) == [ARTICLE.format("d.md", 6) + f"{field}: {expected}"]
+
+
+def test_dates_and_booleans_keep_working(site):
+    site.article("a.md", article(draft="false", updated="2024-02-01T10:00:00+08:00"))
+    site.article("b.md", article("Draft", draft="true"))
+    result = site.run("check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "OK: 2 articles (1 drafts) in 3 topics, no problems.\n"
+
+
 # --- 2. control characters -----------------------------------------------------------
+
+def test_escaped_control_characters_are_refused_in_every_text_field(site):
+    """"\\v" in a title passed check, then lxml refused it in the Atom feed."""
+    site.article("c.md", VALID.replace("A valid article", '"Vertical\\vtab"') + """\
+summary: "DEL \\x7f"
+key_points: ["fine", "C1 \\x85 line"]
+quotes:
+  - text: ok
+    speaker: "Bell \\a"
+image: {caption: "Escape \\e"}
+""")
+    assert problems(site) == [
+        ARTICLE.format("c.md", 2) + "title: contains a control character U+000B (expected plain text: remove it)",
+        ARTICLE.format("c.md", 6) + "summary: contains a control character U+007F (expected plain text: remove it)",
+        ARTICLE.format("c.md", 7) + "key_points: item 2 contains a control character U+0085 "
+                                    "(expected plain text: remove it)",
+        ARTICLE.format("c.md", 10) + "quotes: item 1: speaker: contains a control character U+0007 "
+                                     "(expected plain text: remove it)",
+        ARTICLE.format("c.md", 11) + "image: caption: contains a control character U+001B "
+                                     "(expected plain text: remove it)",
+    ]
+
+
+def test_non_characters_xml_cannot_hold_are_refused(site):
+    site.article("c.md", article('"Not XML \\uFFFE"'))
+    assert problems(site) == [
+        ARTICLE.format("c.md", 2) + "title: contains an invalid character U+FFFE (expected plain text: remove it)"]
+
+
+def test_raw_control_characters_name_their_line_and_field(site):
+    """YAML refuses them itself, but at the start of the YAML and with an offset: say where."""
+    site.write("content/articles/raw.md", "---\n" + VALID + "summary: |\n  first line\n  second\x0bline\n---\n")
+    site.write("content/articles/key.md", "---\n" + VALID + "# a comment \x1b[31m\n---\n")
+    site.write("content/articles/quote.md", "---\n" + VALID + "quotes:\n  - text: Fine.\n    speaker: Do\x7fe\n---\n")
+    assert problems(site) == [
+        ARTICLE.format("key.md", 6) + "front matter: contains a control character U+001B "
+                                      "(expected plain text: remove it)",
+        ARTICLE.format("quote.md", 8) + "quotes: contains a control character U+007F (expected plain text: remove it)",
+        ARTICLE.format("raw.md", 8) + "summary: contains a control character U+000B (expected plain text: remove it)",
+    ]
+
+
+def test_titles_and_names_are_one_line(site):
+    site.article("n.md", article('"two\\nlines"', summary='"a summary\\nmay have lines"', people='["Jane\\nDoe"]'))
+    assert problems(site) == [
+        ARTICLE.format("n.md", 2) + "title: contains a line break (expected one line of text)",
+        ARTICLE.format("n.md", 7) + "people: item 1 contains a line break (expected one line of text)",
+    ]
+
+
+def test_control_characters_in_topics_and_people_files(site):
+    site.write("content/topics.yml", '- id: taiwan\n  title: "Tai\\x01wan"\n  keywords: ["ok", "\\x9b"]\n')
+    site.write("content/people.yml", '- name: Jane Doe\n  description: "page\\x0cfeed"\n- name: "A\\x00B"\n')
+    site.write("content/articles/raw.md", "---\n" + VALID + "---\n")
+    assert problems(site) == [
+        "content/topics.yml:2: topics[1].title: contains a control character U+0001 (expected plain text: remove it)",
+        "content/topics.yml:3: topics[1].keywords: item 2 contains a control character U+009B "
+        "(expected plain text: remove it)",
+        "content/people.yml:2: people[1].description: contains a control character U+000C "
+        "(expected plain text: remove it)",
+        "content/people.yml:3: people[2].name: contains a control character U+0000 (expected plain text: remove it)",
+    ]
+
+
+def test_raw_control_character_in_topics_yml(site):
+    site.write("content/topics.yml", "- id: taiwan\n  title: Tai\x7fwan\n")
+    site.article("a.md", VALID)
+    assert problems(site) == [
+        "content/topics.yml:2: topics[1].title: contains a control character U+007F (expected plain text: remove it)"]
+
 
 def test_the_atom_writer_drops_what_xml_cannot_hold():
     """The site's name comes from mkdocs.yml, which the loader does not check: never crash on it."""
