@@ -21,7 +21,16 @@ from briefings.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.
-RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+# Pages and folders the site itself builds or may build: an article, topic or person with one of
+# these slugs would overwrite a listing (articles/index.md, topics/index.md, people/index.md).
+SITE_NAMES = frozenset({"index", "topics", "timeline", "sources", "people", "tags", "articles", "search", "assets",
+                        "feeds", "pagefind", "stories", "outlets", "digests", "404", "sitemap"})
+RESERVED_SLUGS = WINDOWS_NAMES | SITE_NAMES
+# Slugs and topic ids become file names such as ".feed-person-<slug>.json.tmp": 100 bytes leaves
+# room for every prefix and suffix under the 255-byte limit of common file systems (NAME_MAX).
+MAX_SLUG_BYTES = 100
 SHORT_TEXT = 1_000  # characters: titles, names, outlets
 LONG_TEXT = 20_000  # characters: summaries, key points, quotes
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
@@ -187,21 +196,26 @@ def flag(value: Any) -> bool:
     return value
 
 
-def slug(value: Any) -> str:
-    result = text(value, 200)
+def slug(value: Any, what: str = "slug", example: str = "biden-xi-meet-in-woodside") -> str:
+    result = text(value, SHORT_TEXT)
     if not SLUG_RE.match(result):
         raise FieldError(
-            f"{result!r} is not a valid slug (expected lowercase letters, digits and single hyphens, "
-            "e.g. biden-xi-meet-in-woodside)"
+            f"{result!r} is not a valid {what} (expected lowercase letters, digits and single hyphens, "
+            f"e.g. {example})"
         )
-    return check_slug(result)
+    return check_slug(result, what)
 
 
-def check_slug(result: str) -> str:
-    if result in RESERVED_SLUGS:
-        raise FieldError(f"{result!r} is a reserved file name on Windows (expected another slug)")
-    if len(result) > 200:
-        raise FieldError(f"is {len(result)} characters long (expected a slug of at most 200)")
+def check_slug(result: str, what: str = "slug") -> str:
+    """A slug becomes a file name: refuse the names Windows or the site itself reserve, and
+    any that would not fit in a file name with the prefixes and suffixes the build adds."""
+    size = len(result.encode("utf-8"))
+    if size > MAX_SLUG_BYTES:
+        raise FieldError(f"is {size:,} bytes long (expected at most {MAX_SLUG_BYTES} bytes)")
+    if result in WINDOWS_NAMES:
+        raise FieldError(f"{result!r} is a reserved file name on Windows (expected another {what})")
+    if result in SITE_NAMES:
+        raise FieldError(f"{result!r} is the name of a page or folder the site builds (expected another {what})")
     return result
 
 

@@ -274,6 +274,165 @@ def test_old_dates_build_with_pagefind(site):
     assert (out / "pagefind/pagefind.js").is_file() and h1(out, "articles/old") == "Oldest"
 
 
+# --- 4. lengths that fit in a file name ----------------------------------------------
+
+def test_names_at_the_byte_limit_build(site):
+    """100 bytes is the limit: with every prefix and suffix the build adds
+    (".feed-person-<slug>.json.tmp", "topics/<id>/2024/01.md"), they still fit."""
+    long_id, long_slug, long_person = "t" * 100, "a" * 100, "p" * 100
+    site.write("content/topics.yml", f"- id: {long_id}\n  title: Long\n")
+    site.write("content/people.yml", f"- name: Someone with a long page\n  slug: {long_person}\n")
+    site.settings(archive_after=1)
+    for day in ("2024-01-13", "2024-02-13"):
+        site.article(f"{day}.md", article(day, topics=f"[{long_id}]", people="[Someone with a long page, "
+                                                                        + "Q" * 100 + "]",
+                                          slug=f"{long_slug[:-10]}{day}"))
+    out = built(site)
+    assert h1(out, f"topics/{long_id}") == "Long"
+    assert (out / f"feed-person-{long_person}.json").is_file() and (out / f"people/{'q' * 100}").is_dir()
+    assert (out / f"topics/{long_id}/2024/01/index.html").is_file()
+
+
+def test_too_long_ids_slugs_and_names(site):
+    """A 300-character topic id or person passed check, then the build failed: file name too long."""
+    site.write("content/topics.yml", f"- id: taiwan\n  title: Taiwan\n- id: {'t' * 101}\n  title: Long\n")
+    site.article("s.md", article(slug="s" * 101))
+    site.article("p.md", article(people=f"[{'Q' * 101}, {'王' * 100}]"))
+    assert problems(site) == [
+        "content/topics.yml:3: topics[2].id: is 101 bytes long (expected at most 100 bytes)",
+        ARTICLE.format("p.md", 6) + f"people: '{'Q' * 60}…' makes a page name of 101 bytes (expected at most 100: "
+                                    "shorten the name, or give this person a slug: in content/people.yml)",
+        ARTICLE.format("p.md", 6) + f"people: '{'王' * 60}…' makes a page name of 499 bytes (expected at most 100: "
+                                    "shorten the name, or give this person a slug: in content/people.yml)",
+        ARTICLE.format("s.md", 6) + "slug: is 101 bytes long (expected at most 100 bytes)",
+    ]
+
+
+def test_a_long_name_in_people_yml_needs_a_slug(site):
+    name = "王" * 300  # 300 characters, 900 bytes; transliterated "wang-wang-...": 1,499 bytes
+    site.write("content/people.yml", f"- name: {name}\n")
+    site.article("p.md", article(people=f"[{name}]"))
+    assert problems(site) == [
+        f"content/people.yml:1: people[1].name: '{'王' * 60}…' makes a page name of 1,499 bytes "
+        "(expected at most 100: shorten the name, or add a slug: to this entry)"]
+    site.write("content/people.yml", f"- name: {name}\n  slug: wang\n")
+    assert BeautifulSoup((built(site) / "people/wang/index.html").read_text("utf-8"),
+                         "html.parser").h1.get_text(strip=True) == name
+
+
+def test_a_long_file_name_makes_a_shorter_slug(site):
+    stem = "-".join(["word"] * 40)  # 199 characters
+    site.article(f"{stem}.md", VALID)
+    out = built(site)
+    assert (out / "articles" / "-".join(["word"] * 20)).is_dir()  # 99 characters, at a word boundary
+
+
+# --- 5. names the site uses itself ---------------------------------------------------
+
+@pytest.mark.parametrize("name", ["index", "topics", "people", "articles", "search", "assets", "feeds", "pagefind",
+                                  "404", "sitemap", "tags", "timeline", "sources", "stories", "outlets", "digests"])
+def test_site_names_are_refused_as_article_slugs(site, name):
+    site.article(f"{name}.md", VALID)
+    site.article("other.md", article(slug=name))
+    reason = f"{name!r} is the name of a page or folder the site builds (expected another slug)"
+    assert problems(site) == sorted([  # by file
+        ARTICLE.format(f"{name}.md", 1) + f"slug: from the file name: {reason}",
+        ARTICLE.format("other.md", 6) + f"slug: {reason}",
+    ])
+
+
+def test_reserved_topic_ids_and_person_names(site):
+    site.write("content/topics.yml", "- id: taiwan\n  title: Taiwan\n- id: index\n  title: Index\n"
+                                     "- id: com1\n  title: Port\n")
+    site.write("content/people.yml", "- name: People\n- name: Nul\n  slug: nul\n")
+    site.article("a.md", article(people="[Index, Con]"))
+    assert problems(site) == [
+        "content/topics.yml:3: topics[2].id: 'index' is the name of a page or folder the site builds "
+        "(expected another id)",
+        "content/topics.yml:5: topics[3].id: 'com1' is a reserved file name on Windows (expected another id)",
+        ARTICLE.format("a.md", 6) + "people: 'Index' makes the page name 'index', the name of a page the site builds "
+                                    "(expected another: give this person a slug: in content/people.yml)",
+        ARTICLE.format("a.md", 6) + "people: 'Con' makes the page name 'con', a reserved file name on Windows "
+                                    "(expected another: give this person a slug: in content/people.yml)",
+        "content/people.yml:1: people[1].name: 'People' makes the page name 'people', the name of a page the "
+        "site builds (expected another: add a slug: to this entry)",
+        "content/people.yml:3: people[2].slug: 'nul' is a reserved file name on Windows (expected another slug)",
+    ]
+
+
+def test_a_person_named_index_with_a_slug_gets_a_page(site):
+    site.write("content/people.yml", "- name: Index\n  slug: index-the-band\n")
+    site.article("a.md", article(people="[index]"))
+    out = built(site)
+    assert h1(out, "people/index-the-band") == "Index"
+    assert h1(out, "people") == "People"
+
+
+# --- 6. people whose page names collide ----------------------------------------------
+
+def test_two_names_with_one_slug_are_refused_with_both_places(site):
+    """王毅 and 汪毅 both slugify to wang-yi and were merged into one page."""
+    site.article("a.md", article(people="[王毅]"))
+    site.article("b.md", article(people="[Someone, 汪毅]"))
+    assert problems(site) == [
+        ARTICLE.format("b.md", 6) + "people: '汪毅' and '王毅' (content/articles/a.md:6) would share the page "
+                                    "people/wang-yi/ (expected one page per person: if they are one person, list "
+                                    "one as an alias of the other in content/people.yml; if not, give one of them "
+                                    "a slug: there)"]
+    site.write("content/people.yml", "- name: 汪毅\n  slug: wang-yi-2\n")
+    out = built(site)
+    assert h1(out, "people/wang-yi") == "王毅" and h1(out, "people/wang-yi-2") == "汪毅"
+
+
+def test_people_yml_entries_with_one_slug(site):
+    site.write("content/people.yml", "- name: 王毅\n- name: Zoë\n- name: 汪毅\n- name: Zoe\n  aliases: [Z]\n")
+    site.article("a.md", article(people="[Wang Yi]"))
+    assert problems(site) == [
+        ARTICLE.format("a.md", 6) + "people: 'Wang Yi' and '王毅' (content/people.yml:1) would share the page "
+                                    "people/wang-yi/ (expected one page per person: if they are one person, list one "
+                                    "as an alias of the other in content/people.yml; if not, give one of them a "
+                                    "slug: there)",
+        "content/people.yml:3: people[3].name: '汪毅' and '王毅' (content/people.yml:1) would share the page "
+        "people/wang-yi/ (expected one page per person: if they are one person, list one as an alias of the other "
+        "in content/people.yml; if not, give one of them a slug: there)",
+        "content/people.yml:4: people[4].name: 'Zoe' and 'Zoë' (content/people.yml:2) would share the page "
+        "people/zoe/ (expected one page per person: if they are one person, list one as an alias of the other "
+        "in content/people.yml; if not, give one of them a slug: there)",
+    ]
+
+
+def test_a_people_yml_slug_is_validated(site):
+    site.write("content/people.yml", "- name: Wang Yi\n  slug: Wang Yi\n- name: B\n  slug: wang-yi\n")
+    site.article("a.md", VALID)
+    assert problems(site) == [
+        "content/people.yml:2: people[1].slug: 'Wang Yi' is not a valid slug (expected lowercase letters, digits "
+        "and single hyphens, e.g. wang-yi-2)"]
+
+
+def test_the_same_name_written_differently_is_one_person(site):
+    site.write("content/people.yml", "- name: Xi Jinping\n  aliases: [President Xi]\n")
+    site.article("a.md", article(people="[Lai Ching-te, XI JINPING]"))
+    site.article("b.md", article("Second", people="['lai  ching te', 'president xi.']"))
+    site.article("c.md", article("Third", people="['LAI CHING‑TE', Zoë]"))  # a non-breaking hyphen
+    # Unicode spells some letters two ways: ë as one character or as e and a combining mark.
+    site.article("d.md", article("Fourth", people='["Zoe\\u0308", "ＸＩ ＪＩＮＰＩＮＧ"]'))
+    out = built(site)
+    assert sorted(p.parent.name for p in (out / "people").glob("*/index.html")) == [
+        "lai-ching-te", "xi-jinping", "zoe"]
+    for person, count in [("lai-ching-te", 3), ("xi-jinping", 3), ("zoe", 2)]:
+        listed = BeautifulSoup((out / f"people/{person}/index.html").read_text("utf-8"), "html.parser")
+        assert len(listed.select(".bf-lines li")) == count
+
+
+def test_a_name_with_nothing_to_transliterate_gets_a_stable_page(site):
+    """"🙂" slugified to "" and its link pointed at people/.md."""
+    site.article("a.md", article(people="['🙂', '😀']"))
+    out = built(site)
+    pages = sorted(p.parent.name for p in (out / "people").glob("*/index.html"))
+    assert pages == ["person-d06f1525", "person-f0443a34"]
+    links = BeautifulSoup((out / "articles/a/index.html").read_text("utf-8"), "html.parser").select(".bf-people a")
+    assert sorted(a["href"] for a in links) == ["../../people/person-d06f1525/", "../../people/person-f0443a34/"]
+    assert built(site) and sorted(p.parent.name for p in (out / "people").glob("*/index.html")) == pages
 
 
 # --- 7. only regular files are read --------------------------------------------------
