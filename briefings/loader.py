@@ -13,8 +13,8 @@ from slugify import slugify
 from briefings.cache import Cache, digest
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
-    ARTICLE_FIELDS, MAX_SLUG_BYTES, SITE_NAMES, SLUG_RE, TOPIC_FIELDS, WINDOWS_NAMES, FieldError, FieldErrors,
-    check_slug, did_you_mean, known_topic, slug, text, text_list, type_name,
+    ARTICLE_FIELDS, MAX_SLUG_BYTES, SHORT_TEXT, SITE_NAMES, SLUG_RE, TOPIC_FIELDS, WINDOWS_NAMES, FieldError,
+    FieldErrors, check_slug, did_you_mean, known_topic, slug, text, text_list, type_name,
 )
 from briefings.fileio import read_bytes
 from briefings.model import Article, Content, Person, Topic
@@ -192,7 +192,7 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                 ok = False
                 continue
             try:
-                values[key] = text(item[key])
+                values[key] = text(item[key], SHORT_TEXT)  # one line: the title goes into the nav
             except FieldError as exc:
                 problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}", exc.message))
                 ok = False
@@ -275,7 +275,8 @@ def load_people(root: Path, problems: list[Problem],
         before = len(problems)
         problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lambda key: lines.get((i, key), line)))
         values: dict[str, Any] = {}
-        parsers = {"name": text, "description": text, "aliases": lambda v: text_list(v, "names"),
+        parsers = {"name": lambda v: text(v, SHORT_TEXT), "description": text,
+                   "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
                    "slug": lambda v: slug(v, "slug", "wang-yi-2")}
         for key, parse in parsers.items():
             if key not in item:

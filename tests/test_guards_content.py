@@ -175,6 +175,17 @@ def test_titles_and_names_are_one_line(site):
     ]
 
 
+def test_topic_titles_and_people_names_are_one_line(site):
+    site.write("content/topics.yml", '- id: taiwan\n  title: "Tai\\nwan"\n  description: "Two\\nlines are fine"\n')
+    site.write("content/people.yml", '- name: "Jane\\nDoe"\n- name: John Roe\n  aliases: ["J.\\nRoe"]\n')
+    site.article("a.md", VALID)
+    assert problems(site) == [
+        "content/topics.yml:2: topics[1].title: contains a line break (expected one line of text)",
+        "content/people.yml:1: people[1].name: contains a line break (expected one line of text)",
+        "content/people.yml:3: people[2].aliases: item 1 contains a line break (expected one line of text)",
+    ]
+
+
 def test_control_characters_in_topics_and_people_files(site):
     site.write("content/topics.yml", '- id: taiwan\n  title: "Tai\\x01wan"\n  keywords: ["ok", "\\x9b"]\n')
     site.write("content/people.yml", '- name: Jane Doe\n  description: "page\\x0cfeed"\n- name: "A\\x00B"\n')
