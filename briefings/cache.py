@@ -25,7 +25,7 @@ from pathlib import Path
 
 from briefings import __version__
 
-SCHEMA = 4  # 4: slotted dataclasses, whose pickles differ
+SCHEMA = 5  # 4: slotted dataclasses, whose pickles differ; 5: Article.people_lines
 
 
 def _shape() -> tuple:

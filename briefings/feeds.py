@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
@@ -19,6 +20,13 @@ from briefings.settings import Settings
 
 FEED_SIZE = 50  # newest entries per feed
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+# Characters XML 1.0 cannot hold, which lxml refuses with an error. The loader refuses them in
+# content; the site's own name and description come from mkdocs.yml, which it does not check.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 @dataclass(frozen=True)
@@ -57,32 +65,32 @@ def _updated(article: Article) -> dt.datetime:
 
 def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     fg = FeedGenerator()
-    fg.id(settings.absolute(spec.atom) or f"urn:briefings:{spec.atom}")
-    fg.title(f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name)
-    fg.subtitle(spec.description or settings.site_description or spec.title)
-    fg.link(href=_url(spec.page, spec.atom, settings), rel="alternate", type="text/html")
-    fg.link(href=_url(spec.atom, spec.atom, settings), rel="self", type="application/atom+xml")
-    fg.author({"name": settings.site_name})
+    fg.id(_xml(settings.absolute(spec.atom) or f"urn:briefings:{spec.atom}"))
+    fg.title(_xml(f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name))
+    fg.subtitle(_xml(spec.description or settings.site_description or spec.title))
+    fg.link(href=_xml(_url(spec.page, spec.atom, settings)), rel="alternate", type="text/html")
+    fg.link(href=_xml(_url(spec.atom, spec.atom, settings)), rel="self", type="application/atom+xml")
+    fg.author({"name": _xml(settings.site_name)})
     fg.generator("briefings", version=__version__)
     fg.language("en")
     items = spec.articles[:FEED_SIZE]
     fg.updated(max((_updated(a) for a in items), default=EPOCH))
     for article in items:
         fe = fg.add_entry(order="append")
-        page = _url(article.page_url, spec.atom, settings)
-        fe.id(settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}")
-        fe.title(article.title)
+        page = _xml(_url(article.page_url, spec.atom, settings))
+        fe.id(_xml(settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}"))
+        fe.title(_xml(article.title))
         fe.link(href=page, rel="alternate", type="text/html")
         if article.url:
-            fe.link(href=article.url, rel="related", type="text/html")
+            fe.link(href=_xml(article.url), rel="related", type="text/html")
         fe.published(article.published)
         fe.updated(_updated(article))
         for name in article.authors or (article.source,):
-            fe.author({"name": name})
+            fe.author({"name": _xml(name)})
         if article.summary:
-            fe.summary(article.summary)
+            fe.summary(_xml(article.summary))
         for topic_id in article.topics:
-            fe.category(term=topic_id, label=edition.topic(topic_id).title)
+            fe.category(term=topic_id, label=_xml(edition.topic(topic_id).title))
     return _restore_link_rels(fg.atom_str(pretty=True), items).decode("utf-8")
 
 

@@ -21,11 +21,29 @@ from briefings.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.
-RESERVED_SLUGS = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
+                           *(f"lpt{i}" for i in range(1, 10))})
+# Pages and folders the site itself builds or may build: an article, topic or person with one of
+# these slugs would overwrite a listing (articles/index.md, topics/index.md, people/index.md).
+SITE_NAMES = frozenset({"index", "topics", "timeline", "sources", "people", "tags", "articles", "search", "assets",
+                        "feeds", "pagefind", "stories", "outlets", "digests", "404", "sitemap"})
+RESERVED_SLUGS = WINDOWS_NAMES | SITE_NAMES
+# Slugs and topic ids become file names such as ".feed-person-<slug>.json.tmp": 100 bytes leaves
+# room for every prefix and suffix under the 255-byte limit of common file systems (NAME_MAX).
+MAX_SLUG_BYTES = 100
 SHORT_TEXT = 1_000  # characters: titles, names, outlets
 LONG_TEXT = 20_000  # characters: summaries, key points, quotes
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
+# What no text field may hold: C0 controls but tab and newline, DEL, C1 controls, and the
+# characters XML 1.0 forbids (lone surrogates, U+FFFE, U+FFFF), which the Atom writer refuses.
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+QUOTE_HINT = "put it in quotes if you mean the words"
+
+
+def control_message(char: str) -> str:
+    what = "a control character" if char.isascii() or ord(char) <= 0x9F else "an invalid character"
+    return f"contains {what} U+{ord(char):04X} (expected plain text: remove it)"
 
 
 class FieldError(Exception):
@@ -66,11 +84,19 @@ def type_name(value: Any) -> str:
 
 
 def text(value: Any, limit: int = LONG_TEXT) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise FieldError(f"expected text (got {type_name(value)})")
-    result = str(value).strip()
+    """Text as written. YAML gives numbers and dates as text (reader.py), so anything else is a
+    list, a mapping, nothing, or a bare true/false the curator may have meant as words."""
+    if not isinstance(value, str):
+        hint = f"; {QUOTE_HINT}" if isinstance(value, bool) else ""
+        raise FieldError(f"expected text (got {type_name(value)}{hint})")
+    result = value.strip()
     if len(result) > limit:
         raise FieldError(f"is {len(result):,} characters long (expected at most {limit:,})")
+    bad = CONTROL_RE.search(result)
+    if bad:
+        raise FieldError(control_message(bad.group()))
+    if limit <= SHORT_TEXT and "\n" in result:  # titles and names are one line: they go into links and nav
+        raise FieldError("contains a line break (expected one line of text)")
     return result
 
 
@@ -123,10 +149,8 @@ def topic_refs(value: Any) -> tuple[str, ...]:
 
 def when(value: Any) -> dt.datetime:
     """A date or a date-time with offset, as an aware datetime (bare dates: midnight UTC)."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise FieldError(f"expected a date: YYYY-MM-DD or an ISO 8601 date-time with offset (got {type_name(value)})")
     if not isinstance(value, str):
-        raise FieldError(f"{value!r} is not a date ({DATE_HELP})")
+        raise FieldError(f"expected a date: YYYY-MM-DD or an ISO 8601 date-time with offset (got {type_name(value)})")
     raw = value.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         try:
@@ -159,27 +183,39 @@ def http_url(value: Any) -> str:
     return url
 
 
+# YAML 1.1's other booleans are text now (reader.py): say what to write instead.
+_OLD_BOOLEANS = {"yes": "true", "on": "true", "y": "true", "no": "false", "off": "false", "n": "false"}
+
+
 def flag(value: Any) -> bool:
+    if isinstance(value, str) and value.strip().lower() in _OLD_BOOLEANS:
+        word = value.strip()
+        raise FieldError(f"expected true or false (got {word!r}: write {_OLD_BOOLEANS[word.lower()]})")
     if not isinstance(value, bool):
         raise FieldError(f"expected true or false (got {type_name(value)})")
     return value
 
 
-def slug(value: Any) -> str:
-    result = text(value, 200)
+def slug(value: Any, what: str = "slug", example: str = "biden-xi-meet-in-woodside") -> str:
+    result = text(value, SHORT_TEXT)
     if not SLUG_RE.match(result):
         raise FieldError(
-            f"{result!r} is not a valid slug (expected lowercase letters, digits and single hyphens, "
-            "e.g. biden-xi-meet-in-woodside)"
+            f"{result!r} is not a valid {what} (expected lowercase letters, digits and single hyphens, "
+            f"e.g. {example})"
         )
-    return check_slug(result)
+    return check_slug(result, what)
 
 
-def check_slug(result: str) -> str:
-    if result in RESERVED_SLUGS:
-        raise FieldError(f"{result!r} is a reserved file name on Windows (expected another slug)")
-    if len(result) > 200:
-        raise FieldError(f"is {len(result)} characters long (expected a slug of at most 200)")
+def check_slug(result: str, what: str = "slug") -> str:
+    """A slug becomes a file name: refuse the names Windows or the site itself reserve, and
+    any that would not fit in a file name with the prefixes and suffixes the build adds."""
+    size = len(result.encode("utf-8"))
+    if size > MAX_SLUG_BYTES:
+        raise FieldError(f"is {size:,} bytes long (expected at most {MAX_SLUG_BYTES} bytes)")
+    if result in WINDOWS_NAMES:
+        raise FieldError(f"{result!r} is a reserved file name on Windows (expected another {what})")
+    if result in SITE_NAMES:
+        raise FieldError(f"{result!r} is the name of a page or folder the site builds (expected another {what})")
     return result
 
 

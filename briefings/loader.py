@@ -10,18 +10,17 @@ from typing import Any
 
 from slugify import slugify
 
+from briefings.cache import Cache, digest
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fields import (
-    ARTICLE_FIELDS, SLUG_RE, TOPIC_FIELDS, FieldError, FieldErrors, check_slug, did_you_mean, known_topic, text,
-    text_list,
-    type_name,
+    ARTICLE_FIELDS, MAX_SLUG_BYTES, SHORT_TEXT, SITE_NAMES, SLUG_RE, TOPIC_FIELDS, WINDOWS_NAMES, FieldError,
+    FieldErrors, check_slug, did_you_mean, known_topic, slug, text, text_list, type_name,
 )
-from briefings.cache import Cache, digest
 from briefings.fileio import read_bytes
 from briefings.model import Article, Content, Person, Topic
 from briefings.parallel import pmap
-from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes
-
+from briefings.people import PeopleIndex, name_key, person_slug
+from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes, stat_file
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
@@ -49,15 +48,14 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
     prefix = len(str(root)) + 1
     for path in track(files) if track else files:
         rel = str(path)[prefix:].replace(os.sep, "/")
+        stat, problem = stat_file(path, rel)  # a FIFO, a device, a folder, a link loop: never opened
+        if problem:
+            problems.append(problem)
+            continue
+        assert stat is not None
         if os.path.islink(path) and inside not in path.resolve().parents:
             problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
                                                     "(expected the article itself, or a link within content/)"))
-            continue
-        try:
-            stat = os.stat(path)
-        except OSError:  # a dangling link
-            problems.append(Problem(rel, 1, "file", "is a link to a file that does not exist "
-                                                    "(expected the article itself)"))
             continue
         size = stat.st_size
         if size > max_file_bytes:
@@ -82,7 +80,8 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
         cache.forget_missing(set(found))
     problems.extend(duplicate_slugs(articles))
     problems.extend(duplicate_urls(articles))
-    people = load_people(root, problems)
+    people, pages, listed = load_people(root, problems)
+    problems.extend(people_problems(people, pages, listed, articles))
     if problems:
         raise ContentError(problems)
     return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)),
@@ -102,27 +101,50 @@ def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
 
 
 def article_files(root: Path) -> list[Path]:
-    """Every article file, in sorted order so runs are deterministic. (os.walk:
-    directory entries carry their type, so a big archive is listed without a
-    stat per file.)"""
+    """Every *.md entry under content/articles, in sorted order so runs are
+    deterministic. (os.walk: directory entries carry their type, so a big
+    archive is listed without a stat per file; it does not follow links to
+    folders, so a link loop cannot make it go round.) Entries that are not
+    regular files are listed too: the loader reports them."""
     articles_dir = root / "content" / "articles"
     found = []
-    for folder, _dirs, files in os.walk(articles_dir):
-        found.extend(os.path.join(folder, name) for name in files if name.endswith(".md"))
+    for folder, dirs, files in os.walk(articles_dir):
+        found.extend(os.path.join(folder, name) for name in (*files, *dirs) if name.endswith(".md"))
     return [Path(p) for p in sorted(found)]
 
 
 def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
     """A YAML file of the content folder as (data, lines), or None after a problem."""
-    text_, problem = decode((root / rel).read_bytes(), rel)
+    info, problem = stat_file(root / rel, rel, "a YAML file")
+    if problem is None and info is not None and info.st_size > MAX_FILE_BYTES:
+        problem = Problem(rel, 1, "file", f"is {info.st_size / 2**20:.1f} MB "
+                                          f"(expected at most {MAX_FILE_BYTES / 2**20:g} MB)")
+    if problem:
+        problems.append(problem)
+        return None
+    try:
+        raw, _ = read_bytes(root / rel)
+    except OSError as exc:
+        problems.append(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"))
+        return None
+    text_, problem = decode(raw, rel)
     if problem:
         problems.append(problem)
         return None
     try:
         return parse_yaml(text_ or "")
     except YamlProblem as exc:
-        problems.append(Problem(rel, exc.line, what, exc.message))
+        problems.append(Problem(rel, exc.line, _entry_field(what, exc.path), exc.message))
         return None
+
+
+def _entry_field(what: str, path: tuple) -> str:
+    """("topics", 0, "title") or (0, "title") in topics.yml -> topics[1].title, as entries are named."""
+    if path and path[0] == what:  # the {topics: [...]} form
+        path = path[1:]
+    if not path or not isinstance(path[0], int):
+        return what
+    return f"{what}[{path[0] + 1}]" + (f".{path[1]}" if len(path) > 1 else "")
 
 
 def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, line_of) -> list[Problem]:
@@ -138,7 +160,7 @@ def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, lin
 
 def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
     rel = "content/topics.yml"
-    if not (root / rel).is_file():
+    if not os.path.lexists(root / rel):
         problems.append(Problem(rel, 1, "file", "is missing (expected a list of topics, each with id: and title:)"))
         return []
     parsed = read_yaml_file(root, rel, "topics", problems)
@@ -170,7 +192,7 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                 ok = False
                 continue
             try:
-                values[key] = text(item[key])
+                values[key] = text(item[key], SHORT_TEXT)  # one line: the title goes into the nav
             except FieldError as exc:
                 problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}", exc.message))
                 ok = False
@@ -182,6 +204,9 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         if topic_id and not SLUG_RE.match(topic_id):
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
                                     f"{topic_id!r} is not a valid id (expected lowercase letters, digits and hyphens, e.g. us-china)"))
+            ok = False
+        elif topic_id and (reason := _refused(topic_id, "id")):
+            problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id", reason))
             ok = False
         elif topic_id in seen:
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
@@ -207,25 +232,40 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
     return topics
 
 
-PEOPLE_FIELDS = ("name", "aliases", "description")
+def _refused(value: str, what: str) -> str:
+    try:
+        check_slug(value, what)
+    except FieldError as exc:
+        return exc.message
+    return ""
 
 
-def load_people(root: Path, problems: list[Problem]) -> list[Person]:
-    """content/people.yml is optional: names, aliases and a line about each person."""
-    rel = "content/people.yml"
-    if not (root / rel).is_file():
-        return []
+PEOPLE_FIELDS = ("name", "aliases", "description", "slug")
+PEOPLE_FILE = "content/people.yml"
+SLUG_HINT = f"give this person a slug: in {PEOPLE_FILE}"
+
+
+def load_people(root: Path, problems: list[Problem],
+                ) -> tuple[list[Person], dict[str, tuple[str, str]], Iterable[str]]:
+    """content/people.yml is optional: names, aliases, a line about each person and, if
+    needed, their page name (slug:). Returns the valid people; by slug, the name that owns
+    each page and where it is written ("content/people.yml:3"); and every name and alias
+    listed, valid or not (normalised)."""
+    rel = PEOPLE_FILE
+    pages: dict[str, tuple[str, str]] = {}
+    claimed: dict[str, tuple[str, int]] = {}  # name or alias (normalised) -> (person, line)
+    if not os.path.lexists(root / rel):
+        return [], pages, claimed.keys()
     parsed = read_yaml_file(root, rel, "people", problems)
     if parsed is None:
-        return []
+        return [], pages, claimed.keys()
     data, lines = parsed
     if data is None:
-        return []
+        return [], pages, claimed.keys()
     if not isinstance(data, list):
         problems.append(Problem(rel, 1, "people", f"expected a list of people, each with name: (got {type_name(data)})"))
-        return []
+        return [], pages, claimed.keys()
     people: list[Person] = []
-    claimed: dict[str, tuple[str, int]] = {}  # name or alias (casefolded) -> (person, line)
     for i, item in enumerate(data):
         line = lines.get((i,), 1)
         where = f"people[{i + 1}]"
@@ -235,7 +275,9 @@ def load_people(root: Path, problems: list[Problem]) -> list[Person]:
         before = len(problems)
         problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lambda key: lines.get((i, key), line)))
         values: dict[str, Any] = {}
-        parsers = {"name": text, "description": text, "aliases": lambda v: text_list(v, "names")}
+        parsers = {"name": lambda v: text(v, SHORT_TEXT), "description": text,
+                   "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
+                   "slug": lambda v: slug(v, "slug", "wang-yi-2")}
         for key, parse in parsers.items():
             if key not in item:
                 continue
@@ -252,17 +294,80 @@ def load_people(root: Path, problems: list[Problem]) -> list[Person]:
             continue
         name = values["name"]
         for j, alias in enumerate((name, *values.get("aliases", ()))):
-            key = " ".join(alias.split()).casefold()
+            key = name_key(alias)
             alias_line = lines.get((i, "name") if j == 0 else (i, "aliases", j - 1), line)
             if key in claimed and claimed[key][0] != name:
                 other, other_line = claimed[key]
                 problems.append(Problem(rel, alias_line, f"{where}.{'name' if j == 0 else 'aliases'}",
                                         f"{alias!r} already names {other} on line {other_line} (expected each name or alias once)"))
             claimed.setdefault(key, (name, alias_line))
+        name_line = lines.get((i, "name"), line)
+        page = values.get("slug") or person_slug(name)
+        if len(problems) == before and "slug" not in values:
+            reason = _person_page_problem(name, page, "add a slug: to this entry")
+            if reason:
+                problems.append(Problem(rel, name_line, f"{where}.name", reason))
+        if len(problems) == before and page in pages:
+            given = "slug" if "slug" in values else "name"
+            problems.append(Problem(rel, lines.get((i, given), name_line), f"{where}.{given}",
+                                    _clash(name, page, pages[page])))
         if len(problems) == before:
-            people.append(Person(slug=slugify(name), name=name, aliases=tuple(values.get("aliases", ())),
+            pages[page] = (name, f"{rel}:{name_line}")
+            people.append(Person(slug=page, name=name, aliases=tuple(values.get("aliases", ())),
                                  description=values.get("description", "")))
-    return people
+    return people, pages, claimed.keys()
+
+
+def _short(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[:limit] + "…"
+
+
+def _person_page_problem(name: str, page: str, hint: str = SLUG_HINT) -> str:
+    """Why a name's own slug cannot be its page name, or ""."""
+    size = len(page.encode("utf-8"))
+    if size > MAX_SLUG_BYTES:
+        return (f"{_short(name)!r} makes a page name of {size:,} bytes (expected at most {MAX_SLUG_BYTES}: "
+                f"shorten the name, or {hint})")
+    if page in WINDOWS_NAMES or page in SITE_NAMES:
+        why = "a reserved file name on Windows" if page in WINDOWS_NAMES else "the name of a page the site builds"
+        return f"{name!r} makes the page name {page!r}, {why} (expected another: {hint})"
+    return ""
+
+
+def _clash(name: str, page: str, first: tuple[str, str]) -> str:
+    other, where = first
+    return (f"{_short(name)!r} and {_short(other)!r} ({where}) would share the page people/{page}/ (expected one "
+            f"page per person: if they are one person, list one as an alias of the other in {PEOPLE_FILE}; "
+            f"if not, give one of them a slug: there)")
+
+
+def people_problems(people: list[Person], pages: dict[str, tuple[str, str]], listed: Iterable[str],
+                    articles: list[Article]) -> list[Problem]:
+    """Every name in an article's people: list gets a page, found here (not when pages are
+    written) so check reports it: a name whose page name cannot be a file, and two different
+    names that would share one page (王毅 and 汪毅 both give wang-yi). Names listed in
+    people.yml are its business: reported there if wrong."""
+    index = PeopleIndex(tuple(people))
+    pages = dict(pages)
+    reported = set(listed)  # each bad name once, where it is first written
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        for i, name in enumerate(article.people):
+            if index.find(name) is not None or name_key(name) in reported:
+                continue
+            line = article.people_lines[i] if i < len(article.people_lines) else 1
+            page = person_slug(name)
+            reason = _person_page_problem(name, page)
+            if reason:
+                problems.append(Problem(article.path, line, "people", reason))
+            elif page in pages:
+                problems.append(Problem(article.path, line, "people", _clash(name, page, pages[page])))
+            else:
+                pages[page] = (name, f"{article.path}:{line}")
+                index.resolve(name)
+                continue
+            reported.add(name_key(name))
+    return problems
 
 
 def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem]) -> Article | None:
@@ -310,11 +415,15 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
                 ids.append(topic_id)
         values["topics"] = tuple(ids)
 
+    if "people" in values:
+        values["people_lines"] = tuple(source.line("people", i) for i in range(len(values["people"])))
+
     if "slug" not in values:
         stem = Path(rel).stem
         # A name already in slug form is its own slug (slugify is slow, and called for every article).
-        stem_slug = stem if SLUG_RE.match(stem) and len(stem) <= 200 else slugify(stem, max_length=200,
-                                                                                    word_boundary=True)
+        # slugify's output is ASCII: at most MAX_SLUG_BYTES characters is at most that many bytes.
+        stem_slug = stem if SLUG_RE.match(stem) and len(stem) <= MAX_SLUG_BYTES else slugify(
+            stem, max_length=MAX_SLUG_BYTES, word_boundary=True)
         if not stem_slug:
             problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)"))
         else:

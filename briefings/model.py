@@ -59,6 +59,8 @@ class Article:
     why_it_matters: str = ""
     quotes: tuple[Quote, ...] = ()
     people: tuple[str, ...] = ()
+    # Where each of ``people`` is written: the loader names both lines when two names clash.
+    people_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
     image: Image | None = None
     updated: dt.datetime | None = None
     draft: bool = False

@@ -130,8 +130,9 @@ def inputs_fingerprint(content: Content, edition: Edition, settings, cache: Cach
 def content_epoch(edition: Edition) -> int:
     """The newest date in the published content: the site's build date."""
     stamps = [a.published for a in edition.articles] + [a.updated for a in edition.articles if a.updated]
-    # gzip headers hold 32 bits: clamp far-future drafts (built with --drafts).
-    return min(int(max(stamps).timestamp()), 2**32 - 1) if stamps else 0
+    # It becomes SOURCE_DATE_EPOCH, and gzip headers (sitemap.xml.gz) hold an unsigned 32-bit
+    # time: clamp articles dated before 1970 and far-future drafts (built with --drafts).
+    return max(0, min(int(max(stamps).timestamp()), 2**32 - 1)) if stamps else 0
 
 
 def build(

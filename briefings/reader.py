@@ -7,7 +7,10 @@ line it was written on, for error messages a curator can jump to.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,7 @@ import frontmatter
 import yaml
 
 from briefings.errors import Problem
+from briefings.fields import control_message
 
 try:  # libyaml is several times faster for large archives
     from yaml import CSafeLoader as _BaseLoader
@@ -24,14 +28,20 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe YAML without implicit timestamps: dates stay strings, so the
-    validator parses them itself and can say what is wrong with 2023-02-30."""
+    """Safe YAML whose plain scalars are text as written, as no field is a number: YAML 1.1
+    would read `title: 9:11` as 551, `010` as 8 and `title: No` as false. Only null and
+    YAML 1.2's true/false keep a type. Dates stay text too, so the validator parses them
+    itself and can say what is wrong with 2023-02-30."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag == _NULL]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+for _first in "tTfF":
+    _Loader.yaml_implicit_resolvers[_first].append((_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 
 _FM = frontmatter.YAMLHandler()
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
@@ -62,7 +72,10 @@ class SourceFile:
 
 MAX_DEPTH = 20  # front matter is a flat mapping with a few lists inside
 MAX_VALUES = 10_000
-PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "null", "seq", "map")}
+# Raw characters YAML refuses in a file (the reader stops at the first with its offset): found
+# first, so the problem names their line and field. Tab and newline are fine; \x85 is a line break.
+_RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, first_line: int) -> "YamlProblem":
@@ -87,28 +100,46 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
     One pass: libyaml composes the node tree, then one walk over it records
     lines, refuses what no article needs and what can hang or mislead a parser
     (aliases as in "billion laughs", custom tags such as !!python/object, deep
-    nesting, huge documents, duplicate keys) and builds the data.
+    nesting, huge documents, duplicate keys, control characters) and builds the data.
     Raises ``YamlProblem`` with the file line of the problem.
     """
+    # Raw control characters, by offset: replaced one for one so YAML reads on and offsets stay,
+    # then reported with the value they are in.
+    controls = {match.start(): match.group() for match in _RAW_CONTROL.finditer(text)}
+    if controls:
+        text = _RAW_CONTROL.sub("\ufffd", text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         lines: dict[KeyPath, int] = {}
-        data = _Walk(loader, first_line, lines).visit(node, (), 0) if node is not None else None
+        data = _Walk(loader, first_line, lines, text, controls).visit(node, (), 0) if node is not None else None
     except yaml.MarkedYAMLError as exc:
+        if controls:  # the likelier cause, and the one to fix first
+            raise _control_problem(text, min(controls), controls, first_line) from None
         raise _syntax_problem(exc, first_line) from None
-    except yaml.YAMLError as exc:  # e.g. control characters the reader refuses
+    except yaml.YAMLError as exc:
         raise YamlProblem(first_line, f"YAML error: {_one_line(str(exc))}") from None
     finally:
         loader.dispose()
+    if controls:  # in a comment or between values: still not plain text
+        raise _control_problem(text, min(controls), controls, first_line)
     return data, lines
 
 
+def _control_problem(text: str, offset: int, controls: dict[int, str], first_line: int,
+                     path: KeyPath = ()) -> YamlProblem:
+    # An article's field is its key ("quotes" for quotes[1].speaker); topics.yml and people.yml
+    # name their entries from ``path`` (loader.read_yaml_file).
+    return YamlProblem(first_line + text.count("\n", 0, offset), control_message(controls[offset]),
+                       field=str(path[0]) if path else "front matter", path=path)
+
+
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str, field: str = "front matter"):
+    def __init__(self, line: int, message: str, field: str = "front matter", path: KeyPath = ()):
         self.line = line
         self.message = message
         self.field = field
+        self.path = path  # the value it is in, when known, e.g. (0, "title") in topics.yml
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -118,10 +149,13 @@ class _Walk:
     """Checks the node tree and builds the data from it, as PyYAML's safe
     constructor would (which it calls for numbers, booleans and nulls)."""
 
-    def __init__(self, loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int]):
+    def __init__(self, loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int],
+                 text: str = "", controls: dict[int, str] | None = None):
         self.loader = loader
+        self.text = text
         self.first_line = first_line
         self.lines = lines
+        self.controls = controls or {}
         self.seen: set[int] = set()
 
     def visit(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
@@ -132,12 +166,19 @@ class _Walk:
         if len(self.seen) > MAX_VALUES:
             raise YamlProblem(self.line(node), f"has more than {MAX_VALUES:,} values (expected a few fields)")
         tag = node.tag
+        if self.controls and isinstance(node, yaml.ScalarNode):
+            inside = [at for at in self.controls if node.start_mark.index <= at < node.end_mark.index]
+            if inside:
+                raise _control_problem(self.text, min(inside), self.controls, self.first_line, path)
         if tag == _STR and type(node) is yaml.ScalarNode:  # most values: checked, and nothing to build
             return node.value
         if tag not in PLAIN_TAGS:
             raise YamlProblem(self.line(node), f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain "
                                                "text, numbers, dates, lists and mappings)")
         if isinstance(node, yaml.ScalarNode):
+            if tag == _BOOL and node.value.lower() not in ("true", "false"):  # !!bool yes is YAML 1.1
+                raise YamlProblem(self.line(node), f"{node.value!r} is not true or false "
+                                                   "(expected true or false, without the !!bool tag)")
             return self.loader.yaml_constructors[tag](self.loader, node)
         if depth >= MAX_DEPTH:
             raise YamlProblem(self.line(node), f"is nested more than {MAX_DEPTH} levels deep "
@@ -198,11 +239,37 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
 
 def read_source(path: Path, rel: str) -> SourceFile:
     """Read an article file: front matter mapping, body and line numbers."""
+    _info, problem = stat_file(path, rel)
+    if problem:  # never opened: a FIFO would block, a device never end
+        return SourceFile(rel, problems=(problem,))
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return SourceFile(rel, problems=(Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}"),))
     return source_from_bytes(raw, rel)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def stat_file(path: str | os.PathLike, rel: str, expected: str = "a Markdown file",
+              ) -> tuple[os.stat_result | None, Problem | None]:
+    """The stat of ``path`` if it is (or links to) a regular file, else the problem to report.
+    Only a regular file is ever opened: a FIFO blocks the reader, /dev/zero never ends."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, Problem(rel, 1, "file", f"is a link that leads back to itself (expected {expected})")
+        if exc.errno == errno.ENOENT and os.path.islink(path):
+            return None, Problem(rel, 1, "file", f"is a link to a file that does not exist (expected {expected})")
+        return None, Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")
+    if stat.S_ISREG(info.st_mode):
+        return info, None
+    kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+    link = "a link to " if os.path.islink(path) else ""
+    return None, Problem(rel, 1, "file", f"is {link}{kind}, not a file (expected {expected})")
 
 
 def source_from_bytes(raw: bytes, rel: str) -> SourceFile:
