@@ -17,15 +17,14 @@ import yaml
 from slugify import slugify
 
 from briefings.errors import BriefingsError
-from briefings.fields import ARTICLE_FIELDS, SHORT_TEXT, FieldError, http_url, known_topic, required_text, when
+from briefings.fields import (
+    ARTICLE_FIELDS, CONTROL_RE, SHORT_TEXT, FieldError, http_url, known_topic, required_text, when,
+)
 from briefings.loader import article_files
 from briefings.model import Topic
 from briefings.reader import read_source
 
 SLUG_MAX = 60
-# What the validator refuses in any text field: C0 controls but tab and newline, DEL, C1 controls. Also lone
-# surrogates (the undecodable bytes of a command line), which cannot even be written as UTF-8.
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 # Commented hints for every optional field, in the order ARTICLE_FIELDS lists them.
 HINTS: dict[str, str] = {
