@@ -46,7 +46,7 @@ import sys
 from mkdocs.commands.build import build
 from briefings.pipeline import generate
 from briefings.project import Project
-from briefings.site import load_config
+from briefings.engine.site import load_config
 project = Project.at(sys.argv[1])
 edition, pages, stats = generate(project)
 config = load_config(project, nav=pages.nav, strict=False, site_dir=__import__("pathlib").Path(sys.argv[2]))

@@ -30,7 +30,7 @@ SCHEMA = 5  # 4: slotted dataclasses, whose pickles differ; 5: Article.people_li
 
 def _shape() -> tuple:
     """What pickled articles must match: a changed Article (or Quote...) empties the cache."""
-    from briefings import model
+    from briefings.content import model
 
     return SCHEMA, tuple((cls.__name__, tuple(f.name for f in dataclasses.fields(cls)))
                          for cls in (model.Article, model.Quote, model.Image))
@@ -47,7 +47,7 @@ class Entry:
     size: int
     mtime_ns: int
     digest: str
-    article: object  # briefings.model.Article
+    article: object  # briefings.content.model.Article
 
 
 @dataclass

@@ -10,7 +10,7 @@ import click
 
 from briefings import __version__
 from briefings.errors import BriefingsError, ContentError
-from briefings.guard import DEFAULT_MAX_MEMORY_GB
+from briefings.engine.guard import DEFAULT_MAX_MEMORY_GB
 from briefings.project import Project
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
@@ -203,7 +203,7 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
     if suggest:
         _print_suggestions(content)
     if check_built:
-        from briefings.linkcheck import check_built_site
+        from briefings.engine.linkcheck import check_built_site
 
         checked = check_built_site(project, site_dir=site_dir.resolve() if site_dir else None, base_url=base_url)
         for link in checked.broken:
@@ -245,9 +245,9 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
       briefings deploy --base-url https://user.github.io/repo/
       briefings deploy --remote upstream -m "Morning edition"
     """
-    from briefings import deploy as publishing
+    from briefings.publish import deploy as publishing
     from briefings.pipeline import build as run_build
-    from briefings.site import hosting_settings
+    from briefings.engine.site import hosting_settings
 
     # Check git before building, so a mistake costs nothing.
     repo, _ = publishing.check_repository(project.root, remote)
@@ -280,7 +280,7 @@ def _rel(path: Path) -> str:
 # --- the curator's workflow ----------------------------------------------------
 
 def _print_suggestions(content) -> None:
-    from briefings.suggest import suggest
+    from briefings.authoring.suggest import suggest
 
     hints = suggest(content)
     for hint in hints:
@@ -291,7 +291,7 @@ def _print_suggestions(content) -> None:
 
 def _topics_of(project: Project):
     """topics.yml only (not every article): enough to check --topic values."""
-    from briefings.loader import load_topics
+    from briefings.content.load import load_topics
 
     problems: list = []
     topics = load_topics(project.root, problems)
@@ -324,8 +324,8 @@ def new(project: Project, title: str, source: str, url: str | None, topic_refs: 
       briefings new "Beijing adds precursors to its control list" \\
           --source Reuters --url https://example.com/story --date 2024-08-05 --edit
     """
-    from briefings import draft as drafts
-    from briefings.suggest import TopicMatcher
+    from briefings.authoring import draft as drafts
+    from briefings.authoring.suggest import TopicMatcher
 
     topics = _topics_of(project)
     title = drafts.check_text(title, "TITLE")
@@ -367,7 +367,7 @@ def list_(project: Project, topic: str | None, source: str | None, since: str | 
       briefings list --topic taiwan --since 2024-01-01
       briefings list --drafts --format csv > articles.csv
     """
-    from briefings import listing
+    from briefings.authoring import listing
     from briefings.pipeline import check as run_check
 
     since_at = listing.since_date(since) if since else None
@@ -395,7 +395,7 @@ def topics(project: Project, drafts: bool) -> None:
       briefings topics
       briefings topics --drafts
     """
-    from briefings import listing
+    from briefings.authoring import listing
     from briefings.pipeline import check as run_check
 
     content = run_check(project)
@@ -444,8 +444,8 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
       briefings import saved-page.html
       briefings import clipping.txt --date 2023-11-15 --source "Daily Caller"
     """
-    from briefings.importer import REMINDER, import_article
-    from briefings.settings import read_settings
+    from briefings.authoring.importer import REMINDER, import_article
+    from briefings.options import read_settings
 
     result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
                             source_name=source_name, title=title, track=progress("Looking for the URL in"),
@@ -493,7 +493,7 @@ def init(folder: Path, site_name: str) -> None:
       briefings init my-desk --site-name "Arctic Briefings"
       briefings build --project my-desk
     """
-    from briefings.scaffold import init_site
+    from briefings.authoring.scaffold import init_site
 
     files = init_site(folder, site_name=site_name)
     click.echo(f"Created {_rel(folder.resolve())}/ ({len(files)} files):")
@@ -526,7 +526,7 @@ def serve(project: Project, port: int) -> None:
     """
     import signal
 
-    from briefings.serve import Preview
+    from briefings.authoring.serve import Preview
 
     def stop(*_):
         raise KeyboardInterrupt

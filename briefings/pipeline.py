@@ -12,26 +12,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings import __version__
-from briefings.body import broken_article_links, might_link_locally
+from briefings.pages.body import broken_article_links, might_link_locally
 from briefings.cache import Cache, digest
-from briefings.emit import render_and_write
+from briefings.pages.emit import render_and_write
 from briefings.errors import ContentError
-from briefings.group import group, select
-from briefings.guard import DEFAULT_MAX_MEMORY_GB
-from briefings.loader import load_content
+from briefings.pages.group import group, select
+from briefings.engine.guard import DEFAULT_MAX_MEMORY_GB
+from briefings.content.load import load_content
 from briefings.lock import WorkLock
-from briefings.model import Content, Edition
+from briefings.content.model import Content, Edition
 from briefings.project import Project
-from briefings.render import Pages, navigation, sources_of
-from briefings.settings import read_settings
-from briefings.site import (
+from briefings.pages.render import Pages, navigation, sources_of
+from briefings.options import read_settings
+from briefings.engine.site import (
     SiteResult,
     build_site,
     domain_name,
     normalise_base_url,
     site_folder,
 )
-from briefings.write import WriteStats
+from briefings.pages.write import WriteStats
 
 # Wraps the list of article files as they are read, e.g. with a progress bar.
 Track = Callable[[list[Path]], Iterable[Path]]

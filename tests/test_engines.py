@@ -258,7 +258,7 @@ def test_zensical_links_are_checked_by_briefings(site):
 
 def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
     from briefings.errors import SiteBuildError
-    from briefings.guard import run_guarded
+    from briefings.engine.guard import run_guarded
 
     hog = "x = bytearray(3 * 2**30)"
     with pytest.raises(SiteBuildError, match=r"^Hog ran out of memory: it was stopped at its limit of 1 GB "

@@ -6,9 +6,9 @@ import datetime as dt
 
 import yaml
 
-from briefings.group import by_month, group, select
-from briefings.model import Article, Content, Quote, Topic
-from briefings.render import render
+from briefings.pages.group import by_month, group, select
+from briefings.content.model import Article, Content, Quote, Topic
+from briefings.pages.render import render
 
 UTC = dt.timezone.utc
 TOPICS = (Topic("us-china", "US–China relations", "Washington and Beijing."),
@@ -130,7 +130,7 @@ def test_rendering_is_deterministic():
 
 
 def test_people_aliases_merge_and_quotes_find_their_speaker():
-    from briefings.model import Person
+    from briefings.content.model import Person
 
     xi = Person("xi-jinping", "Xi Jinping", aliases=("Xi", "President Xi"))
     items = (art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", "President Xi, at the summit"),)),
@@ -146,7 +146,7 @@ def test_people_aliases_merge_and_quotes_find_their_speaker():
 
 
 def test_related_ranks_shared_people_then_topics_then_closeness_with_reasons():
-    from briefings.related import related_articles
+    from briefings.pages.related import related_articles
 
     items = tuple(sorted([
         art("target", "2024-06-01", topics=("taiwan", "us-china")),

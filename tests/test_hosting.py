@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
 from briefings.cli import main
-from briefings.linkcheck import check_site
+from briefings.engine.linkcheck import check_site
 from conftest import SUBPATH_URL, VALID, run_cli
 
 

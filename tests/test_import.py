@@ -12,8 +12,8 @@ from typing import ClassVar
 
 import pytest
 
-from briefings import draft as drafts
-from briefings import fetch
+from briefings.authoring import draft as drafts
+from briefings.authoring import fetch
 from conftest import REPO, tree_hash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

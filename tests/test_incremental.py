@@ -92,13 +92,13 @@ def test_a_failed_incremental_build_keeps_the_site_and_the_next_build_recovers(s
 def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, tmp_path, monkeypatch):
     """Pages half written by a run that failed, then the content put back as it
     was: the next run must write the pages again, not find them "up to date"."""
-    import briefings.emit
+    import briefings.pages.emit
     from briefings.pipeline import generate
     from briefings.project import Project
 
     original = (sample / SEED).read_text("utf-8")
     edit(sample, SEED, "title: Biden, Xi Reach Agreement", "title: Biden and Xi Reach Agreement")
-    real_write, calls = briefings.emit.write_file, []
+    real_write, calls = briefings.pages.emit.write_file, []
 
     def dies_halfway(*args, **kwargs):
         calls.append(args[1])
@@ -106,7 +106,7 @@ def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, 
             raise OSError("disk full")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(briefings.emit, "write_file", dies_halfway)
+    monkeypatch.setattr(briefings.pages.emit, "write_file", dies_halfway)
     with pytest.raises(OSError):
         generate(Project.at(sample))
     monkeypatch.undo()

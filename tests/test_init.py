@@ -7,7 +7,7 @@ import tomllib
 import yaml
 from bs4 import BeautifulSoup
 
-from briefings.scaffold import theme_source
+from briefings.authoring.scaffold import theme_source
 from conftest import REPO, run_cli, tree_hash
 
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from briefings.fields import ARTICLE_FIELDS
+from briefings.content.fields import ARTICLE_FIELDS
 from conftest import tree_hash
 
 

@@ -14,7 +14,7 @@ import time
 import pytest
 from conftest import VALID, Site, tree_hash
 
-from briefings import sitefolder
+from briefings.engine import sitefolder
 from briefings.lock import WorkLock
 
 MARKER = sitefolder.MARKER
@@ -179,7 +179,7 @@ def test_a_marker_that_is_a_symlink_proves_nothing(site, tmp_path):
 # before its N-th call of a swap primitive; N = 0 counts the calls instead.
 KILLER = textwrap.dedent("""
     import atexit, os, signal, sys
-    from briefings import sitefolder
+    from briefings.engine import sitefolder
     from briefings.cli import main
 
     mode, step, project = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -393,7 +393,7 @@ def test_builds_started_together_all_succeed(site):
 def test_serve_and_build_never_share_pages(site):
     """A preview (drafts included) builds in build/preview/: a build at the same time publishes no draft."""
     from briefings.project import Project
-    from briefings.serve import Preview
+    from briefings.authoring.serve import Preview
 
     site.article("public.md", VALID)
     site.article("secret.md", VALID.replace("A valid article", "Secret draft") + "draft: true\n")

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from briefings.linkcheck import check_site
+from briefings.engine.linkcheck import check_site
 from conftest import VALID, copy_sample, run_cli
 
 SITE_URL = "https://example.org/briefings/"

@@ -170,7 +170,7 @@ def test_serve_refuses_a_port_in_use(site):
 
 def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkeypatch):
     """A bug in a rebuild must not leave MkDocs' server "stuck until build errors are resolved"."""
-    from briefings import serve as serving
+    from briefings.authoring import serve as serving
     from briefings.project import Project
 
     site.article("2024/vote.md", ARTICLE.format(title="A title"))

@@ -11,7 +11,7 @@ import frontmatter
 import pytest
 from bs4 import BeautifulSoup
 
-from briefings.linkcheck import check_site
+from briefings.engine.linkcheck import check_site
 from conftest import VALID, tree_hash
 
 TOPICS = ("us-china", "taiwan", "fentanyl")

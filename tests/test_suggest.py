@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefings.model import Topic
-from briefings.suggest import TopicMatcher
+from briefings.content.model import Topic
+from briefings.authoring.suggest import TopicMatcher
 from conftest import tree_hash
 
 TOPICS = [

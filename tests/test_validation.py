@@ -41,17 +41,17 @@ def test_non_utf8_file_names_the_line_of_the_bad_byte(site):
 
 def test_unreadable_file(site, monkeypatch):
     """Tests run as root in CI, where chmod cannot make a file unreadable: fail the read itself."""
-    import briefings.loader
+    import briefings.content.load
 
     locked = site.article("locked.md", VALID)
-    real_read = briefings.loader.read_bytes
+    real_read = briefings.content.load.read_bytes
 
     def read_bytes(path):
         if path == locked:
             raise PermissionError(13, "Permission denied")
         return real_read(path)
 
-    monkeypatch.setattr(briefings.loader, "read_bytes", read_bytes)
+    monkeypatch.setattr(briefings.content.load, "read_bytes", read_bytes)
     assert problems(site.run("check")) == [
         "content/articles/locked.md:1: file: cannot read the file: Permission denied"
     ]

@@ -17,12 +17,12 @@ import yaml
 from slugify import slugify
 
 from briefings.errors import BriefingsError
-from briefings.fields import (
+from briefings.content.fields import (
     ARTICLE_FIELDS, CONTROL_RE, SHORT_TEXT, FieldError, http_url, known_topic, required_text, when,
 )
-from briefings.loader import article_files
-from briefings.model import Topic
-from briefings.reader import read_source
+from briefings.content.load import article_files
+from briefings.content.model import Topic
+from briefings.content.source import read_source
 
 SLUG_MAX = 60
 

@@ -26,7 +26,7 @@ import nh3
 from cmarkgfm.cmark import Options
 
 from briefings.errors import Problem
-from briefings.model import Article
+from briefings.content.model import Article
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",

@@ -14,14 +14,14 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from briefings import draft as drafts
-from briefings.clipping import parse_byline, parse_clipping
+from briefings.authoring import draft as drafts
+from briefings.authoring.clipping import parse_byline, parse_clipping
 from briefings.errors import BriefingsError
-from briefings.fetch import MAX_BYTES, fetch
-from briefings.fields import SHORT_TEXT
-from briefings.loader import MAX_FILE_BYTES
-from briefings.model import Topic
-from briefings.suggest import TopicMatcher
+from briefings.authoring.fetch import MAX_BYTES, fetch
+from briefings.content.fields import SHORT_TEXT
+from briefings.content.load import MAX_FILE_BYTES
+from briefings.content.model import Topic
+from briefings.authoring.suggest import TopicMatcher
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 REMINDER = ("The body is the outlet's own text: replace it with your own summary and notes "

@@ -19,7 +19,7 @@ import frontmatter
 import yaml
 
 from briefings.errors import Problem
-from briefings.fields import control_message
+from briefings.content.fields import control_message
 
 try:  # libyaml is several times faster for large archives
     from yaml import CSafeLoader as _BaseLoader

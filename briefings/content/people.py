@@ -17,7 +17,7 @@ import unicodedata
 
 from slugify import slugify
 
-from briefings.model import Person
+from briefings.content.model import Person
 
 _TRAILING = re.compile(r"[\s,;:.()\[\]'\"“”‘’]+$")
 MAX_NAME_WORDS = 6

@@ -13,10 +13,11 @@ from typing import Any
 
 import jinja2
 
-from briefings import incremental, sitefolder
+from briefings.engine import incremental
+from briefings.engine import sitefolder
 from briefings.errors import SiteBuildError
-from briefings.guard import DEFAULT_MAX_MEMORY_GB
-from briefings.pagefind_index import index_site
+from briefings.engine.guard import DEFAULT_MAX_MEMORY_GB
+from briefings.engine.pagefind import index_site
 from briefings.project import Project
 
 
@@ -240,7 +241,7 @@ def check_pages(site: Path, pages: tuple[str, ...] | list[str], *, base_url: str
     Broken links fail a strict build and are warnings otherwise."""
     if not pages:
         return []
-    from briefings.linkcheck import check_site
+    from briefings.engine.linkcheck import check_site
 
     outputs = {incremental.page_output(name): name for name in pages}
     broken = check_site(site, base_url or "/", only=set(outputs))
@@ -262,8 +263,8 @@ def _build_with_zensical(project: Project, *, nav: list[Any], staging: Path, bas
     check every link of the built site, and fail (strict) or warn on broken ones."""
     from mkdocs.utils import yaml_load
 
-    from briefings.engine_zensical import build_with_zensical
-    from briefings.linkcheck import check_site
+    from briefings.engine.zensical import build_with_zensical
+    from briefings.engine.linkcheck import check_site
 
     with project.config_file.open("rb") as handle:
         raw = yaml_load(handle) or {}
@@ -340,7 +341,7 @@ def normalise_base_url(url: str) -> str:
     """The address the site is served from, e.g. https://user.github.io/repo/.
     A missing final slash is added (GitHub's configure-pages gives none).
     One rule for --base-url and mkdocs.yml's site_url: see settings.site_url_of."""
-    from briefings.settings import site_url_of
+    from briefings.options import site_url_of
 
     return site_url_of(url, "base URL")
 

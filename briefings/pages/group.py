@@ -6,8 +6,8 @@ import datetime as dt
 from collections import defaultdict
 from itertools import groupby
 
-from briefings.model import Article, Content, Edition, PersonFile, SourceGroup, TopicBriefing
-from briefings.people import PeopleIndex
+from briefings.content.model import Article, Content, Edition, PersonFile, SourceGroup, TopicBriefing
+from briefings.content.people import PeopleIndex
 
 
 def is_published(article: Article, now: dt.datetime) -> bool:

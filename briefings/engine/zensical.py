@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from briefings.errors import SiteBuildError
-from briefings.guard import run_guarded
+from briefings.engine.guard import run_guarded
 from briefings.project import Project
 
 # Plugins not passed on: tags (our topic pages are the tag pages, and Zensical's

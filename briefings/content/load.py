@@ -12,15 +12,15 @@ from slugify import slugify
 
 from briefings.cache import Cache, digest
 from briefings.errors import ContentError, Problem, ProjectError
-from briefings.fields import (
+from briefings.content.fields import (
     ARTICLE_FIELDS, MAX_SLUG_BYTES, SHORT_TEXT, SITE_NAMES, SLUG_RE, TOPIC_FIELDS, WINDOWS_NAMES, FieldError,
     FieldErrors, check_slug, did_you_mean, known_topic, slug, text, text_list, type_name,
 )
 from briefings.fileio import read_bytes
-from briefings.model import Article, Content, Person, Topic
+from briefings.content.model import Article, Content, Person, Topic
 from briefings.parallel import pmap
-from briefings.people import PeopleIndex, name_key, person_slug
-from briefings.reader import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes, stat_file
+from briefings.content.people import PeopleIndex, name_key, person_slug
+from briefings.content.source import SourceFile, YamlProblem, decode, parse_yaml, source_from_bytes, stat_file
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 

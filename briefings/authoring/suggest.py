@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from briefings.model import Article, Content, Topic
+from briefings.content.model import Article, Content, Topic
 
 
 def _normal(phrase: str) -> str:

@@ -9,9 +9,9 @@ import json
 from dataclasses import dataclass
 
 from briefings.errors import BriefingsError
-from briefings.fields import FieldError, known_topic, when
-from briefings.group import is_published
-from briefings.model import Article, Content
+from briefings.content.fields import FieldError, known_topic, when
+from briefings.pages.group import is_published
+from briefings.content.model import Article, Content
 
 COLUMNS = ("date", "title", "source", "topics", "draft")
 

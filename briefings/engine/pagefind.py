@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from briefings.errors import SiteBuildError
-from briefings.guard import run_guarded
+from briefings.engine.guard import run_guarded
 
 # With extra.briefings.search_full_text: false, an article's full text
 # (render.py's ``bf-body``) is left out of the index. On the 10,000-article

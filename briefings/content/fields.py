@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
-from briefings.model import Image, Quote
+from briefings.content.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.

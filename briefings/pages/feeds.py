@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from briefings import __version__
-from briefings.model import Article, Edition
-from briefings.settings import Settings
+from briefings.content.model import Article, Edition
+from briefings.options import Settings
 
 FEED_SIZE = 50  # newest entries per feed
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)

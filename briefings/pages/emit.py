@@ -14,11 +14,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from briefings.model import Edition
+from briefings.content.model import Edition
 from briefings.parallel import fork_chunks
-from briefings.render import ArticlePages, RenderContext, listing_pages
-from briefings.settings import Settings
-from briefings.write import WriteStats, finish, write_file
+from briefings.pages.render import ArticlePages, RenderContext, listing_pages
+from briefings.options import Settings
+from briefings.pages.write import WriteStats, finish, write_file
 
 
 def render_and_write(edition: Edition, settings: Settings, docs_dir: Path,

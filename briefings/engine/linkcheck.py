@@ -139,7 +139,7 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[st
 def check_built_site(project: Project, *, site_dir: Path | None = None, base_url: str | None = None) -> SiteCheck:
     """Check the project's built site, served from ``base_url`` (default: mkdocs.yml's
     site_url, else the server's root). A path such as "/repo/" is accepted too."""
-    from briefings.site import hosting_settings, normalise_base_url
+    from briefings.engine.site import hosting_settings, normalise_base_url
 
     configured_dir, site_url = hosting_settings(project)
     site_dir = site_dir or configured_dir

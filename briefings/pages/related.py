@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 
-from briefings.model import Article, Related
+from briefings.content.model import Article, Related
 
 WINDOW = 12  # neighbours in date on each side, per topic and per person
 

@@ -1,0 +1,9 @@
+"""From validated content to the generated Markdown tree that an engine builds.
+
+Owns: choosing and grouping what one build publishes (``group``), related
+coverage (``related``), article bodies and the links in them (``body``), feeds
+(``feeds``), the page views and their Markdown (``render``), and writing the
+tree to ``build/docs/`` with worker processes (``emit``, ``write``).
+
+Must not: read the content folder (it gets a ``Content``), or run an engine.
+"""
