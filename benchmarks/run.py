@@ -32,25 +32,34 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import make_corpus  # noqa: E402
 
+# The same pipeline.build as `briefings build`, stopped once the pages are written.
 GENERATE = """
 import json, sys, time
-from briefings.pipeline import generate
+from briefings.options import build_options
+from briefings.pipeline import build
 from briefings.project import Project
 started = time.perf_counter()
-edition, pages, stats = generate(Project.at(sys.argv[1]))
-print(json.dumps({"seconds": time.perf_counter() - started, "written": stats.written}))
+project = Project.at(sys.argv[1])
+report = build(project, build_options(project, pages_only=True))
+print(json.dumps({"seconds": time.perf_counter() - started, "written": report.written.written}))
 """
 
+# Plain `mkdocs build` of the generated pages, with the configuration briefings gives MkDocs.
 BARE = """
 import sys
+from pathlib import Path
 from mkdocs.commands.build import build
-from briefings.pipeline import generate
+from briefings.engine.base import SiteJob
+from briefings.engine.mkdocs import MkDocsEngine
+from briefings.options import build_options
+from briefings.pages.render import navigation
+from briefings.pipeline import build as generate
 from briefings.project import Project
-from briefings.engine.site import load_config
 project = Project.at(sys.argv[1])
-edition, pages, stats = generate(project)
-config = load_config(project, nav=pages.nav, strict=False, site_dir=__import__("pathlib").Path(sys.argv[2]))
-build(config)
+options = build_options(project, pages_only=True, strict=False)
+report = generate(project, options)
+engine = MkDocsEngine(SiteJob(project, options, nav=navigation(report.edition), sources={}, epoch=0))
+build(engine.config(docs_dir=project.docs_dir, site_dir=Path(sys.argv[2])))
 """
 
 

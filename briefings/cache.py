@@ -1,45 +1,47 @@
-"""What a build keeps between runs in build/cache/, so unchanged work is skipped.
+"""What a build keeps between runs, and where: one object, one layout.
 
-- parsed articles, keyed by path and checked by size and mtime, then by a hash
-  of the bytes (a touched but unchanged file is still a hit);
-- the fingerprint of the last generation that finished, in a file of its
-  own, so a run with the same inputs renders and writes nothing. It is
-  removed before pages are written and written again once they all are, so
-  a generation that fails halfway is never taken for a finished one.
+The build folder (``build/``; ``build/preview/`` for `briefings serve`, with the
+same layout) holds::
 
-Rendered bodies are not kept: rendering them again in the worker processes
-costs less than storing and reading back tens of megabytes of HTML.
+    docs/                       the generated Markdown tree: the engine's docs_dir
+    cache/generate.pickle       parsed articles, by file (checked by size and
+                                mtime, then by a hash of the bytes)
+    cache/generate.fingerprint  everything the generated pages depend on, stored
+                                once they are all written: a run with the same
+                                inputs renders and writes nothing
+    cache/site.json             what the site folder was last built from: the
+                                site key, the folder, and each page's size and mtime
+    incremental/                scratch space of an incremental site build
+    lock                        held by the build that is running (lock.py)
 
-Everything here is derived data: deleting build/ is always safe. Any change of
-briefings' version, of topics.yml or of the limits empties the article cache.
+Each record is removed before the work it vouches for starts, and written once
+that work is done, so a build that fails or is killed halfway is never taken
+for a finished one. Everything here is derived: deleting ``build/`` is always
+safe. A change of briefings' version, of topics.yml or of the file size limit
+empties the article cache.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
+import json
 import os
 import pickle
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from briefings import __version__
+from briefings.content.model import Article, Image, Quote
+from briefings.fileio import digest
 
-SCHEMA = 5  # 4: slotted dataclasses, whose pickles differ; 5: Article.people_lines
+SCHEMA = 5  # 5: the line of each name in people:
 
 
-def _shape() -> tuple:
+def _shape() -> tuple[Any, ...]:
     """What pickled articles must match: a changed Article (or Quote...) empties the cache."""
-    from briefings.content import model
-
     return SCHEMA, tuple((cls.__name__, tuple(f.name for f in dataclasses.fields(cls)))
-                         for cls in (model.Article, model.Quote, model.Image))
-
-
-def digest(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+                         for cls in (Article, Quote, Image))
 
 
 @dataclass
@@ -47,45 +49,65 @@ class Entry:
     size: int
     mtime_ns: int
     digest: str
-    article: object  # briefings.content.model.Article
+    article: Article
 
 
-@dataclass
-class Cache:
-    path: Path | None = None
-    root: Path = Path(".")  # the project folder: article paths are relative to it
-    key: str = ""  # version, topics.yml and limits: articles are only valid under the same
-    articles: dict[str, Entry] = field(default_factory=dict)
-    fingerprint: str = ""
-    dirty: bool = False
+@dataclass(frozen=True)
+class SiteRecord:
+    """What the site folder was last built from."""
 
-    @property
-    def _fingerprint_path(self) -> Path:
-        assert self.path is not None
-        return self.path.with_name("generate.fingerprint")
+    key: str  # everything but the pages that every page's HTML depends on
+    target: Path
+    files: dict[str, list[int]]  # generated file -> [size, mtime_ns]
+
+
+class BuildCache:
+    """The build folder's reusable state. ``BuildCache(None, ...)`` keeps it in
+    memory only (tests, one-off checks): nothing is read or written."""
+
+    def __init__(self, folder: Path | None, *, key: str = "", root: Path = Path(".")):
+        self.folder = folder
+        self.key = key  # version, topics.yml and limits: parsed articles are only valid under the same
+        self.root = root  # article paths are relative to it
+        self.articles: dict[str, Entry] = {}
+        self.fingerprint = ""
+        self._dirty = folder is not None
+        if folder is not None:
+            self._load()
 
     @classmethod
-    def open(cls, folder: Path | None, key: str, root: Path = Path(".")) -> "Cache":
-        """The cache in ``folder`` (None: an in-memory cache that is never saved)."""
-        if folder is None:
-            return cls(key=key, root=root)
-        path = folder / "generate.pickle"
+    def open(cls, build_dir: Path, *, key: str, root: Path) -> BuildCache:
+        return cls(build_dir, key=key, root=root)
+
+    # --- layout ---
+
+    def _path(self, name: str) -> Path:
+        assert self.folder is not None
+        return self.folder / "cache" / name
+
+    @property
+    def scratch(self) -> Path:
+        """A folder for an incremental build's work, emptied by whoever uses it."""
+        assert self.folder is not None
+        return self.folder / "incremental"
+
+    def _load(self) -> None:
         try:
-            with open(path, "rb") as fd:
+            with open(self._path("generate.pickle"), "rb") as fd:
                 schema, version, stored_key, articles = pickle.load(fd)
         except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            return cls(path=path, root=root, key=key, dirty=True)
-        if (schema, version) != (_shape(), __version__):
-            return cls(path=path, root=root, key=key, dirty=True)
-        if stored_key != key:
-            return cls(path=path, root=root, key=key, dirty=True)
+            return
+        if (schema, version, stored_key) != (_shape(), __version__, self.key):
+            return
+        self.articles, self._dirty = articles, False
         try:
-            fingerprint = (folder / "generate.fingerprint").read_text("ascii").strip()
+            self.fingerprint = self._path("generate.fingerprint").read_text("ascii").strip()
         except (OSError, ValueError):
-            fingerprint = ""
-        return cls(path=path, root=root, key=key, articles=articles, fingerprint=fingerprint)
+            self.fingerprint = ""
 
-    def article(self, rel: str, stat: os.stat_result) -> object | None:
+    # --- parsed articles ---
+
+    def article(self, rel: str, stat: os.stat_result) -> Article | None:
         """The cached article for ``rel`` if the file is unchanged: same size and
         mtime, or else the same bytes (a file touched but not changed)."""
         entry = self.articles.get(rel)
@@ -99,46 +121,75 @@ class Cache:
             return None
         if same:
             entry.mtime_ns = stat.st_mtime_ns
-            self.dirty = True
+            self._dirty = True
             return entry.article
         return None
 
-    def keep(self, rel: str, stat: os.stat_result, file_digest: str, article) -> None:
+    def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None:
         self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
-        self.dirty = True
+        self._dirty = True
 
     def forget_missing(self, present: set[str]) -> None:
         for rel in set(self.articles) - present:
             del self.articles[rel]
-            self.dirty = True
+            self._dirty = True
 
-    def save(self) -> None:
+    def save_articles(self) -> None:
         """Store the parsed articles, if they changed."""
-        if self.path is None or not self.dirty:
+        if self.folder is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        _dump(self.path, (_shape(), __version__, self.key, self.articles))
-        self.path.with_name("bodies.pickle").unlink(missing_ok=True)  # left by earlier versions
-        self.dirty = False
+        _write_atomically(self._path("generate.pickle"),
+                          pickle.dumps((_shape(), __version__, self.key, self.articles),
+                                       protocol=pickle.HIGHEST_PROTOCOL))
+        self._dirty = False
 
-    def forget_fingerprint(self) -> None:
-        """Before pages are written: until the new fingerprint is stored, no run is a no-op."""
+    # --- the generated pages ---
+
+    def pages_current(self, fingerprint: str, docs_dir: Path) -> bool:
+        """Are the generated pages exactly what these inputs give?"""
+        return fingerprint == self.fingerprint and docs_dir.is_dir()
+
+    def pages_changing(self) -> None:
+        """Before pages are written: until they all are, no run is a no-op."""
         self.fingerprint = ""
-        if self.path is not None:
-            self._fingerprint_path.unlink(missing_ok=True)
+        if self.folder is not None:
+            self._path("generate.fingerprint").unlink(missing_ok=True)
 
-    def store_fingerprint(self, fingerprint: str) -> None:
+    def pages_written(self, fingerprint: str) -> None:
         """Once every page is written."""
         self.fingerprint = fingerprint
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._fingerprint_path.with_suffix(".tmp")
-            tmp.write_text(fingerprint + "\n", "ascii")
-            tmp.replace(self._fingerprint_path)
+        if self.folder is not None:
+            _write_atomically(self._path("generate.fingerprint"), (fingerprint + "\n").encode("ascii"))
+
+    # --- the site folder ---
+
+    def site(self) -> SiteRecord | None:
+        """What the site folder was last built from, if the last site build finished."""
+        return read_site_record(self.folder) if self.folder is not None else None
+
+    def site_changing(self) -> None:
+        """Before a site build that may fail: the site and its record must never disagree."""
+        if self.folder is not None:
+            self._path("site.json").unlink(missing_ok=True)
+
+    def site_built(self, record: SiteRecord) -> None:
+        """After a successful site build."""
+        if self.folder is not None:
+            data = {"key": record.key, "target": str(record.target), "files": record.files}
+            _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
-def _dump(path: Path, data) -> None:
-    tmp = path.with_suffix(".tmp")
-    with open(tmp, "wb") as fd:
-        pickle.dump(data, fd, protocol=pickle.HIGHEST_PROTOCOL)
+def read_site_record(build_dir: Path) -> SiteRecord | None:
+    """The site record alone, without loading the rest of the cache."""
+    try:
+        data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
+        return SiteRecord(key=data["key"], target=Path(data["target"]), files=data["files"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)

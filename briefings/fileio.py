@@ -7,6 +7,7 @@ each file for its buffering; for whole-file reads and writes they are wasted.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
@@ -34,3 +35,10 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def digest(data: bytes | str) -> str:
+    """A short hash of some bytes (or text), to tell whether they changed."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

@@ -1,14 +1,33 @@
-"""Site settings the render stage needs, read from mkdocs.yml.
+"""What one build needs to know, made once: the command line, mkdocs.yml (read
+once) and the documented environment variables, as one frozen ``BuildOptions``.
 
-MkDocs' own YAML loader is used so !ENV tags and INHERIT behave as in MkDocs.
-Briefings' own options live under ``extra.briefings`` (templates can read them
-too, as ``config.extra.briefings``).
+- ``SiteConfig``: mkdocs.yml as written, read once per build. MkDocs' own
+  YAML loader reads it, so !ENV tags and INHERIT behave as in MkDocs; the
+  engine is handed the same bytes.
+- ``Settings``: what the pages need from it: names, the site's address and
+  briefings' own options under ``extra.briefings`` (templates can read those
+  too, as ``config.extra.briefings``).
+- ``BuildOptions``: everything else a build is asked to do (drafts, strict,
+  engine, base URL, CNAME, site folder, memory limit, workers...).
+
+Environment variables (each also a command-line option, which wins):
+``BRIEFINGS_PROJECT`` (--project), ``BRIEFINGS_BASE_URL`` (--base-url),
+``BRIEFINGS_CNAME`` (--cname), ``BRIEFINGS_WORKERS`` (--workers), and
+``SOURCE_DATE_EPOCH`` (the build date MkDocs writes; by default the newest
+article's date).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import multiprocessing
+import os
+import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,22 +70,74 @@ class Settings:
         return self.site_url + path if self.site_url else ""
 
 
-def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
-    from mkdocs.utils.yaml import yaml_load
+@dataclass(frozen=True)
+class SiteConfig:
+    """mkdocs.yml as written: its bytes (for the engine, and to tell whether it
+    changed) and its data (never modified: copy before changing)."""
 
-    try:
-        with open(project.config_file, "rb") as fd:
-            data = yaml_load(fd) or {}
-    except Exception as exc:  # YAML errors, INHERIT of a missing file...
-        raise ProjectError(f"mkdocs.yml: cannot be read: {' '.join(str(exc).split())}") from None
-    if not isinstance(data, dict):
-        raise ProjectError("mkdocs.yml: expected a mapping of settings such as site_name:")
+    path: Path
+    data: bytes = field(repr=False)
+    raw: Mapping[str, Any] = field(repr=False)
+
+    @classmethod
+    def read(cls, project: Project) -> SiteConfig:
+        from mkdocs.utils.yaml import yaml_load
+
+        try:
+            data = project.config_file.read_bytes()
+            raw = yaml_load(cls._stream(project.config_file, data)) or {}
+        except Exception as exc:  # noqa: BLE001 - YAML errors, INHERIT of a missing file...: the user's file
+            raise ProjectError(f"mkdocs.yml: cannot be read: {' '.join(str(exc).split())}") from None
+        if not isinstance(raw, dict):
+            raise ProjectError("mkdocs.yml: expected a mapping of settings such as site_name:")
+        return cls(project.config_file, data, raw)
+
+    @staticmethod
+    def _stream(path: Path, data: bytes) -> io.BytesIO:
+        stream = io.BytesIO(data)
+        stream.name = str(path)  # type: ignore[misc]  # INHERIT paths are relative to the file
+        return stream
+
+    def stream(self) -> io.BytesIO:
+        """The file's bytes as an open file, for MkDocs' own loader."""
+        return self._stream(self.path, self.data)
+
+    @property
+    def site_dir(self) -> Path:
+        """The site folder mkdocs.yml names (site/ by default), resolved."""
+        return (self.path.parent / str(self.raw.get("site_dir") or "site")).resolve()
+
+    @property
+    def site_url(self) -> str | None:
+        return self.raw.get("site_url") or None
+
+    @property
+    def extra(self) -> Mapping[str, Any]:
+        extra = self.raw.get("extra")
+        return extra if isinstance(extra, dict) else {}
+
+    @property
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """The theme's custom_dir, if it names one."""
+        theme = self.raw.get("theme")
+        custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+        return ((self.path.parent / str(custom_dir)),) if custom_dir else ()
+
+
+def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
+    """The pages' settings from the project's mkdocs.yml."""
+    return settings_of(SiteConfig.read(project), site_url=site_url)
+
+
+def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
+    """The pages' settings; ``site_url`` (the base URL, already checked) replaces mkdocs.yml's."""
+    data = config.raw
     url, what = (site_url, "base URL") if site_url is not None else (data.get("site_url") or "", "mkdocs.yml: site_url")
     options = _options(((data.get("extra") or {}).get("briefings")) or {})
     return Settings(
         site_name=str(data.get("site_name") or "Briefings"),
         site_description=str(data.get("site_description") or ""),
-        site_url=site_url_of(str(url), what) if url else "",
+        site_url=site_url if site_url is not None else site_url_of(str(url), what) if url else "",
         **options,
     )
 
@@ -118,3 +189,83 @@ def site_url_of(url: str, what: str = "base URL") -> str:
     if not path.endswith("/"):
         path += "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+_DOMAIN = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+
+
+def domain_name(value: Any) -> str | None:
+    """A custom domain for the CNAME file: a bare host name such as news.example.org."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _DOMAIN.fullmatch(value.strip().lower()):
+        raise ProjectError(
+            f"CNAME {value!r} is not a domain name (expected a bare host name such as news.example.org, "
+            "without https:// or a path)"
+        )
+    return value.strip().lower()
+
+
+ENGINES = ("mkdocs", "zensical")
+DEFAULT_MAX_MEMORY_GB = 8.0
+MAX_WORKERS = 8
+
+
+def default_workers() -> int:
+    """Worker processes by default: the CPUs this process may use (at most 8).
+    Where processes cannot fork (Windows), everything runs in this one."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_WORKERS))
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """One build, as asked for. Made by ``build_options``; never changed after."""
+
+    config: SiteConfig
+    settings: Settings  # site_url is the base URL when one is given
+    site_dir: Path  # resolved; the engine stage checks that the build may replace it
+    drafts: bool = False  # include drafts and future-dated articles
+    strict: bool = True  # any engine warning or broken link fails the build
+    engine: str = "mkdocs"  # or "zensical"
+    base_url: str | None = None  # --base-url, checked, ending in "/"; None: mkdocs.yml's site_url
+    cname: str | None = None  # --cname or extra.cname, checked
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB  # for Zensical and Pagefind
+    full: bool = False  # rebuild every page, never an incremental build
+    workers: int = 1  # processes for parsing and writing (1: none forked)
+    pages_only: bool = False  # stop once the pages are written (no site): the benchmark's generation
+    now: dt.datetime | None = None  # what counts as future-dated (default: the time of the build)
+
+    @property
+    def search(self) -> str:
+        return self.settings.search
+
+
+def build_options(project: Project, *, drafts: bool = False, strict: bool = True, site_dir: Path | None = None,
+                  engine: str = "mkdocs", base_url: str | None = None, cname: str | None = None,
+                  max_memory_gb: float = DEFAULT_MAX_MEMORY_GB, full: bool = False, workers: int | None = None,
+                  pages_only: bool = False, now: dt.datetime | None = None) -> BuildOptions:
+    """Check what was asked and read mkdocs.yml once. Raises ProjectError with one line."""
+    if engine not in ENGINES:
+        raise ProjectError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
+    if not max_memory_gb > 0:
+        raise ProjectError(f"--max-memory-gb must be more than 0 (got {max_memory_gb})")
+    if workers is not None and workers < 1:
+        raise ProjectError(f"--workers must be at least 1 (got {workers})")
+    config = SiteConfig.read(project)
+    base = site_url_of(base_url, "base URL") if base_url is not None else None
+    return BuildOptions(
+        config=config,
+        settings=settings_of(config, site_url=base),
+        site_dir=site_dir.resolve() if site_dir is not None else config.site_dir,
+        drafts=drafts, strict=strict, engine=engine, base_url=base,
+        cname=domain_name(cname if cname is not None else config.extra.get("cname")),
+        max_memory_gb=max_memory_gb, full=full,
+        workers=default_workers() if workers is None else workers,
+        pages_only=pages_only, now=now,
+    )

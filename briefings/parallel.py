@@ -1,19 +1,20 @@
-"""Process pools for the cold parts of big runs: parsing files, and rendering
+"""Worker processes for the cold parts of big runs: parsing files, and rendering
 and writing article pages.
 
 Used only past a few hundred items (below that, starting processes costs more
-than it saves) and with more than one CPU. Results come back in input order,
-so the output is identical to the serial path (tests/test_parallel.py).
+than it saves) and with more than one worker. The workers are forked: they
+inherit everything this process has built, so a task is any function, nothing
+of it is sent to them, and only results come back, in input order, so the
+output is identical to the serial path (tests/test_parallel.py).
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 from briefings.errors import BriefingsError
@@ -23,74 +24,81 @@ R = TypeVar("R")
 S = TypeVar("S")
 THRESHOLD = 400
 WORKER_DIED = ("a worker process died (killed, or out of memory); nothing was published "
-               "(run again, or with BRIEFINGS_WORKERS=1 to work in one process)")
+               "(run again, or with --workers 1 to work in one process)")
 
 
-def workers() -> int:
-    """Worker processes: BRIEFINGS_WORKERS if set (1 turns the pool off), else the CPUs we may use.
-    Where processes cannot fork (Windows), everything runs in this one."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if os.environ.get("BRIEFINGS_WORKERS", "").isdigit():
-        return max(1, int(os.environ["BRIEFINGS_WORKERS"]))
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8))
+@dataclass(frozen=True)
+class Workers:
+    """``count`` worker processes (1: everything runs in this process)."""
 
+    count: int = 1
+    threshold: int | None = None  # fewer items are not worth the processes (default: THRESHOLD)
 
-def pmap(func: Callable[[T], R], items: Sequence[T], *, threshold: int = THRESHOLD) -> list[R]:
-    """``[func(x) for x in items]``, in worker processes when it pays."""
-    n = workers()
-    if len(items) < threshold or n < 2:
-        return [func(x) for x in items]
-    # fork: the workers inherit the imported modules, so they start in milliseconds.
-    context = multiprocessing.get_context("fork")
-    chunk = max(16, len(items) // (n * 8))
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=context) as pool:
-            return list(pool.map(func, items, chunksize=chunk))
-    except BrokenProcessPool:
-        raise BriefingsError(WORKER_DIED) from None
+    def forks(self, items: int) -> bool:
+        """Will this many items be handed to worker processes?"""
+        threshold = THRESHOLD if self.threshold is None else self.threshold
+        return self.count > 1 and items >= threshold and "fork" in multiprocessing.get_all_start_methods()
 
+    def map(self, func: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``[func(x) for x in items]``, in worker processes when it pays."""
+        if not self.forks(len(items)):
+            return [func(x) for x in items]
+        results, _ = self.chunks(lambda span: [func(items[i]) for i in span], len(items), lambda: None)
+        return [result for chunk in results for result in chunk]
 
-_TASK: Callable[[range], Any] | None = None  # set in the parent just before the workers fork
+    def chunks(self, task: Callable[[range], R], count: int, meanwhile: Callable[[], S]) -> tuple[list[R], S]:
+        """``task`` over ``range(count)`` in chunks, and ``meanwhile()`` in this process.
 
-
-def _run_task(bounds: tuple[int, int]):
-    assert _TASK is not None
-    return _TASK(range(*bounds))
-
-
-def fork_chunks(task: Callable[[range], R], count: int, meanwhile: Callable[[], S], *,
-                threshold: int = THRESHOLD) -> tuple[list[R], S]:
-    """``task`` over ``range(count)`` in chunks, and ``meanwhile()`` in this process.
-
-    When it pays, the chunks run in forked workers while ``meanwhile`` runs
-    here. The workers inherit everything this process has built, so nothing
-    but two integers is sent to them; ``task`` should do its work (write its
-    files) where it runs and send back only a little. Returns the chunks'
-    results in order, and what ``meanwhile`` returned.
-    """
-    global _TASK
-    n = workers()
-    if count < threshold or n < 2:
-        return [task(range(count))], meanwhile()
-    size = max(16, count // (n * 8))
-    bounds = [(start, min(count, start + size)) for start in range(0, count, size)]
-    _TASK = task
-    # Objects built so far are left out of garbage collection until the end:
-    # a collection touches every object, which would copy the parent's memory
-    # into each forked worker page by page.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(_run_task, bounds)  # all submitted now; the workers start
+        When it pays, the chunks run in forked workers while ``meanwhile`` runs
+        here; ``task`` should do its work (write its files) where it runs and
+        return only a little. Returns the chunks' results in order, and what
+        ``meanwhile`` returned.
+        """
+        if not self.forks(count):
+            return [task(range(count))], meanwhile()
+        size = max(16, count // (self.count * 8))
+        spans = [range(start, min(count, start + size)) for start in range(0, count, size)]
+        context = multiprocessing.get_context("fork")
+        # Objects built so far are left out of garbage collection until the end:
+        # a collection touches every object, which would copy the parent's memory
+        # into each forked worker page by page.
+        gc.freeze()
+        workers = []
+        try:
+            for k in range(self.count):
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(task, spans[k::self.count], send), daemon=True)
+                process.start()
+                send.close()
+                workers.append((process, receive))
             other = meanwhile()
-            return list(results), other
-    except BrokenProcessPool:
-        raise BriefingsError(WORKER_DIED) from None
-    finally:
-        _TASK = None
-        gc.unfreeze()
+            results: list[Any] = [None] * len(spans)
+            for k, (process, receive) in enumerate(workers):
+                try:
+                    outcome, value = receive.recv()
+                except EOFError:
+                    raise BriefingsError(WORKER_DIED) from None
+                if outcome == "raised":
+                    raise value
+                results[k::self.count] = value
+            return results, other
+        finally:
+            for process, receive in workers:
+                receive.close()
+                if process.is_alive():
+                    process.kill()
+                process.join()
+            gc.unfreeze()
+
+
+def _work(task: Callable[[range], Any], spans: list[range], send: Connection) -> None:
+    """In a worker: run the task over its spans and send back the results (or what it raised)."""
+    try:
+        message: tuple[str, Any] = ("done", [task(span) for span in spans])
+    except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
+        message = ("raised", exc)
+    try:
+        send.send(message)
+    except Exception as exc:  # noqa: BLE001 - e.g. an exception that cannot be pickled
+        send.send(("raised", BriefingsError(f"a worker process failed: {type(exc).__name__}: {exc}")))
+    send.close()

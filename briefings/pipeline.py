@@ -1,4 +1,14 @@
-"""The whole build in one function: load → validate → group → render → write → build site."""
+"""The whole build in one function, ``build(project, options)``, whose body lists
+the stages in order:
+
+    load → validate → group → render → write → engine → search index → check links → swap in
+
+``briefings build``, ``serve``, ``deploy`` and the benchmark all call it; only
+the options differ (``options.build_options`` makes them). Work from earlier
+runs is reused through one ``BuildCache``: unchanged articles are not parsed
+again, unchanged inputs render and write nothing, and an edit to a few pages
+rebuilds only those pages of the site.
+"""
 
 from __future__ import annotations
 
@@ -7,49 +17,107 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefings import __version__
-from briefings.pages.body import broken_article_links, might_link_locally
-from briefings.cache import Cache, digest
-from briefings.pages.emit import render_and_write
-from briefings.errors import ContentError
-from briefings.pages.group import group, select
-from briefings.engine.guard import DEFAULT_MAX_MEMORY_GB
+from briefings.cache import BuildCache
 from briefings.content.load import load_content
-from briefings.lock import WorkLock
 from briefings.content.model import Content, Edition
-from briefings.project import Project
-from briefings.pages.render import Pages, navigation, sources_of
-from briefings.options import read_settings
-from briefings.engine.site import (
-    SiteResult,
-    build_site,
-    domain_name,
-    normalise_base_url,
-    site_folder,
-)
+from briefings.engine import incremental
+from briefings.engine.base import Engine, SiteJob
+from briefings.engine.mkdocs import MkDocsEngine
+from briefings.engine.hosting import add_hosting_files
+from briefings.engine.linkcheck import check_pages
+from briefings.engine.pagefind import index_site
+from briefings.engine.sitefolder import recover as recover_site
+from briefings.engine.sitefolder import staged, swap_in, target_folder
+from briefings.errors import ContentError
+from briefings.fileio import digest
+from briefings.lock import WorkLock
+from briefings.options import BuildOptions, SiteConfig, settings_of
+from briefings.pages.body import broken_article_links, might_link_locally
+from briefings.pages.emit import render_and_write
+from briefings.pages.group import group, select
+from briefings.pages.render import navigation, sources_of
 from briefings.pages.write import WriteStats
+from briefings.parallel import Workers
+from briefings.project import Project
 
 # Wraps the list of article files as they are read, e.g. with a progress bar.
 Track = Callable[[list[Path]], Iterable[Path]]
 
 
 @dataclass(frozen=True)
+class SiteResult:
+    site_dir: Path
+    pages: int  # HTML pages in the site
+    warnings: tuple[str, ...]
+    updated: int | None = None  # pages rebuilt by an incremental build (0: the site was current); None: full build
+
+
+@dataclass(frozen=True)
 class BuildReport:
     edition: Edition
     written: WriteStats
-    site: SiteResult | None
+    site: SiteResult | None  # None with options.pages_only
     seconds: float
 
 
+def build(project: Project, options: BuildOptions, *, track: Track | None = None,
+          on_wait: Callable[[int | None], None] = lambda pid: None) -> BuildReport:
+    """Build the site as ``options`` ask. One build of a build folder runs at a
+    time: while another holds it this one waits, and ``on_wait(pid)`` is told once."""
+    started = time.perf_counter()
+    target = target_folder(project, options)  # a folder the build may not replace is refused before any work
+    now = options.now or dt.datetime.now(dt.timezone.utc)
+    with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait):
+        with collector_paused():
+            cache = BuildCache.open(project.build_dir, key=cache_key(project, options), root=project.root)
+            content = load(project, options, cache, track)  # load + validate
+            edition = group(content, select(content, drafts=options.drafts, now=now), now=now)  # group
+            written = render_and_write_pages(project, options, content, edition, cache)  # render + write
+        if options.pages_only:
+            return BuildReport(edition, written, None, time.perf_counter() - started)
+
+        job = SiteJob(project, options, nav=navigation(edition), sources=sources_of(edition),
+                      epoch=content_epoch(edition), linking=linking_pages(edition))
+        engine = engine_for(job)
+        notes = [note] if (note := recover_site(target)) else []
+        plan = engine.plan(target, cache)
+        if plan.up_to_date:
+            return BuildReport(edition, written, up_to_date(target, notes), time.perf_counter() - started)
+        cache.site_changing()
+        with staged(target) as stage:
+            warnings = engine.build(plan, stage.site, target)  # engine
+            if options.search == "pagefind":
+                index_site(stage.site, max_memory_gb=options.max_memory_gb,  # search index
+                           full_text=options.settings.search_full_text)
+            warnings += check_pages(stage.site, engine.unchecked(plan), base_url=options.base_url,  # check links
+                                    sources=job.sources, strict=options.strict, target=target)
+            pages = count_pages(stage.site)
+            add_hosting_files(stage.site, options.cname)
+            swap_in(stage, target)  # swap in
+        cache.site_built(incremental.record(plan.key, target, project.docs_dir))
+    site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
+    return BuildReport(edition, written, site, time.perf_counter() - started)
+
+
 def check(project: Project, *, track: Track | None = None) -> Content:
-    """Load and validate only. Raises ContentError with every problem."""
-    settings = read_settings(project)
+    """Load and validate only (``briefings check``). Raises ContentError with every problem."""
+    settings = settings_of(SiteConfig.read(project))
     content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
     validate_links(project, content)
+    return content
+
+
+# --- the stages ----------------------------------------------------------------
+
+def load(project: Project, options: BuildOptions, cache: BuildCache, track: Track | None) -> Content:
+    """Every content file, validated (parsed again only when it changed)."""
+    content = load_content(project.root, max_file_bytes=options.settings.max_file_mb * 2**20, track=track,
+                           cache=cache, workers=Workers(options.workers))
     return content
 
 
@@ -60,70 +128,60 @@ def validate_links(project: Project, content: Content) -> None:
         raise ContentError(problems)
 
 
-def generate(project: Project, *, drafts: bool = False, now: dt.datetime | None = None,
-             site_url: str | None = None, track: Track | None = None):
-    """Content → Markdown pages in build/docs. Returns the edition, pages and write stats.
-
-    Work from earlier runs is reused (build/cache/): unchanged articles are not
-    parsed again, and when nothing that the pages depend on changed, nothing
-    is rendered or written at all.
-    """
-    with collector_paused():
-        return _generate(project, drafts=drafts, now=now, site_url=site_url, track=track)
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Generation builds large trees of objects that do not form cycles: the
-    garbage collector's passes over them find nothing, and cost ~5% of a cold
-    run of a big archive (and copied memory in forked workers)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _generate(project: Project, *, drafts: bool, now: dt.datetime | None, site_url: str | None,
-              track: Track | None):
-    now = now or dt.datetime.now(dt.timezone.utc)
-    settings = read_settings(project, site_url=site_url)
-    max_bytes = settings.max_file_mb * 2**20
-    cache = Cache.open(project.build_dir / "cache", key=cache_key(project, max_bytes), root=project.root)
-    # load + validate: raises before anything is written
-    content = load_content(project.root, max_file_bytes=max_bytes, track=track, cache=cache)
-    edition = group(content, select(content, drafts=drafts, now=now), now=now)
-    fingerprint = inputs_fingerprint(content, edition, settings, cache)
-    pages = Pages(files={}, nav=navigation(edition), sources=sources_of(edition))
-    if fingerprint != cache.fingerprint:
-        validate_links(project, content)  # (a stored fingerprint means these inputs passed)
-    if fingerprint == cache.fingerprint and project.docs_dir.is_dir():
-        cache.save()  # a touched file's new mtime
+def render_and_write_pages(project: Project, options: BuildOptions, content: Content, edition: Edition,
+                           cache: BuildCache) -> WriteStats:
+    """The generated tree in build/docs/: rendered and written only when an input changed."""
+    fingerprint = inputs_fingerprint(content, edition, options, cache)
+    if cache.pages_current(fingerprint, project.docs_dir):
+        cache.save_articles()  # a touched file's new mtime
         count = sum(len(files) for _, _, files in os.walk(project.docs_dir))
-        stats = WriteStats(written=0, unchanged=count, removed=0)
-    else:
-        cache.forget_fingerprint()
-        # render + write; this process saves the parsed articles while workers render
-        stats = render_and_write(edition, settings, project.docs_dir, also=cache.save)
-        cache.store_fingerprint(fingerprint)
-    return edition, pages, stats
+        return WriteStats(written=0, unchanged=count, removed=0)
+    validate_links(project, content)  # (a stored fingerprint means these inputs passed)
+    cache.pages_changing()
+    # This process saves the parsed articles while the workers render.
+    written = render_and_write(edition, options.settings, project.docs_dir, workers=Workers(options.workers),
+                               also=cache.save_articles)
+    cache.pages_written(fingerprint)
+    return written
 
 
-def cache_key(project: Project, max_bytes: int) -> str:
+def engine_for(job: SiteJob) -> Engine:
+    if job.options.engine == "zensical":
+        from briefings.engine.zensical import ZensicalEngine  # imports only when asked for
+
+        return ZensicalEngine(job)
+    return MkDocsEngine(job)
+
+
+def linking_pages(edition: Edition) -> tuple[str, ...]:
+    """Generated article pages whose body links inside the site: their links are checked."""
+    return tuple(f"articles/{a.slug}.md" for a in edition.articles if might_link_locally(a.body))
+
+
+def up_to_date(target: Path, notes: list[str]) -> SiteResult:
+    return SiteResult(target, count_pages(target), tuple(notes), updated=0)
+
+
+def count_pages(site: Path) -> int:
+    """HTML pages of a site, Pagefind's own files left out."""
+    return sum(1 for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "pagefind")
+
+
+# --- what tells that nothing changed ---------------------------------------------
+
+def cache_key(project: Project, options: BuildOptions) -> str:
     """Parsed articles stay valid while topics.yml and the size limit do."""
     try:
         topics = (project.content_dir / "topics.yml").read_bytes()
     except OSError:
         topics = b""
-    return digest(topics + f"|{max_bytes}".encode())
+    return digest(topics + f"|{options.settings.max_file_mb}".encode())
 
 
-def inputs_fingerprint(content: Content, edition: Edition, settings, cache: Cache) -> str:
+def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions, cache: BuildCache) -> str:
     """Everything the generated pages depend on, in one hash."""
     files = [(rel, entry.digest) for rel, entry in sorted(cache.articles.items())]
-    return digest(repr((__version__, settings, content.topics, content.people, files,
+    return digest(repr((__version__, options.settings, content.topics, content.people, files,
                         [a.slug for a in edition.articles], sorted(edition.unpublished))))
 
 
@@ -135,42 +193,15 @@ def content_epoch(edition: Edition) -> int:
     return max(0, min(int(max(stamps).timestamp()), 2**32 - 1)) if stamps else 0
 
 
-def build(
-    project: Project,
-    *,
-    drafts: bool = False,
-    strict: bool = True,
-    site_dir: Path | None = None,
-    now: dt.datetime | None = None,
-    base_url: str | None = None,
-    cname: str | None = None,
-    track: Track | None = None,
-    engine: str = "mkdocs",
-    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
-    full: bool = False,
-    wait: bool = True,
-    on_wait: Callable[[int | None], None] = lambda pid: None,
-) -> BuildReport:
-    """``base_url`` replaces mkdocs.yml's site_url; ``cname`` its ``extra.cname``.
-    ``engine`` is mkdocs or zensical; ``max_memory_gb`` limits Zensical and Pagefind.
-    One build of a build folder runs at a time: while another holds it, this one
-    waits (``on_wait(pid)`` is told once), or with ``wait=False`` raises BuildBusy."""
-    started = time.perf_counter()
-    # Bad hosting settings fail before anything is written.
-    base_url = normalise_base_url(base_url) if base_url is not None else None
-    cname = domain_name(cname)
-    settings = read_settings(project)
-    what = "preview" if project.work else "build"
-    site_folder(project, site_dir)  # a folder the build may not replace is refused before any work
-    with WorkLock(project.build_dir, what=what, wait=wait, on_wait=on_wait):
-        edition, pages, stats = generate(project, drafts=drafts, now=now, site_url=base_url, track=track)
-        site = build_site(project, nav=pages.nav, strict=strict, site_dir=site_dir, sources=pages.sources,
-                          epoch=content_epoch(edition), base_url=base_url, cname=cname, engine=engine,
-                          search=settings.search, max_memory_gb=max_memory_gb, full=full,
-                          search_full_text=settings.search_full_text, linking=linking_pages(edition))
-    return BuildReport(edition=edition, written=stats, site=site, seconds=time.perf_counter() - started)
-
-
-def linking_pages(edition: Edition) -> tuple[str, ...]:
-    """Generated article pages whose body links inside the site: the build checks their links."""
-    return tuple(f"articles/{a.slug}.md" for a in edition.articles if might_link_locally(a.body))
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """A build makes large trees of objects that do not form cycles: the
+    garbage collector's passes over them find nothing, and cost ~5% of a cold
+    run of a big archive (and copied memory in forked workers)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -128,3 +128,11 @@ def axe_script():
     from test_browser import find_axe
 
     return find_axe()
+
+
+def generate(project, **options):
+    """The pages only (load → validate → group → render → write), as the benchmark times them."""
+    from briefings.options import build_options
+    from briefings.pipeline import build
+
+    return build(project, build_options(project, pages_only=True, **options))

@@ -27,7 +27,7 @@ def test_benchmark_runs_and_prints_every_figure():
 
 def test_the_corpus_is_deterministic(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from corpus import make_corpus
     from conftest import tree_hash
+    from corpus import make_corpus
 
     assert tree_hash(make_corpus(tmp_path / "a", 25) / "content") == tree_hash(make_corpus(tmp_path / "b", 25) / "content")

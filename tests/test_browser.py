@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import REPO
 
 CHROMIUM = Path(os.environ.get("BRIEFINGS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")

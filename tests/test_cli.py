@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import REPO, run_cli
 
 from briefings import __version__
 from briefings.cli import main
-from conftest import REPO, run_cli
 
 
 def test_version():

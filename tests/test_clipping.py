@@ -6,7 +6,12 @@ import datetime as dt
 
 import pytest
 
-from briefings.authoring.clipping import parse_byline, parse_clipping, photo_credit, plain_to_markdown
+from briefings.authoring.clipping import (
+    parse_byline,
+    parse_clipping,
+    photo_credit,
+    plain_to_markdown,
+)
 
 
 @pytest.mark.parametrize("line, names, job", [

@@ -9,7 +9,6 @@ import re
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import copy_sample, run_cli
 
 NAMES = ["<script>alert(1)</script> & Co", "Co\" onmouseover=\"alert(4)\" x=\"<b>"]  # text, then an attribute breakout

@@ -11,9 +11,16 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import VALID, copy_sample, run_cli
-from test_browser import BRIEFING, ELECTION, SEED, axe_problems, serve_site, settle, visiting
+from test_browser import (
+    BRIEFING,
+    ELECTION,
+    SEED,
+    axe_problems,
+    serve_site,
+    settle,
+    visiting,
+)
 
 pytest.importorskip("pagefind", reason="pip install -e '.[test]' installs Pagefind")
 
@@ -257,8 +264,8 @@ def test_zensical_links_are_checked_by_briefings(site):
 
 
 def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
-    from briefings.errors import SiteBuildError
     from briefings.engine.guard import run_guarded
+    from briefings.errors import SiteBuildError
 
     hog = "x = bytearray(3 * 2**30)"
     with pytest.raises(SiteBuildError, match=r"^Hog ran out of memory: it was stopped at its limit of 1 GB "

@@ -11,7 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from briefings.pipeline import generate
+from conftest import generate
+
 from briefings.project import Project
 
 HERE = Path(__file__).parent
@@ -27,7 +28,7 @@ def tree(folder: Path) -> dict[str, str]:
 def test_generated_markdown_matches_the_golden_tree(tmp_path):
     project_dir = tmp_path / "small"
     shutil.copytree(FIXTURE, project_dir)
-    edition, pages, stats = generate(Project.at(project_dir), now=NOW)
+    edition = generate(Project.at(project_dir), now=NOW).edition
     assert (len(edition.articles), edition.left_out) == (2, 2)  # a draft and a future article left out
     got = tree(project_dir / "build" / "docs")
     if os.environ.get("BRIEFINGS_UPDATE_GOLDEN"):
@@ -42,8 +43,8 @@ def test_a_second_generation_writes_nothing(tmp_path):
     project_dir = tmp_path / "small"
     shutil.copytree(FIXTURE, project_dir)
     project = Project.at(project_dir)
-    first = generate(project, now=NOW)[2]
-    second = generate(project, now=NOW)[2]
+    first = generate(project, now=NOW).written
+    second = generate(project, now=NOW).written
     assert first.written == len(list((project_dir / "build/docs").rglob("*.*"))) > 9
     assert second.written == 0 and second.unchanged == first.written
 
@@ -54,6 +55,6 @@ def test_pages_no_longer_generated_are_removed(tmp_path):
     project = Project.at(project_dir)
     generate(project, now=NOW)
     (project_dir / "content/articles/2024-01-15-alpha-only.md").unlink()
-    stats = generate(project, now=NOW)[2]
+    stats = generate(project, now=NOW).written
     assert stats.removed == 1
     assert not (project_dir / "build/docs/articles/2024-01-15-alpha-only.md").exists()

@@ -6,8 +6,8 @@ import datetime as dt
 
 import yaml
 
-from briefings.pages.group import by_month, group, select
 from briefings.content.model import Article, Content, Quote, Topic
+from briefings.pages.group import by_month, group, select
 from briefings.pages.render import render
 
 UTC = dt.timezone.utc

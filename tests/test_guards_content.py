@@ -21,7 +21,6 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import VALID, Site, tree_hash
 
 ARTICLE = "content/articles/{}:{}: "
@@ -209,10 +208,10 @@ def test_raw_control_character_in_topics_yml(site):
 
 def test_the_atom_writer_drops_what_xml_cannot_hold():
     """The site's name comes from mkdocs.yml, which the loader does not check: never crash on it."""
-    from briefings.pages.feeds import FeedSpec, atom
-    from briefings.pages.group import group
     from briefings.content.model import Article, Content, Topic
     from briefings.options import Settings
+    from briefings.pages.feeds import FeedSpec, atom
+    from briefings.pages.group import group
 
     item = Article(path="a.md", slug="a", title="Ver\x0btical", source="Desk\x01", topics=("t",),
                    published=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), summary="Sum\ufffemary")
@@ -261,8 +260,8 @@ def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
 
 
 def test_content_epoch_stays_within_what_gzip_can_store():
-    from briefings.pages.group import group
     from briefings.content.model import Article, Content
+    from briefings.pages.group import group
     from briefings.pipeline import content_epoch
 
     def epoch(*days: str) -> int:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import VALID, Site, tree_hash
 
 HOSTILE = Path(__file__).parent / "hostile"

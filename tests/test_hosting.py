@@ -10,10 +10,10 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from conftest import SUBPATH_URL, VALID, run_cli
 
 from briefings.cli import main
 from briefings.engine.linkcheck import check_site
-from conftest import SUBPATH_URL, VALID, run_cli
 
 
 def soup(path):

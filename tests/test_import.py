@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from conftest import REPO, tree_hash
 
 from briefings.authoring import draft as drafts
 from briefings.authoring import fetch
-from conftest import REPO, tree_hash
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 SEED = next((p for p in (REPO.parent / "shared" / "seed", Path("/work/shared/seed")) if p.is_dir()), None)

@@ -8,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefings.authoring import draft as drafts
-from briefings.errors import BriefingsError, Problem
 from briefings.authoring.importer import Extracted, from_html, from_text, make_draft
 from briefings.content.load import load_article
 from briefings.content.model import Topic
 from briefings.content.source import source_from_bytes
+from briefings.errors import BriefingsError, Problem
 
 TOPICS = [Topic("taiwan", "Taiwan")]
 EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,6 @@ import re
 import shutil
 
 import pytest
-
 from conftest import copy_sample, run_cli, tree_hash
 
 SEED = "content/articles/2023/2023-11-15-biden-xi-woodside-summit.md"
@@ -92,8 +91,9 @@ def test_a_failed_incremental_build_keeps_the_site_and_the_next_build_recovers(s
 def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, tmp_path, monkeypatch):
     """Pages half written by a run that failed, then the content put back as it
     was: the next run must write the pages again, not find them "up to date"."""
+    from conftest import generate
+
     import briefings.pages.emit
-    from briefings.pipeline import generate
     from briefings.project import Project
 
     original = (sample / SEED).read_text("utf-8")

@@ -6,9 +6,9 @@ import tomllib
 
 import yaml
 from bs4 import BeautifulSoup
+from conftest import REPO, run_cli, tree_hash
 
 from briefings.authoring.scaffold import theme_source
-from conftest import REPO, run_cli, tree_hash
 
 
 def test_init_creates_a_site_that_builds_at_once(tmp_path):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 
 import pytest
+from conftest import tree_hash
 
 from briefings.content.fields import ARTICLE_FIELDS
-from conftest import tree_hash
 
 
 def test_new_writes_a_complete_draft_that_passes_check(site):

@@ -392,8 +392,8 @@ def test_builds_started_together_all_succeed(site):
 
 def test_serve_and_build_never_share_pages(site):
     """A preview (drafts included) builds in build/preview/: a build at the same time publishes no draft."""
-    from briefings.project import Project
     from briefings.authoring.serve import Preview
+    from briefings.project import Project
 
     site.article("public.md", VALID)
     site.article("secret.md", VALID.replace("A valid article", "Secret draft") + "draft: true\n")

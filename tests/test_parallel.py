@@ -1,23 +1,26 @@
-"""The process pool gives exactly the serial output."""
+"""Worker processes give exactly the serial output."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
 
 import pytest
+from conftest import VALID, Site, generate, run_cli, tree_hash
 
 import briefings.parallel as parallel
-from briefings.pipeline import generate
+from briefings.errors import BriefingsError
+from briefings.parallel import Workers
 from briefings.project import Project
-from conftest import VALID, Site, tree_hash
 
 NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def test_pmap_keeps_the_order():
+def test_map_keeps_the_order():
     items = list(range(1000))
-    assert parallel.pmap(str, items, threshold=10) == [str(i) for i in items]
+    assert Workers(2, threshold=10).map(str, items) == [str(i) for i in items]
 
 
 def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
@@ -30,47 +33,58 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     other = tmp_path / "b"
     shutil.copytree(site.root, other)
 
-    monkeypatch.setattr(parallel, "THRESHOLD", 400)
-    serial_problems = site.run("check").stderr
+    serial_problems = run_cli("build", "--workers", "1", "--project", str(site.root)).stderr
     (site.root / "content/articles/bad.md").unlink()
-    generate(Project.at(site.root), now=NOW)
+    generate(Project.at(site.root), now=NOW, workers=1)
 
-    monkeypatch.setattr(parallel, "workers", lambda: 2)
-    monkeypatch.setattr(parallel.pmap, "__kwdefaults__", {"threshold": 5})  # use the pools for this small site
-    monkeypatch.setattr(parallel.fork_chunks, "__kwdefaults__", {"threshold": 5})
-    pools = []
-    real_pool = parallel.ProcessPoolExecutor
-    monkeypatch.setattr(parallel, "ProcessPoolExecutor", lambda **kw: pools.append(kw) or real_pool(**kw))
-    from click.testing import CliRunner
-    from briefings.cli import main
-    parallel_problems = CliRunner().invoke(main, ["check", "--project", str(other)]).stderr
+    monkeypatch.setattr(parallel, "THRESHOLD", 5)  # use the workers for this small site
+    forked = []
+    real_chunks = Workers.chunks
+
+    def chunks(self, task, count, meanwhile):
+        forked.append(self.forks(count))
+        return real_chunks(self, task, count, meanwhile)
+
+    monkeypatch.setattr(Workers, "chunks", chunks)
+    parallel_problems = run_cli("build", "--workers", "2", "--project", str(other)).stderr
     assert parallel_problems == serial_problems and "nowhere" in parallel_problems
     (other / "content/articles/bad.md").unlink()
-    generate(Project.at(other), now=NOW)
-    assert len(pools) == 3  # check's parse, generate's parse and its article pages all ran in a pool
+    generate(Project.at(other), now=NOW, workers=2)
+    assert forked == [True, True, True]  # the failed build's parse, then generation's parse and its article pages
     assert tree_hash(site.root / "build/docs") == tree_hash(other / "build/docs")
 
 
-def test_a_worker_that_dies_is_one_clear_error(tmp_path, monkeypatch):
+def test_a_worker_that_dies_is_one_clear_error():
     """A worker killed (say, by the out-of-memory killer): one line, no traceback."""
-    import os
-    import signal
-
-    from briefings.errors import BriefingsError
-
-    monkeypatch.setattr(parallel, "workers", lambda: 2)
-
     def dies(indices):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    with pytest.raises(BriefingsError, match="worker process died .*BRIEFINGS_WORKERS=1"):
-        parallel.fork_chunks(dies, 100, lambda: None, threshold=10)
+    with pytest.raises(BriefingsError, match="worker process died .*--workers 1"):
+        Workers(2, threshold=10).chunks(dies, 100, lambda: None)
 
 
-def test_no_pool_where_processes_cannot_fork(monkeypatch):
-    """The pools fork (workers inherit what the parent built); on Windows they cannot."""
+def test_what_a_worker_raises_is_raised_here():
+    def fails(indices):
+        raise BriefingsError(f"cannot write page {indices.start}")
+
+    with pytest.raises(BriefingsError, match="cannot write page 0"):
+        Workers(2, threshold=10).chunks(fails, 100, lambda: None)
+
+
+def test_no_workers_where_processes_cannot_fork(monkeypatch):
+    """The workers fork (they inherit what the parent built); on Windows they cannot."""
     monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    assert parallel.workers() == 1
-    results, other = parallel.fork_chunks(lambda r: list(r), 1000, lambda: "here", threshold=10)
+    from briefings.options import default_workers
+
+    assert default_workers() == 1
+    workers = Workers(2, threshold=10)
+    results, other = workers.chunks(lambda r: list(r), 1000, lambda: "here")
     assert results == [list(range(1000))] and other == "here"
-    assert parallel.pmap(str, list(range(500)), threshold=10) == [str(i) for i in range(500)]
+    assert workers.map(str, list(range(500))) == [str(i) for i in range(500)]
+
+
+def test_no_module_state_is_left_behind():
+    """Nothing of a run stays in the module (the task travels with the fork, not in a global)."""
+    before = {k: v for k, v in vars(parallel).items() if not k.startswith("__")}
+    Workers(2, threshold=10).chunks(lambda r: len(r), 100, lambda: None)
+    assert {k: v for k, v in vars(parallel).items() if not k.startswith("__")} == before

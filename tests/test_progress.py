@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from briefings.cli import PROGRESS_MIN
+from briefings.cli.common import PROGRESS_MIN
 
 MANY = PROGRESS_MIN + 1
 

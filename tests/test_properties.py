@@ -11,13 +11,19 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefings.errors import Problem
 from briefings.content.fields import (
-    ARTICLE_FIELDS, CONTROL_RE, EARLIEST_YEAR, LATEST_YEAR, MAX_SLUG_BYTES, RESERVED_SLUGS, SLUG_RE,
+    ARTICLE_FIELDS,
+    CONTROL_RE,
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_SLUG_BYTES,
+    RESERVED_SLUGS,
+    SLUG_RE,
 )
 from briefings.content.load import load_article
 from briefings.content.model import Article, Topic
 from briefings.content.source import source_from_bytes
+from briefings.errors import Problem
 
 TOPICS = [Topic("taiwan", "Taiwan"), Topic("us-china", "US–China relations")]
 EXAMPLES = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -175,12 +181,12 @@ offsets = st.integers(-14 * 60, 14 * 60).map(lambda m: dt.timezone(dt.timedelta(
 def test_any_date_in_range_builds_its_page_and_feeds(day, time, tz):
     import feedparser
 
+    from briefings.content.model import Content
+    from briefings.options import Settings
     from briefings.pages.feeds import FeedSpec, atom, json_feed
     from briefings.pages.group import group
-    from briefings.content.model import Content
-    from briefings.pipeline import content_epoch
     from briefings.pages.render import ArticlePages, RenderContext
-    from briefings.options import Settings
+    from briefings.pipeline import content_epoch
 
     when = day.isoformat() if time is None else dt.datetime.combine(day, time, tz).isoformat()
     article, problems = load(f"---\ntitle: T\ndate: '{when}'\nsource: Desk\ntopics: [taiwan]\n---\n".encode())
@@ -220,10 +226,10 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 def test_two_names_get_two_pages_one_page_or_a_problem_never_a_silent_merge(first, second):
     """Any name gets a page name that is a safe path component within the limit (or a problem
     saying why not); two different names never share a page without check saying so."""
-    from briefings.pages.group import group
-    from briefings.content.load import people_problems
+    from briefings.content.registries import people_problems
     from briefings.content.model import Content
     from briefings.content.people import name_key, person_slug
+    from briefings.pages.group import group
 
     front = {"title": "T", "date": "2024-01-13", "source": "Desk", "topics": ["taiwan"], "people": [first, second]}
     article, problems = load(("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n").encode())

@@ -10,9 +10,9 @@ import re
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
+from conftest import VALID, copy_sample, run_cli
 
 from briefings.engine.linkcheck import check_site
-from conftest import VALID, copy_sample, run_cli
 
 SITE_URL = "https://example.org/briefings/"
 SEED = "2023-11-15-biden-xi-woodside-summit"

@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 START_TIMEOUT = 60.0

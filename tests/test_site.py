@@ -10,9 +10,9 @@ from urllib.parse import urlsplit
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup
+from conftest import VALID, tree_hash
 
 from briefings.engine.linkcheck import check_site
-from conftest import VALID, tree_hash
 
 TOPICS = ("us-china", "taiwan", "fentanyl")
 SEED = "2023-11-15-biden-xi-woodside-summit"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from briefings.content.model import Topic
-from briefings.authoring.suggest import TopicMatcher
 from conftest import tree_hash
+
+from briefings.authoring.suggest import TopicMatcher
+from briefings.content.model import Topic
 
 TOPICS = [
     Topic("taiwan", "Taiwan", keywords=("Taiwan", "Lai Ching-te", "DPP")),

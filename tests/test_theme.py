@@ -14,7 +14,6 @@ from pathlib import Path
 
 import material
 import pytest
-
 from conftest import REPO
 
 MATERIAL = Path(material.__file__).parent / "templates"

@@ -6,7 +6,6 @@ Each test writes real files into a fresh project and runs the real CLI.
 from __future__ import annotations
 
 import pytest
-
 from conftest import VALID, tree_hash
 
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"

@@ -16,13 +16,20 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 from slugify import slugify
 
-from briefings.errors import BriefingsError
 from briefings.content.fields import (
-    ARTICLE_FIELDS, CONTROL_RE, SHORT_TEXT, FieldError, http_url, known_topic, required_text, when,
+    ARTICLE_FIELDS,
+    CONTROL_RE,
+    SHORT_TEXT,
+    FieldError,
+    http_url,
+    known_topic,
+    required_text,
+    when,
 )
 from briefings.content.load import article_files
 from briefings.content.model import Topic
 from briefings.content.source import read_source
+from briefings.errors import BriefingsError
 
 SLUG_MAX = 60
 

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from briefings.authoring import draft as drafts
 from briefings.authoring.clipping import parse_byline, parse_clipping
-from briefings.errors import BriefingsError
 from briefings.authoring.fetch import MAX_BYTES, fetch
-from briefings.content.fields import SHORT_TEXT
-from briefings.content.load import MAX_FILE_BYTES
-from briefings.content.model import Topic
 from briefings.authoring.suggest import TopicMatcher
+from briefings.content.fields import SHORT_TEXT
+from briefings.content.model import Topic
+from briefings.content.source import MAX_FILE_BYTES
+from briefings.errors import BriefingsError
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 REMINDER = ("The body is the outlet's own text: replace it with your own summary and notes "

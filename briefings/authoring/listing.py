@@ -8,10 +8,10 @@ import io
 import json
 from dataclasses import dataclass
 
-from briefings.errors import BriefingsError
 from briefings.content.fields import FieldError, known_topic, when
-from briefings.pages.group import is_published
 from briefings.content.model import Article, Content
+from briefings.errors import BriefingsError
+from briefings.pages.group import is_published
 
 COLUMNS = ("date", "title", "source", "topics", "draft")
 

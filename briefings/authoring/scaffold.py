@@ -169,8 +169,8 @@ __pycache__/
 
 def theme_source() -> Path:
     """The theme shipped with this installation."""
-    package = Path(__file__).resolve().parent
-    for candidate in (package / "theme", package.parent / "theme"):
+    package = Path(__file__).resolve().parent.parent  # briefings/
+    for candidate in (package / "theme", package.parent / "theme"):  # installed; a checkout of the repository
         if (candidate / "main.html").is_file():
             return candidate
     raise ProjectError("the briefings theme is missing from this installation (reinstall briefings)")

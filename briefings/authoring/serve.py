@@ -23,6 +23,7 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from briefings.errors import BriefingsError, ContentError
+from briefings.options import build_options
 from briefings.pipeline import build
 from briefings.project import Project
 
@@ -101,9 +102,11 @@ class Preview:
     def rebuild(self) -> None:
         """Regenerate and rebuild; on a problem keep the last good site and show the problem."""
         try:
-            report = build(self.project.preview(), drafts=True, strict=False, site_dir=self.site_dir,
-                           on_wait=lambda pid: self.log(f"Waiting for another preview of this project "
-                                                        f"(PID {pid}) to finish a build..."))
+            # Options are made for each rebuild: mkdocs.yml is watched too.
+            project = self.project.preview()
+            options = build_options(project, drafts=True, strict=False, site_dir=self.site_dir)
+            report = build(project, options, on_wait=lambda pid: self.log(
+                f"Waiting for another preview of this project (PID {pid}) to finish a build..."))
         except ContentError as exc:
             lines = [str(p) for p in exc.problems]
             n = len(lines)

@@ -18,8 +18,8 @@ from typing import Any
 import frontmatter
 import yaml
 
-from briefings.errors import Problem
 from briefings.content.fields import control_message
+from briefings.errors import Problem
 
 try:  # libyaml is several times faster for large archives
     from yaml import CSafeLoader as _BaseLoader
@@ -70,6 +70,7 @@ class SourceFile:
         return self.start_line
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024  # the default of extra.briefings.max_file_mb
 MAX_DEPTH = 20  # front matter is a flat mapping with a few lists inside
 MAX_VALUES = 10_000
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "null", "seq", "map")}

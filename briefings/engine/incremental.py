@@ -17,8 +17,8 @@ same as for the last build and the set of pages is unchanged, it is enough to:
 The result is byte-identical to a full build (tests/test_incremental.py), and
 the usual atomic swap publishes it. Anything else (a new or deleted page,
 another navigation, theme, mkdocs.yml, build date, engine or search backend)
-takes a full build. What the last build was made from is kept in
-build/cache/site.json.
+takes a full build. What the last build was made from is kept by the build
+cache (briefings/cache.py).
 """
 
 from __future__ import annotations
@@ -28,12 +28,16 @@ import os
 import posixpath
 import re
 import shutil
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.cache import digest
+from briefings.cache import BuildCache, SiteRecord
+from briefings.engine.base import SitePlan
+from briefings.engine.linkcheck import page_output
+from briefings.fileio import digest
+from briefings.options import BuildOptions
 from briefings.project import Project
 
 MAX_SHARE = 0.15  # past this share of changed pages (and MIN_PAGES) a full build is as quick
@@ -41,87 +45,54 @@ MIN_PAGES = 20
 _MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 
 
-@dataclass(frozen=True)
-class Plan:
-    changed_pages: tuple[str, ...]  # Markdown pages to render again
-    changed_files: tuple[str, ...]  # other generated files (feeds) to copy again
-    context: tuple[str, ...]  # pages rendered only so that navigation and links resolve
-
-
-def site_key(project: Project, **settings: Any) -> str:
+def site_key(project: Project, options: BuildOptions, **more: Any) -> str:
     """Everything besides the pages themselves that every page's HTML depends on."""
+    theme_dir = project.root / "theme"
     theme = sorted((p.relative_to(project.root).as_posix(), p.read_bytes())
-                   for p in (project.root / "theme").rglob("*") if p.is_file()) if (project.root / "theme").is_dir() else []
-    return digest(repr((__version__, project.config_file.read_bytes(), theme, sorted(settings.items(), key=str))))
+                   for p in theme_dir.rglob("*") if p.is_file()) if theme_dir.is_dir() else []
+    settings = dict(engine=options.engine, search=options.search, base_url=options.base_url, cname=options.cname,
+                    strict=options.strict, search_full_text=options.settings.search_full_text, **more)
+    return digest(repr((__version__, options.config.data, theme, sorted(settings.items(), key=str))))
 
 
-def _manifest_path(project: Project) -> Path:
-    return project.build_dir / "cache" / "site.json"
-
-
-def _stats(docs_dir: Path) -> dict[str, list[int]]:
+def stats(docs_dir: Path) -> dict[str, list[int]]:
+    """Each generated file's size and mtime: what tells a changed page."""
     return {p.relative_to(docs_dir).as_posix(): [s.st_size, s.st_mtime_ns]
             for p in docs_dir.rglob("*") if p.is_file() for s in (p.stat(),)}
 
 
-def forget(project: Project) -> None:
-    """Before a build that may fail: the site and the manifest must never disagree."""
-    _manifest_path(project).unlink(missing_ok=True)
+def record(key: str, target: Path, docs_dir: Path) -> SiteRecord:
+    return SiteRecord(key=key, target=target, files=stats(docs_dir))
 
 
-def remember(project: Project, target: Path, key: str) -> None:
-    """After a successful build: what the site in ``target`` was made from."""
-    path = _manifest_path(project)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"key": key, "target": str(target), "files": _stats(project.docs_dir)}
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data), "utf-8")
-    tmp.replace(path)
-
-
-def recorded_target(project: Project) -> Path | None:
-    """The site folder the last successful build went to (it is that build's)."""
-    try:
-        target = json.loads(_manifest_path(project).read_text("utf-8")).get("target")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return Path(target) if isinstance(target, str) else None
-
-
-def plan(project: Project, target: Path, key: str, nav_pages: list[str], *, search: str = "material") -> Plan | None:
-    """What an incremental build must redo, or None when a full build is needed."""
-    try:
-        manifest = json.loads(_manifest_path(project).read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    if manifest.get("key") != key or manifest.get("target") != str(target):
-        return None
+def plan(cache: BuildCache, docs_dir: Path, target: Path, key: str, nav_pages: list[str], *,
+         search: str = "material") -> SitePlan:
+    """What a site build must redo: nothing, the changed pages only, or everything."""
+    full = SitePlan(key=key)
+    last = cache.site()
+    if last is None or last.key != key or last.target != target:
+        return full
     index = "pagefind/pagefind.js" if search == "pagefind" else "search/search_index.json"
     if not (target / index).is_file():
-        return None
-    before, now = manifest.get("files", {}), _stats(project.docs_dir)
+        return full
+    before, now = last.files, stats(docs_dir)
     if set(before) != set(now):
-        return None  # pages added or removed: the sitemap, listings of pages and search order change
+        return full  # pages added or removed: the sitemap, listings of pages and search order change
     changed = sorted(name for name, stat in now.items() if before[name] != stat)
     pages = tuple(n for n in changed if n.endswith(".md"))
+    files = tuple(n for n in changed if not n.endswith(".md"))
+    if not pages and not files:
+        return SitePlan(key=key, changed=(), up_to_date=True)
     if len(pages) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
-        return None
+        return full
     context = set(nav_pages)
     for page in pages:  # the pages a changed page links to must exist for MkDocs to resolve its links
-        text = (project.docs_dir / page).read_text("utf-8")
+        text = (docs_dir / page).read_text("utf-8")
         for link in _MD_LINK.findall(text):
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
             if resolved in now:
                 context.add(resolved)
-    return Plan(pages, tuple(n for n in changed if not n.endswith(".md")), tuple(sorted(context - set(pages))))
-
-
-def page_output(name: str) -> str:
-    """Where MkDocs (directory URLs) writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
-    stem = name[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return f"{stem}.html"
-    return f"{stem}/index.html"
+    return SitePlan(key=key, changed=pages, context=tuple(sorted(context - set(pages))), changed_files=files)
 
 
 def page_url(name: str) -> str:
@@ -129,30 +100,31 @@ def page_url(name: str) -> str:
     return "" if out == "index.html" else out[: -len("index.html")]
 
 
-def apply(project: Project, the_plan: Plan, *, target: Path, staging: Path, build_pages,
-          search: str = "material") -> None:
+def apply(the_plan: SitePlan, *, docs_dir: Path, work: Path, target: Path, staging: Path,
+          build_pages: Callable[[Path, Path], None], search: str = "material") -> None:
     """Stage the previous site with the changed pages rebuilt. ``build_pages(docs, site)``
-    runs the engine over a docs folder into a site folder. With Pagefind, the
-    staged site is left without a search bundle, for the caller to index."""
-    work = project.build_dir / "incremental"
+    runs the engine over a docs folder into a site folder; ``work`` is scratch
+    space. With Pagefind, the staged site is left without a search bundle, for
+    the caller to index."""
+    assert the_plan.changed is not None
     shutil.rmtree(work, ignore_errors=True)
     docs, site = work / "docs", work / "site"
-    for name in the_plan.changed_pages + the_plan.context:
+    for name in the_plan.changed + the_plan.context:
         (docs / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(project.docs_dir / name, docs / name)
+        shutil.copyfile(docs_dir / name, docs / name)
     build_pages(docs, site)
 
     _link_tree(target, staging)
-    for name in the_plan.changed_pages:
+    for name in the_plan.changed:
         _replace(site / page_output(name), staging / page_output(name))
     for name in the_plan.changed_files:
-        _replace(project.docs_dir / name, staging / name)
+        _replace(docs_dir / name, staging / name)
     if search == "pagefind":
         # Hard links to the published bundle: removed, never written through.
         shutil.rmtree(staging / "pagefind")
     else:
         _splice_search_index(staging / "search" / "search_index.json", site / "search" / "search_index.json",
-                             {page_url(n) for n in the_plan.changed_pages})
+                             {page_url(n) for n in the_plan.changed})
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from briefings.errors import SiteBuildError
-from briefings.project import Project
 
 
 @dataclass(frozen=True)
@@ -136,19 +135,29 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[st
     return None
 
 
-def check_built_site(project: Project, *, site_dir: Path | None = None, base_url: str | None = None) -> SiteCheck:
-    """Check the project's built site, served from ``base_url`` (default: mkdocs.yml's
-    site_url, else the server's root). A path such as "/repo/" is accepted too."""
-    from briefings.engine.site import hosting_settings, normalise_base_url
+def check_pages(site: Path, pages: tuple[str, ...], *, base_url: str | None, sources: dict[str, str],
+                strict: bool, target: Path) -> list[str]:
+    """Check every link of these generated pages (Markdown names) in the built
+    ``site``, naming the content file behind each. Broken links fail a strict
+    build and are warnings otherwise."""
+    if not pages:
+        return []
+    outputs = {page_output(name): name for name in pages}
+    broken = check_site(site, base_url or "/", only=set(outputs))
+    messages = []
+    for link in broken:
+        name = outputs.get(link.page, link.page)
+        messages.append(f"{sources.get(name, link.page)}: link {link.href!r}: {link.reason}")
+    if broken and strict:
+        shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+        raise SiteBuildError(f"{len(broken)} broken link{'s' if len(broken) != 1 else ''}: {shown} "
+                             f"(the previous site in {target.name}/ is untouched; fix it, or build with --no-strict)")
+    return messages
 
-    configured_dir, site_url = hosting_settings(project)
-    site_dir = site_dir or configured_dir
-    if not (site_dir / "index.html").is_file():
-        raise SiteBuildError(f"{site_dir} holds no built site (expected index.html; run briefings build first)")
-    base = base_url or site_url or "/"
-    if not base.startswith("/"):
-        base = normalise_base_url(base)
-    elif not base.endswith("/"):
-        base += "/"
-    pages = sum(1 for _ in site_dir.rglob("*.html"))
-    return SiteCheck(site_dir=site_dir, base_url=base, pages=pages, broken=check_site(site_dir, base))
+
+def page_output(name: str) -> str:
+    """Where MkDocs (directory URLs) writes a page: a/b.md -> a/b/index.html, a/index.md -> a/index.html."""
+    stem = name[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return f"{stem}.html"
+    return f"{stem}/index.html"

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from briefings.errors import SiteBuildError
 from briefings.engine.guard import run_guarded
+from briefings.errors import SiteBuildError
 
 # With extra.briefings.search_full_text: false, an article's full text
 # (render.py's ``bf-body``) is left out of the index. On the 10,000-article

@@ -25,6 +25,7 @@ Rules (issue: nothing is ever lost):
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -33,10 +34,14 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from briefings.cache import read_site_record
 from briefings.errors import SiteBuildError
+from briefings.options import BuildOptions
+from briefings.project import Project
 
 MARKER = ".briefings-site"
 MARKER_TEXT = ("This folder is a site built by briefings. `briefings build` replaces it whole:\n"
@@ -139,6 +144,30 @@ def stage(target: Path) -> Staging:
 
 def discard(staging: Staging) -> None:
     _remove_tree(staging.folder)
+
+
+@contextlib.contextmanager
+def staged(target: Path) -> Iterator[Staging]:
+    """A staging folder for the next site at ``target``; removed, with what it
+    holds, if the block fails. The block ends with ``swap_in``."""
+    staging = stage(target)
+    try:
+        yield staging
+    except OSError as exc:  # a full disk, a folder that became unwritable...
+        discard(staging)
+        where = f": {exc.filename}" if exc.filename else ""
+        raise SiteBuildError(f"could not write the site: {exc.strerror or exc}{where} "
+                             f"(the previous site in {target} is untouched)") from None
+    except BaseException:
+        discard(staging)
+        raise
+
+
+def target_folder(project: Project, options: BuildOptions) -> Path:
+    """The build's site folder, checked: a build may replace only a folder it owns."""
+    record = read_site_record(project.build_dir)
+    return check_site_dir(options.site_dir, root=project.root, build_dir=project.build_dir,
+                          theme_dirs=options.config.theme_dirs, recorded=record.target if record else None)
 
 
 def leftovers(target: Path) -> list[Path]:

@@ -2,7 +2,7 @@
 
 Zensical reads an mkdocs.yml, but takes no overrides on its command line, so
 briefings writes build/mkdocs.yml: the project's mkdocs.yml with what briefings
-owns laid over it (as ``site.load_config`` does for MkDocs). Zensical wants the
+owns laid over it (as ``MkDocsEngine.config`` does for MkDocs). Zensical wants the
 docs and site folders inside the folder holding its config file, so it builds
 into build/ and the result is moved into the staging folder afterwards.
 """
@@ -16,8 +16,10 @@ from typing import Any
 
 import yaml
 
-from briefings.errors import SiteBuildError
+from briefings.cache import BuildCache
+from briefings.engine.base import SiteJob, SitePlan
 from briefings.engine.guard import run_guarded
+from briefings.errors import SiteBuildError
 from briefings.project import Project
 
 # Plugins not passed on: tags (our topic pages are the tag pages, and Zensical's
@@ -82,3 +84,39 @@ def build_with_zensical(project: Project, raw: dict[str, Any], *, nav: list[Any]
     finally:
         shutil.rmtree(out_dir, ignore_errors=True)
     return finished.output
+
+
+class ZensicalEngine:
+    """Always a full build. Zensical has no strict link check that briefings can
+    rely on, so every link of the built site is checked here: broken ones fail a
+    strict build and are warnings otherwise."""
+
+    name = "zensical"
+
+    def __init__(self, job: SiteJob):
+        self.job = job
+
+    def plan(self, target: Path, cache: BuildCache) -> SitePlan:
+        from briefings.engine import incremental
+
+        return SitePlan(key=incremental.site_key(self.job.project, self.job.options, nav=self.job.nav,
+                                                 epoch=self.job.epoch))
+
+    def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
+        return ()  # build() checked every page
+
+    def build(self, plan: SitePlan, site: Path, previous: Path) -> list[str]:
+        from briefings.engine.linkcheck import check_site
+
+        options = self.job.options
+        build_with_zensical(self.job.project, dict(options.config.raw), nav=self.job.nav, staging=site,
+                            base_url=options.base_url, pagefind=options.search == "pagefind",
+                            max_memory_gb=options.max_memory_gb, epoch=self.job.epoch)
+        broken = check_site(site)
+        messages = [f"broken link: {link}" for link in broken]
+        if broken and options.strict:
+            shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
+            raise SiteBuildError(f"Zensical built a site with {len(broken)} broken link"
+                                 f"{'s' if len(broken) != 1 else ''}: {shown} (the previous site is untouched; "
+                                 "fix it, or build with --no-strict)")
+        return messages

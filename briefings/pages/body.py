@@ -25,8 +25,8 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-from briefings.errors import Problem
 from briefings.content.model import Article
+from briefings.errors import Problem
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",

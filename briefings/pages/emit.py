@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from briefings.content.model import Edition
-from briefings.parallel import fork_chunks
-from briefings.pages.render import ArticlePages, RenderContext, listing_pages
 from briefings.options import Settings
+from briefings.pages.render import ArticlePages, RenderContext, listing_pages
 from briefings.pages.write import WriteStats, finish, write_file
+from briefings.parallel import Workers
 
 
-def render_and_write(edition: Edition, settings: Settings, docs_dir: Path,
+def render_and_write(edition: Edition, settings: Settings, docs_dir: Path, *, workers: Workers = Workers(),
                      also: Callable[[], None] = lambda: None) -> WriteStats:
     """Write every page under docs_dir; ``also`` is more work for this process
     while the workers render (it finishes the listings well before them)."""
@@ -48,7 +48,7 @@ def render_and_write(edition: Edition, settings: Settings, docs_dir: Path,
         also()
         return names, changed
 
-    shares, (names, changed) = fork_chunks(article_share, len(edition.articles), listings)
+    shares, (names, changed) = workers.chunks(article_share, len(edition.articles), listings)
     for share_changed in shares:
         changed += share_changed
     names += [articles.name(i) for i in range(len(edition.articles))]

@@ -6,7 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from itertools import groupby
 
-from briefings.content.model import Article, Content, Edition, PersonFile, SourceGroup, TopicBriefing
+from briefings.content.model import (
+    Article,
+    Content,
+    Edition,
+    PersonFile,
+    SourceGroup,
+    TopicBriefing,
+)
 from briefings.content.people import PeopleIndex
 
 

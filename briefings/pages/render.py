@@ -22,13 +22,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from briefings.content.model import Article, Edition, PersonFile, Topic, TopicBriefing
+from briefings.content.people import PeopleIndex
+from briefings.options import Settings
 from briefings.pages.body import article_link, body_html
 from briefings.pages.feeds import FeedSpec, feed_files
 from briefings.pages.group import by_month, neighbours
-from briefings.content.model import Article, Edition, PersonFile, Topic, TopicBriefing
-from briefings.content.people import PeopleIndex
 from briefings.pages.related import RelatedIndex
-from briefings.options import Settings
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July",
           "August", "September", "October", "November", "December")

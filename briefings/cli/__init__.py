@@ -1,0 +1,33 @@
+"""The `briefings` command line.
+
+Owns: the commands, their options and help, and what the user sees: ``main``
+is the command group; the commands live in ``site`` (build, check, deploy,
+serve: the site) and ``desk`` (new, import, list, topics, init: the curator's
+desk); ``common`` turns the library's errors into one line and an exit status.
+
+Must not: hold logic of its own beyond reading options and printing results.
+It is the only package that imports click.
+"""
+
+from __future__ import annotations
+
+import click
+
+from briefings import __version__
+from briefings.cli import desk, site
+from briefings.cli.common import CONTEXT
+
+
+@click.group(name="briefings", context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="briefings")
+def main() -> None:
+    """Publish curated news briefings, grouped by topic, as a searchable static site.
+
+    Articles are Markdown files with YAML front matter in content/articles/;
+    topics are listed in content/topics.yml. See README.md for the format.
+    """
+
+
+for command in (site.build, site.check, site.deploy, site.serve,
+                desk.new, desk.import_, desk.list_, desk.topics, desk.init):
+    main.add_command(command)

@@ -1,0 +1,114 @@
+"""What the commands share: options, progress, and turning the library's errors into one line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from briefings.errors import BriefingsError, ContentError
+from briefings.options import MAX_WORKERS
+from briefings.project import Project
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
+
+
+def project_option(func):
+    """--project DIR, shared by every command that works on a briefing site."""
+
+    @click.option(
+        "--project", "project_dir", default=".", show_default="the current folder",
+        type=click.Path(file_okay=False, path_type=Path), envvar="BRIEFINGS_PROJECT", show_envvar=True,
+        help="The briefing site's folder (holds mkdocs.yml and content/).",
+    )
+    @functools.wraps(func)
+    def wrapper(*args, project_dir: Path, **kwargs):
+        return func(*args, project=Project.at(project_dir), **kwargs)
+
+    return wrapper
+
+
+PROGRESS_MIN = 300  # articles: below this, reading them is quick enough to need no progress bar
+
+
+def progress(label: str):
+    """Wraps the article files as they are read: a progress bar when there are many and
+    stdout is a terminal, one plain line otherwise (CI logs), nothing for a small folder.
+    Both go to stderr."""
+
+    def track(files: list[Path]):
+        if len(files) <= PROGRESS_MIN:
+            return files
+        if not sys.stdout.isatty():
+            click.echo(f"{label} {len(files)} articles...", err=True)
+            return files
+        return _bar(files, label)
+
+    return track
+
+
+def _bar(files: list[Path], label: str):
+    # On stderr, so the command's own output can be piped.
+    with click.progressbar(files, label=f"{label} {len(files)} articles", show_pos=True, file=sys.stderr) as bar:
+        yield from bar
+
+
+def reports_errors(func):
+    """Turn the library's errors into one-line messages and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ContentError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was built.", err=True)
+            raise SystemExit(1) from None
+        except BriefingsError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            raise SystemExit(1) from None
+        except OSError as exc:  # a full disk, a folder made read-only meanwhile: one line, no traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"Error: {exc.strerror or exc}{where}", err=True)
+            raise SystemExit(1) from None
+
+    return wrapper
+
+
+def waiting(pid: int | None) -> None:
+    """Told once when another build of the project holds its build folder."""
+    who = f" (PID {pid})" if pid else ""
+    click.echo(f"Waiting for another build of this project{who} to finish...", err=True)
+
+
+def hosting_options(func):
+    """--base-url and --cname, shared by build and deploy."""
+    func = click.option(
+        "--cname", metavar="DOMAIN", envvar="BRIEFINGS_CNAME", show_envvar=True,
+        help="Custom domain: write a CNAME file into the site.  [default: extra.cname from mkdocs.yml]",
+    )(func)
+    return click.option(
+        "--base-url", metavar="URL", envvar="BRIEFINGS_BASE_URL", show_envvar=True,
+        help="The address the site is served from, e.g. https://user.github.io/repo/ for a project "
+             "site.  [default: site_url from mkdocs.yml]",
+    )(func)
+
+
+def workers_option(func):
+    """--workers, shared by the commands that build."""
+    return click.option(
+        "--workers", type=click.IntRange(min=1), envvar="BRIEFINGS_WORKERS", show_envvar=True,
+        help=f"Worker processes for reading and writing a big archive (1: none).  "
+             f"[default: the CPUs available, at most {MAX_WORKERS}]",
+    )(func)
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,236 @@
+"""The curator's desk: new, import, list, topics, init."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from briefings.cli.common import CONTEXT, _rel, progress, project_option, reports_errors
+from briefings.errors import ContentError
+from briefings.project import Project
+
+
+def print_suggestions(content) -> None:
+    from briefings.authoring.suggest import suggest
+
+    hints = suggest(content)
+    for hint in hints:
+        click.echo(f"Suggestion: {hint}")
+    if not hints:
+        click.echo("No topic suggestions: every article is tagged with the topics its keywords point to.")
+
+
+def _topics_of(project: Project):
+    """topics.yml only (not every article): enough to check --topic values."""
+    from briefings.content.registries import load_topics
+
+    problems: list = []
+    topics = load_topics(project.root, problems)
+    if problems:
+        raise ContentError(problems)
+    return topics
+
+
+@click.command(name="new", context_settings=CONTEXT)
+@click.argument("title")
+@click.option("--source", default="Briefings desk", show_default=True, help="The outlet.")
+@click.option("--url", help="Link to the original article (http:// or https://).")
+@click.option("--topic", "topic_refs", multiple=True, metavar="ID",
+              help="A topic id from topics.yml; repeat for several.  "
+                   "[default: the topics whose keywords the title mentions]")
+@click.option("--date", help="YYYY-MM-DD, or an ISO 8601 date-time with offset.  [default: today]")
+@click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
+@reports_errors
+@project_option
+def new(project: Project, title: str, source: str, url: str | None, topic_refs: tuple[str, ...],
+        date: str | None, edit: bool) -> None:
+    """Start a new draft article: content/articles/YEAR/DATE-SLUG.md.
+
+    Writes complete front matter (every optional field as a commented hint,
+    draft: true) and prints the file's path. Never overwrites a file.
+
+    \b
+    Examples:
+      briefings new "Lai meets US lawmakers in Taipei" --topic taiwan
+      briefings new "Beijing adds precursors to its control list" \\
+          --source Reuters --url https://example.com/story --date 2024-08-05 --edit
+    """
+    from briefings.authoring import draft as drafts
+    from briefings.authoring.suggest import TopicMatcher
+
+    topics = _topics_of(project)
+    title = drafts.check_text(title, "TITLE")
+    source = drafts.check_text(source, "--source")
+    date = drafts.check_date(date)
+    url = drafts.check_url(url)
+    if topic_refs:
+        ids = drafts.check_topics(topic_refs, topics)
+    else:
+        ids = tuple(TopicMatcher(topics).match(title))
+        if not ids:
+            raise drafts.DraftError(f"no topic's keywords match the title: pass --topic ID "
+                                    f"(one of: {', '.join(t.id for t in topics)})")
+    if (existing := drafts.article_with_url(project.root, url)):
+        raise drafts.DraftError(f"--url: {url} is already in {existing} (nothing written)")
+    path = drafts.write(project.root, drafts.Draft(title=title, date=date, source=source, topics=ids, url=url))
+    click.echo(_rel(path))
+    if not topic_refs:
+        click.echo(f"Topics from the title's keywords: {', '.join(ids)} (edit topics: if they are wrong)", err=True)
+    if edit:
+        click.edit(filename=str(path))
+
+
+@click.command(name="list", context_settings=CONTEXT)
+@click.option("--topic", metavar="ID", help="Only articles tagged with this topic.")
+@click.option("--source", help="Only articles from this outlet (case does not matter).")
+@click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (YYYY-MM-DD).")
+@click.option("--drafts", is_flag=True, help="Include drafts and future-dated articles.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@reports_errors
+@project_option
+def list_(project: Project, topic: str | None, source: str | None, since: str | None, drafts: bool,
+          fmt: str) -> None:
+    """List the articles, newest first: date, title, source, topics, draft.
+
+    \b
+    Examples:
+      briefings list
+      briefings list --topic taiwan --since 2024-01-01
+      briefings list --drafts --format csv > articles.csv
+    """
+    from briefings.authoring import listing
+    from briefings.pipeline import check as run_check
+
+    since_at = listing.since_date(since) if since else None
+    content = run_check(project)
+    articles = listing.select_articles(content, topic=topic, source=source, since=since_at, drafts=drafts)
+    if fmt == "json":
+        click.echo(listing.as_json(articles), nl=False)
+    elif fmt == "csv":
+        click.echo(listing.as_csv(articles), nl=False)
+    else:
+        width = _terminal_width()
+        click.echo(listing.as_table(articles, width=width), nl=False)
+        click.echo(f"{len(articles)} article{'s' if len(articles) != 1 else ''}.", err=True)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--drafts", is_flag=True, help="Count drafts and future-dated articles too.")
+@reports_errors
+@project_option
+def topics(project: Project, drafts: bool) -> None:
+    """List the topics with their article count and latest article date.
+
+    \b
+    Examples:
+      briefings topics
+      briefings topics --drafts
+    """
+    from briefings.authoring import listing
+    from briefings.pipeline import check as run_check
+
+    content = run_check(project)
+    articles = listing.select_articles(content, drafts=drafts)
+    click.echo(listing.topics_table(listing.topic_stats(content, articles)), nl=False)
+
+
+def _terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((100, 24)).columns
+
+
+@click.command(name="import", context_settings=CONTEXT)
+@click.argument("source")
+@click.option("--topic", "topic_refs", multiple=True, metavar="ID",
+              help="A topic id from topics.yml; repeat for several.  "
+                   "[default: the topics whose keywords the article mentions]")
+@click.option("--date", help="The article's date, when the clipping has none (YYYY-MM-DD).")
+@click.option("--source", "source_name", metavar="OUTLET", help="The outlet.  [default: the page's site name]")
+@click.option("--title", help="The headline, when the clipping's is wrong or missing.")
+@click.option("--timeout", "time_limit", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
+              metavar="SECONDS", help="Give up on a web address after this long in all (connecting, redirects and "
+                                      "download).")
+@click.option("--allow-private", is_flag=True,
+              help="Allow web addresses on this computer or the local network (localhost, 10.x, 192.168.x...), "
+                   "refused by default so a pasted link cannot reach them.")
+@reports_errors
+@project_option
+def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: str | None,
+            source_name: str | None, title: str | None, time_limit: float, allow_private: bool) -> None:
+    """Turn a clipped article into a draft article file.
+
+    SOURCE is a web address (http:// or https://), a page saved as .html, or
+    a plain-text clipping (section, headline, photo credits, byline, text).
+    Title, author, date, outlet, section and photo credit go to the front
+    matter; topics are suggested from the topics' keywords. Prints the new
+    file's path, then what it found and what it could not. Never overwrites a
+    file, and refuses a URL that is already imported. Pages and files over
+    10 MB are refused; a title or a text too long for `briefings check` is
+    shortened, and the output says so.
+
+    \b
+    Examples:
+      briefings import https://example.com/news/taiwan-vote --topic taiwan
+      briefings import saved-page.html
+      briefings import clipping.txt --date 2023-11-15 --source "Daily Caller"
+    """
+    from briefings.authoring.importer import REMINDER, import_article
+    from briefings.options import read_settings
+
+    result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
+                            source_name=source_name, title=title, track=progress("Looking for the URL in"),
+                            max_file_bytes=read_settings(project).max_file_mb * 2**20, time_limit=time_limit,
+                            allow_private=allow_private)
+    d, found = result.draft, result.extracted
+    click.echo(_rel(result.path))
+    click.echo(f"  title:   {d.title}")
+    click.echo(f"  date:    {d.date}{'' if date else ' (from the ' + found.kind + ')'}")
+    click.echo(f"  source:  {d.source}")
+    if d.authors:
+        job = f" (job title left out: {found.job_title})" if found.job_title else ""
+        click.echo(f"  author:  {', '.join(d.authors)}{job}")
+    if d.section:
+        click.echo(f"  section: {d.section}")
+    if d.image_credit:
+        click.echo(f"  photo credit: {d.image_credit}")
+    if d.url:
+        click.echo(f"  url:     {d.url}")
+    click.echo(f"  topics:  {', '.join(d.topics)}{'' if topic_refs else ' (suggested by keywords)'}")
+    for topic_id, words in result.suggested.items():
+        click.echo(f"  suggested topic {topic_id}: mentions {', '.join(words)}")
+    for name in result.not_found:
+        click.echo(f"  {name} not found: add it by hand if you want it")
+    if found.left_out:
+        click.echo(f"  left out of the body: {', '.join(found.left_out)}")
+    for note in result.notes:
+        click.echo(f"  note: {note}")
+    click.echo(f"Draft written (draft: true). {REMINDER}")
+
+
+@click.command(context_settings=CONTEXT)
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--site-name", default="Briefings", show_default=True, help="The site's title (site_name in mkdocs.yml).")
+@reports_errors
+def init(folder: Path, site_name: str) -> None:
+    """Create a new briefing site in FOLDER (new or empty).
+
+    Writes mkdocs.yml, content/topics.yml with an example topic, an example
+    article, the theme, a GitHub Pages workflow, requirements.txt and
+    .gitignore. The new site builds at once.
+
+    \b
+    Examples:
+      briefings init my-desk --site-name "Arctic Briefings"
+      briefings build --project my-desk
+    """
+    from briefings.authoring.scaffold import init_site
+
+    files = init_site(folder, site_name=site_name)
+    click.echo(f"Created {_rel(folder.resolve())}/ ({len(files)} files):")
+    for name in files:
+        if not name.startswith("theme/"):
+            click.echo(f"  {name}")
+    click.echo("  theme/ (the templates and stylesheet)")
+    click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new \"Headline\" --topic example)")

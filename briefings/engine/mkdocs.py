@@ -1,0 +1,186 @@
+"""MkDocs + Material: the default engine.
+
+The generated pages are built with MkDocs' own build command, with what
+briefings owns laid over mkdocs.yml (where the pages are, the generated
+navigation, directory URLs). When only a few pages changed since the last
+build, only those are rebuilt (``engine/incremental.py``). MkDocs' log is
+collected, never printed: warnings come back to the caller, errors are one
+line naming the content file behind a generated page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from briefings.cache import BuildCache
+from briefings.engine import incremental
+from briefings.engine.base import SiteJob, SitePlan
+from briefings.errors import SiteBuildError
+
+# Article pages are deliberately not in the nav (Material copies the nav into
+# every page); MkDocs should not list them all as pages left out of it.
+NOT_IN_NAV = "/articles/\n/tags.md\n"
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings so the CLI can print them; the library never prints."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+        self.errors = 0  # ERROR and above; the rest are warnings strict mode refuses
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+        self.errors += record.levelno >= logging.ERROR
+
+
+@contextlib.contextmanager
+def mkdocs_logs() -> Iterator[_Collect]:
+    """Collect MkDocs' warnings and errors instead of letting them print."""
+    collect = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collect)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        yield collect
+    finally:
+        logger.removeHandler(collect)
+        logger.propagate = propagate
+
+
+@contextlib.contextmanager
+def source_date_epoch(default: int) -> Iterator[None]:
+    """Pin MkDocs' build date (sitemap, gzip header) so the same content builds
+    the same bytes. A SOURCE_DATE_EPOCH set by the caller wins."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(default)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def nav_pages(nav: list[Any]) -> list[str]:
+    """Every page the navigation names."""
+    found: list[str] = []
+    for item in nav:
+        values = item.values() if isinstance(item, dict) else [item]
+        for value in values:
+            found.extend(nav_pages(value) if isinstance(value, list) else [value])
+    return found
+
+
+class MkDocsEngine:
+    name = "mkdocs"
+
+    def __init__(self, job: SiteJob):
+        self.job = job
+        self.warnings: list[str] = []
+
+    def config(self, *, docs_dir: Path, site_dir: Path) -> Any:
+        """mkdocs.yml (the bytes read once for this build) with what briefings owns laid over it."""
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+
+        options = self.job.options
+        overrides: dict[str, Any] = {
+            "docs_dir": str(docs_dir),
+            "site_dir": str(site_dir),
+            "nav": self.job.nav,
+            "strict": options.strict,
+            "use_directory_urls": True,  # the templates rely on them
+            "not_in_nav": NOT_IN_NAV,
+        }
+        if options.base_url is not None:
+            overrides["site_url"] = options.base_url
+        with mkdocs_logs() as logs:
+            try:
+                config = load_config(options.config.stream(), config_file_path=str(options.config.path),
+                                     **overrides)
+            except (MkDocsException, SystemExit) as exc:
+                detail = "; ".join(logs.messages) or " ".join(str(exc).split())
+                hint = " (fix it, or build with --no-strict)" if options.strict and logs.messages and not logs.errors else ""
+                raise SiteBuildError(f"mkdocs.yml: {detail}{hint}") from None
+        if options.search == "pagefind" and "material/search" in config.plugins:
+            # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
+            config.plugins["material/search"].config.enabled = False
+        self.warnings = list(logs.messages)  # from mkdocs.yml itself, kept for --no-strict
+        return config
+
+    def plan(self, target: Path, cache: BuildCache) -> SitePlan:
+        options = self.job.options
+        key = incremental.site_key(self.job.project, options, nav=self.job.nav, epoch=self.job.epoch)
+        if options.full:
+            return SitePlan(key=key)
+        return incremental.plan(cache, self.job.project.docs_dir, target, key, nav_pages(self.job.nav),
+                                search=options.search)
+
+    def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
+        # Bodies are HTML to MkDocs, whose links it does not check. An incremental
+        # build checks every link of the pages it rebuilt, which includes those.
+        return plan.changed if plan.changed is not None else self.job.linking
+
+    def build(self, plan: SitePlan, site: Path, previous: Path) -> list[str]:
+        docs = self.job.project.docs_dir
+        if not plan.incremental:
+            return self._build(self.config(docs_dir=docs, site_dir=site), previous)
+        messages: list[str] = []
+
+        def build_pages(part: Path, into: Path) -> None:
+            messages.extend(self._build(self.config(docs_dir=part, site_dir=into), previous))
+
+        incremental.apply(plan, docs_dir=docs, work=self.job.project.build_dir / "incremental", target=previous,
+                          staging=site, build_pages=build_pages, search=self.job.options.search)
+        return messages
+
+    def _build(self, config: Any, previous: Path) -> list[str]:
+        """One MkDocs build; its warnings, with those of mkdocs.yml first."""
+        from mkdocs.commands.build import build
+        from mkdocs.exceptions import MkDocsException
+
+        strict, sources = self.job.options.strict, self.job.sources
+        untouched = f"the previous site in {previous.name}/ is untouched"
+        with mkdocs_logs() as logs, source_date_epoch(self.job.epoch):
+            try:
+                build(config)
+            except (MkDocsException, SystemExit):
+                detail = "; ".join(name_sources(logs.messages, sources)) or "unknown error"
+                hint = "; fix it, or build with --no-strict" if strict and logs.messages else ""
+                raise SiteBuildError(f"MkDocs could not build the site: {detail} ({untouched}{hint})") from None
+            except jinja2.TemplateError as exc:
+                raise SiteBuildError(f"{template_error(exc, self.job.project.root)} ({untouched})") from None
+        return self.warnings + name_sources(logs.messages, sources)
+
+
+def template_error(exc: Exception, root: Path) -> str:
+    """A theme template that does not compile or render, as FILE:LINE: message."""
+    where = "theme"
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name = exc.filename or exc.name or "a template"
+        try:
+            name = Path(name).resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+        where = f"{name}:{exc.lineno}" if exc.lineno else name
+    return f"{where}: template error: {' '.join(str(exc.message or exc).split())} (expected valid Jinja in theme/)"
+
+
+def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[str]:
+    """MkDocs names the generated page; point the curator at the file they wrote."""
+    if not sources:
+        return messages
+    return [
+        re.sub(r"Doc file '([^']+)'", lambda m: f"{sources.get(m.group(1), m.group(1))}", message)
+        for message in messages
+    ]
