@@ -189,3 +189,20 @@ def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkey
         assert preview.problem is None and lines[-1].startswith("Fixed: rebuilt 1 articles")
     finally:
         preview.close()
+
+
+def test_serve_honours_the_options_build_does(site, serve):
+    """serve runs the same pipeline.build as build: extra.briefings.search: pagefind gives a
+    working Pagefind bundle in the preview, and no Material index."""
+    site.settings(search="pagefind")
+    site.article("2024/vote.md", ARTICLE.format(title="Taiwan elects a president"),
+                 body="Voters in Taiwan chose a new president.\n")
+    server = serve(site.root)
+    status, script = wait_for(f"{server.url}/pagefind/pagefind.js", lambda s, t: s == 200,
+                              timeout=START_TIMEOUT * 2, proc=server.proc)
+    assert "pagefind" in script.lower()
+    status, _ = get(f"{server.url}/search/search_index.json")
+    assert status == 404
+    _, page = get(f"{server.url}/articles/vote/")
+    assert "data-pagefind-body" in page and 'class="bf-search"' in page
+
