@@ -102,10 +102,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to write the PNGs (default: {OUT})")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        with serve(build_sample(Path(tmp))) as base:
-            for path in photograph(base, args.out):
-                print(path)
+    with tempfile.TemporaryDirectory() as tmp, serve(build_sample(Path(tmp))) as base:
+        for path in photograph(base, args.out):
+            print(path)
 
 
 if __name__ == "__main__":
