@@ -166,6 +166,29 @@ def test_no_docs_page_requests_another_host_in_a_browser(built, browser, tmp_pat
 
 # --- README.md, the front door -----------------------------------------------------
 
+def test_every_relative_link_in_the_readme_points_at_a_file_that_exists(built):
+    links = readme_links()
+    relative = [link for link in links if not urlsplit(link).scheme and not link.startswith("#")]
+    assert len(relative) > 10
+    for link in relative:
+        target, _, anchor = link.partition("#")
+        path = (README.parent / target).resolve()
+        assert path.exists(), f"README.md links to {target}, which does not exist"
+        if anchor and path.suffix == ".md" and path.is_relative_to(DOCS_DIR):
+            page = built_page(built, path.relative_to(DOCS_DIR).as_posix()).read_text("utf-8")
+            assert anchor in re.findall(r'id="([^"]+)"', page), f"README.md links to {link}: no such heading"
+
+
+def test_the_readme_is_short_and_links_every_page_of_the_docs():
+    readme = README.read_text("utf-8")
+    assert readme.count("\n") < 100, "README.md is the front door: move reference material to docs/"
+    linked = {(README.parent / link.partition("#")[0]).resolve() for link in readme_links()}
+    for page in nav_pages(config()["nav"]):
+        assert (DOCS_DIR / page).resolve() in linked, f"README.md does not link docs/src/{page}"
+    for name in SCREENSHOTS:
+        assert (DOCS_DIR / "images" / name).resolve() in linked, name
+
+
 def test_getting_started_shows_the_readme_build_command():
     build = re.search(r"<!-- build-command -->\n```sh\n(.+?)\n```", README.read_text("utf-8")).group(1)
     assert f"```sh\n{build}\n```" in (DOCS_DIR / "getting-started.md").read_text("utf-8")
