@@ -41,11 +41,19 @@ def test_unknown_option_is_a_usage_error():
     assert "Error: No such option '--nope'." in result.output
 
 
-def test_readme_command_reference_matches_the_cli():
-    """README.md's reference is generated from --help by cog; regenerate with `cog -r README.md`."""
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", "README.md"], cwd=REPO,
+COMMAND_REFERENCE = "docs/src/commands.md"
+
+
+def test_command_reference_matches_the_cli():
+    """The docs' command reference is generated from --help by cog; regenerate with `cog -r docs/src/commands.md`."""
+    reference = (REPO / COMMAND_REFERENCE).read_text("utf-8")
+    assert "[[[cog" in reference and "[[[end]]]" in reference  # cog --check passes on a file with no cog block
+    for name in main.list_commands(None):
+        assert f"## `briefings {name}`" in reference
+    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", COMMAND_REFERENCE], cwd=REPO,
                             capture_output=True, text=True)
-    assert result.returncode == 0, "README.md is out of date: run `cog -r README.md`\n" + result.stdout + result.stderr
+    assert result.returncode == 0, (f"{COMMAND_REFERENCE} is out of date: run `cog -r {COMMAND_REFERENCE}`\n"
+                                    + result.stdout + result.stderr)
 
 
 def test_readme_opens_with_the_build_and_test_commands_and_ci_runs_the_test_one():
