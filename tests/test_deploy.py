@@ -45,7 +45,8 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     head = git(site.root, "rev-parse", "--short", "HEAD")
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == f"Deploy the briefings site built from {head}"
     assert git(remote, "show", "gh-pages:articles/a/index.html").count("A valid article") >= 1
-    match = re.search(r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.", result.stdout)
+    match = re.search(r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.",
+                      result.stdout)
     assert match and int(match.group(1)) == len(files) and match.group(2) == str(remote)
     assert git(remote, "rev-parse", "--short", "gh-pages") == match.group(3)
     assert git(site.root, "status", "--porcelain") == ""  # the working tree is untouched

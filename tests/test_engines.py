@@ -285,7 +285,7 @@ def test_zensical_memory_limit_is_reported(tmp_path):
     assert result.output.startswith("Error: Zensical ")
     assert len(result.output.strip().splitlines()) == 1
     assert not (root / "site").exists()
-    assert sorted(p.name for p in root.iterdir()) == sorted(before + ["build"])
+    assert sorted(p.name for p in root.iterdir()) == sorted([*before, "build"])
 
 
 @pytest.fixture(scope="session")

@@ -214,7 +214,7 @@ def test_the_atom_writer_drops_what_xml_cannot_hold():
     from briefings.pages.group import group
 
     item = Article(path="a.md", slug="a", title="Ver\x0btical", source="Desk\x01", topics=("t",),
-                   published=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), summary="Sum\ufffemary")
+                   published=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), summary="Sum\ufffemary")
     content = Content(topics=(Topic("t", "To\x1bpic"),), articles=(item,))
     edition = group(content, content.articles)
     feed = feedparser.parse(atom(FeedSpec("All", "", "", (item,)), edition, Settings(site_name="Desk\x07")))
@@ -266,7 +266,7 @@ def test_content_epoch_stays_within_what_gzip_can_store():
 
     def epoch(*days: str) -> int:
         articles = tuple(Article(path=f"{d}.md", slug=d, title=d, source="s", topics=(),
-                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.timezone.utc))
+                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.UTC))
                          for d in days)
         return content_epoch(group(Content(topics=(), articles=articles), articles))
 

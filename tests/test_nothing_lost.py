@@ -382,7 +382,7 @@ def test_builds_started_together_all_succeed(site):
         site.article(f"a{i:02d}.md", VALID.replace("A valid article", f"Article {i}"))
     procs = [start_build(site) for _ in range(3)]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _, err in results:
         assert code == 0, err
         assert "Traceback" not in err
     together = tree_hash(site.root / "site")

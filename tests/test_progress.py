@@ -19,7 +19,8 @@ MANY = PROGRESS_MIN + 1
 @pytest.fixture
 def big(site):
     for i in range(MANY):
-        site.article(f"2024/a{i:04d}.md", f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n")
+        site.article(f"2024/a{i:04d}.md",
+                     f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n")
     return site
 
 
