@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 FIGURES = [
@@ -15,6 +16,7 @@ FIGURES = [
 ]
 
 
+@pytest.mark.slow
 def test_benchmark_runs_and_prints_every_figure():
     result = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40"],
                             capture_output=True, text=True, timeout=600, check=False)

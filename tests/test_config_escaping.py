@@ -46,6 +46,7 @@ def pages(site):
     return sorted(site.rglob("*.html"))
 
 
+@pytest.mark.slow
 def test_no_script_or_handler_from_the_config_on_any_page(hostile_site):
     hostile_site, _ = hostile_site
     for path in pages(hostile_site):

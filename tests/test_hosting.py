@@ -96,6 +96,7 @@ def test_check_site_without_a_built_site(site):
                              "(expected index.html; run briefings build first)\n")
 
 
+@pytest.mark.slow
 def test_base_url_from_mkdocs_yml_and_from_the_environment(site):
     site.article("a.md", VALID)
     config = site.root / "mkdocs.yml"
@@ -112,6 +113,7 @@ def test_base_url_from_mkdocs_yml_and_from_the_environment(site):
     assert stylesheet["href"] == "/other/assets/stylesheets/briefings.css"
 
 
+@pytest.mark.slow
 def test_cname_option_and_setting(site):
     site.article("a.md", VALID)
     assert site.run("build", "--cname", "News.Example.org").exit_code == 0

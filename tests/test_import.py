@@ -119,7 +119,8 @@ def test_clipping_text_that_looks_like_markdown_stays_text(desk, tmp_path):
     assert "Draft" in html
 
 
-@pytest.mark.skipif(SEED is None, reason="no shared/seed folder beside the repository")
+@pytest.mark.skipif(SEED is None, reason="only beside the seed clipping, ../shared/seed, which is another outlet's "
+                                          "article and so is kept out of the repository")
 def test_the_seed_clipping(desk):
     """The clipping our format is modelled on (read from ../shared/seed, never copied into the repo)."""
     result = desk.run("import", str(SEED / "biden-xi-apec-2023.txt"), "--date", "2023-11-15",
@@ -374,6 +375,7 @@ def test_offline_is_a_one_line_error(desk):
 
 # --- bounded: time, size, schemes and addresses -------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("route", ["/trickle", "/trickle-headers"])
 def test_a_server_that_trickles_is_stopped_at_the_time_limit(desk, server, route):
     """The limit covers the whole fetch: a byte every 0.2 s never trips a per-read timeout."""

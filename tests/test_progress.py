@@ -78,6 +78,7 @@ def test_import_reports_progress_while_looking_for_the_url(big):
     assert "content/articles/2024/2024-03-08-pilots-end-harbour-strike" in result.stdout.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_build_reports_progress_in_plain_lines(big):
     result = big.run("build")
     assert result.exit_code == 0, result.output

@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import json
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,6 +42,7 @@ def load(raw: bytes):
     return article, problems
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(st.binary(max_size=2000))
 def test_any_bytes(raw):
@@ -63,6 +65,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 keys = st.sampled_from(list(ARTICLE_FIELDS)) | st.text(min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(st.dictionaries(keys, values, max_size=10))
 def test_any_front_matter_mapping(front):
@@ -74,6 +77,7 @@ def test_any_front_matter_mapping(front):
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=200)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(title=printable.filter(str.strip), day=st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)),
        topics=st.lists(st.sampled_from(["taiwan", "us-china", "Taiwan"]), min_size=1, max_size=3))

@@ -95,6 +95,7 @@ def serve(tmp_path):
 ARTICLE = "title: {title}\ndate: 2024-01-13\nsource: Briefings desk\ntopics: [taiwan]\n"
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="The first title"))
     site.article("2024/draft.md",
@@ -146,6 +147,7 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     assert not list(server.log.parent.glob("briefings-serve-*")), "the temporary site is removed on exit"
 
 
+@pytest.mark.slow
 def test_serve_starts_with_broken_content_and_shows_the_problem(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="Broken") + "topcis: [taiwan]\n")
     server = serve(site.root)
@@ -192,6 +194,7 @@ def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkey
         preview.close()
 
 
+@pytest.mark.slow
 def test_serve_honours_the_options_build_does(site, serve):
     """serve runs the same pipeline.build as build: extra.briefings.search: pagefind gives a
     working Pagefind bundle in the preview, and no Material index."""

@@ -207,6 +207,7 @@ def test_markup_in_front_matter_is_shown_as_text_never_run(site):
     assert ld["headline"] == evil and ld["publisher"]["name"] == evil
 
 
+@pytest.mark.slow
 def test_drafts_are_built_only_with_the_flag_and_marked(site):
     site.article("live.md", VALID)
     site.article("wip.md", VALID.replace("A valid article", "Work in progress") + "draft: true\n")
@@ -223,6 +224,7 @@ def test_drafts_are_built_only_with_the_flag_and_marked(site):
     assert (site.root / "site/articles/later/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_last_good_site_in_place(site):
     site.article("a.md", VALID)
     assert site.run("build").exit_code == 0
@@ -273,6 +275,7 @@ def test_refuses_a_site_dir_that_would_overwrite_the_project(site, target):
     assert tree_hash(site.root / "content") == before
 
 
+@pytest.mark.slow
 def test_two_builds_in_different_places_are_byte_identical(tmp_path, monkeypatch):
     from conftest import copy_sample, run_cli
 

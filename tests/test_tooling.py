@@ -1,6 +1,7 @@
 """The tools a contributor expects run with the tests: ruff's linter and mypy in
 strict mode, both configured in pyproject.toml, find nothing. Run the same by hand:
-`.venv/bin/ruff check` and `.venv/bin/mypy` from the repository's root."""
+`.venv/bin/ruff check` and `.venv/bin/mypy` from the repository's root. And the
+markers that give the quick loop, pytest -m "not slow and not browser", hold."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO
+from conftest import BROWSER_FIXTURES, REPO
 
 
 def run_tool(*args: str) -> subprocess.CompletedProcess[str]:
@@ -29,3 +30,10 @@ def test_mypy_strict_finds_nothing():
     if result.returncode != 0:
         pytest.fail(f"mypy found problems:\n{result.stdout}{result.stderr}", pytrace=False)
     assert result.stdout.startswith("Success: no issues found"), result.stdout
+
+
+def test_every_test_that_drives_chromium_is_marked_browser(request):
+    """Whatever this run selected: with -m "not browser", no test left may need Chromium."""
+    unmarked = [item.nodeid for item in request.session.items
+                if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser")]
+    assert unmarked == []
