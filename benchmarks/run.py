@@ -75,7 +75,7 @@ def peak_of(cmd: list[str]) -> tuple[float, float, str]:
                "print(json.dumps({'rc': p.returncode, 'wall': w, "
                "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, "
                "'out': p.stdout, 'err': p.stderr[-2000:]}))")
-    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=False)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
         last = (data["err"].strip().splitlines() or ["no message"])[-1]
@@ -108,8 +108,8 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     root = make_corpus(work / f"site-{n}", n)
     if search == "pagefind":
         config = root / "mkdocs.yml"
-        config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1),
-                          "utf-8")
+        text = config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: pagefind\n", 1)
+        config.write_text(text, "utf-8")
     py = sys.executable
     rows: list[tuple[str, str]] = []
 
@@ -125,13 +125,13 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
         rss = max(rss, run_rss)
     rows.append(("generation, cold (content -> Markdown)", f"{spread(gens, 2, ' s')}, peak {rss:,.0f} MiB, "
                                                           f"{gen['written']:,} files"))
-    wall, rss, out = peak_of([py, "-c", GENERATE, str(root)])
+    _, rss, out = peak_of([py, "-c", GENERATE, str(root)])
     noop = json.loads(out)
     rows.append(("generation, no-op (nothing changed)", f"{noop['seconds']:.2f} s, {noop['written']} files written"))
 
     # Full builds, briefings and bare MkDocs in turn, so drift in the machine's speed hits both alike.
     builds, bares, ratios = [], [], []
-    for i in range(repeat):
+    for _ in range(repeat):
         build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
         # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
         bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
@@ -182,7 +182,8 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     pagefind = site / "pagefind"
     if pagefind.is_dir():
         rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
-        from search_payload import measure as first_searches, rows as payload_rows
+        from search_payload import measure as first_searches
+        from search_payload import rows as payload_rows
         rows += payload_rows(first_searches(site))
     return rows
 

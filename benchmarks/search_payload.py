@@ -66,7 +66,7 @@ class Measurement:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # noqa: D102 - no access log on the console
+    def log_message(self, *args) -> None:  # no access log on the console
         pass
 
 
@@ -105,7 +105,7 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         path = urlsplit(response.url).path
         try:
             body = response.body()
-        except Exception:  # a redirect or an aborted request has no body
+        except Exception:  # noqa: BLE001 - a redirect or an aborted request has no body
             return
         current = phase
         if current is on_load and not ("/pagefind/" in path or path.endswith("briefings-search.js")):

@@ -14,7 +14,7 @@ _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_bytes(path: str | os.PathLike) -> tuple[bytes, os.stat_result]:
+def read_bytes(path: str | os.PathLike[str]) -> tuple[bytes, os.stat_result]:
     """The file's bytes and its stat (taken on the open file, so they agree)."""
     fd = os.open(path, _READ)
     try:
@@ -27,7 +27,7 @@ def read_bytes(path: str | os.PathLike) -> tuple[bytes, os.stat_result]:
         os.close(fd)
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     fd = os.open(path, _WRITE, 0o666)
     try:
         view = memoryview(data)

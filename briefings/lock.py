@@ -11,6 +11,7 @@ way, and the stale PID in the file is simply overwritten.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,7 @@ from briefings.errors import BriefingsError
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None on Windows: each use checks
     import msvcrt
 
 
@@ -71,10 +72,8 @@ class WorkLock:
                  traceback: TracebackType | None) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None
-            try:
+            with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)  # nobody holds it now
-            except OSError:
-                pass
             os.close(fd)  # closing releases the lock
 
 

@@ -34,40 +34,29 @@ from urllib.parse import urlsplit
 from briefings.errors import ProjectError
 from briefings.project import Project
 
-DEFAULTS: dict[str, int | bool | str] = {
-    "archive_after": 50,  # a topic, the timeline or a person with more shows the newest and links month archives
-    "latest": 5,  # items in a topic's "latest developments"
-    "quotes": 6,  # quote cards on a topic page
-    "related": 5,  # related articles on an article page
-    "max_file_mb": 5,  # larger article files are refused
-    "trust_html": False,  # pass article bodies to MkDocs unsanitised
-    "search": "material",  # or "pagefind": a static index fetched in small pieces, for big sites
-    "search_full_text": True,  # pagefind: index article bodies too (false: a lighter index)
-}
-
-# Options that take one of a few words: the first is the default.
-CHOICES: dict[str, tuple[str, ...]] = {
-    "search": ("material", "pagefind"),
-}
-
 
 @dataclass(frozen=True)
 class Settings:
     site_name: str = "Briefings"
     site_description: str = ""
     site_url: str = ""  # "" when not set; otherwise ends with "/"
-    archive_after: int = DEFAULTS["archive_after"]
-    latest: int = DEFAULTS["latest"]
-    quotes: int = DEFAULTS["quotes"]
-    related: int = DEFAULTS["related"]
-    max_file_mb: int = DEFAULTS["max_file_mb"]
-    trust_html: bool = DEFAULTS["trust_html"]
-    search: str = DEFAULTS["search"]
-    search_full_text: bool = DEFAULTS["search_full_text"]
+    # The options under extra.briefings (OPTIONS), with their defaults:
+    archive_after: int = 50  # a topic, the timeline or a person with more shows the newest and links month archives
+    latest: int = 5  # items in a topic's "latest developments"
+    quotes: int = 6  # quote cards on a topic page
+    related: int = 5  # related articles on an article page
+    max_file_mb: int = 5  # larger article files are refused
+    trust_html: bool = False  # pass article bodies to MkDocs unsanitised
+    search: str = "material"  # or "pagefind": a static index fetched in small pieces, for big sites
+    search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
         return self.site_url + path if self.site_url else ""
+
+
+OPTIONS = ("archive_after", "latest", "quotes", "related", "max_file_mb", "trust_html", "search", "search_full_text")
+SEARCH_CHOICES = ("material", "pagefind")
 
 
 @dataclass(frozen=True)
@@ -95,7 +84,7 @@ class SiteConfig:
     @staticmethod
     def _stream(path: Path, data: bytes) -> io.BytesIO:
         stream = io.BytesIO(data)
-        stream.name = str(path)  # type: ignore[misc]  # INHERIT paths are relative to the file
+        stream.name = str(path)  # INHERIT paths are relative to the file
         return stream
 
     def stream(self) -> io.BytesIO:
@@ -133,32 +122,54 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
     """The pages' settings; ``site_url`` (the base URL, already checked) replaces mkdocs.yml's."""
     data = config.raw
     url, what = (site_url, "base URL") if site_url is not None else (data.get("site_url") or "", "mkdocs.yml: site_url")
-    options = _options(((data.get("extra") or {}).get("briefings")) or {})
+    given = _Options(((data.get("extra") or {}).get("briefings")) or {})
     return Settings(
         site_name=str(data.get("site_name") or "Briefings"),
         site_description=str(data.get("site_description") or ""),
         site_url=site_url if site_url is not None else site_url_of(str(url), what) if url else "",
-        **options,
+        archive_after=given.count("archive_after", Settings.archive_after),
+        latest=given.count("latest", Settings.latest),
+        quotes=given.count("quotes", Settings.quotes),
+        related=given.count("related", Settings.related),
+        max_file_mb=given.count("max_file_mb", Settings.max_file_mb),
+        trust_html=given.flag("trust_html", Settings.trust_html),
+        search=given.word("search", SEARCH_CHOICES),
+        search_full_text=given.flag("search_full_text", Settings.search_full_text),
     )
 
 
-def _options(raw: Any) -> dict[str, int | bool | str]:
-    if not isinstance(raw, dict):
-        raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
-    options = {}
-    for key, value in raw.items():
-        if key not in DEFAULTS:
-            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option (expected one of: {', '.join(DEFAULTS)})")
-        if key in CHOICES:
-            if value not in CHOICES[key]:
-                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected one of: {', '.join(CHOICES[key])} (got {value!r})")
-        elif isinstance(DEFAULTS[key], bool):
-            if not isinstance(value, bool):
-                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected true or false (got {value!r})")
-        elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})")
-        options[key] = value
-    return options
+class _Options:
+    """extra.briefings as written, each option read with its kind's check (defaults: Settings')."""
+
+    def __init__(self, raw: object) -> None:
+        if not isinstance(raw, dict):
+            raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
+        for key in raw:
+            if key not in OPTIONS:
+                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option "
+                                   f"(expected one of: {', '.join(OPTIONS)})")
+        self.raw: dict[str, object] = raw
+
+    def count(self, key: str, default: int) -> int:
+        value = self.raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 "
+                               f"(got {value!r})")
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.raw.get(key, default)
+        if not isinstance(value, bool):
+            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected true or false (got {value!r})")
+        return value
+
+    def word(self, key: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices``; the first is the default."""
+        value = self.raw.get(key, choices[0])
+        if not isinstance(value, str) or value not in choices:
+            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected one of: {', '.join(choices)} "
+                               f"(got {value!r})")
+        return value
 
 
 # Characters a base URL never needs that MkDocs and Material would print as they are, into attributes

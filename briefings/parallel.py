@@ -73,7 +73,7 @@ class Workers:
                 workers.append((process, receive))
             other = meanwhile()
             results: list[Any] = [None] * len(spans)
-            for k, (process, receive) in enumerate(workers):
+            for k, (_, receive) in enumerate(workers):
                 try:
                     outcome, value = receive.recv()
                 except EOFError:

@@ -17,19 +17,19 @@ import datetime as dt
 import gc
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefings import __version__
 from briefings.cache import BuildCache
-from briefings.content.load import load_content
+from briefings.content.load import Track, load_content
 from briefings.content.model import Content, Edition
 from briefings.engine import incremental
 from briefings.engine.base import Engine, SiteJob
-from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.hosting import add_hosting_files
 from briefings.engine.linkcheck import check_pages
+from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
 from briefings.engine.sitefolder import recover as recover_site
 from briefings.engine.sitefolder import staged, swap_in, target_folder
@@ -44,9 +44,6 @@ from briefings.pages.render import navigation, sources_of
 from briefings.pages.write import WriteStats
 from briefings.parallel import Workers
 from briefings.project import Project
-
-# Wraps the list of article files as they are read, e.g. with a progress bar.
-Track = Callable[[list[Path]], Iterable[Path]]
 
 
 @dataclass(frozen=True)
@@ -71,7 +68,7 @@ def build(project: Project, options: BuildOptions, *, track: Track | None = None
     time: while another holds it this one waits, and ``on_wait(pid)`` is told once."""
     started = time.perf_counter()
     target = target_folder(project, options)  # a folder the build may not replace is refused before any work
-    now = options.now or dt.datetime.now(dt.timezone.utc)
+    now = options.now or dt.datetime.now(dt.UTC)
     with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait):
         with collector_paused():
             cache = BuildCache.open(project.build_dir, key=cache_key(project, options), root=project.root)

@@ -14,7 +14,7 @@ class Project:
     work: Path | None = None  # the build folder, when not build/ (serve has its own)
 
     @classmethod
-    def at(cls, folder: str | Path) -> "Project":
+    def at(cls, folder: str | Path) -> Project:
         root = Path(folder).resolve()
         project = cls(root)
         if not project.config_file.is_file():
@@ -37,7 +37,7 @@ class Project:
         """Git-ignored folder for everything generated before MkDocs runs."""
         return self.work or self.root / "build"
 
-    def preview(self) -> "Project":
+    def preview(self) -> Project:
         """The same project with a build folder of its own (build/preview/) for
         `briefings serve`: its pages include drafts, and must never be published
         by a `briefings build` running at the same time."""

@@ -1,8 +1,13 @@
-"""Shared fixtures: real projects on disk, built with the real CLI."""
+"""Shared fixtures: real projects on disk, built with the real CLI.
+
+Markers (pyproject.toml): ``browser`` is set here on every test that drives
+Chromium; ``slow`` is set on the tests themselves. The quick loop while editing:
+pytest -m "not slow and not browser"."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import shutil
 import textwrap
 from pathlib import Path
@@ -66,6 +71,14 @@ class Site:
         return run_cli(*args, "--project", str(self.root))
 
 
+def require_installed(module: str) -> None:
+    """Fail, never skip, when a dependency of the test extra is missing: a skipped
+    test would pass unnoticed on a machine that cannot build what it checks."""
+    if importlib.util.find_spec(module) is None:
+        pytest.fail(f"{module} is not installed: install the test dependencies with "
+                    "`.venv/bin/pip install -e '.[test]'`", pytrace=False)
+
+
 def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
@@ -113,6 +126,17 @@ def subpath_build(tmp_path_factory):
     result = run_cli("build", "--project", str(root), "--base-url", SUBPATH_URL)
     assert result.exit_code == 0, result.output
     return root, result
+
+
+BROWSER_FIXTURES = {"browser", "axe_script"}  # Chromium through Playwright; axe-core runs inside it
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``browser`` every test that needs Chromium (directly or through another
+    fixture), and every test in test_browser.py, so -m "not browser" leaves them out."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) or item.path.name == "test_browser.py":
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

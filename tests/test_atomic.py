@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import VALID, Site, tree_hash
 
 
@@ -19,6 +20,7 @@ def many_articles(site: Site, n: int) -> None:
                      body="Some words in the body of the article. " * 40)
 
 
+@pytest.mark.slow
 def test_killing_a_build_midway_leaves_the_old_site_and_the_next_build_works(site):
     many_articles(site, 3)
     assert site.run("build").exit_code == 0

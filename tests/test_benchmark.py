@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import REPO
 
 FIGURES = [
@@ -15,9 +16,10 @@ FIGURES = [
 ]
 
 
+@pytest.mark.slow
 def test_benchmark_runs_and_prints_every_figure():
     result = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40"],
-                            capture_output=True, text=True, timeout=600)
+                            capture_output=True, text=True, timeout=600, check=False)
     assert result.returncode == 0, result.stderr
     assert "N = 40 articles" in result.stdout
     for figure in FIGURES:
@@ -30,4 +32,5 @@ def test_the_corpus_is_deterministic(tmp_path):
     from conftest import tree_hash
     from corpus import make_corpus
 
-    assert tree_hash(make_corpus(tmp_path / "a", 25) / "content") == tree_hash(make_corpus(tmp_path / "b", 25) / "content")
+    first, second = make_corpus(tmp_path / "a", 25), make_corpus(tmp_path / "b", 25)
+    assert tree_hash(first / "content") == tree_hash(second / "content")

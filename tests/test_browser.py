@@ -5,9 +5,10 @@ Each test runs twice: the site served at / and the site built with
 project site. Every request the browser makes is recorded; one to any other
 host than the test server fails the test. Screenshots go to test-output/browser/.
 
-Needs /usr/bin/chromium (or BRIEFINGS_CHROMIUM) and axe-core (`npm ci` in
-tests/browser/). Without them the tests skip, except in CI (CI=true), where
-they fail: CI must run them.
+Needs /usr/bin/chromium (or BRIEFINGS_CHROMIUM) and axe-core
+(`npm ci --prefix tests/browser`). Without them these tests fail, saying how to
+install them; they never skip. To run the others only: pytest -m "not browser"
+(conftest.py marks every test that drives Chromium).
 """
 
 from __future__ import annotations
@@ -38,22 +39,24 @@ BRIEFING = "topics/fentanyl/"
 PAGES = {"home": "", "briefing": BRIEFING, "article": SEED}
 
 
-def require(ok: bool, reason: str) -> None:
-    """Skip locally, fail in CI: there a missing browser must not pass unnoticed."""
-    if ok:
-        return
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must run, not skip)", pytrace=False)
-    pytest.skip(reason)
+DESELECT = 'or leave out the browser tests with: pytest -m "not browser"'
+
+
+def require(ok: bool, what: str, install: str) -> None:
+    """Fail, never skip, when a browser test lacks what it needs: a skip would let a
+    broken page pass unnoticed. The message says how to install it, or to deselect."""
+    if not ok:
+        pytest.fail(f"{what}: install it with `{install}`, {DESELECT}", pytrace=False)
 
 
 def launch_browser():
     """The session's Chromium (the ``browser`` fixture in conftest.py, shared by every browser test)."""
-    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BRIEFINGS_CHROMIUM)")
+    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
+            "sudo apt-get install chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
-        require(False, "Playwright for Python is not installed (pip install -e '.[test]')")
+        require(False, "Playwright for Python is missing", ".venv/bin/pip install -e '.[test]'")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield browser
@@ -61,7 +64,7 @@ def launch_browser():
 
 
 def find_axe() -> Path:
-    require(AXE.is_file(), f"axe-core is missing at {AXE.relative_to(REPO)} (run npm ci in tests/browser/)")
+    require(AXE.is_file(), f"axe-core is missing at {AXE.relative_to(REPO)}", "npm ci --prefix tests/browser")
     return AXE
 
 
@@ -343,14 +346,31 @@ def test_links_in_running_text_are_underlined(visit, served, axe_script):
     assert any(rule["id"] == "link-in-text-block" for rule in result["passes"])
 
 
-def test_a_missing_browser_skips_locally_but_fails_in_ci(monkeypatch):
-    monkeypatch.setenv("CI", "true")
-    with pytest.raises(pytest.fail.Exception, match=r"no Chromium \(CI=true: the browser tests must run, not skip\)"):
-        require(False, "no Chromium")
-    monkeypatch.delenv("CI")
-    with pytest.raises(pytest.skip.Exception, match="no Chromium"):
-        require(False, "no Chromium")
-    require(True, "never raised")
+@pytest.mark.parametrize("ci", ["true", None])
+def test_a_missing_browser_fails_with_how_to_install_it_in_ci_or_not(monkeypatch, ci):
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+    else:
+        monkeypatch.setenv("CI", ci)
+    with pytest.raises(BaseException) as failed:  # so that a skip fails this test, rather than skipping it
+        require(False, "no Chromium at /nowhere", "sudo apt-get install chromium")
+    assert failed.type is pytest.fail.Exception
+    assert str(failed.value) == ('no Chromium at /nowhere: install it with `sudo apt-get install chromium`, '
+                                 'or leave out the browser tests with: pytest -m "not browser"')
+    require(True, "never raised", "nothing")
+
+
+def test_missing_chromium_and_axe_fail_the_fixtures_naming_the_install_commands(monkeypatch):
+    import test_browser
+
+    monkeypatch.setattr(test_browser, "CHROMIUM", REPO / "no-such-chromium")
+    with pytest.raises(BaseException) as failed:
+        next(launch_browser())
+    assert failed.type is pytest.fail.Exception and "`sudo apt-get install chromium`" in str(failed.value)
+    monkeypatch.setattr(test_browser, "AXE", REPO / "tests/browser/node_modules/no-such-axe.js")
+    with pytest.raises(BaseException) as failed:
+        find_axe()
+    assert failed.type is pytest.fail.Exception and "`npm ci --prefix tests/browser`" in str(failed.value)
 
 
 def test_ci_installs_chromium_and_axe_before_the_readme_test_command():

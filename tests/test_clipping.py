@@ -50,7 +50,8 @@ def test_photo_credits(line, credit):
 
 
 def test_a_clipping_without_section_or_byline():
-    clip = parse_clipping("Harbour reopens after a week of delays\n\nThe harbour reopened on Saturday, officials said.\n")
+    clip = parse_clipping("Harbour reopens after a week of delays\n\n"
+                          "The harbour reopened on Saturday, officials said.\n")
     assert clip.title == "Harbour reopens after a week of delays"
     assert clip.section == "" and clip.byline is None
     assert clip.body == "The harbour reopened on Saturday, officials said."
@@ -64,13 +65,15 @@ def test_a_bare_date_above_the_headline_is_the_date_not_the_section():
 
 
 def test_a_date_inside_the_headline_stays_in_the_headline():
-    clip = parse_clipping("Taiwan votes on January 13, 2024 for a new president\n\nVoters queued early, officials said.\n")
+    clip = parse_clipping("Taiwan votes on January 13, 2024 for a new president\n\n"
+                          "Voters queued early, officials said.\n")
     assert clip.title == "Taiwan votes on January 13, 2024 for a new president"
     assert clip.date is None  # a headline is not a dateline
 
 
 def test_hard_wrapped_paragraphs_are_joined():
-    clip = parse_clipping("Harbour pilots return to work\n\nThe first line of a paragraph\nthat was wrapped by the editor.\n"
+    clip = parse_clipping("Harbour pilots return to work\n\n"
+                          "The first line of a paragraph\nthat was wrapped by the editor.\n"
                           "A second paragraph starts here.\n")
     assert clip.body.split("\n\n") == ["The first line of a paragraph that was wrapped by the editor.",
                                        "A second paragraph starts here."]

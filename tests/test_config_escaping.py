@@ -22,7 +22,8 @@ def hostile_config(root, name: str) -> None:
     text = re.sub(r"^site_name: .*$", f"site_name: {json.dumps(name)}", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^site_description: >-\n(  .*\n)+", f"site_description: {json.dumps(DESCRIPTION)}\n", text,
                   count=1, flags=re.MULTILINE)
-    text = text.replace("theme:\n", "theme:\n  logo: assets/images/desk-logo.svg\n", 1)  # Zensical prints the name in it
+    # Zensical prints the name in the logo.
+    text = text.replace("theme:\n", "theme:\n  logo: assets/images/desk-logo.svg\n", 1)
     config.write_text(text + f"site_author: {json.dumps(AUTHOR)}\n", "utf-8")
     logo = root / "theme/assets/images/desk-logo.svg"
     logo.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +46,7 @@ def pages(site):
     return sorted(site.rglob("*.html"))
 
 
+@pytest.mark.slow
 def test_no_script_or_handler_from_the_config_on_any_page(hostile_site):
     hostile_site, _ = hostile_site
     for path in pages(hostile_site):

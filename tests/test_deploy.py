@@ -34,6 +34,7 @@ def branch_files(remote, branch="gh-pages") -> list[str]:
     return git(remote, "ls-tree", "-r", "--name-only", branch).splitlines()
 
 
+@pytest.mark.slow
 def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     site, remote = repo
     result = site.run("deploy")
@@ -45,7 +46,8 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     head = git(site.root, "rev-parse", "--short", "HEAD")
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == f"Deploy the briefings site built from {head}"
     assert git(remote, "show", "gh-pages:articles/a/index.html").count("A valid article") >= 1
-    match = re.search(r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.", result.stdout)
+    match = re.search(r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.",
+                      result.stdout)
     assert match and int(match.group(1)) == len(files) and match.group(2) == str(remote)
     assert git(remote, "rev-parse", "--short", "gh-pages") == match.group(3)
     assert git(site.root, "status", "--porcelain") == ""  # the working tree is untouched
@@ -56,6 +58,7 @@ def commit_all(site, message="Edit") -> None:
     git(site.root, "commit", "--quiet", "-m", message)
 
 
+@pytest.mark.slow
 def test_a_second_deploy_adds_a_commit_and_replaces_removed_files(repo):
     site, remote = repo
     site.article("2024/b.md", VALID.replace("A valid article", "Second article"))
@@ -93,6 +96,7 @@ def test_dry_run_builds_but_pushes_and_commits_nothing(repo):
     assert git(site.root, "branch", "--list", "gh-pages") == ""
 
 
+@pytest.mark.slow
 def test_force_replaces_the_branch_with_one_fresh_commit(repo, tmp_path):
     site, remote = repo
     assert site.run("deploy").exit_code == 0
@@ -174,6 +178,7 @@ def test_the_refusal_names_the_first_few_files(repo):
                                     "content/articles/2024/d.md, mkdocs.yml, …): commit them")
 
 
+@pytest.mark.slow
 def test_allow_dirty_publishes_and_says_so_in_the_commit_message(repo):
     site, remote = repo
     site.article("2024/a.md", VALID.replace("A valid article", "Edited, not committed"))

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import VALID, copy_sample, run_cli
+from conftest import VALID, copy_sample, require_installed, run_cli
 from test_browser import (
     BRIEFING,
     ELECTION,
@@ -22,7 +22,11 @@ from test_browser import (
     visiting,
 )
 
-pytest.importorskip("pagefind", reason="pip install -e '.[test]' installs Pagefind")
+
+@pytest.fixture(autouse=True)
+def _pagefind_installed() -> None:
+    """Pagefind comes with the test extra; without it every test here fails, saying how to install it."""
+    require_installed("pagefind")
 
 
 def with_pagefind(root, full_text: bool = True):
@@ -226,13 +230,14 @@ def test_pagefind_results_have_no_serious_accessibility_violation(pf_visit, pf_s
 
 @pytest.fixture(scope="session")
 def zensical_build(tmp_path_factory):
-    pytest.importorskip("zensical", reason="pip install -e '.[test]' installs Zensical")
+    require_installed("zensical")
     root = copy_sample(tmp_path_factory.mktemp("zensical"))
     result = run_cli("build", "--project", str(root), "--engine", "zensical")  # strict: every link resolves
     assert result.exit_code == 0, result.output
     return root, result
 
 
+@pytest.mark.slow
 def test_zensical_builds_the_same_pages(zensical_build, sample_build):
     root, result = zensical_build
     site, mkdocs_site = root / "site", sample_build[0] / "site"
@@ -248,10 +253,11 @@ def test_zensical_builds_the_same_pages(zensical_build, sample_build):
     assert "Built " in result.output
 
 
+@pytest.mark.slow
 def test_zensical_links_are_checked_by_briefings(site):
     """Zensical has no strict mode: briefings checks every link of what it built,
     fails a strict build (keeping the previous site) and warns otherwise."""
-    pytest.importorskip("zensical", reason="pip install -e '.[test]' installs Zensical")
+    require_installed("zensical")
     site.article("a.md", VALID, body="A [broken link](../no-such-article/).\n")
     strict = site.run("build", "--engine", "zensical")
     assert strict.exit_code == 1
@@ -277,7 +283,7 @@ def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
 
 
 def test_zensical_memory_limit_is_reported(tmp_path):
-    pytest.importorskip("zensical")
+    require_installed("zensical")
     root = copy_sample(tmp_path / "desk")
     before = sorted(p.name for p in root.iterdir())
     result = run_cli("build", "--project", str(root), "--engine", "zensical", "--max-memory-gb", "0.1")
@@ -285,7 +291,7 @@ def test_zensical_memory_limit_is_reported(tmp_path):
     assert result.output.startswith("Error: Zensical ")
     assert len(result.output.strip().splitlines()) == 1
     assert not (root / "site").exists()
-    assert sorted(p.name for p in root.iterdir()) == sorted(before + ["build"])
+    assert sorted(p.name for p in root.iterdir()) == sorted([*before, "build"])
 
 
 @pytest.fixture(scope="session")
@@ -313,6 +319,7 @@ def test_zensical_site_search_works_in_the_browser(zs_visit, zs_served):
     assert zs_served.url(SEED) in results and zs_served.url(BRIEFING) in results, sorted(results)
 
 
+@pytest.mark.slow
 def test_an_edit_of_a_pagefind_site_rebuilds_only_its_pages_and_indexes_them_again(tmp_path):
     """The incremental build works with Pagefind too: the changed pages are
     rendered again, the staged site is indexed again (Pagefind cannot update

@@ -18,7 +18,7 @@ from briefings.project import Project
 HERE = Path(__file__).parent
 FIXTURE = HERE / "fixtures" / "small"
 GOLDEN = HERE / "golden" / "small"
-NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
 def tree(folder: Path) -> dict[str, str]:

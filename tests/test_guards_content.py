@@ -21,7 +21,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import VALID, Site, tree_hash
+from conftest import VALID, Site, require_installed, tree_hash
 
 ARTICLE = "content/articles/{}:{}: "
 
@@ -214,7 +214,7 @@ def test_the_atom_writer_drops_what_xml_cannot_hold():
     from briefings.pages.group import group
 
     item = Article(path="a.md", slug="a", title="Ver\x0btical", source="Desk\x01", topics=("t",),
-                   published=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), summary="Sum\ufffemary")
+                   published=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), summary="Sum\ufffemary")
     content = Content(topics=(Topic("t", "To\x1bpic"),), articles=(item,))
     edition = group(content, content.articles)
     feed = feedparser.parse(atom(FeedSpec("All", "", "", (item,)), edition, Settings(site_name="Desk\x07")))
@@ -235,6 +235,7 @@ def test_a_site_name_with_a_control_character_still_builds_its_feeds(site):
 
 # --- 3. dates across the documented range build --------------------------------------
 
+@pytest.mark.slow
 def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
     """An article before 1970 gave the gzip'd sitemap a negative time and crashed the build."""
     site.article("old.md", article("Oldest", date="1800-01-01"))
@@ -266,7 +267,7 @@ def test_content_epoch_stays_within_what_gzip_can_store():
 
     def epoch(*days: str) -> int:
         articles = tuple(Article(path=f"{d}.md", slug=d, title=d, source="s", topics=(),
-                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.timezone.utc))
+                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.UTC))
                          for d in days)
         return content_epoch(group(Content(topics=(), articles=articles), articles))
 
@@ -277,7 +278,7 @@ def test_content_epoch_stays_within_what_gzip_can_store():
 
 
 def test_old_dates_build_with_pagefind(site):
-    pytest.importorskip("pagefind")
+    require_installed("pagefind")
     site.settings(search="pagefind")
     site.article("old.md", article("Oldest", date="1800-01-01"))
     out = built(site)

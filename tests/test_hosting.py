@@ -92,30 +92,36 @@ def test_check_site_without_a_built_site(site):
     site.article("a.md", VALID)
     result = site.run("check", "--site")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {site.root / 'site'} holds no built site (expected index.html; run briefings build first)\n"
+    assert result.stderr == (f"Error: {site.root / 'site'} holds no built site "
+                             "(expected index.html; run briefings build first)\n")
 
 
+@pytest.mark.slow
 def test_base_url_from_mkdocs_yml_and_from_the_environment(site):
     site.article("a.md", VALID)
     config = site.root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8") + "site_url: https://example.org/desk/\n", encoding="utf-8")
     assert site.run("build").exit_code == 0
-    assert soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')["href"] == "/desk/assets/stylesheets/briefings.css"
+    stylesheet = soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')
+    assert stylesheet["href"] == "/desk/assets/stylesheets/briefings.css"
     assert site.run("check", "--site").exit_code == 0  # site_url is the default base for the check
     # BRIEFINGS_BASE_URL (what the Pages workflow sets) wins over mkdocs.yml; the final slash is added.
     result = CliRunner(env={"BRIEFINGS_BASE_URL": "https://user.github.io/other"}).invoke(
         main, ["build", "--project", str(site.root)])
     assert result.exit_code == 0, result.output
-    assert soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')["href"] == "/other/assets/stylesheets/briefings.css"
+    stylesheet = soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')
+    assert stylesheet["href"] == "/other/assets/stylesheets/briefings.css"
 
 
+@pytest.mark.slow
 def test_cname_option_and_setting(site):
     site.article("a.md", VALID)
     assert site.run("build", "--cname", "News.Example.org").exit_code == 0
     assert (site.root / "site/CNAME").read_text() == "news.example.org\n"
     assert (site.root / "site/.nojekyll").is_file()
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  cname: briefs.example.com\n"), encoding="utf-8")
+    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  cname: briefs.example.com\n"),
+                      encoding="utf-8")
     assert site.run("build").exit_code == 0
     assert (site.root / "site/CNAME").read_text() == "briefs.example.com\n"
     assert site.run("build", "--cname", "other.example.net").exit_code == 0
@@ -128,7 +134,8 @@ def test_cname_option_and_setting(site):
     (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
     (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
     (["--base-url", 'https://user.github.io/"><script>alert(1)</script>/'],
-     "Error: base URL 'https://user.github.io/\"><script>alert(1)</script>/' contains '\"' (expected an http(s) address"),
+     "Error: base URL 'https://user.github.io/\"><script>alert(1)</script>/' contains '\"' "
+     "(expected an http(s) address"),
     (["--base-url", "https://user.github.io/it's/"], "contains \"'\" (expected"),
     (["--base-url", "https://user.github.io/a b/"], "contains a space (expected"),
     (["--base-url", "https://user.github.io/a\\b/"], "contains '\\\\' (expected"),

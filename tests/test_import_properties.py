@@ -4,6 +4,7 @@ control character in it (what `briefings check` refuses in any text field)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,7 @@ def check_draft(found: Extracted, max_file_bytes: int) -> None:
     assert article.authors == draft.authors and article.source == draft.source
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(TITLE, TEXT, st.integers(4_000, 40_000))
 def test_any_text_clipping_makes_a_draft_that_passes_check(title, text, max_file_bytes):
@@ -58,6 +60,7 @@ def test_any_text_clipping_makes_a_draft_that_passes_check(title, text, max_file
     check_draft(found, max_file_bytes)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(TITLE, TEXT, st.text(SOME, max_size=100), st.integers(4_000, 40_000))
 def test_any_html_page_makes_a_draft_that_passes_check(title, text, site, max_file_bytes):

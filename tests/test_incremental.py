@@ -49,8 +49,10 @@ def test_nothing_changed_rebuilds_nothing(sample):
     assert tree_hash(sample / "site") == before
 
 
+@pytest.mark.slow
 def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(sample, tmp_path):
-    edit(sample, SEED, "agreed to restore military-to-military", "agreed, after a year, to restore military-to-military")
+    edit(sample, SEED, "agreed to restore military-to-military",
+         "agreed, after a year, to restore military-to-military")
     out = build(sample)
     rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
     assert 1 <= rebuilt <= 8  # the article, its topics, home, timeline, people... not all 40
@@ -61,6 +63,7 @@ def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 
+@pytest.mark.slow
 def test_feeds_follow_an_edit(sample, tmp_path):
     edit(sample, SEED, "title: Biden, Xi Reach Agreement", "title: Biden and Xi Reach Agreement")
     assert "rebuilt" in build(sample)
@@ -68,6 +71,7 @@ def test_feeds_follow_an_edit(sample, tmp_path):
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 
+@pytest.mark.slow
 def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path):
     shutil.copy(sample / SEED, sample / "content/articles/2023/2023-11-16-copy.md")
     edit(sample, "content/articles/2023/2023-11-16-copy.md", "title: Biden, Xi", "title: Copy of Biden, Xi")
@@ -78,6 +82,7 @@ def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path)
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_failed_incremental_build_keeps_the_site_and_the_next_build_recovers(sample, tmp_path):
     before = tree_hash(sample / "site")
     edit(sample, SEED, "source: Daily Caller", "source: [broken")
@@ -88,6 +93,7 @@ def test_a_failed_incremental_build_keeps_the_site_and_the_next_build_recovers(s
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 
+@pytest.mark.slow
 def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, tmp_path, monkeypatch):
     """Pages half written by a run that failed, then the content put back as it
     was: the next run must write the pages again, not find them "up to date"."""

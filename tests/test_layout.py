@@ -75,10 +75,10 @@ def test_no_import_cycles():
         seen[module] = 1
         for other in sorted(GRAPH[module]):
             if seen.get(other) == 1:
-                cycle = path[path.index(other):] + [other]
+                cycle = [*path[path.index(other):], other]
                 raise AssertionError("import cycle: " + " -> ".join(cycle))
             if other not in seen:
-                visit(other, path + [other])
+                visit(other, [*path, other])
         seen[module] = 2
 
     for module in sorted(MODULES):

@@ -13,7 +13,8 @@ import pytest
 def desk(site):
     site.article("2024/old.md", "title: An old one\ndate: 2023-05-01\nsource: Reuters\ntopics: [taiwan]\n")
     site.article("2024/new.md", "title: A newer one\ndate: 2024-02-01\nsource: Desk\ntopics: [us-china, taiwan]\n")
-    site.article("2024/draft.md", "title: Still a draft\ndate: 2024-03-01\nsource: Desk\ntopics: [fentanyl]\ndraft: true\n")
+    site.article("2024/draft.md",
+                 "title: Still a draft\ndate: 2024-03-01\nsource: Desk\ntopics: [fentanyl]\ndraft: true\n")
     site.article("2099/future.md", "title: From the future\ndate: 2099-01-01\nsource: Desk\ntopics: [fentanyl]\n")
     return site
 
@@ -41,7 +42,8 @@ def test_list_drafts_includes_drafts_and_future_articles_marked(desk):
 
 
 def test_list_filters_by_topic_source_and_since(desk):
-    assert [r["title"] for r in rows(desk.run("list", "--topic", "Taiwan", "--format", "csv"))] == ["A newer one", "An old one"]
+    assert ([r["title"] for r in rows(desk.run("list", "--topic", "Taiwan", "--format", "csv"))]
+            == ["A newer one", "An old one"])
     assert [r["title"] for r in rows(desk.run("list", "--source", "reuters", "--format", "csv"))] == ["An old one"]
     assert [r["title"] for r in rows(desk.run("list", "--since", "2024-01-01", "--format", "csv"))] == ["A newer one"]
     assert [r["title"] for r in rows(desk.run("list", "--topic", "fentanyl", "--drafts", "--format", "csv"))] == [

@@ -15,7 +15,7 @@ def test_new_writes_a_complete_draft_that_passes_check(site):
                       "--date", "2024-03-05", "--source", "Reuters", "--url", "https://example.com/lai")
     assert result.exit_code == 0, result.output
     path = site.root / "content/articles/2024/2024-03-05-lai-meets-lawmakers-a-quiet-visit.md"
-    assert result.output.splitlines()[0].endswith("content/articles/2024/2024-03-05-lai-meets-lawmakers-a-quiet-visit.md")
+    assert result.output.splitlines()[0].endswith(path.relative_to(site.root).as_posix())
     text = path.read_text("utf-8")
     assert "\ndraft: true" in text
     assert "\ntopics: [taiwan, us-china]\n" in text and "\nsource: Reuters\n" in text
@@ -34,11 +34,8 @@ def test_uncommenting_the_hints_gives_a_valid_article(site):
     """The hints are examples of valid values, so a curator can fill them in place."""
     site.run("new", "Hints", "--topic", "taiwan", "--date", "2024-03-05")
     path = site.root / "content/articles/2024/2024-03-05-hints.md"
-    lines = []
-    for line in path.read_text("utf-8").splitlines():
-        if line.startswith("# ") and not line.startswith("# Below"):
-            line = line[2:]
-        lines.append(line)
+    lines = [line[2:] if line.startswith("# ") and not line.startswith("# Below") else line
+             for line in path.read_text("utf-8").splitlines()]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     result = site.run("check")
     assert result.exit_code == 0, result.output

@@ -140,6 +140,7 @@ def test_a_site_dir_that_cannot_be_created(site):
     assert line.startswith("Error: cannot make the site folder /proc/briefings-site: ")
 
 
+@pytest.mark.slow
 def test_an_empty_folder_and_an_owned_one_are_accepted(site, tmp_path):
     site.article("a.md", VALID)
     empty = tmp_path / "empty"
@@ -151,6 +152,7 @@ def test_an_empty_folder_and_an_owned_one_are_accepted(site, tmp_path):
     assert (empty / "articles/b/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_site_built_before_the_marker_is_still_ours(site):
     """Sites built by earlier versions have no marker; the last build's record proves them ours."""
     site.article("a.md", VALID)
@@ -214,6 +216,7 @@ def swap_calls(site: Site, mode: str) -> list[str]:
     return next(line.split()[1:] for line in done.stderr.splitlines() if line.startswith("CALLS"))
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not sitefolder.exchange_supported(), reason="needs renameat2 or renamex_np")
 def test_exchange_is_used_where_the_system_has_it(site):
     site.article("a.md", VALID)
@@ -221,6 +224,7 @@ def test_exchange_is_used_where_the_system_has_it(site):
     assert swap_calls(site, "exchange") == ["_exchange", "_remove_tree"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["exchange", "fallback"])
 def test_a_build_killed_at_every_step_of_the_swap_loses_nothing(site, mode):
     if mode == "exchange" and not sitefolder.exchange_supported():
@@ -254,6 +258,7 @@ def test_a_build_killed_at_every_step_of_the_swap_loses_nothing(site, mode):
         assert not sitefolder.leftovers(site_dir), "the staging folder is cleared"
 
 
+@pytest.mark.slow
 def test_the_old_copy_is_put_back_not_deleted(site):
     """The fallback killed between its renames: builds that fail later keep, then restore, the only good copy."""
     site.article("a.md", VALID)
@@ -315,6 +320,7 @@ def test_a_staging_folder_of_a_running_build_is_left_alone(tmp_path):
     assert not folder.exists()
 
 
+@pytest.mark.slow
 def test_a_full_disk_leaves_the_last_good_site(site):
     """Writing the site fails (here: a file-size limit, as a full disk would): one line, old site whole."""
     site.article("a.md", VALID)
@@ -346,6 +352,7 @@ def start_build(site: Site, *args: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow
 def test_a_second_build_waits_for_the_first(site):
     site.article("a.md", VALID)
     with WorkLock(site.root / "build"):  # this test process is "the other build"
@@ -376,13 +383,14 @@ def test_a_lock_left_by_a_killed_build_is_not_in_the_way(site):
     assert "Waiting" not in result.stderr
 
 
+@pytest.mark.slow
 def test_builds_started_together_all_succeed(site):
     """Three builds at once: serialised, none crashes, the site is the one content builds."""
     for i in range(30):
         site.article(f"a{i:02d}.md", VALID.replace("A valid article", f"Article {i}"))
     procs = [start_build(site) for _ in range(3)]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
-    for code, out, err in results:
+    for code, _, err in results:
         assert code == 0, err
         assert "Traceback" not in err
     together = tree_hash(site.root / "site")
@@ -390,6 +398,7 @@ def test_builds_started_together_all_succeed(site):
     assert tree_hash(site.root / "site") == together
 
 
+@pytest.mark.slow
 def test_serve_and_build_never_share_pages(site):
     """A preview (drafts included) builds in build/preview/: a build at the same time publishes no draft."""
     from briefings.authoring.serve import Preview
@@ -418,6 +427,7 @@ def test_serve_and_build_never_share_pages(site):
 LINKED = VALID.replace("A valid article", "The follow-up").replace("2024-01-13", "2024-01-20")
 
 
+@pytest.mark.slow
 def test_links_to_article_files_become_links_to_their_pages(site):
     site.article("2024/first.md", VALID + "key_points: [One point.]\n")
     site.article("2024/second.md", LINKED,
@@ -441,6 +451,7 @@ def test_a_link_to_a_missing_article_file_is_a_problem_for_check(site):
         "(expected the path of another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("incremental", [False, True])
 def test_a_broken_link_in_a_body_fails_full_and_incremental_builds_alike(site, incremental):
     site.article("2024/first.md", VALID)
@@ -461,6 +472,7 @@ def test_a_broken_link_in_a_body_fails_full_and_incremental_builds_alike(site, i
             in result.stderr)
 
 
+@pytest.mark.slow
 def test_a_link_to_an_existing_page_passes(site):
     site.article("2024/first.md", VALID, body="Read the [Taiwan briefing](../../topics/taiwan/).\n")
     built(site)

@@ -10,12 +10,12 @@ import signal
 import pytest
 from conftest import VALID, Site, generate, run_cli, tree_hash
 
-import briefings.parallel as parallel
+from briefings import parallel
 from briefings.errors import BriefingsError
 from briefings.parallel import Workers
 from briefings.project import Project
 
-NOW = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 
 
 def test_map_keeps_the_order():
@@ -59,7 +59,7 @@ def test_a_worker_that_dies_is_one_clear_error():
     def dies(indices):
         os.kill(os.getpid(), signal.SIGKILL)
 
-    with pytest.raises(BriefingsError, match="worker process died .*--workers 1"):
+    with pytest.raises(BriefingsError, match=r"worker process died .*--workers 1"):
         Workers(2, threshold=10).chunks(dies, 100, lambda: None)
 
 
@@ -78,7 +78,7 @@ def test_no_workers_where_processes_cannot_fork(monkeypatch):
 
     assert default_workers() == 1
     workers = Workers(2, threshold=10)
-    results, other = workers.chunks(lambda r: list(r), 1000, lambda: "here")
+    results, other = workers.chunks(list, 1000, lambda: "here")
     assert results == [list(range(1000))] and other == "here"
     assert workers.map(str, list(range(500))) == [str(i) for i in range(500)]
 
@@ -86,5 +86,5 @@ def test_no_workers_where_processes_cannot_fork(monkeypatch):
 def test_no_module_state_is_left_behind():
     """Nothing of a run stays in the module (the task travels with the fork, not in a global)."""
     before = {k: v for k, v in vars(parallel).items() if not k.startswith("__")}
-    Workers(2, threshold=10).chunks(lambda r: len(r), 100, lambda: None)
+    Workers(2, threshold=10).chunks(len, 100, lambda: None)
     assert {k: v for k, v in vars(parallel).items() if not k.startswith("__")} == before

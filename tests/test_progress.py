@@ -19,7 +19,8 @@ MANY = PROGRESS_MIN + 1
 @pytest.fixture
 def big(site):
     for i in range(MANY):
-        site.article(f"2024/a{i:04d}.md", f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n")
+        site.article(f"2024/a{i:04d}.md",
+                     f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n")
     return site
 
 
@@ -77,6 +78,7 @@ def test_import_reports_progress_while_looking_for_the_url(big):
     assert "content/articles/2024/2024-03-08-pilots-end-harbour-strike" in result.stdout.splitlines()[0]
 
 
+@pytest.mark.slow
 def test_build_reports_progress_in_plain_lines(big):
     result = big.run("build")
     assert result.exit_code == 0, result.output

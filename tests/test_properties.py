@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import json
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -41,6 +42,7 @@ def load(raw: bytes):
     return article, problems
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(st.binary(max_size=2000))
 def test_any_bytes(raw):
@@ -63,6 +65,7 @@ values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.di
 keys = st.sampled_from(list(ARTICLE_FIELDS)) | st.text(min_size=1, max_size=12)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(st.dictionaries(keys, values, max_size=10))
 def test_any_front_matter_mapping(front):
@@ -74,6 +77,7 @@ def test_any_front_matter_mapping(front):
 printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=200)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(title=printable.filter(str.strip), day=st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)),
        topics=st.lists(st.sampled_from(["taiwan", "us-china", "Taiwan"]), min_size=1, max_size=3))
@@ -149,10 +153,7 @@ def test_a_plain_scalar_title_is_the_text_yaml_reads_or_one_problem(raw):
 def test_a_quoted_scalar_is_the_exact_text_or_one_problem_naming_the_field(value, key, style):
     scalar = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=float("inf"))
     scalar = scalar.removesuffix("\n").removesuffix("\n...")
-    if key == "title":
-        front = f"title: {scalar}\n{FRONT}"
-    else:
-        front = f"title: T\n{FRONT}{key}: {scalar}\n"
+    front = f"title: {scalar}\n{FRONT}" if key == "title" else f"title: T\n{FRONT}{key}: {scalar}\n"
     # What YAML reads: the text itself, but for line breaks inside single quotes, which fold.
     expected = yaml_text(front)[key]
     assert expected == value or style == "'"
@@ -202,8 +203,8 @@ def test_any_date_in_range_builds_its_page_and_feeds(day, time, tz):
     # The build date: MkDocs takes SOURCE_DATE_EPOCH to midnight of its day for the gzip'd sitemap.
     epoch = content_epoch(edition)
     assert 0 <= epoch <= 2**32 - 1
-    midnight = dt.datetime.combine(dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date(), dt.time(),
-                                   dt.timezone.utc)
+    midnight = dt.datetime.combine(dt.datetime.fromtimestamp(epoch, dt.UTC).date(), dt.time(),
+                                   dt.UTC)
     gzip.compress(b"sitemap", mtime=int(midnight.timestamp()))
 
 
@@ -226,9 +227,9 @@ names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), mi
 def test_two_names_get_two_pages_one_page_or_a_problem_never_a_silent_merge(first, second):
     """Any name gets a page name that is a safe path component within the limit (or a problem
     saying why not); two different names never share a page without check saying so."""
-    from briefings.content.registries import people_problems
     from briefings.content.model import Content
     from briefings.content.people import name_key, person_slug
+    from briefings.content.registries import people_problems
     from briefings.pages.group import group
 
     front = {"title": "T", "date": "2024-01-13", "source": "Desk", "topics": ["taiwan"], "people": [first, second]}

@@ -54,7 +54,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
-        self._out = open(log, "w", encoding="utf-8")
+        self._out = open(log, "w", encoding="utf-8")  # noqa: SIM115 - the server's log, closed by stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(log.parent)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "briefings", "serve", "--port", str(self.port), "--project", str(root)],
@@ -95,9 +95,11 @@ def serve(tmp_path):
 ARTICLE = "title: {title}\ndate: 2024-01-13\nsource: Briefings desk\ntopics: [taiwan]\n"
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="The first title"))
-    site.article("2024/draft.md", "title: Work in progress\ndate: 2024-01-14\nsource: Desk\ntopics: [taiwan]\ndraft: true\n")
+    site.article("2024/draft.md",
+                 "title: Work in progress\ndate: 2024-01-14\nsource: Desk\ntopics: [taiwan]\ndraft: true\n")
     server = serve(site.root)
     page = f"{server.url}/articles/vote/"
     _, text = wait_for(page, lambda s, t: s == 200, timeout=START_TIMEOUT, proc=server.proc)
@@ -145,10 +147,11 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     assert not list(server.log.parent.glob("briefings-serve-*")), "the temporary site is removed on exit"
 
 
+@pytest.mark.slow
 def test_serve_starts_with_broken_content_and_shows_the_problem(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="Broken") + "topcis: [taiwan]\n")
     server = serve(site.root)
-    status, text = wait_for(f"{server.url}/", lambda s, t: "briefings-error" in t, timeout=START_TIMEOUT,
+    _, text = wait_for(f"{server.url}/", lambda s, t: "briefings-error" in t, timeout=START_TIMEOUT,
                             proc=server.proc)
     assert "unknown field (did you mean &#x27;topics&#x27;?" in text
     assert "livereload" in text  # so the page reloads itself once fixed
@@ -191,6 +194,7 @@ def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkey
         preview.close()
 
 
+@pytest.mark.slow
 def test_serve_honours_the_options_build_does(site, serve):
     """serve runs the same pipeline.build as build: extra.briefings.search: pagefind gives a
     working Pagefind bundle in the preview, and no Material index."""

@@ -32,7 +32,7 @@ def slugs_linked(page: BeautifulSoup, selector: str) -> list[str]:
 
 
 def test_build_succeeds_in_strict_mode_without_warnings(sample_build):
-    root, result = sample_build
+    _, result = sample_build
     assert result.exit_code == 0
     assert result.stderr == ""  # no MkDocs warning at all
     assert re.fullmatch(r"Built .*site/: 12 articles, 3 topics, \d+ pages in \d+\.\d s\.\n", result.stdout)
@@ -84,7 +84,8 @@ def test_seed_article_shows_author_section_quotes_and_credit(sample_build):
     page = soup(root / "site/articles" / SEED / "index.html")
     assert page.select_one(".bf-kicker").get_text() == "Politics"
     assert page.select_one(".bf-authors").get_text() == "by Reagan Reese"
-    assert [q.get_text(strip=True) for q in page.select(".bf-quote blockquote")] == ["“dramatically curtail”", "“worrisome”"]
+    quotes = [q.get_text(strip=True) for q in page.select(".bf-quote blockquote")]
+    assert quotes == ["“dramatically curtail”", "“worrisome”"]
     assert "Brendan Smialowski / AFP via Getty Images" in page.select_one(".bf-credit").get_text()
     more = [a.get_text() for a in page.select(".bf-more h3 a")]
     assert more == ["US–China relations", "Fentanyl", "Taiwan"]
@@ -206,6 +207,7 @@ def test_markup_in_front_matter_is_shown_as_text_never_run(site):
     assert ld["headline"] == evil and ld["publisher"]["name"] == evil
 
 
+@pytest.mark.slow
 def test_drafts_are_built_only_with_the_flag_and_marked(site):
     site.article("live.md", VALID)
     site.article("wip.md", VALID.replace("A valid article", "Work in progress") + "draft: true\n")
@@ -222,6 +224,7 @@ def test_drafts_are_built_only_with_the_flag_and_marked(site):
     assert (site.root / "site/articles/later/index.html").is_file()
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_last_good_site_in_place(site):
     site.article("a.md", VALID)
     assert site.run("build").exit_code == 0
@@ -243,7 +246,8 @@ def test_a_failed_build_leaves_the_last_good_site_in_place(site):
 def test_strict_mode_fails_on_mkdocs_warnings_and_no_strict_lets_them_through(site):
     site.article("a.md", VALID)
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8") + "\nnot_in_nav: |\n  /nowhere.md\nunknown_option_for_a_warning: 1\n", "utf-8")
+    config.write_text(config.read_text("utf-8") + "\nnot_in_nav: |\n  /nowhere.md\nunknown_option_for_a_warning: 1\n",
+                      "utf-8")
     result = site.run("build")
     assert result.exit_code == 1
     assert "unknown_option_for_a_warning" in result.stderr and "--no-strict" in result.stderr
@@ -271,6 +275,7 @@ def test_refuses_a_site_dir_that_would_overwrite_the_project(site, target):
     assert tree_hash(site.root / "content") == before
 
 
+@pytest.mark.slow
 def test_two_builds_in_different_places_are_byte_identical(tmp_path, monkeypatch):
     from conftest import copy_sample, run_cli
 

@@ -38,13 +38,14 @@ def test_permissions_allow_pages_deployment():
 def test_build_job_installs_builds_and_uploads_the_site():
     steps = load()["jobs"]["build"]["steps"]
     names = [uses(s) for s in steps]
-    assert names.index("actions/checkout") < names.index("actions/configure-pages") < names.index("actions/upload-pages-artifact")
+    assert (names.index("actions/checkout") < names.index("actions/configure-pages")
+            < names.index("actions/upload-pages-artifact"))
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert build["run"].strip() == readme_build_command()
     assert steps.index(build) < names.index("actions/upload-pages-artifact")
     # The Pages address reaches `briefings build` (as BRIEFINGS_BASE_URL), so project sites work under /repo/.
     pages = next(s for s in steps if uses(s) == "actions/configure-pages")
-    assert build["env"]["BRIEFINGS_BASE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    assert build["env"]["BRIEFINGS_BASE_URL"] == "${{ steps." + pages["id"] + ".outputs.base_url }}"
     upload = next(s for s in steps if uses(s) == "actions/upload-pages-artifact")
     assert upload["with"]["path"].rstrip("/") == "site"
 
@@ -54,7 +55,7 @@ def test_deploy_job_uses_the_github_pages_environment():
     assert job["needs"] == "build"
     assert job["environment"]["name"] == "github-pages"
     deploy = next(s for s in job["steps"] if uses(s) == "actions/deploy-pages")
-    assert job["environment"]["url"] == "${{ steps.%s.outputs.page_url }}" % deploy["id"]
+    assert job["environment"]["url"] == "${{ steps." + deploy["id"] + ".outputs.page_url }}"
 
 
 def test_every_action_is_pinned_to_a_version():

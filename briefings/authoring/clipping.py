@@ -47,7 +47,8 @@ CHROME_RE = re.compile(
 MONTHS = {m: i + 1 for i, m in enumerate(
     ("january", "february", "march", "april", "may", "june", "july", "august",
      "september", "october", "november", "december"))}
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 DATE_RES = (
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE), ("month", "day", "year")),
     (re.compile(rf"\b(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE), ("day", "month", "year")),
@@ -160,7 +161,7 @@ def short_date(line: str, max_words: int = 12) -> dt.date | None:
         m = pattern.search(line)
         if not m:
             continue
-        parts = dict(zip(order, m.groups()))
+        parts = dict(zip(order, m.groups(), strict=True))
         month = parts["month"]
         month_no = int(month) if month.isdigit() else next(
             n for name, n in MONTHS.items() if name.startswith(month.lower().rstrip(".")[:3]))
@@ -210,9 +211,9 @@ def parse_byline(line: str) -> Byline | None:
         return None
     if not (had_by or job or len(names) > 1 or len(names[0].split()) >= 2):
         return None
-    if not (had_by or job):  # a bare "Firstname Lastname" line: accept only two to four name words
-        if not all(2 <= len(n.split()) <= 4 for n in names):
-            return None
+    # A bare "Firstname Lastname" line: accept only two to four name words.
+    if not (had_by or job) and not all(2 <= len(n.split()) <= 4 for n in names):
+        return None
     return Byline(names=tuple(names), job_title=job)
 
 
@@ -229,7 +230,7 @@ def _split_name_title(tokens: list[str]) -> tuple[str, str]:
     n = 2
     while n < len(tokens) - 1:
         word = tokens[n].lower()
-        if (re.fullmatch(r"[a-z]\.", word) or word in PARTICLES or word in SUFFIXES
+        if (re.fullmatch(r"[a-z]\.", word) or word in PARTICLES or word in SUFFIXES  # noqa: SIM114 - the docstring's two cases
                 or tokens[n - 1].lower() in PARTICLES):
             n += 1
         elif word not in TITLE_WORDS and n == 2 and len(tokens) - (n + 1) >= 2:
@@ -273,10 +274,8 @@ def body_paragraphs(lines: list[str]) -> tuple[list[str], int, int]:
             chrome += 1
         elif is_caption(p):
             captions += 1
-        else:
-            p = RELATED_RE.sub("", p).strip()
-            if p:
-                kept.append(p)
+        elif text := RELATED_RE.sub("", p).strip():
+            kept.append(text)
     return kept, captions, chrome
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -26,7 +27,7 @@ from briefings.content.fields import (
     required_text,
     when,
 )
-from briefings.content.load import article_files
+from briefings.content.load import Track, article_files
 from briefings.content.model import Topic
 from briefings.content.source import read_source
 from briefings.errors import BriefingsError
@@ -38,12 +39,14 @@ HINTS: dict[str, str] = {
     "author": "# author: Jane Doe              # one name, or a list: [Jane Doe, John Roe]",
     "url": "# url: https://example.com/news/story  # link to the original (http:// or https://)",
     "section": "# section: Politics              # the outlet's section",
-    "summary": "# summary: >-                    # one paragraph, in your own words\n#   What happened, in two or three sentences.",
+    "summary": "# summary: >-                    # one paragraph, in your own words\n"
+               "#   What happened, in two or three sentences.",
     "key_points": "# key_points:\n#   - The first thing to remember.\n#   - The second.",
     "why_it_matters": "# why_it_matters: >-\n#   Why a reader of this briefing should care.",
     "quotes": "# quotes:\n#   - text: The words, exactly as said.\n#     speaker: Who said them",
     "people": "# people: [Jane Doe, John Roe]   # people the article is about",
-    "image": "# image:                         # the article's photo\n#   caption: What the photo shows.\n#   credit: Photographer / Agency",
+    "image": "# image:                         # the article's photo\n"
+             "#   caption: What the photo shows.\n#   credit: Photographer / Agency",
     "updated": "# updated: 2024-01-31            # same formats as date",
     "slug": "# slug: my-article               # the URL name (/articles/<slug>/); default: from the file name",
 }
@@ -88,7 +91,8 @@ def check_date(raw: str | None, option: str = "--date") -> str:
     return raw.strip()
 
 
-def check_topics(refs, topics: tuple[Topic, ...] | list[Topic], option: str = "--topic") -> tuple[str, ...]:
+def check_topics(refs: Iterable[str], topics: tuple[Topic, ...] | list[Topic],
+                 option: str = "--topic") -> tuple[str, ...]:
     known = [t.id for t in topics]
     ids: list[str] = []
     for ref in refs:
@@ -183,7 +187,7 @@ def _url_key(url: str) -> str:
     return urlunsplit(("", parts.netloc.lower().removeprefix("www."), path, parts.query, ""))
 
 
-def article_with_url(root: Path, url: str, track=None) -> str | None:
+def article_with_url(root: Path, url: str, track: Track | None = None) -> str | None:
     """The content file (relative path) whose url: is ``url``, if any. Tolerates broken files."""
     if not url:
         return None
@@ -238,7 +242,7 @@ def write(root: Path, draft: Draft) -> Path:
     return path
 
 
-def _scalar(value) -> str:
+def _scalar(value: object) -> str:
     """One YAML value on one line, quoted only when YAML needs it."""
     dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
     return re.sub(r"\n(\.\.\.\n)?$", "", dumped)

@@ -20,14 +20,18 @@ would see the proxy's address, never the page's. Resolving the host name itself
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
+import ssl
 import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO
 from urllib.parse import urlsplit
 
 from briefings import __version__
@@ -99,7 +103,7 @@ def _get(session: _Session, url: str, max_bytes: int) -> Page:
 class _Session:
     """One fetch: its deadline, its address policy, and where redirects led."""
 
-    def __init__(self, url: str, time_limit: float, allow_private: bool):
+    def __init__(self, url: str, time_limit: float, allow_private: bool) -> None:
         self.url = url
         self.time_limit = time_limit
         self.allow_private = allow_private
@@ -112,11 +116,12 @@ class _Session:
         self._timer.daemon = True
         self._timer.start()
 
-    def connect(self, address: tuple[str, int], timeout: float | None = None, source_address=None) -> socket.socket:
+    def connect(self, address: tuple[str, int], timeout: float | None = None,
+                source_address: tuple[str, int] | None = None) -> socket.socket:
         """http.client's ``_create_connection``: resolve, check every address, connect to a checked one."""
         host, port = address
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = list(dict.fromkeys(info[4][0] for info in infos))
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))  # an IP address: str for TCP
         if not self.allow_private:
             for ip in addresses:  # every address: a host can resolve to a public and a private one
                 if (kind := blocked_kind(ip)):
@@ -151,10 +156,8 @@ class _Session:
 
     @staticmethod
     def _shut(sock: socket.socket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def close(self) -> None:
         self._timer.cancel()
@@ -173,7 +176,8 @@ class _Session:
 
     def too_slow(self) -> FetchError:
         return FetchError(f"{self.url}: no complete answer within {self.time_limit:g} s (the server is too slow, "
-                          "or you are offline; --timeout gives it longer, or save the page as HTML and import the file)")
+                          "or you are offline; --timeout gives it longer, or save the page as HTML and import the "
+                          "file)")
 
 
 def blocked_kind(ip: str) -> str:
@@ -194,8 +198,8 @@ class _Pinned:
     (``_create_connection`` is http.client's hook for how the socket is made; host
     name, Host header and TLS certificate checks stay the page's own.)"""
 
-    def __init__(self, host, *, session: _Session, **kwargs):
-        super().__init__(host, **kwargs)  # type: ignore[call-arg]
+    def __init__(self, host: str, *, session: _Session, **kwargs: object) -> None:
+        super().__init__(host, **kwargs)  # type: ignore[call-arg]  # a mixin: the next class is an HTTPConnection
         self._create_connection = session.connect
 
 
@@ -208,25 +212,28 @@ class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
 
 
 class _HTTP(urllib.request.HTTPHandler):
-    def __init__(self, session: _Session):
+    def __init__(self, session: _Session) -> None:
         super().__init__()
         self.session = session
 
-    def http_open(self, req):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(_connection(_PinnedHTTP, self.session), req)
 
 
 class _HTTPS(urllib.request.HTTPSHandler):
-    def __init__(self, session: _Session):
+    _context: ssl.SSLContext | None  # set by HTTPSHandler.__init__ (every Python we support); typeshed omits it
+
+    def __init__(self, session: _Session) -> None:
         super().__init__()
         self.session = session
 
-    def https_open(self, req):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
         return self.do_open(_connection(_PinnedHTTPS, self.session), req, context=self._context)
 
 
-def _connection(cls, session: _Session):
-    def make(host, **kwargs):
+def _connection(cls: type[_PinnedHTTP] | type[_PinnedHTTPS],
+                session: _Session) -> Callable[..., http.client.HTTPConnection]:
+    def make(host: str, **kwargs: object) -> http.client.HTTPConnection:
         return cls(host, session=session, **kwargs)
     return make
 
@@ -234,11 +241,12 @@ def _connection(cls, session: _Session):
 class _Redirects(urllib.request.HTTPRedirectHandler):
     max_redirections = MAX_REDIRECTS
 
-    def __init__(self, session: _Session):
+    def __init__(self, session: _Session) -> None:
         super().__init__()
         self.session = session
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
+    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in SCHEMES:
             fp.close()
             raise _not_web(self.session.url, newurl)
@@ -273,7 +281,7 @@ def _fetch_error(session: _Session, exc: Exception) -> FetchError:
     return FetchError(f"{url}: the connection failed ({_one_line(exc)}; are you offline?)")
 
 
-def _reason(reason) -> str:
+def _reason(reason: str | BaseException) -> str:
     if isinstance(reason, socket.gaierror):
         return "cannot find that host (are you offline, or is the address misspelt?)"
     if isinstance(reason, ConnectionRefusedError):
@@ -285,5 +293,5 @@ def _mb(size: int) -> str:
     return f"{size / 2**20:.1f} MB".replace(".0 MB", " MB")
 
 
-def _one_line(value) -> str:
+def _one_line(value: object) -> str:
     return " ".join(str(value).split()) or type(value).__name__

@@ -11,6 +11,7 @@ import contextlib
 import html
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +19,8 @@ from briefings.authoring import draft as drafts
 from briefings.authoring.clipping import parse_byline, parse_clipping
 from briefings.authoring.fetch import MAX_BYTES, fetch
 from briefings.authoring.suggest import TopicMatcher
-from briefings.content.fields import SHORT_TEXT
+from briefings.content.fields import CONTROL_RE, SHORT_TEXT
+from briefings.content.load import Track
 from briefings.content.model import Topic
 from briefings.content.source import MAX_FILE_BYTES
 from briefings.errors import BriefingsError
@@ -92,7 +94,7 @@ def _too_big(source: str, size: int) -> ImportSourceError:
 
 
 @contextlib.contextmanager
-def _quiet():
+def _quiet() -> Iterator[None]:
     """trafilatura and its helpers log their own warnings; the library never prints."""
     loggers = [logging.getLogger(n) for n in ("trafilatura", "htmldate", "courlan", "justext")]
     levels = [lg.level for lg in loggers]
@@ -101,7 +103,7 @@ def _quiet():
     try:
         yield
     finally:
-        for lg, level in zip(loggers, levels):
+        for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
 
 
@@ -159,13 +161,13 @@ def _clean_html(data: bytes) -> tuple[str, int]:
     page = decode_file(data, MAX_BYTES)  # trafilatura's own decoding (BOM, meta charset, gzip up to the limit)
     removed = 0
 
-    def reference(m: re.Match) -> str:
+    def reference(m: re.Match[str]) -> str:
         nonlocal removed
         code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
         char = chr(code) if code <= 0x10FFFF else ""
-        if char and not drafts.CONTROL_RE.match(char) and char not in _NOT_XML:
+        if char and not CONTROL_RE.match(char) and char not in _NOT_XML:
             return m.group()
-        if 0x80 <= code <= 0x9F and not drafts.CONTROL_RE.search(mapped := html.unescape(m.group())):
+        if 0x80 <= code <= 0x9F and not CONTROL_RE.search(mapped := html.unescape(m.group())):
             return mapped  # HTML reads these as Windows-1252: &#150; is an en dash
         removed += 1
         return ""
@@ -198,7 +200,7 @@ def from_text(text: str, origin: str, *, kind: str, url: str = "") -> Extracted:
 
 def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: tuple[str, ...] = (),
                    date: str | None = None, source_name: str | None = None, title: str | None = None,
-                   track=None, max_file_bytes: int = MAX_FILE_BYTES, time_limit: float | None = None,
+                   track: Track | None = None, max_file_bytes: int = MAX_FILE_BYTES, time_limit: float | None = None,
                    allow_private: bool = False) -> ImportResult:
     """Extract, fill in, check, refuse duplicates, write. Raises before writing anything.
 
@@ -322,7 +324,7 @@ def _usable_url(found: str, fetched: str, notes: list[str]) -> str:
     return ""
 
 
-def _refuse_duplicate(root: Path, url: str, track=None) -> None:
+def _refuse_duplicate(root: Path, url: str, track: Track | None = None) -> None:
     if (other := drafts.article_with_url(root, url, track)):
         raise ImportSourceError(f"{url} was already imported: {other} (nothing written)")
 

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 from dataclasses import dataclass
+from typing import TypedDict
 
 from briefings.content.fields import FieldError, known_topic, when
 from briefings.content.model import Article, Content
@@ -40,7 +41,7 @@ def select_articles(content: Content, *, topic: str | None = None, source: str |
                     since: dt.datetime | None = None, drafts: bool = False,
                     now: dt.datetime | None = None) -> list[Article]:
     """Newest first. Without ``drafts``, only what a build publishes."""
-    now = now or dt.datetime.now(dt.timezone.utc)
+    now = now or dt.datetime.now(dt.UTC)
     wanted = topic_id(content, topic) if topic else None
     chosen = []
     for article in content.articles:
@@ -56,7 +57,19 @@ def select_articles(content: Content, *, topic: str | None = None, source: str |
     return chosen
 
 
-def article_row(article: Article) -> dict:
+class ArticleRow(TypedDict):
+    """One article in `briefings list --format json`."""
+
+    date: str
+    title: str
+    source: str
+    topics: list[str]
+    draft: bool
+    path: str
+    url: str
+
+
+def article_row(article: Article) -> ArticleRow:
     return {
         "date": article.date.isoformat(),
         "title": article.title,
@@ -122,9 +135,8 @@ def table(header: list[str], rows: list[list[str]], *, width: int, shrink: int |
     def line(cells: list[str]) -> str:
         out = []
         for i, cell in enumerate(cells):
-            if len(cell) > widths[i]:
-                cell = cell[: widths[i] - 1] + "…"
-            out.append(cell.ljust(widths[i]))
+            shown = cell[: widths[i] - 1] + "…" if len(cell) > widths[i] else cell
+            out.append(shown.ljust(widths[i]))
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header)] + [line(r) for r in rows]) + "\n"

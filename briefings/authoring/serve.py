@@ -12,6 +12,7 @@ fixed.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import html
 import shutil
@@ -38,12 +39,12 @@ class ServeError(BriefingsError):
 class _Server(LiveReloadServer):
     """MkDocs' server, plus our error overlay on every HTML page while the content is broken."""
 
-    def __init__(self, *args, preview: "Preview", **kwargs):
+    def __init__(self, *, builder: Callable[[], None], host: str, port: int, root: str, preview: Preview) -> None:
         self.preview = preview
-        super().__init__(*args, **kwargs)
+        super().__init__(builder=builder, host=host, port=port, root=root)
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        content = super()._inject_js_into_html(content, epoch)
+        content = super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call]  # MkDocs': unannotated
         problem = self.preview.problem
         if not problem:
             return content
@@ -53,8 +54,8 @@ class _Server(LiveReloadServer):
 
     def page_for_error(self, code: int) -> bytes | None:
         if self.preview.problem:  # no page built yet, or a page the broken content lost
-            page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
-                    "</title></head><body></body></html>").encode("utf-8")
+            page = (b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
+                    b"</title></head><body></body></html>")
             with self._epoch_cond:
                 epoch = self._visible_epoch
             return self._inject_js_into_html(page, epoch)
@@ -146,7 +147,7 @@ class Preview:
                      f"{', '.join(p.name + ('/' if p.is_dir() else '') for p in self.watched())}. "
                      "Press Ctrl+C to stop.")
             try:
-                self.server.serve()
+                self.server.serve()  # type: ignore[no-untyped-call]  # MkDocs' LiveReloadServer: unannotated
             except OSError as exc:
                 raise ServeError(f"cannot serve on {self.host}:{self.port}: {exc.strerror or exc}") from None
             except KeyboardInterrupt:
@@ -155,10 +156,8 @@ class Preview:
             self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # never started: nothing to stop
             self.server.shutdown()
-        except Exception:  # never started: nothing to stop
-            pass
         shutil.rmtree(self._tmp, ignore_errors=True)
 
 

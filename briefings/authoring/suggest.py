@@ -21,7 +21,7 @@ class TopicMatcher:
     """One compiled pattern per topic that has keywords."""
 
     def __init__(self, topics: tuple[Topic, ...] | list[Topic]):
-        self._topics: list[tuple[str, re.Pattern, dict[str, str]]] = []
+        self._topics: list[tuple[str, re.Pattern[str], dict[str, str]]] = []
         for topic in topics:
             words = [w for w in topic.keywords if w.strip()]
             if not words:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import click
 
@@ -12,11 +14,18 @@ from briefings.errors import BriefingsError, ContentError
 from briefings.options import MAX_WORKERS
 from briefings.project import Project
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
+CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., object])
 
 
-def project_option(func):
-    """--project DIR, shared by every command that works on a briefing site."""
+def project_option(func: Callable[..., R]) -> Callable[..., R]:
+    """--project DIR, shared by every command that works on a briefing site.
+
+    The command receives ``project`` (a Project) where click passes ``project_dir``:
+    a keyword renamed, which no ParamSpec can spell, hence ``...``."""
 
     @click.option(
         "--project", "project_dir", default=".", show_default="the current folder",
@@ -24,7 +33,7 @@ def project_option(func):
         help="The briefing site's folder (holds mkdocs.yml and content/).",
     )
     @functools.wraps(func)
-    def wrapper(*args, project_dir: Path, **kwargs):
+    def wrapper(*args: object, project_dir: Path, **kwargs: object) -> R:
         return func(*args, project=Project.at(project_dir), **kwargs)
 
     return wrapper
@@ -33,12 +42,12 @@ def project_option(func):
 PROGRESS_MIN = 300  # articles: below this, reading them is quick enough to need no progress bar
 
 
-def progress(label: str):
+def progress(label: str) -> Callable[[list[Path]], Iterable[Path]]:
     """Wraps the article files as they are read: a progress bar when there are many and
     stdout is a terminal, one plain line otherwise (CI logs), nothing for a small folder.
     Both go to stderr."""
 
-    def track(files: list[Path]):
+    def track(files: list[Path]) -> Iterable[Path]:
         if len(files) <= PROGRESS_MIN:
             return files
         if not sys.stdout.isatty():
@@ -49,17 +58,17 @@ def progress(label: str):
     return track
 
 
-def _bar(files: list[Path], label: str):
+def _bar(files: list[Path], label: str) -> Iterator[Path]:
     # On stderr, so the command's own output can be piped.
     with click.progressbar(files, label=f"{label} {len(files)} articles", show_pos=True, file=sys.stderr) as bar:
         yield from bar
 
 
-def reports_errors(func):
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's errors into one-line messages and exit status 1."""
 
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except ContentError as exc:
@@ -85,7 +94,7 @@ def waiting(pid: int | None) -> None:
     click.echo(f"Waiting for another build of this project{who} to finish...", err=True)
 
 
-def hosting_options(func):
+def hosting_options(func: F) -> F:
     """--base-url and --cname, shared by build and deploy."""
     func = click.option(
         "--cname", metavar="DOMAIN", envvar="BRIEFINGS_CNAME", show_envvar=True,
@@ -98,7 +107,7 @@ def hosting_options(func):
     )(func)
 
 
-def workers_option(func):
+def workers_option(func: F) -> F:
     """--workers, shared by the commands that build."""
     return click.option(
         "--workers", type=click.IntRange(min=1), envvar="BRIEFINGS_WORKERS", show_envvar=True,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from briefings.cli.common import CONTEXT, _rel, progress, project_option, reports_errors
-from briefings.errors import ContentError
+from briefings.errors import ContentError, Problem
 from briefings.project import Project
 
+if TYPE_CHECKING:  # imported where used, so `briefings --help` stays quick
+    from briefings.content.model import Content, Topic
 
-def print_suggestions(content) -> None:
+
+def print_suggestions(content: Content) -> None:
     from briefings.authoring.suggest import suggest
 
     hints = suggest(content)
@@ -21,11 +25,11 @@ def print_suggestions(content) -> None:
         click.echo("No topic suggestions: every article is tagged with the topics its keywords point to.")
 
 
-def _topics_of(project: Project):
+def _topics_of(project: Project) -> list[Topic]:
     """topics.yml only (not every article): enough to check --topic values."""
     from briefings.content.registries import load_topics
 
-    problems: list = []
+    problems: list[Problem] = []
     topics = load_topics(project.root, problems)
     if problems:
         raise ContentError(problems)
@@ -233,4 +237,5 @@ def init(folder: Path, site_name: str) -> None:
         if not name.startswith("theme/"):
             click.echo(f"  {name}")
     click.echo("  theme/ (the templates and stylesheet)")
-    click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new \"Headline\" --topic example)")
+    click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   "
+               "(then: briefings new \"Headline\" --topic example)")

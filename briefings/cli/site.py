@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -19,6 +20,9 @@ from briefings.cli.common import (
 from briefings.cli.desk import print_suggestions
 from briefings.options import DEFAULT_MAX_MEMORY_GB
 from briefings.project import Project
+
+if TYPE_CHECKING:  # imported where used, so `briefings --help` stays quick
+    from briefings.pipeline import BuildReport, SiteResult
 
 
 @click.command(context_settings=CONTEXT)
@@ -62,18 +66,21 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, f
     _report_build(run_build(project, options, track=progress("Reading"), on_wait=waiting))
 
 
-def _report_build(report) -> None:
-    for warning in report.site.warnings if report.site else ():
+def _report_build(report: BuildReport) -> SiteResult:
+    site = report.site
+    assert site is not None, "only pages_only builds have no site, and no command asks for one"
+    for warning in site.warnings:
         click.echo(f"Warning: {warning}", err=True)
     edition = report.edition
     extra = f" ({edition.left_out} draft or future-dated left out)" if edition.left_out else ""
-    updated = report.site.updated
+    updated = site.updated
     how = ("" if updated is None else " (already up to date)" if updated == 0
            else f" ({updated} changed page{'s' if updated != 1 else ''} rebuilt)")
     click.echo(
-        f"Built {_rel(report.site.site_dir)}/: {len(edition.articles)} articles{extra}, "
-        f"{len(edition.topics)} topics, {report.site.pages} pages in {report.seconds:.1f} s{how}."
+        f"Built {_rel(site.site_dir)}/: {len(edition.articles)} articles{extra}, "
+        f"{len(edition.topics)} topics, {site.pages} pages in {report.seconds:.1f} s{how}."
     )
+    return site
 
 
 @click.command(context_settings=CONTEXT)
@@ -121,7 +128,8 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
             click.echo(str(link), err=True)
         if checked.broken:
             n = len(checked.broken)
-            hint = " (for a site built with --base-url, pass the same --base-url here)" if checked.built_for_a_subpath() else ""
+            hint = (" (for a site built with --base-url, pass the same --base-url here)"
+                    if checked.built_for_a_subpath() else "")
             click.echo(f"Error: {n} broken link{'s' if n != 1 else ''} in {_rel(checked.site_dir)}/{hint}.", err=True)
             raise SystemExit(1)
         click.echo(f"OK: {checked.pages} pages in {_rel(checked.site_dir)}/, every internal link and anchor "
@@ -132,7 +140,8 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
 @click.option("-m", "--message", help="The commit message on the gh-pages branch.  "
               "[default: Deploy the briefings site built from <commit>]")
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
-@click.option("--force", is_flag=True, help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
+@click.option("--force", is_flag=True,
+              help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
 @click.option("--dry-run", is_flag=True, help="Build and show what would be pushed; commit and push nothing.")
 @click.option("--allow-dirty", is_flag=True,
               help="Publish even when files of the site are not committed (the commit message then says so).")
@@ -170,9 +179,8 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     elif changes:
         click.echo(f"Warning: publishing {len(changes)} uncommitted file{'s' if len(changes) != 1 else ''} "
                    "(--allow-dirty); the commit message says so.", err=True)
-    report = run_build(project, options, on_wait=waiting)
-    _report_build(report)
-    todo = publishing.plan(project.root, report.site.site_dir, remote=remote, message=message, dirty=bool(changes))
+    site = _report_build(run_build(project, options, on_wait=waiting))
+    todo = publishing.plan(project.root, site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
     if dry_run:
         click.echo(f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
@@ -206,7 +214,7 @@ def serve(project: Project, port: int) -> None:
 
     from briefings.authoring.serve import Preview
 
-    def stop(*_):
+    def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # stop cleanly (temporary folder removed) when terminated

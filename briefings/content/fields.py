@@ -10,9 +10,9 @@ import datetime as dt
 import difflib
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from slugify import slugify
@@ -61,9 +61,13 @@ class FieldErrors(Exception):
         super().__init__("; ".join(e.message for e in errors))
 
 
-def _each(value: list, parse_item) -> list:
+T = TypeVar("T")
+
+
+def _each(value: list[object], parse_item: Callable[[int, object], T]) -> list[T]:
     """Parse every item of a list, collecting the problems of all bad items."""
-    results, errors = [], []
+    results: list[T] = []
+    errors: list[FieldError] = []
     for i, item in enumerate(value):
         try:
             results.append(parse_item(i, item))
@@ -157,7 +161,7 @@ def when(value: Any) -> dt.datetime:
             day = dt.date.fromisoformat(raw)
         except ValueError:
             raise FieldError(f"{raw!r} is not a real calendar date ({DATE_HELP})") from None
-        return _in_range(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc), raw)
+        return _in_range(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC), raw)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})", raw):
         raise FieldError(f"{raw!r} is not a date ({DATE_HELP})")
     try:
@@ -169,7 +173,8 @@ def when(value: Any) -> dt.datetime:
 
 def _in_range(moment: dt.datetime, raw: str) -> dt.datetime:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise FieldError(f"{raw!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} (expected a real publication date)")
+        raise FieldError(f"{raw!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} "
+                         "(expected a real publication date)")
     return moment
 
 
@@ -292,7 +297,7 @@ def topic_slug(ref: str) -> str:
     return slugify(ref)
 
 
-def known_topic(ref: str, known) -> str:
+def known_topic(ref: str, known: Collection[str]) -> str:
     """A topic reference as written ("Taiwan" or "taiwan") -> its id in topics.yml."""
     wanted = topic_slug(ref)
     if wanted not in known:
@@ -302,6 +307,6 @@ def known_topic(ref: str, known) -> str:
     return wanted
 
 
-def did_you_mean(word: str, choices) -> str:
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean {match[0]!r}?" if match else ""

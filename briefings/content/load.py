@@ -33,6 +33,9 @@ from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fileio import digest, read_bytes
 from briefings.parallel import Workers
 
+# Wraps the list of article files as they are read, e.g. with a progress bar.
+Track = Callable[[list[Path]], Iterable[Path]]
+
 
 class ArticleCache(Protocol):
     """Articles parsed by earlier runs (briefings.cache.BuildCache)."""
@@ -43,7 +46,7 @@ class ArticleCache(Protocol):
 
 
 def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
-                 track: Callable[[list[Path]], Iterable[Path]] | None = None,
+                 track: Track | None = None,
                  cache: ArticleCache | None = None, workers: Workers = Workers()) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
@@ -77,7 +80,8 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
         size = stat.st_size
         if size > max_file_bytes:
             problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
-                                                    f"{max_file_bytes / 2**20:g} MB; raise extra.briefings.max_file_mb if needed)"))
+                                                    f"{max_file_bytes / 2**20:g} MB; raise "
+                                                    "extra.briefings.max_file_mb if needed)"))
             continue
         hit = cache.article(rel, stat) if cache is not None else None
         if hit is not None:
@@ -85,10 +89,11 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
         else:
             misses.append((path, rel))
     # Files not in the cache are parsed in worker processes when there are many.
-    for (path, rel), (article, file_problems, stat, digest_) in zip(
-            misses, workers.map(functools.partial(_parse_file, topics=tuple(topics)), misses)):
+    for (_, rel), (parsed, file_problems) in zip(
+            misses, workers.map(functools.partial(_parse_file, topics=tuple(topics)), misses), strict=True):
         problems.extend(file_problems)
-        if article is not None:
+        if parsed is not None:
+            article, stat, digest_ = parsed
             found[rel] = article
             if cache is not None:
                 cache.keep(rel, stat, digest_, article)
@@ -105,16 +110,17 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
                    people=tuple(people))
 
 
-def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]):
-    """Read and validate one file: (article or None, its problems, its stat, its digest)."""
+def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]
+                ) -> tuple[tuple[Article, os.stat_result, str] | None, list[Problem]]:
+    """Read and validate one file: ((the article, its file's stat, its digest) or None, its problems)."""
     path, rel = item
     problems: list[Problem] = []
     try:
         raw, stat = read_bytes(path)
     except OSError as exc:
-        return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")], None, ""
+        return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")]
     article = load_article(source_from_bytes(raw, rel), list(topics), problems)
-    return article, problems, stat, digest(raw)
+    return (article, stat, digest(raw)) if article is not None else None, problems
 
 
 def article_files(root: Path) -> list[Path]:
@@ -124,7 +130,7 @@ def article_files(root: Path) -> list[Path]:
     folders, so a link loop cannot make it go round.) Entries that are not
     regular files are listed too: the loader reports them."""
     articles_dir = root / "content" / "articles"
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(articles_dir):
         found.extend(os.path.join(folder, name) for name in (*files, *dirs) if name.endswith(".md"))
     return [Path(p) for p in sorted(found)]
@@ -150,7 +156,8 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         if spec is None:
             hint = did_you_mean(str(key), ARTICLE_FIELDS)
             problems.append(Problem(rel, source.line(key), str(key),
-                                    f"unknown field ({hint + ' ' if hint else ''}expected one of: {', '.join(ARTICLE_FIELDS)})"))
+                                    f"unknown field ({hint + ' ' if hint else ''}expected one of: "
+                                    f"{', '.join(ARTICLE_FIELDS)})"))
             continue
         try:
             values[spec.attr or key] = spec.parse(raw)
@@ -185,7 +192,8 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         stem_slug = stem if SLUG_RE.match(stem) and len(stem) <= MAX_SLUG_BYTES else slugify(
             stem, max_length=MAX_SLUG_BYTES, word_boundary=True)
         if not stem_slug:
-            problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)"))
+            problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name "
+                                                    "with letters or digits, or a slug: field)"))
         else:
             try:
                 check_slug(stem_slug)

@@ -80,7 +80,7 @@ class Article:
     def page_url(self) -> str:
         return f"articles/{self.slug}/"
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[float, str]:
         """Newest first, then by slug so equal dates keep a stable order."""
         return (-self.published.timestamp(), self.slug)
 

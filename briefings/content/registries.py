@@ -8,7 +8,7 @@ site's own, names that would share a person's page.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from briefings.content.model import Article, Person, Topic
 from briefings.content.people import PeopleIndex, name_key, person_slug
 from briefings.content.source import (
     MAX_FILE_BYTES,
+    KeyPath,
     YamlProblem,
     decode,
     parse_yaml,
@@ -41,7 +42,7 @@ from briefings.errors import Problem
 from briefings.fileio import read_bytes
 
 
-def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
+def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]) -> tuple[Any, dict[KeyPath, int]] | None:
     """A YAML file of the content folder as (data, lines), or None after a problem."""
     info, problem = stat_file(root / rel, rel, "a YAML file")
     if problem is None and info is not None and info.st_size > MAX_FILE_BYTES:
@@ -66,7 +67,7 @@ def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]):
         return None
 
 
-def _entry_field(what: str, path: tuple) -> str:
+def _entry_field(what: str, path: KeyPath) -> str:
     """("topics", 0, "title") or (0, "title") in topics.yml -> topics[1].title, as entries are named."""
     if path and path[0] == what:  # the {topics: [...]} form
         path = path[1:]
@@ -75,13 +76,16 @@ def _entry_field(what: str, path: tuple) -> str:
     return f"{what}[{path[0] + 1}]" + (f".{path[1]}" if len(path) > 1 else "")
 
 
-def unknown_keys(rel: str, item: dict, allowed: tuple[str, ...], where: str, line_of) -> list[Problem]:
-    """A problem, with a did-you-mean hint, for each key of a topics.yml or people.yml entry not in ``allowed``."""
+def unknown_keys(rel: str, item: Mapping[object, object], allowed: tuple[str, ...], where: str,
+                 lines: Mapping[KeyPath, int], at: KeyPath, line: int) -> list[Problem]:
+    """A problem, with a did-you-mean hint, for each key of a topics.yml or people.yml entry not in ``allowed``.
+    ``at`` is the entry's key path in ``lines``; ``line`` the entry's line, for a key with none of its own."""
     problems = []
     for key in item:
         if key not in allowed:
             hint = did_you_mean(str(key), allowed)
-            problems.append(Problem(rel, line_of(key), f"{where}.{key}",
+            key_line = lines.get((*at, key), line) if isinstance(key, str) else line  # null: and true: have none
+            problems.append(Problem(rel, key_line, f"{where}.{key}",
                                     f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(allowed)})"))
     return problems
 
@@ -99,7 +103,8 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         data = data["topics"]
         lines = {key[1:]: line for key, line in lines.items() if key and key[0] == "topics"}
     if not isinstance(data, list) or not data:
-        problems.append(Problem(rel, 1, "topics", f"expected a list of topics, each with id: and title: (got {type_name(data)})"))
+        problems.append(Problem(rel, 1, "topics",
+                                f"expected a list of topics, each with id: and title: (got {type_name(data)})"))
         return []
 
     topics: list[Topic] = []
@@ -110,7 +115,7 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         if not isinstance(item, dict):
             problems.append(Problem(rel, line, where, f"expected id:, title: and description: (got {type_name(item)})"))
             continue
-        unknown = unknown_keys(rel, item, TOPIC_FIELDS, where, lambda key: lines.get((i, key), line))
+        unknown = unknown_keys(rel, item, TOPIC_FIELDS, where, lines, (i,), line)
         problems.extend(unknown)
         ok = not unknown
         values: dict[str, Any] = {}
@@ -126,19 +131,22 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                 ok = False
                 continue
             if not values[key]:
-                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}", "is empty (expected some text)"))
+                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
+                                        "is empty (expected some text)"))
                 ok = False
         topic_id = values.get("id", "")
         if topic_id and not SLUG_RE.match(topic_id):
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
-                                    f"{topic_id!r} is not a valid id (expected lowercase letters, digits and hyphens, e.g. us-china)"))
+                                    f"{topic_id!r} is not a valid id (expected lowercase letters, digits and "
+                                    "hyphens, e.g. us-china)"))
             ok = False
         elif topic_id and (reason := _refused(topic_id, "id")):
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id", reason))
             ok = False
         elif topic_id in seen:
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
-                                    f"{topic_id!r} is already used by the topic on line {seen[topic_id]} (expected unique ids)"))
+                                    f"{topic_id!r} is already used by the topic on line {seen[topic_id]} "
+                                    "(expected unique ids)"))
             ok = False
         try:
             values["description"] = text(item.get("description", ""))
@@ -191,21 +199,25 @@ def load_people(root: Path, problems: list[Problem],
     if data is None:
         return [], pages, claimed.keys()
     if not isinstance(data, list):
-        problems.append(Problem(rel, 1, "people", f"expected a list of people, each with name: (got {type_name(data)})"))
+        problems.append(Problem(rel, 1, "people",
+                                f"expected a list of people, each with name: (got {type_name(data)})"))
         return [], pages, claimed.keys()
     people: list[Person] = []
     for i, item in enumerate(data):
         line = lines.get((i,), 1)
         where = f"people[{i + 1}]"
         if not isinstance(item, dict):
-            problems.append(Problem(rel, line, where, f"expected name:, aliases: and description: (got {type_name(item)})"))
+            problems.append(Problem(rel, line, where,
+                                    f"expected name:, aliases: and description: (got {type_name(item)})"))
             continue
         before = len(problems)
-        problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lambda key: lines.get((i, key), line)))
+        problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lines, (i,), line))
         values: dict[str, Any] = {}
-        parsers = {"name": lambda v: text(v, SHORT_TEXT), "description": text,
-                   "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
-                   "slug": lambda v: slug(v, "slug", "wang-yi-2")}
+        parsers: dict[str, Callable[[object], object]] = {
+            "name": lambda v: text(v, SHORT_TEXT), "description": text,
+            "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
+            "slug": lambda v: slug(v, "slug", "wang-yi-2"),
+        }
         for key, parse in parsers.items():
             if key not in item:
                 continue
@@ -227,7 +239,8 @@ def load_people(root: Path, problems: list[Problem],
             if key in claimed and claimed[key][0] != name:
                 other, other_line = claimed[key]
                 problems.append(Problem(rel, alias_line, f"{where}.{'name' if j == 0 else 'aliases'}",
-                                        f"{alias!r} already names {other} on line {other_line} (expected each name or alias once)"))
+                                        f"{alias!r} already names {other} on line {other_line} "
+                                        "(expected each name or alias once)"))
             claimed.setdefault(key, (name, alias_line))
         name_line = lines.get((i, "name"), line)
         page = values.get("slug") or person_slug(name)

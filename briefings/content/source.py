@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from briefings.content.fields import control_message
 from briefings.errors import Problem
@@ -24,10 +24,10 @@ from briefings.errors import Problem
 try:  # libyaml is several times faster for large archives
     from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]  # the same API, in Python
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe YAML whose plain scalars are text as written, as no field is a number: YAML 1.1
     would read `title: 9:11` as 551, `010` as 8 and `title: No` as false. Only null and
     YAML 1.2's true/false keep a type. Dates stay text too, so the validator parses them
@@ -43,7 +43,7 @@ _Loader.yaml_implicit_resolvers = {
 for _first in "tTfF":
     _Loader.yaml_implicit_resolvers[_first].append((_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")))
 
-_FM = frontmatter.YAMLHandler()
+_FM = YAMLHandler()
 _BOUNDARY = re.compile(r"^-{3,}\s*$")
 
 # A path of keys and list indexes into the front matter, e.g. ("quotes", 0, "speaker").
@@ -79,7 +79,7 @@ PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "bool", "null", "seq", "
 _RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, first_line: int) -> "YamlProblem":
+def _syntax_problem(exc: yaml.MarkedYAMLError, first_line: int) -> YamlProblem:
     """One line: where PyYAML gave up, and where the construct it was reading began."""
     mark = exc.problem_mark or exc.context_mark
     line = first_line + (mark.line if mark else 0)
@@ -150,7 +150,7 @@ class _Walk:
     """Checks the node tree and builds the data from it, as PyYAML's safe
     constructor would (which it calls for numbers, booleans and nulls)."""
 
-    def __init__(self, loader: yaml.SafeLoader, first_line: int, lines: dict[KeyPath, int],
+    def __init__(self, loader: _Loader, first_line: int, lines: dict[KeyPath, int],
                  text: str = "", controls: dict[int, str] | None = None):
         self.loader = loader
         self.text = text
@@ -254,7 +254,7 @@ _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK,
           (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
 
 
-def stat_file(path: str | os.PathLike, rel: str, expected: str = "a Markdown file",
+def stat_file(path: str | os.PathLike[str], rel: str, expected: str = "a Markdown file",
               ) -> tuple[os.stat_result | None, Problem | None]:
     """The stat of ``path`` if it is (or links to) a regular file, else the problem to report.
     Only a regular file is ever opened: a FIFO blocks the reader, /dev/zero never ends."""

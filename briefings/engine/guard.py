@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import resource
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ class Finished:
     output: str  # stdout and stderr, interleaved
 
 
-def _limit(max_bytes: int):
+def _limit(max_bytes: int) -> Callable[[], None]:
     def apply() -> None:  # runs in the child, between fork and exec
         resource.setrlimit(resource.RLIMIT_AS, (max_bytes, max_bytes))
     return apply
@@ -51,7 +52,8 @@ def run_guarded(args: list[str], *, what: str, cwd: Path, max_memory_gb: float,
     if any(sign in out for sign in _OUT_OF_MEMORY):
         raise SiteBuildError(f"{what} ran out of memory: it was stopped at its limit of {max_memory_gb:g} GB "
                              "(raise it with --max-memory-gb)")
-    how = f"was killed by signal {-done.returncode}" if done.returncode < 0 else f"failed (exit status {done.returncode})"
+    code = done.returncode
+    how = f"was killed by signal {-code}" if code < 0 else f"failed (exit status {code})"
     raise SiteBuildError(f"{what} {how}: {last_line(out) or 'no message'}")
 
 

@@ -131,7 +131,7 @@ def apply(the_plan: SitePlan, *, docs_dir: Path, work: Path, target: Path, stagi
 def _link_tree(source: Path, dest: Path) -> None:
     """dest becomes a copy of source made of hard links: instant, and safe as long
     as files are only ever replaced (new inode), never written in place."""
-    for folder, dirs, files in os.walk(source):
+    for folder, _, files in os.walk(source):
         rel = Path(folder).relative_to(source)
         (dest / rel).mkdir(parents=True, exist_ok=True)
         for name in files:
@@ -148,7 +148,7 @@ def _replace(source: Path, dest: Path) -> None:
 def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
     """Replace, in place, the entries of the rebuilt pages; keep everything else."""
     old = json.loads(staged.read_text("utf-8"))
-    fresh: dict[str, list] = {}
+    fresh: dict[str, list[dict[str, object]]] = {}  # Material's search_index.json entries, by page
     for entry in json.loads(rebuilt.read_text("utf-8"))["docs"]:
         url = entry["location"].split("#", 1)[0]
         if url in urls:
@@ -161,7 +161,8 @@ def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
         elif url not in done:
             docs.extend(fresh.get(url, []))
             done.add(url)
-    data = json.dumps({"config": old["config"], "docs": docs}, separators=(",", ":"), default=str)  # as Material writes it
+    # As Material writes it:
+    data = json.dumps({"config": old["config"], "docs": docs}, separators=(",", ":"), default=str)
     tmp = staged.with_name(f".{staged.name}.new")
     tmp.write_text(data, "utf-8")
     tmp.replace(staged)

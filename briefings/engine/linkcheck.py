@@ -41,15 +41,15 @@ class _Scan(HTMLParser):
         self.links: list[str] = []
         self.ids: set[str] = set()
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        if tag == "a" and attrs.get("name"):
-            self.ids.add(attrs["name"])
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if element_id := values.get("id"):
+            self.ids.add(element_id)
+        if tag == "a" and (name := values.get("name")):
+            self.ids.add(name)
         for key in ("href", "src"):
-            if attrs.get(key):
-                self.links.append(attrs[key])
+            if link := values.get(key):
+                self.links.append(link)
 
 
 def scan(html_file: Path) -> _Scan:
@@ -86,22 +86,23 @@ def check_site(site_dir: Path, base_url: str = "/", only: set[str] | None = None
     return broken
 
 
-class _Ids(dict):
+class _Ids:
     """The ids of each page, read on first use (a partial check reads only the pages it needs)."""
 
-    def __init__(self, site_dir: Path, known: dict[str, set[str]]):
-        super().__init__(known)
+    def __init__(self, site_dir: Path, known: dict[str, set[str]]) -> None:
         self.site_dir = site_dir
+        self._known = known
 
-    def get(self, rel, default=None):
-        if rel not in self:
+    def of(self, rel: str) -> set[str]:
+        """The ids in page ``rel`` (none when there is no such page)."""
+        if rel not in self._known:
             path = self.site_dir / rel
-            self[rel] = scan(path).ids if path.is_file() else (default or set())
-        return self[rel]
+            self._known[rel] = scan(path).ids if path.is_file() else set()
+        return self._known[rel]
 
 
 def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[str, str] | None,
-           ids: dict[str, set[str]]) -> str | None:
+           ids: _Ids) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         if origin is None or (parts.scheme, parts.netloc) != origin:
@@ -129,9 +130,8 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[st
             target = joined
         if not file.is_file():
             return "no such file in the site"
-    if parts.fragment and target.endswith(".html"):
-        if unquote(parts.fragment) not in ids.get(target, set()):
-            return f"no element with id {parts.fragment!r} in {target}"
+    if parts.fragment and target.endswith(".html") and unquote(parts.fragment) not in ids.of(target):
+        return f"no element with id {parts.fragment!r} in {target}"
     return None
 
 

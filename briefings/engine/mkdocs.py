@@ -110,7 +110,8 @@ class MkDocsEngine:
                                      **overrides)
             except (MkDocsException, SystemExit) as exc:
                 detail = "; ".join(logs.messages) or " ".join(str(exc).split())
-                hint = " (fix it, or build with --no-strict)" if options.strict and logs.messages and not logs.errors else ""
+                warned = options.strict and logs.messages and not logs.errors
+                hint = " (fix it, or build with --no-strict)" if warned else ""
                 raise SiteBuildError(f"mkdocs.yml: {detail}{hint}") from None
         if options.search == "pagefind" and "material/search" in config.plugins:
             # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
@@ -163,15 +164,13 @@ class MkDocsEngine:
         return self.warnings + name_sources(logs.messages, sources)
 
 
-def template_error(exc: Exception, root: Path) -> str:
+def template_error(exc: jinja2.TemplateError, root: Path) -> str:
     """A theme template that does not compile or render, as FILE:LINE: message."""
     where = "theme"
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or "a template"
-        try:
+        with contextlib.suppress(ValueError):  # outside the project: the name as Jinja gives it
             name = Path(name).resolve().relative_to(root).as_posix()
-        except ValueError:
-            pass
         where = f"{name}:{exc.lineno}" if exc.lineno else name
     return f"{where}: template error: {' '.join(str(exc.message or exc).split())} (expected valid Jinja in theme/)"
 

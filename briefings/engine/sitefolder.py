@@ -34,7 +34,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -263,7 +263,7 @@ _AT_FDCWD = -100
 
 
 @functools.lru_cache(maxsize=1)
-def _exchange_call():
+def _exchange_call() -> Callable[[bytes, bytes], int] | None:
     """renameat2 (Linux, glibc 2.28+) or renamex_np (macOS) as f(a, b) -> 0 or -1; None elsewhere."""
     if sys.platform.startswith("linux"):
         libc = _libc()
@@ -282,7 +282,7 @@ def _exchange_call():
     return None
 
 
-def _libc():
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     try:
         return ctypes.CDLL(name, use_errno=True) if name else ctypes.CDLL(None, use_errno=True)

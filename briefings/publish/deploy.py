@@ -28,9 +28,9 @@ class DeployPlan:
     message: str
 
 
-def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+        return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise DeployError("git is not installed (expected the git command on PATH)") from None
 
@@ -128,7 +128,8 @@ def publish(deploy: DeployPlan, *, force: bool = False) -> str:
     from ghp_import import GhpError, ghp_import
 
     # Build on what the remote already has, so a plain (non-force) push fast-forwards.
-    _git(deploy.repo, "fetch", "--quiet", deploy.remote, f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}")
+    _git(deploy.repo, "fetch", "--quiet", deploy.remote,
+         f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}")
     before = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
     try:
         with contextlib.chdir(deploy.repo):  # ghp-import runs git in the current folder
