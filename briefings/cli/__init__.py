@@ -23,8 +23,19 @@ from briefings.cli.common import CONTEXT
 def main() -> None:
     """Publish curated news briefings, grouped by topic, as a searchable static site.
 
-    Articles are Markdown files with YAML front matter in content/articles/;
-    topics are listed in content/topics.yml. See README.md for the format.
+    A briefing site is a folder with mkdocs.yml and content/: topics in
+    content/topics.yml (id, title, description, keywords), optional people in
+    content/people.yml, and one Markdown file per article under
+    content/articles/, whose front matter holds title, date, source and topics
+    (required), and url, author, summary, key_points, why_it_matters, quotes,
+    people, draft... (optional). `briefings new` writes a file with every field.
+
+    \b
+    Examples:
+      briefings init my-desk && cd my-desk
+      briefings new "Headline" --topic example
+      briefings serve
+      briefings build
     """
 
 
