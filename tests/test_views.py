@@ -205,3 +205,21 @@ def test_a_view_with_optional_fields_leaves_them_out_while_unset():
             assert issubclass(cls, views.LeavesOutUnset), cls.__name__
     front = views.FrontMatter(title="T")
     assert vars(front) == {"title": "T", "hide": ("toc",)} and front.briefing is None
+
+
+VIEW_OF_TEMPLATE = {"home.html": views.HomeView, "topics.html": views.TopicsIndexView, "topic.html": views.TopicView,
+                    "archive.html": views.ArchiveView, "article.html": views.ArticleView,
+                    "timeline.html": views.TimelineView, "sources.html": views.SourcesView,
+                    "people.html": views.PeopleIndexView, "person.html": views.PersonView}
+
+
+def test_front_matter_is_the_views_fields_in_order(sample):
+    """What a template reads is its view: the keys of every page's front matter
+    and of its ``briefing`` are the view's fields, in order, but unset optional ones."""
+    assert sorted(VIEW_OF_TEMPLATE) == PAGE_TEMPLATES
+    for name, (meta, _) in sample.pages.items():
+        assert list(meta) == [f.name for f in dataclasses.fields(views.FrontMatter) if f.name in meta], name
+        if "template" in meta:
+            expected = [f.name for f in dataclasses.fields(VIEW_OF_TEMPLATE[meta["template"]])
+                        if f.name in meta["briefing"] or not f.metadata.get("omit_if_none")]
+            assert list(meta["briefing"]) == expected, name
