@@ -2,8 +2,11 @@
 
 Owns: choosing and grouping what one build publishes (``group``), related
 coverage (``related``), article bodies and the links in them (``body``), feeds
-(``feeds``), the page views and their Markdown (``render``), and writing the
-tree to ``build/docs/`` with worker processes (``emit``, ``write``).
+(``feeds``), the typed page views each template reads (``views``), making them
+(``render`` runs ``listings`` and ``article``, with what they share in
+``context`` and ``text``) and writing them as front matter (``frontmatter``),
+and writing the tree to ``build/docs/`` with worker processes (``emit``,
+``write``).
 
 Must not: read the content folder (it gets a ``Content``), or run an engine.
 """

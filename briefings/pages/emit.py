@@ -16,7 +16,9 @@ from pathlib import Path
 
 from briefings.content.model import Edition
 from briefings.options import Settings
-from briefings.pages.render import ArticlePages, RenderContext, listing_pages
+from briefings.pages.article import ArticlePages
+from briefings.pages.context import RenderContext
+from briefings.pages.render import listing_pages
 from briefings.pages.write import WriteStats, finish, write_file
 from briefings.parallel import Workers
 

@@ -1,0 +1,179 @@
+"""Article pages: the view (header, related coverage, neighbours in each topic,
+sharing metadata) and the Markdown body (summary, key points, the text,
+quotes, people). On a big archive nearly all the rendering is here, in
+worker processes (``emit.py``): keep it lean."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from briefings.content.model import Article, Related
+from briefings.pages.body import article_link, body_html
+from briefings.pages.context import RenderContext
+from briefings.pages.frontmatter import page
+from briefings.pages.group import neighbours
+from briefings.pages.related import RelatedIndex
+from briefings.pages.text import day, description, esc, md_text
+from briefings.pages.views import (
+    ArticleLink,
+    ArticleView,
+    FeedLink,
+    FrontMatter,
+    ImageCredit,
+    MoreInTopic,
+    RelatedItem,
+    Share,
+)
+
+WORDS_PER_MINUTE = 230
+
+Neighbours = dict[str, dict[str, tuple[Article | None, Article | None]]]  # topic id -> slug -> (newer, older)
+
+
+class ArticlePages:
+    """Article pages, one at a time by position in ``edition.articles``: what
+    they all need (neighbours in each topic, the related-coverage index) is
+    built once, so any share of them can be rendered apart from the rest."""
+
+    def __init__(self, ctx: RenderContext):
+        self.ctx = ctx
+        self.around: Neighbours = {b.topic.id: neighbours(b) for b in ctx.edition.briefings}
+        self.related = RelatedIndex(ctx.edition.articles, ctx.people_of, limit=ctx.settings.related)
+        # Article pages link only their topics' Atom feeds: a page lists several, and pages stay small.
+        self.atom_feed = {t: FeedLink(title=f.title, atom=f.atom, json=None) for t, f in ctx.topic_feed.items()}
+        self.links: dict[str, ArticleLink] = {}  # slug -> link; an article is a neighbour of several
+
+    def link(self, article: Article | None) -> ArticleLink | None:
+        if article is None:
+            return None
+        found = self.links.get(article.slug)
+        if found is None:
+            found = self.links[article.slug] = ArticleLink(title=article.title, url=article.page_url,
+                                                           date=day(article.date))
+        return found
+
+    def name(self, i: int) -> str:
+        return f"articles/{self.ctx.edition.articles[i].slug}.md"
+
+    def page(self, i: int) -> str:
+        article = self.ctx.edition.articles[i]
+        front = FrontMatter(
+            title=esc(article.title),
+            description=description(article.summary),
+            template="article.html",
+            briefing=self.view(article, self.related.of(i)),
+        )
+        return page(front, article_body(self.ctx, article))
+
+    def view(self, article: Article, related: Sequence[Related]) -> ArticleView:
+        ctx = self.ctx
+        topics = ctx.topics
+        more = []
+        for topic_id in article.topics:
+            newer, older = self.around[topic_id][article.slug]
+            topic = topics[topic_id]
+            more.append(MoreInTopic(topic=topic.title, url=topic.url, newer=self.link(newer), older=self.link(older)))
+        words = word_count(article)
+        updated = article.updated.date() if article.updated else None
+        image = article.image
+        return ArticleView(
+            source=article.source,
+            authors=article.authors,
+            date=day(article.date),
+            datetime=article.date.isoformat(),
+            section=article.section,
+            url=article.url,
+            draft=ctx.draft(article),
+            words=words,
+            minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+            topics=ctx.chips(article.topics),
+            people=tuple([p.name for p in dict.fromkeys([ctx.index.resolve(n) for n in article.people])]),
+            more=tuple(more),
+            related=tuple([
+                RelatedItem(title=r.article.title, url=r.article.page_url, date=day(r.article.date),
+                            source=r.article.source,
+                            shares=tuple([topics[t].title for t in r.shared_topics]
+                                         + [ctx.persons[p].name for p in r.shared_people]))
+                for r in related]),
+            feeds=tuple([self.atom_feed[t] for t in article.topics]),
+            share=Share(
+                type="article",
+                published=article.published.isoformat(),
+                modified=(article.updated or article.published).isoformat(),
+                section=article.section or topics[article.topics[0]].title,  # tags: the topics
+            ),
+            jsonld=json_ld(ctx, article),
+            updated=day(updated) if updated else None,
+            updated_datetime=updated.isoformat() if updated else None,
+            image=ImageCredit(caption=image.caption, credit=image.credit)
+            if image and (image.caption or image.credit) else None,
+        )
+
+
+def article_body(ctx: RenderContext, article: Article) -> str:
+    parts = []
+    if article.summary:
+        parts.append(f'<p class="bf-summary">{esc(article.summary)}</p>')
+    if article.key_points:
+        items = "\n".join(f"<li>{esc(p)}</li>" for p in article.key_points)
+        parts.append(f'## Key points\n\n<ul class="bf-key-points">\n{items}\n</ul>')
+    if article.why_it_matters:
+        parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
+    if article.body.strip():
+        heading = "## In detail\n\n" if parts else ""
+        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html,
+                                         link=article_link(article.path, ctx.slug_of)))
+    # Links to person pages are Markdown links to their source file inside
+    # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
+    # a relative href in raw HTML means different things to the two engines.
+    if article.quotes:
+        quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
+        parts.append(f'## Quotes\n\n<div class="bf-quotes" markdown>\n{quotes}\n</div>')
+    if article.people:
+        people = "\n".join(f"- [{md_text(p.name)}](../people/{p.slug}.md)"
+                           for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people))
+        parts.append(f'## People\n\n<div class="bf-people" markdown>\n\n{people}\n\n</div>')
+    return "\n\n".join(parts) + "\n" if parts else ""
+
+
+def quote_html(ctx: RenderContext, text: str, speaker: str) -> str:
+    """A quote in the Markdown body, so search finds it; the speaker links to
+    their person page when they have one."""
+    person = ctx.index.speaker(speaker)
+    who = md_text(speaker)
+    if person and person.slug in ctx.persons:
+        who = f"[{who}](../people/{person.slug}.md)"
+    return (f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(text)}”</p></blockquote>\n'
+            f'<figcaption markdown="span">{who}</figcaption>\n</figure>')
+
+
+def json_ld(ctx: RenderContext, article: Article) -> str:
+    """schema.org NewsArticle, serialised here so templates only print it.
+    <, > and & are escaped so no value can close the <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "datePublished": article.published.isoformat(),
+        "dateModified": (article.updated or article.published).isoformat(),
+        "author": [{"@type": "Person", "name": a} for a in article.authors]
+        or [{"@type": "Organization", "name": article.source}],
+        "publisher": {"@type": "Organization", "name": article.source},
+        "articleSection": article.section or ctx.topics[article.topics[0]].title,
+        "keywords": [ctx.topics[t].title for t in article.topics],
+    }
+    if ctx.settings.site_url:
+        data["url"] = ctx.settings.absolute(article.page_url)
+        data["mainEntityOfPage"] = data["url"]
+    if article.url:
+        data["isBasedOn"] = article.url
+    text = json.dumps(data, ensure_ascii=False, sort_keys=False)
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def word_count(article: Article) -> int:
+    texts = [article.summary, *article.key_points, article.why_it_matters, *(q.text for q in article.quotes)]
+    return article.body_words + sum(len(t.split()) for t in texts)

@@ -1,0 +1,66 @@
+"""What every page renderer shares: ``RenderContext``, the edition with the
+lookups built once, and the pieces of views several page kinds show
+(entries, quote cards, topic chips, feed links)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from briefings.content.model import Article, Edition, Quote
+from briefings.content.people import PeopleIndex
+from briefings.options import Settings
+from briefings.pages.feeds import FeedSpec
+from briefings.pages.text import day
+from briefings.pages.views import DetailedEntry, Entry, FeedLink, PageLink, QuoteCard
+
+
+class RenderContext:
+    """What every page renderer needs: the edition, settings and lookups built once."""
+
+    def __init__(self, edition: Edition, settings: Settings):
+        self.edition = edition
+        self.settings = settings
+        self.topics = {t.id: t for t in edition.topics}
+        people_of: dict[str, list[str]] = {}  # article slug -> person slugs
+        for person_file in edition.people:
+            for article in person_file.articles:
+                people_of.setdefault(article.slug, []).append(person_file.person.slug)
+        self.people_of = {slug: tuple(p) for slug, p in people_of.items()}
+        self.persons = {f.person.slug: f.person for f in edition.people}
+        self.index = PeopleIndex(tuple(self.persons.values()))
+        self.slug_of = {a.path: a.slug for a in edition.articles}  # content file -> page, for links in bodies
+        # Made once and shared by every page that shows them (views are immutable).
+        self.chip = {t.id: PageLink(title=t.title, url=t.url) for t in edition.topics}
+        self.topic_feed = {t.id: feed_link(t.title, t.url, f"topic-{t.id}") for t in edition.topics}
+
+    def chips(self, topic_ids: Iterable[str], skip: str | None = None) -> tuple[PageLink, ...]:
+        """Links to these topics' pages; ``skip`` is the topic page they are shown on."""
+        return tuple([self.chip[t] for t in topic_ids if t != skip])
+
+    def draft(self, article: Article) -> bool:
+        return article.slug in self.edition.unpublished
+
+    def entry(self, article: Article, *, context: str | None = None, brief: bool = False) -> Entry:
+        """One article as a listing entry, one line if ``brief``. ``context`` is the topic page it appears on."""
+        if brief:
+            return Entry(title=article.title, url=article.page_url, date=day(article.date),
+                         datetime=article.date.isoformat(), source=article.source, authors=article.authors,
+                         summary=article.summary, draft=self.draft(article),
+                         topics=self.chips(article.topics, skip=context))
+        return DetailedEntry(title=article.title, url=article.page_url, date=day(article.date),
+                             datetime=article.date.isoformat(), source=article.source, authors=article.authors,
+                             summary=article.summary, draft=self.draft(article),
+                             topics=self.chips(article.topics, skip=context),
+                             key_points=article.key_points, why_it_matters=article.why_it_matters)
+
+    def quote_card(self, quote: Quote, article: Article) -> QuoteCard:
+        person = self.index.speaker(quote.speaker)
+        return QuoteCard(text=quote.text, speaker=quote.speaker,
+                         speaker_url=person.url if person and person.slug in self.persons else None,
+                         source=article.source, date=day(article.date), url=article.page_url, title=article.title)
+
+
+def feed_link(title: str, page_url: str, key: str) -> FeedLink:
+    spec = FeedSpec(title, "", page_url, (), key)
+    return FeedLink(title=title, atom=spec.atom, json=spec.json)
+

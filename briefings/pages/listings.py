@@ -1,0 +1,232 @@
+"""The listing pages: home, topics (with their month archives), timeline,
+sources, people and tags. Each function makes its page's view and writes it
+as front matter (``views.page``); the templates in theme/ draw the listings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from itertools import islice
+
+from briefings.content.model import Article, PersonFile, TopicBriefing
+from briefings.pages.context import RenderContext, feed_link
+from briefings.pages.frontmatter import page
+from briefings.pages.group import by_month
+from briefings.pages.text import day, description, esc, month_label, one_line
+from briefings.pages.views import (
+    ArchiveLink,
+    ArchiveView,
+    Development,
+    FeedLink,
+    FrontMatter,
+    Headline,
+    HomeView,
+    MonthGroup,
+    PageLink,
+    PeopleIndexView,
+    PersonSummary,
+    PersonView,
+    QuoteCard,
+    SourceSummary,
+    SourcesView,
+    TimelineItem,
+    TimelineView,
+    TopicCard,
+    TopicRef,
+    TopicsIndexView,
+    TopicView,
+)
+
+LATEST_ON_HOME = 8
+HEADLINES_PER_CARD = 3
+SOURCE_HEADLINES = 10
+
+
+def home_page(ctx: RenderContext) -> str:
+    view = HomeView(latest=tuple(ctx.entry(a, brief=True) for a in ctx.edition.articles[:LATEST_ON_HOME]),
+                    topics=topic_cards(ctx))
+    return page(FrontMatter(title="Home", template="home.html", briefing=view), "")
+
+
+def topics_index_page(ctx: RenderContext) -> str:
+    view = TopicsIndexView(topics=topic_cards(ctx))
+    return page(FrontMatter(title="Topics", template="topics.html", briefing=view), "")
+
+
+def tags_page() -> str:
+    body = '<p class="bf-lede">Every topic, as a tag; each leads to its briefing.</p>\n\n<!-- material/tags -->\n'
+    return page(FrontMatter(title="Tags"), body)
+
+
+def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
+    return tuple(
+        TopicCard(
+            title=b.topic.title,
+            url=b.topic.url,
+            description=b.topic.description,
+            count=len(b.articles),
+            latest=day(b.articles[0].date) if b.articles else None,
+            headlines=headlines(ctx, b.articles[:HEADLINES_PER_CARD]),
+            feed=ctx.topic_feed[b.topic.id],
+        )
+        for b in ctx.edition.briefings
+    )
+
+
+def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
+    """The topic's briefing page, plus month archives once it outgrows one page."""
+    topic = briefing.topic
+    items = briefing.articles
+    archived = len(items) > ctx.settings.archive_after
+    shown = items[: ctx.settings.archive_after] if archived else items
+    months = by_month(items) if archived else []
+    archives = tuple(ArchiveLink(label=month_label(m), url=f"{topic.url}{m:%Y/%m}/", count=len(group))
+                     for m, group in months)
+    feed = ctx.topic_feed[topic.id]
+    view = TopicView(
+        topic=TopicRef(id=topic.id, title=topic.title),
+        count=len(items),
+        shown=len(shown),
+        latest=day(items[0].date) if items else None,
+        feed=feed,
+        feeds=(feed,),
+        developments=tuple(
+            Development(title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(),
+                        summary=one_line(a.summary), draft=ctx.draft(a))
+            for a in items[: ctx.settings.latest]),
+        timeline=tuple(
+            TimelineItem(title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(),
+                         draft=ctx.draft(a))
+            for a in shown),
+        quotes=tuple(islice((ctx.quote_card(q, a) for a in items for q in a.quotes), ctx.settings.quotes)),
+        months=month_groups(ctx, shown, context=topic.id),
+        archives=archives,
+    )
+    # The topic page is the tag's page: tagging every article instead would
+    # make the tags index list the whole archive.
+    front = FrontMatter(title=esc(topic.title), description=description(topic.description), template="topic.html",
+                        tags=(esc(topic.title),), briefing=view)
+    body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
+    files = {f"topics/{topic.id}.md": page(front, body)}
+    for i, (month, group) in enumerate(months):
+        files[f"topics/{topic.id}/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"{topic.title}: {month_label(month)}", PageLink(title=topic.title, url=topic.url),
+            group, archives, i, context=topic.id, feeds=(feed,))
+    return files
+
+
+def archive_page(ctx: RenderContext, title: str, parent: PageLink, articles: Sequence[Article],
+                 archives: tuple[ArchiveLink, ...], i: int, *, context: str | None = None,
+                 feeds: tuple[FeedLink, ...] = (), brief: bool = False, quotes: tuple[QuoteCard, ...] = ()) -> str:
+    """Month ``i`` of ``archives``: its articles (and a person's quotes), with links to the months around it."""
+    view = ArchiveView(
+        parent=parent,
+        count=len(articles),
+        brief=brief,
+        entries=tuple(ctx.entry(a, context=context, brief=brief) for a in articles),
+        newer=archives[i - 1] if i > 0 else None,
+        older=archives[i + 1] if i + 1 < len(archives) else None,
+        feeds=feeds,
+        quotes=quotes,
+    )
+    return page(FrontMatter(title=esc(title), template="archive.html", briefing=view), "")
+
+
+def timeline_pages(ctx: RenderContext) -> dict[str, str]:
+    items = ctx.edition.articles
+    archived = len(items) > ctx.settings.archive_after
+    shown = items[: ctx.settings.archive_after] if archived else items
+    months = by_month(items) if archived else []
+    archives = tuple(ArchiveLink(label=month_label(m), url=f"timeline/{m:%Y/%m}/", count=len(group))
+                     for m, group in months)
+    view = TimelineView(count=len(items), shown=len(shown), months=month_groups(ctx, shown, brief=True),
+                        archives=archives)
+    front = FrontMatter(title="Timeline", description=esc("Every article, newest first, across all topics."),
+                        template="timeline.html", briefing=view)
+    files = {"timeline.md": page(front, "")}
+    for i, (month, group) in enumerate(months):
+        files[f"timeline/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"Timeline: {month_label(month)}", PageLink(title="Timeline", url="timeline/"),
+            group, archives, i, brief=True)
+    return files
+
+
+def sources_page(ctx: RenderContext) -> str:
+    view = SourcesView(sources=tuple(
+        SourceSummary(name=s.name, count=len(s.articles), articles=headlines(ctx, s.articles[:SOURCE_HEADLINES]))
+        for s in ctx.edition.sources
+    ))
+    front = FrontMatter(title="Sources",
+                        description=esc("The outlets behind the briefings, with their latest articles."),
+                        template="sources.html", briefing=view)
+    return page(front, "")
+
+
+def people_index_page(ctx: RenderContext) -> str:
+    view = PeopleIndexView(people=tuple(
+        PersonSummary(name=f.person.name, url=f.person.url, description=f.person.description,
+                      articles=len(f.articles), quotes=len(f.quotes),
+                      latest=day(f.articles[0].date) if f.articles else None)
+        for f in ctx.edition.people
+    ))
+    front = FrontMatter(title="People",
+                        description=esc("The people in the briefings, with their articles and quotes."),
+                        template="people.html", briefing=view)
+    return page(front, "")
+
+
+def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
+    """The person's page, plus month archives once their articles or quotes
+    outgrow one page (as for topics): the page shows the newest of each."""
+    person = person_file.person
+    feed = feed_link(person.name, person.url, f"person-{person.slug}")
+    limit = ctx.settings.archive_after
+    articles, quotes = person_file.articles, person_file.quotes
+    archived = len(articles) > limit or len(quotes) > limit
+    # month -> (articles naming them, cards of their quotes) from that month
+    per_month: dict[dt.date, tuple[list[Article], list[QuoteCard]]] = {}
+    for a in articles:
+        per_month.setdefault(a.date.replace(day=1), ([], []))[0].append(a)
+    for q, a in quotes:
+        per_month.setdefault(a.date.replace(day=1), ([], []))[1].append(ctx.quote_card(q, a))
+    months = sorted(per_month.items(), reverse=True) if archived else []
+    archives = tuple(ArchiveLink(label=month_label(m), url=f"{person.url}{m:%Y/%m}/", count=len(named))
+                     for m, (named, _) in months)
+    shown = articles[:limit] if archived else articles
+    view = PersonView(
+        name=person.name,
+        description=person.description,
+        aliases=person.aliases,
+        count=len(articles),
+        shown=len(shown),
+        quote_count=len(quotes),
+        feed=feed,
+        feeds=(feed,),
+        entries=tuple(ctx.entry(a, brief=True) for a in shown),
+        quotes=tuple(ctx.quote_card(q, a) for q, a in quotes[:limit]),
+        archives=archives,
+    )
+    about = person.description or f"Articles about {person.name}, and their quotes."
+    front = FrontMatter(title=esc(person.name), description=description(about), template="person.html", briefing=view)
+    body = f'<p class="bf-lede">{esc(person.description)}</p>\n' if person.description else ""
+    files = {f"people/{person.slug}.md": page(front, body)}
+    for i, (month, (named, cards)) in enumerate(months):
+        files[f"people/{person.slug}/{month:%Y/%m}.md"] = archive_page(
+            ctx, f"{person.name}: {month_label(month)}", PageLink(title=person.name, url=person.url),
+            named, archives, i, feeds=(feed,), brief=True, quotes=tuple(cards))
+    return files
+
+
+# --- pieces ------------------------------------------------------------------
+
+def month_groups(ctx: RenderContext, articles: Iterable[Article], *, context: str | None = None,
+                 brief: bool = False) -> tuple[MonthGroup, ...]:
+    return tuple(
+        MonthGroup(label=month_label(m), id=f"{m:%Y-%m}",
+                   entries=tuple(ctx.entry(a, context=context, brief=brief) for a in group))
+        for m, group in by_month(tuple(articles))
+    )
+
+
+def headlines(ctx: RenderContext, articles: Iterable[Article]) -> tuple[Headline, ...]:
+    return tuple(Headline(title=a.title, url=a.page_url, date=day(a.date), draft=ctx.draft(a)) for a in articles)

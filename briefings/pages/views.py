@@ -1,0 +1,380 @@
+"""Page views: what each generated page gives its template, as frozen dataclasses.
+
+A page's front matter is one ``FrontMatter``; its ``briefing`` is the view of
+its kind (``HomeView``, ``ArticleView``...), which the template in theme/
+reads as ``page.meta.briefing``. The views are written into the page as
+compact JSON (``frontmatter.page``), field by field in the order declared
+here, so a field's name here is the name a template uses (tests/test_views.py
+renders every template against real views with StrictUndefined).
+
+Values are raw text: the templates escape them with ``|e``. The exceptions
+are FrontMatter's ``title``, ``description`` and ``tags``, which Material
+prints as they are, so they hold HTML-escaped text (see ``text.esc``).
+
+A field with OMITTED metadata is left out of the front matter while it is
+None, as pages always have (``updated`` only on updated articles): templates
+test those with ``is defined``. Tuples are written as JSON lists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
+
+# Field metadata of an optional field, ``field(default=None, metadata=OMITTED)``:
+# left out of the front matter while it is None (its class derives from LeavesOutUnset).
+OMITTED = {"omit_if_none": True}
+
+
+class LeavesOutUnset:
+    """For views with OMITTED fields: one that is None is taken out of the
+    instance's __dict__, which is what ``frontmatter.page`` writes. Reading it
+    still gives None: dataclasses keep a field's default on the class."""
+
+    _omitted: ClassVar[dict[type, tuple[str, ...]]] = {}
+
+    def __post_init__(self) -> None:
+        cls = type(self)
+        names = LeavesOutUnset._omitted.get(cls)
+        if names is None:
+            view: Any = self  # a dataclass: each subclass is one
+            names = LeavesOutUnset._omitted[cls] = tuple(f.name for f in fields(view)
+                                                         if f.metadata.get("omit_if_none"))
+        state = self.__dict__
+        for name in names:
+            if state[name] is None:
+                del state[name]
+
+
+# --- pieces several pages show -----------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class PageLink:
+    """A link to a page by its title: a topic chip, an archive's parent page."""
+
+    title: str
+    url: str  # site-root-relative, e.g. "topics/taiwan/" (templates pass URLs through | url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleLink:
+    """A link to an article with its date: previous/next in a topic."""
+
+    title: str
+    url: str
+    date: str  # as readers see it: "15 November 2023"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headline:
+    """An article's headline in a short list (topic cards, sources)."""
+
+    title: str
+    url: str
+    date: str
+    draft: bool  # shown only because of --drafts: the template marks it
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedLink:
+    """A page's own feed, for subscribe buttons and <link rel="alternate">."""
+
+    title: str  # what the feed follows: a topic's title, a person's name
+    atom: str  # file name at the site root, e.g. "feed-topic-taiwan.xml"
+    json: str | None  # JSON Feed file name; None where only Atom is linked (article pages)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One article in a listing, one line (``partials/compact-entry.html``)."""
+
+    title: str
+    url: str
+    date: str
+    datetime: str  # ISO 8601, for <time datetime>
+    source: str
+    authors: tuple[str, ...]
+    summary: str
+    draft: bool
+    topics: tuple[PageLink, ...]  # its topics, but the one whose page lists it
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetailedEntry(Entry):
+    """An article on a topic briefing, with its key points (``partials/briefing-entry.html``)."""
+
+    key_points: tuple[str, ...]
+    why_it_matters: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteCard:
+    """A quote with who said it, where and when (``partials/quote-card.html``)."""
+
+    text: str
+    speaker: str  # as the article wrote it
+    speaker_url: str | None  # the speaker's person page, when they have one
+    source: str  # the article's source...
+    date: str
+    url: str  # ...and its page
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicCard:
+    """A topic on the home and topics pages (``partials/topic-cards.html``)."""
+
+    title: str
+    url: str
+    description: str
+    count: int  # articles
+    latest: str | None  # date of the newest; None when it has none
+    headlines: tuple[Headline, ...]  # the newest few
+    feed: FeedLink
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveLink:
+    """A month archive of a long listing (``partials/archive-links.html``, pagers)."""
+
+    label: str  # "November 2023"
+    url: str
+    count: int  # articles that month
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonthGroup:
+    """A listing's articles of one month."""
+
+    label: str  # "November 2023"
+    id: str  # "2023-11": the heading's anchor
+    entries: tuple[Entry, ...]  # DetailedEntry on topic pages
+
+
+# --- the page views ----------------------------------------------------------
+
+@dataclass(frozen=True, kw_only=True)
+class HomeView:
+    """home.html: the latest articles across topics, then a card per topic."""
+
+    latest: tuple[Entry, ...]
+    topics: tuple[TopicCard, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicsIndexView:
+    """topics.html: a card per topic."""
+
+    topics: tuple[TopicCard, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicRef:
+    """Which topic a topic page is (for Pagefind's topic filter)."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Development:
+    """A line of a topic's "Latest developments"."""
+
+    title: str
+    url: str
+    date: str
+    datetime: str
+    summary: str  # the summary on one line, shortened
+    draft: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineItem:
+    """A line of a topic's own timeline."""
+
+    title: str
+    url: str
+    date: str
+    datetime: str
+    draft: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicView:
+    """topic.html: a topic's briefing."""
+
+    topic: TopicRef
+    count: int  # articles in the topic
+    shown: int  # of which on this page (the rest are in the month archives)
+    latest: str | None  # date of the newest article
+    feed: FeedLink
+    feeds: tuple[FeedLink, ...]  # linked from the page's <head>
+    developments: tuple[Development, ...]
+    timeline: tuple[TimelineItem, ...]
+    quotes: tuple[QuoteCard, ...]
+    months: tuple[MonthGroup, ...]  # the shown articles, by month
+    archives: tuple[ArchiveLink, ...]  # empty while everything fits on the page
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveView:
+    """archive.html: one month of a topic, of the timeline or of a person."""
+
+    parent: PageLink  # the page this archive belongs to
+    count: int  # articles this month
+    brief: bool  # entries are one line each (Entry), not DetailedEntry
+    entries: tuple[Entry, ...]
+    newer: ArchiveLink | None  # the next month with articles, if any
+    older: ArchiveLink | None
+    feeds: tuple[FeedLink, ...]
+    quotes: tuple[QuoteCard, ...]  # a person's quotes of the month
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoreInTopic:
+    """An article's previous and next article in one of its topics."""
+
+    topic: str  # the topic's title
+    url: str  # the topic's page
+    newer: ArticleLink | None
+    older: ArticleLink | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RelatedItem:
+    """An article under "Related coverage", with what it shares."""
+
+    title: str
+    url: str
+    date: str
+    source: str
+    shares: tuple[str, ...]  # titles of shared topics, then names of shared people
+
+
+@dataclass(frozen=True, kw_only=True)
+class Share:
+    """Open Graph article metadata for link previews."""
+
+    type: str  # "article"
+    published: str  # ISO 8601
+    modified: str
+    section: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageCredit:
+    """The caption and credit of an article's image."""
+
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleView(LeavesOutUnset):
+    """article.html: an article's header, related coverage and neighbours."""
+
+    source: str
+    authors: tuple[str, ...]
+    date: str
+    datetime: str
+    section: str
+    url: str  # the original article, "" when unknown
+    draft: bool
+    words: int
+    minutes: int  # reading time
+    topics: tuple[PageLink, ...]
+    people: tuple[str, ...]  # names of the people it names, merged by alias
+    more: tuple[MoreInTopic, ...]  # one per topic
+    related: tuple[RelatedItem, ...]
+    feeds: tuple[FeedLink, ...]  # its topics' feeds, Atom only
+    share: Share
+    jsonld: str  # schema.org NewsArticle, serialised and escaped for a <script> element
+    # Only on articles updated since they were published: the date, and as ISO 8601.
+    updated: str | None = field(default=None, metadata=OMITTED)
+    updated_datetime: str | None = field(default=None, metadata=OMITTED)
+    # Only when the article's image has a caption or a credit.
+    image: ImageCredit | None = field(default=None, metadata=OMITTED)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimelineView:
+    """timeline.html: every article by month, newest first."""
+
+    count: int
+    shown: int
+    months: tuple[MonthGroup, ...]
+    archives: tuple[ArchiveLink, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceSummary:
+    """An outlet on the sources page."""
+
+    name: str
+    count: int  # its articles
+    articles: tuple[Headline, ...]  # the newest few
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourcesView:
+    """sources.html: the outlets, most articles first."""
+
+    sources: tuple[SourceSummary, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonSummary:
+    """A person on the people index."""
+
+    name: str
+    url: str
+    description: str
+    articles: int  # how many name them
+    quotes: int  # how many of their quotes
+    latest: str | None  # date of the newest article naming them
+
+
+@dataclass(frozen=True, kw_only=True)
+class PeopleIndexView:
+    """people.html: everyone in the briefings, most covered first."""
+
+    people: tuple[PersonSummary, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonView:
+    """person.html: a person's articles and quotes."""
+
+    name: str
+    description: str
+    aliases: tuple[str, ...]
+    count: int  # articles naming them
+    shown: int  # of which on this page
+    quote_count: int
+    feed: FeedLink
+    feeds: tuple[FeedLink, ...]
+    entries: tuple[Entry, ...]
+    quotes: tuple[QuoteCard, ...]  # the newest
+    archives: tuple[ArchiveLink, ...]
+
+
+BriefingView = (HomeView | TopicsIndexView | TopicView | ArchiveView | ArticleView | TimelineView | SourcesView
+                | PeopleIndexView | PersonView)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FrontMatter(LeavesOutUnset):
+    """A generated page's front matter: MkDocs' keys, then the view (``briefing``)."""
+
+    title: str  # HTML-escaped: Material prints it as it is
+    # HTML-escaped, for <meta name="description">; None on pages without one (home, topics).
+    description: str | None = field(default=None, metadata=OMITTED)
+    # Every generated page hides the table of contents: a few short, fixed
+    # sections at most, and the text gets the width instead.
+    hide: tuple[str, ...] = ("toc",)
+    # The template in theme/ drawing the page, and what it reads (page.meta.briefing);
+    # None for the tags page, which Material's tags plugin draws.
+    template: str | None = field(default=None, metadata=OMITTED)
+    tags: tuple[str, ...] | None = field(default=None, metadata=OMITTED)  # HTML-escaped; topic pages only
+    briefing: BriefingView | None = field(default=None, metadata=OMITTED)
+
