@@ -201,10 +201,13 @@ def test_the_committed_screenshots_have_the_sizes_the_script_makes():
         assert png_size(DOCS_DIR / "images" / name) == size, name
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_the_screenshot_script_makes_them_again(tmp_path):
     from test_browser import CHROMIUM, require
 
-    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (apt-get install chromium, or set BRIEFINGS_CHROMIUM)")
+    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
+            "sudo apt-get install chromium")
     result = subprocess.run([sys.executable, str(REPO / "docs/screenshots.py"), "--out", str(tmp_path)],
                             check=False, capture_output=True, text=True,
                             env={**os.environ, "BRIEFINGS_CHROMIUM": str(CHROMIUM)})

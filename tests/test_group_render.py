@@ -10,7 +10,7 @@ from briefings.content.model import Article, Content, Quote, Topic
 from briefings.pages.group import by_month, group, select
 from briefings.pages.render import render
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TOPICS = (Topic("us-china", "US–China relations", "Washington and Beijing."),
           Topic("taiwan", "Taiwan", "The island."))
 

@@ -97,7 +97,7 @@ def test_json_feeds_are_json_feed_1_1_twins(built, name, page):
     assert [i["url"] for i in data["items"]] == [e.link for e in atom.entries]
     # feedparser 6 reads no JSON Feed: check the spec's required fields instead.
     assert data["title"] == atom.feed.title and data["home_page_url"] == SITE_URL + page
-    for item, entry in zip(data["items"], atom.entries):
+    for item, entry in zip(data["items"], atom.entries, strict=True):
         assert isinstance(item["id"], str) and item["id"] == entry.id
         assert item["title"] == entry.title and item["content_text"]
         assert dt.datetime.fromisoformat(item["date_published"]).timetuple()[:6] == tuple(entry.published_parsed[:6])
@@ -108,14 +108,14 @@ def test_pages_advertise_their_feeds(built):
     def alternates(path):
         """Each alternate link resolved against the page's URL, as a feed reader does."""
         from urllib.parse import urljoin
-        return [(l["type"], urljoin(SITE_URL + path + "/" if path else SITE_URL, l["href"]))
-                for l in dom(built, path).find_all("link", rel="alternate")]
+        return [(link["type"], urljoin(SITE_URL + path + "/" if path else SITE_URL, link["href"]))
+                for link in dom(built, path).find_all("link", rel="alternate")]
 
     site_feeds = [("application/atom+xml", SITE_URL + "feed.xml"), ("application/feed+json", SITE_URL + "feed.json")]
     assert alternates("") == site_feeds
     topic = alternates("topics/taiwan")
-    assert topic == site_feeds + [("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
-                                  ("application/feed+json", SITE_URL + "feed-topic-taiwan.json")]
+    assert topic == [*site_feeds, ("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
+                     ("application/feed+json", SITE_URL + "feed-topic-taiwan.json")]
     button = dom(built, "topics/taiwan").select_one(".bf-feed__button")
     assert button["href"] == SITE_URL + "feed-topic-taiwan.xml"
     assert ("application/atom+xml", SITE_URL + "feed-topic-fentanyl.xml") in alternates(f"articles/{SEED}")
@@ -160,7 +160,8 @@ def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
         "2024-11-16-biden-xi-lima", SEED]  # the draft naming "Xi" is not published
     assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == ["“dramatically curtail”"]
     article = dom(built, f"articles/{SEED}")
-    assert [a["href"] for a in article.select(".bf-people a")] == ["../../people/joe-biden/", "../../people/xi-jinping/"]
+    assert [a["href"] for a in article.select(".bf-people a")] == ["../../people/joe-biden/",
+                                                                  "../../people/xi-jinping/"]
     assert article.select_one(".bf-quote figcaption a")["href"] == "../../people/xi-jinping/"
 
 

@@ -19,7 +19,7 @@ from briefings.content.model import Article, Edition
 from briefings.options import Settings
 
 FEED_SIZE = 50  # newest entries per feed
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Characters XML 1.0 cannot hold, which lxml refuses with an error. The loader refuses them in
 # content; the site's own name and description come from mkdocs.yml, which it does not check.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -91,21 +91,22 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
             fe.summary(_xml(article.summary))
         for topic_id in article.topics:
             fe.category(term=topic_id, label=_xml(edition.topic(topic_id).title))
-    return _restore_link_rels(fg.atom_str(pretty=True), items).decode("utf-8")
+    return _restore_link_rels(fg.atom_str(pretty=True)).decode("utf-8")
 
 
-def _restore_link_rels(xml: bytes, articles: tuple[Article, ...]) -> bytes:
+def _restore_link_rels(xml: bytes) -> bytes:
     """feedgen 1.0.0 drops rel/type from entry links (lkiesow/python-feedgen#135),
     which would make the original article a second rel="alternate". Put them back."""
     from lxml import etree
 
     ns = {"a": "http://www.w3.org/2005/Atom"}
     root = etree.fromstring(xml)
-    for entry, article in zip(root.iterfind("a:entry", ns), articles):
+    for entry in root.iterfind("a:entry", ns):
         for i, link in enumerate(entry.iterfind("a:link", ns)):
             link.set("rel", "alternate" if i == 0 else "related")
             link.set("type", "text/html")
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    fixed: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return fixed
 
 
 def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:

@@ -10,7 +10,9 @@ from briefings.content.model import (
     Article,
     Content,
     Edition,
+    Person,
     PersonFile,
+    Quote,
     SourceGroup,
     TopicBriefing,
 )
@@ -58,8 +60,8 @@ def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[Perso
     """Everyone named in an article's people: or quoted by a known name."""
     index = PeopleIndex(content.people)
     named: dict[str, dict[str, Article]] = defaultdict(dict)  # person -> {slug: article}, in order
-    quoted: dict[str, list] = defaultdict(list)
-    persons = {}
+    quoted: dict[str, list[tuple[Quote, Article]]] = defaultdict(list)
+    persons: dict[str, Person] = {}
     for article in articles:
         for name in article.people:
             person = index.resolve(name)
@@ -67,10 +69,10 @@ def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[Perso
             named[person.slug].setdefault(article.slug, article)
     for article in articles:  # a second pass, so speakers match people named anywhere
         for quote in article.quotes:
-            person = index.speaker(quote.speaker)
-            if person:
-                persons[person.slug] = person
-                quoted[person.slug].append((quote, article))
+            speaker = index.speaker(quote.speaker)
+            if speaker:
+                persons[speaker.slug] = speaker
+                quoted[speaker.slug].append((quote, article))
     files = [PersonFile(persons[slug], tuple(named.get(slug, {}).values()), tuple(quoted.get(slug, ())))
              for slug in persons]
     files.sort(key=lambda f: (-len(f.articles), f.person.name.casefold(), f.person.slug))

@@ -65,7 +65,7 @@ def remove_others(base: str, wanted: set[str]) -> list[str]:
     """Delete files under ``base`` whose name is not in ``wanted``, then empty folders."""
     deleted: list[str] = []
     prefix = len(base) + 1
-    for folder, dirs, files in os.walk(base, topdown=False):  # children before parents
+    for folder, _dirs, files in os.walk(base, topdown=False):  # children before parents
         rel = folder[prefix:].replace(os.sep, "/")
         for leaf in files:
             name = f"{rel}/{leaf}" if rel else leaf
