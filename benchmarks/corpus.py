@@ -21,22 +21,49 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 TOPICS = [
-    ("us-china", "US–China relations"), ("taiwan", "Taiwan"), ("fentanyl", "Fentanyl"),
-    ("trade", "Trade and tariffs"), ("military", "Military"), ("technology", "Technology"),
-    ("south-china-sea", "South China Sea"), ("hong-kong", "Hong Kong"), ("climate", "Climate"),
+    ("us-china", "US–China relations"),
+    ("taiwan", "Taiwan"),
+    ("fentanyl", "Fentanyl"),
+    ("trade", "Trade and tariffs"),
+    ("military", "Military"),
+    ("technology", "Technology"),
+    ("south-china-sea", "South China Sea"),
+    ("hong-kong", "Hong Kong"),
+    ("climate", "Climate"),
     ("diplomacy", "Diplomacy"),
 ]
-PEOPLE = ["Joe Biden", "Xi Jinping", "Lai Ching-te", "Jen Daskal", "Lloyd Austin", "Dong Jun", "Wang Yi",
-          "Antony Blinken", "Gina Raimondo", "Janet Yellen", "Li Qiang", "Hsiao Bi-khim", "Ko Wen-je",
-          "Hou Yu-ih", "Charles Q. Brown Jr.", "Liu Zhenli", "Wei Xiaojun", "Nancy Pelosi"]
+PEOPLE = [
+    "Joe Biden",
+    "Xi Jinping",
+    "Lai Ching-te",
+    "Jen Daskal",
+    "Lloyd Austin",
+    "Dong Jun",
+    "Wang Yi",
+    "Antony Blinken",
+    "Gina Raimondo",
+    "Janet Yellen",
+    "Li Qiang",
+    "Hsiao Bi-khim",
+    "Ko Wen-je",
+    "Hou Yu-ih",
+    "Charles Q. Brown Jr.",
+    "Liu Zhenli",
+    "Wei Xiaojun",
+    "Nancy Pelosi",
+]
 SOURCES = ["Briefings desk", "Wire service", "Evening Post", "Harbour Herald", "Policy Review", "Daily Ledger"]
-DOMAIN = ("talks officials agreed meeting summit channel military trade export controls chips tariffs island "
-          "strait drills election legislature precursor chemicals enforcement cooperation readout minister "
-          "delegation policy security economy sanctions dialogue visit statement response pressure review "
-          "agreement framework investment supply network region partners allies council assembly").split()
-COMMON = ("the of and to a in that is for on with as it was by at said from be has have this are will an "
-          "not which its were their but after they more also would new over been year than two who one when "
-          "about against into there had what other most could first last week between since officials").split()
+DOMAIN = (
+    "talks officials agreed meeting summit channel military trade export controls chips tariffs island "
+    "strait drills election legislature precursor chemicals enforcement cooperation readout minister "
+    "delegation policy security economy sanctions dialogue visit statement response pressure review "
+    "agreement framework investment supply network region partners allies council assembly"
+).split()
+COMMON = (
+    "the of and to a in that is for on with as it was by at said from be has have this are will an "
+    "not which its were their but after they more also would new over been year than two who one when "
+    "about against into there had what other most could first last week between since officials"
+).split()
 VOCABULARY_SIZE = 5000
 _CONSONANTS, _VOWELS = "bcdfghjklmnprstvwz", "aeiou"
 
@@ -94,8 +121,13 @@ def article(i: int, rng: random.Random, start: dt.date) -> tuple[str, str]:
         words += len(paragraph.split())
         paragraphs.append(paragraph)
     name = f"{day.year}/{day.isoformat()}-synthetic-{i:05d}.md"
-    text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000) + "---\n" + \
-        "\n\n".join(paragraphs) + "\n"
+    text = (
+        "---\n"
+        + yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
+        + "---\n"
+        + "\n\n".join(paragraphs)
+        + "\n"
+    )
     return name, text
 
 
@@ -107,8 +139,13 @@ def make_corpus(root: Path, n: int, *, seed: int = 1) -> Path:
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copytree(REPO / "theme", root / "theme")
     (root / "content" / "topics.yml").write_text(
-        yaml.safe_dump([{"id": t, "title": title, "description": f"Everything on {title}."} for t, title in TOPICS],
-                       allow_unicode=True, sort_keys=False), "utf-8")
+        yaml.safe_dump(
+            [{"id": t, "title": title, "description": f"Everything on {title}."} for t, title in TOPICS],
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        "utf-8",
+    )
     rng = random.Random(seed)
     start = dt.date(2015, 1, 1)
     for i in range(n):

@@ -69,12 +69,14 @@ class StepFailed(Exception):
 
 def peak_of(cmd: list[str]) -> tuple[float, float, str]:
     """Wall time and peak memory of one command, measured in a fresh wrapper process."""
-    wrapper = ("import resource, subprocess, sys, time, json;"
-               "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-               "w=time.perf_counter()-t;"
-               "print(json.dumps({'rc': p.returncode, 'wall': w, "
-               "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, "
-               "'out': p.stdout, 'err': p.stderr[-2000:]}))")
+    wrapper = (
+        "import resource, subprocess, sys, time, json;"
+        "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
+        "w=time.perf_counter()-t;"
+        "print(json.dumps({'rc': p.returncode, 'wall': w, "
+        "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, "
+        "'out': p.stdout, 'err': p.stderr[-2000:]}))"
+    )
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=False)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
@@ -103,8 +105,9 @@ def spread(values: list[float], digits: int, unit: str) -> str:
     return f"{median} (median of {len(values)}, {min(values):.{digits}f}-{max(values):.{digits}f})"
 
 
-def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
-            search: str = "material", repeat: int = 1) -> list[tuple[str, str]]:
+def measure(
+    n: int, work: Path, engines: list[str], max_memory_gb: float, search: str = "material", repeat: int = 1
+) -> list[tuple[str, str]]:
     root = make_corpus(work / f"site-{n}", n)
     if search == "pagefind":
         config = root / "mkdocs.yml"
@@ -123,8 +126,12 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
         gen = json.loads(out)
         gens.append(gen["seconds"])
         rss = max(rss, run_rss)
-    rows.append(("generation, cold (content -> Markdown)", f"{spread(gens, 2, ' s')}, peak {rss:,.0f} MiB, "
-                                                          f"{gen['written']:,} files"))
+    rows.append(
+        (
+            "generation, cold (content -> Markdown)",
+            f"{spread(gens, 2, ' s')}, peak {rss:,.0f} MiB, {gen['written']:,} files",
+        )
+    )
     _, rss, out = peak_of([py, "-c", GENERATE, str(root)])
     noop = json.loads(out)
     rows.append(("generation, no-op (nothing changed)", f"{noop['seconds']:.2f} s, {noop['written']} files written"))
@@ -146,10 +153,27 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
         # Zensical builds into the same site/ folder: measured before the edit below, then
         # the MkDocs site is rebuilt in full so the next figures are about MkDocs again.
         try:
-            z_wall, z_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--engine", "zensical",
-                                        "--max-memory-gb", str(max_memory_gb), "--no-strict"])
-            rows.append(("briefings build --engine zensical", f"{z_wall:.1f} s, peak {z_rss:,.0f} MiB "
-                                                              f"({z_wall / build_wall:.2f}x the MkDocs build)"))
+            z_wall, z_rss, _ = peak_of(
+                [
+                    py,
+                    "-m",
+                    "briefings",
+                    "build",
+                    "--project",
+                    str(root),
+                    "--engine",
+                    "zensical",
+                    "--max-memory-gb",
+                    str(max_memory_gb),
+                    "--no-strict",
+                ]
+            )
+            rows.append(
+                (
+                    "briefings build --engine zensical",
+                    f"{z_wall:.1f} s, peak {z_rss:,.0f} MiB ({z_wall / build_wall:.2f}x the MkDocs build)",
+                )
+            )
         except StepFailed as exc:
             rows.append(("briefings build --engine zensical", f"stopped: {exc}"))
         peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
@@ -158,12 +182,17 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     articles, edits = sorted((root / "content/articles").rglob("*.md")), []
     for i in range(repeat):
         article = articles[n // 2 + i]
-        article.write_text(article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Edited. ", 1),
-                           "utf-8")
+        article.write_text(
+            article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Edited. ", 1), "utf-8"
+        )
         edits.append(peak_of([py, "-m", "briefings", "build", "--project", str(root)])[0])
     edit_wall = statistics.median(edits)
-    rows.append(("one article edited, briefings build",
-                 f"{spread(edits, 1, ' s')}, {edit_wall / build_wall:.0%} of a full build"))
+    rows.append(
+        (
+            "one article edited, briefings build",
+            f"{spread(edits, 1, ' s')}, {edit_wall / build_wall:.0%} of a full build",
+        )
+    )
 
     site = root / "site"
     pages = sorted((site / "articles").glob("*/index.html"))
@@ -177,13 +206,18 @@ def measure(n: int, work: Path, engines: list[str], max_memory_gb: float,
     index = site / "search" / "search_index.json"
     if index.exists():
         raw = index.read_bytes()
-        rows.append(("search payload before a first result (Material)",
-                     f"{kb(len(raw))} ({kb(len(gzip.compress(raw, 6)))} gzipped)"))
+        rows.append(
+            (
+                "search payload before a first result (Material)",
+                f"{kb(len(raw))} ({kb(len(gzip.compress(raw, 6)))} gzipped)",
+            )
+        )
     pagefind = site / "pagefind"
     if pagefind.is_dir():
         rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
         from search_payload import measure as first_searches
         from search_payload import rows as payload_rows
+
         rows += payload_rows(first_searches(site))
     return rows
 
@@ -192,14 +226,28 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000], help="numbers of articles")
     parser.add_argument("--keep", type=Path, help="keep the generated sites in this folder")
-    parser.add_argument("--engines", nargs="+", default=["mkdocs"], choices=["mkdocs", "zensical"],
-                        help="also time Zensical (needs the zensical extra)")
-    parser.add_argument("--max-memory-gb", type=float, default=8,
-                        help="memory limit for Zensical: a runaway engine is stopped and reported")
-    parser.add_argument("--search", choices=["material", "pagefind"], default="material",
-                        help="the site's search (pagefind: also measures a first search in Chromium)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="time cold generation, full builds and edits this many times (medians)")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        default=["mkdocs"],
+        choices=["mkdocs", "zensical"],
+        help="also time Zensical (needs the zensical extra)",
+    )
+    parser.add_argument(
+        "--max-memory-gb",
+        type=float,
+        default=8,
+        help="memory limit for Zensical: a runaway engine is stopped and reported",
+    )
+    parser.add_argument(
+        "--search",
+        choices=["material", "pagefind"],
+        default="material",
+        help="the site's search (pagefind: also measures a first search in Chromium)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time cold generation, full builds and edits this many times (medians)"
+    )
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:

@@ -33,8 +33,14 @@ from urllib.parse import urlsplit
 QUERIES = ("fentanyl", "Taiwan election")
 TYPING_DELAY_MS = 120  # between keystrokes: a brisk typist
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass
@@ -48,8 +54,9 @@ class Payload:
         kind = "code" if name.endswith((".js", ".css", ".wasm")) or name.startswith("wasm.") else "data"
         already = body[:2] == b"\x1f\x8b"  # Pagefind gzips its index, fragments and wasm itself
         compressible = name.endswith((".js", ".css", ".json", ".html", ".svg"))
-        self.files.append((path, kind, len(body), len(gzip.compress(body, 6)) if compressible and not already
-                           else len(body)))
+        self.files.append(
+            (path, kind, len(body), len(gzip.compress(body, 6)) if compressible and not already else len(body))
+        )
 
     def total(self, kind: str | None = None, *, gzipped: bool = False) -> int:
         return sum(g if gzipped else s for _, k, s, g in self.files if kind in (None, k))
@@ -160,15 +167,23 @@ def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
     """Label/value lines, in the shape benchmarks/run.py prints."""
     out = []
     first = measurements[0].on_page_load
-    out.append(("search code on every page (before a search)",
-                f"{kb(first.total())} served, {kb(first.total(gzipped=True))} gzip"))
+    out.append(
+        (
+            "search code on every page (before a search)",
+            f"{kb(first.total())} served, {kb(first.total(gzipped=True))} gzip",
+        )
+    )
     for m in measurements:
         s, page = m.search, m.on_page_load
-        out.append((f"first search, {m.mode} {m.query!r}",
-                    f"{kb(s.total(gzipped=True) + page.total(gzipped=True))} gzip, "
-                    f"{kb(s.total() + page.total())} served, with the page's search code "
-                    f"(after the click: {kb(s.total('code'))} code + {kb(s.total('data'))} data served, "
-                    f"{len(s.files)} files); {len(m.results)} results"))
+        out.append(
+            (
+                f"first search, {m.mode} {m.query!r}",
+                f"{kb(s.total(gzipped=True) + page.total(gzipped=True))} gzip, "
+                f"{kb(s.total() + page.total())} served, with the page's search code "
+                f"(after the click: {kb(s.total('code'))} code + {kb(s.total('data'))} data served, "
+                f"{len(s.files)} files); {len(m.results)} results",
+            )
+        )
     foreign = sorted({u for m in measurements for u in m.foreign})
     if foreign:
         out.append(("requests to other hosts (blocked)", ", ".join(foreign)))

@@ -40,8 +40,9 @@ SCHEMA = 5  # 5: the line of each name in people:
 
 def _shape() -> tuple[Any, ...]:
     """What pickled articles must match: a changed Article (or Quote...) empties the cache."""
-    return SCHEMA, tuple((cls.__name__, tuple(f.name for f in dataclasses.fields(cls)))
-                         for cls in (Article, Quote, Image))
+    return SCHEMA, tuple(
+        (cls.__name__, tuple(f.name for f in dataclasses.fields(cls))) for cls in (Article, Quote, Image)
+    )
 
 
 @dataclass
@@ -138,9 +139,10 @@ class BuildCache:
         """Store the parsed articles, if they changed."""
         if self.folder is None or not self._dirty:
             return
-        _write_atomically(self._path("generate.pickle"),
-                          pickle.dumps((_shape(), __version__, self.key, self.articles),
-                                       protocol=pickle.HIGHEST_PROTOCOL))
+        _write_atomically(
+            self._path("generate.pickle"),
+            pickle.dumps((_shape(), __version__, self.key, self.articles), protocol=pickle.HIGHEST_PROTOCOL),
+        )
         self._dirty = False
 
     # --- the generated pages ---

@@ -32,7 +32,7 @@ def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     try:
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
     finally:
         os.close(fd)
 

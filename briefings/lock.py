@@ -37,8 +37,14 @@ class WorkLock:
     When another process holds it: with ``wait``, ``on_wait(pid)`` is called
     once and the lock is awaited; otherwise BuildBusy is raised."""
 
-    def __init__(self, folder: Path, *, what: str = "build", wait: bool = True,
-                 on_wait: Callable[[int | None], None] = lambda pid: None):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        what: str = "build",
+        wait: bool = True,
+        on_wait: Callable[[int | None], None] = lambda pid: None,
+    ):
         self.path = folder / "lock"
         self.what = what
         self.wait = wait
@@ -56,8 +62,9 @@ class WorkLock:
                 pid = holder(self.path)
                 who = f" (PID {pid})" if pid else ""
                 if not self.wait:
-                    raise BuildBusy(f"another {self.what} of this project is running{who}; "
-                                    "wait for it to finish, or stop it")
+                    raise BuildBusy(
+                        f"another {self.what} of this project is running{who}; wait for it to finish, or stop it"
+                    )
                 self.on_wait(pid)
                 _lock(fd)
             os.ftruncate(fd, 0)
@@ -68,8 +75,9 @@ class WorkLock:
         self._fd = fd
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             with contextlib.suppress(OSError):

@@ -146,15 +146,17 @@ class _Options:
             raise ProjectError("mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}")
         for key in raw:
             if key not in OPTIONS:
-                raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: unknown option "
-                                   f"(expected one of: {', '.join(OPTIONS)})")
+                raise ProjectError(
+                    f"mkdocs.yml: extra.briefings.{key}: unknown option (expected one of: {', '.join(OPTIONS)})"
+                )
         self.raw: dict[str, object] = raw
 
     def count(self, key: str, default: int) -> int:
         value = self.raw.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 "
-                               f"(got {value!r})")
+            raise ProjectError(
+                f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})"
+            )
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -167,8 +169,9 @@ class _Options:
         """One of ``choices``; the first is the default."""
         value = self.raw.get(key, choices[0])
         if not isinstance(value, str) or value not in choices:
-            raise ProjectError(f"mkdocs.yml: extra.briefings.{key}: expected one of: {', '.join(choices)} "
-                               f"(got {value!r})")
+            raise ProjectError(
+                f"mkdocs.yml: extra.briefings.{key}: expected one of: {', '.join(choices)} (got {value!r})"
+            )
         return value
 
 
@@ -187,8 +190,10 @@ def site_url_of(url: str, what: str = "base URL") -> str:
     for char in url:
         if char in _UNSAFE or char.isspace() or unicodedata.category(char).startswith("C"):
             shown = "a space" if char == " " else repr(char) if char.isprintable() else f"U+{ord(char):04X}"
-            raise ProjectError(f"{what} {url!r} contains {shown} ({expected}; quotes, angle brackets, backslashes, "
-                               "spaces and control characters are not allowed)")
+            raise ProjectError(
+                f"{what} {url!r} contains {shown} ({expected}; quotes, angle brackets, backslashes, "
+                "spaces and control characters are not allowed)"
+            )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ProjectError(f"{what} {url!r} is not a web address ({expected})")
@@ -257,10 +262,21 @@ class BuildOptions:
         return self.settings.search
 
 
-def build_options(project: Project, *, drafts: bool = False, strict: bool = True, site_dir: Path | None = None,
-                  engine: str = "mkdocs", base_url: str | None = None, cname: str | None = None,
-                  max_memory_gb: float = DEFAULT_MAX_MEMORY_GB, full: bool = False, workers: int | None = None,
-                  pages_only: bool = False, now: dt.datetime | None = None) -> BuildOptions:
+def build_options(
+    project: Project,
+    *,
+    drafts: bool = False,
+    strict: bool = True,
+    site_dir: Path | None = None,
+    engine: str = "mkdocs",
+    base_url: str | None = None,
+    cname: str | None = None,
+    max_memory_gb: float = DEFAULT_MAX_MEMORY_GB,
+    full: bool = False,
+    workers: int | None = None,
+    pages_only: bool = False,
+    now: dt.datetime | None = None,
+) -> BuildOptions:
     """Check what was asked and read mkdocs.yml once. Raises ProjectError with one line."""
     if engine not in ENGINES:
         raise ProjectError(f"unknown engine {engine!r} (expected one of: {', '.join(ENGINES)})")
@@ -274,9 +290,14 @@ def build_options(project: Project, *, drafts: bool = False, strict: bool = True
         config=config,
         settings=settings_of(config, site_url=base),
         site_dir=site_dir.resolve() if site_dir is not None else config.site_dir,
-        drafts=drafts, strict=strict, engine=engine, base_url=base,
+        drafts=drafts,
+        strict=strict,
+        engine=engine,
+        base_url=base,
         cname=domain_name(cname if cname is not None else config.extra.get("cname")),
-        max_memory_gb=max_memory_gb, full=full,
+        max_memory_gb=max_memory_gb,
+        full=full,
         workers=default_workers() if workers is None else workers,
-        pages_only=pages_only, now=now,
+        pages_only=pages_only,
+        now=now,
     )

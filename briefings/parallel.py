@@ -23,8 +23,10 @@ T = TypeVar("T")
 R = TypeVar("R")
 S = TypeVar("S")
 THRESHOLD = 400
-WORKER_DIED = ("a worker process died (killed, or out of memory); nothing was published "
-               "(run again, or with --workers 1 to work in one process)")
+WORKER_DIED = (
+    "a worker process died (killed, or out of memory); nothing was published "
+    "(run again, or with --workers 1 to work in one process)"
+)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class Workers:
         try:
             for k in range(self.count):
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(task, spans[k::self.count], send), daemon=True)
+                process = context.Process(target=_work, args=(task, spans[k :: self.count], send), daemon=True)
                 process.start()
                 send.close()
                 workers.append((process, receive))
@@ -80,7 +82,7 @@ class Workers:
                     raise BriefingsError(WORKER_DIED) from None
                 if outcome == "raised":
                     raise value
-                results[k::self.count] = value
+                results[k :: self.count] = value
             return results, other
         finally:
             for process, receive in workers:

@@ -62,8 +62,13 @@ class BuildReport:
     seconds: float
 
 
-def build(project: Project, options: BuildOptions, *, track: Track | None = None,
-          on_wait: Callable[[int | None], None] = lambda pid: None) -> BuildReport:
+def build(
+    project: Project,
+    options: BuildOptions,
+    *,
+    track: Track | None = None,
+    on_wait: Callable[[int | None], None] = lambda pid: None,
+) -> BuildReport:
     """Build the site as ``options`` ask. One build of a build folder runs at a
     time: while another holds it this one waits, and ``on_wait(pid)`` is told once."""
     started = time.perf_counter()
@@ -78,8 +83,14 @@ def build(project: Project, options: BuildOptions, *, track: Track | None = None
         if options.pages_only:
             return BuildReport(edition, written, None, time.perf_counter() - started)
 
-        job = SiteJob(project, options, nav=navigation(edition), sources=sources_of(edition),
-                      epoch=content_epoch(edition), linking=linking_pages(edition))
+        job = SiteJob(
+            project,
+            options,
+            nav=navigation(edition),
+            sources=sources_of(edition),
+            epoch=content_epoch(edition),
+            linking=linking_pages(edition),
+        )
         engine = engine_for(job)
         notes = [note] if (note := recover_site(target)) else []
         plan = engine.plan(target, cache)
@@ -89,10 +100,19 @@ def build(project: Project, options: BuildOptions, *, track: Track | None = None
         with staged(target) as stage:
             warnings = engine.build(plan, stage.site, target)  # engine
             if options.search == "pagefind":
-                index_site(stage.site, max_memory_gb=options.max_memory_gb,  # search index
-                           full_text=options.settings.search_full_text)
-            warnings += check_pages(stage.site, engine.unchecked(plan), base_url=options.base_url,  # check links
-                                    sources=job.sources, strict=options.strict, target=target)
+                index_site(
+                    stage.site,
+                    max_memory_gb=options.max_memory_gb,  # search index
+                    full_text=options.settings.search_full_text,
+                )
+            warnings += check_pages(
+                stage.site,
+                engine.unchecked(plan),
+                base_url=options.base_url,  # check links
+                sources=job.sources,
+                strict=options.strict,
+                target=target,
+            )
             pages = count_pages(stage.site)
             add_hosting_files(stage.site, options.cname)
             swap_in(stage, target)  # swap in
@@ -111,10 +131,16 @@ def check(project: Project, *, track: Track | None = None) -> Content:
 
 # --- the stages ----------------------------------------------------------------
 
+
 def load(project: Project, options: BuildOptions, cache: BuildCache, track: Track | None) -> Content:
     """Every content file, validated (parsed again only when it changed)."""
-    content = load_content(project.root, max_file_bytes=options.settings.max_file_mb * 2**20, track=track,
-                           cache=cache, workers=Workers(options.workers))
+    content = load_content(
+        project.root,
+        max_file_bytes=options.settings.max_file_mb * 2**20,
+        track=track,
+        cache=cache,
+        workers=Workers(options.workers),
+    )
     return content
 
 
@@ -125,8 +151,9 @@ def validate_links(project: Project, content: Content) -> None:
         raise ContentError(problems)
 
 
-def render_and_write_pages(project: Project, options: BuildOptions, content: Content, edition: Edition,
-                           cache: BuildCache) -> WriteStats:
+def render_and_write_pages(
+    project: Project, options: BuildOptions, content: Content, edition: Edition, cache: BuildCache
+) -> WriteStats:
     """The generated tree in build/docs/: rendered and written only when an input changed."""
     fingerprint = inputs_fingerprint(content, edition, options, cache)
     if cache.pages_current(fingerprint, project.docs_dir):
@@ -136,8 +163,9 @@ def render_and_write_pages(project: Project, options: BuildOptions, content: Con
     validate_links(project, content)  # (a stored fingerprint means these inputs passed)
     cache.pages_changing()
     # This process saves the parsed articles while the workers render.
-    written = render_and_write(edition, options.settings, project.docs_dir, workers=Workers(options.workers),
-                               also=cache.save_articles)
+    written = render_and_write(
+        edition, options.settings, project.docs_dir, workers=Workers(options.workers), also=cache.save_articles
+    )
     cache.pages_written(fingerprint)
     return written
 
@@ -166,6 +194,7 @@ def count_pages(site: Path) -> int:
 
 # --- what tells that nothing changed ---------------------------------------------
 
+
 def cache_key(project: Project, options: BuildOptions) -> str:
     """Parsed articles stay valid while topics.yml and the size limit do."""
     try:
@@ -178,8 +207,19 @@ def cache_key(project: Project, options: BuildOptions) -> str:
 def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions, cache: BuildCache) -> str:
     """Everything the generated pages depend on, in one hash."""
     files = [(rel, entry.digest) for rel, entry in sorted(cache.articles.items())]
-    return digest(repr((__version__, options.settings, content.topics, content.people, files,
-                        [a.slug for a in edition.articles], sorted(edition.unpublished))))
+    return digest(
+        repr(
+            (
+                __version__,
+                options.settings,
+                content.topics,
+                content.people,
+                files,
+                [a.slug for a in edition.articles],
+                sorted(edition.unpublished),
+            )
+        )
+    )
 
 
 def content_epoch(edition: Edition) -> int:

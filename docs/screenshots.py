@@ -29,8 +29,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "docs/src/images"
 CHROMIUM = Path(os.environ.get("BRIEFINGS_CHROMIUM") or "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # name: (viewport, device scale, phone?)
 SHOTS = {
@@ -80,11 +86,23 @@ def photograph(base: str, out: Path) -> list[Path]:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         for name, (viewport, scale, phone) in SHOTS.items():
-            context = browser.new_context(viewport=viewport, device_scale_factor=scale, is_mobile=phone,
-                                          has_touch=phone, color_scheme="light", reduced_motion="reduce")
+            context = browser.new_context(
+                viewport=viewport,
+                device_scale_factor=scale,
+                is_mobile=phone,
+                has_touch=phone,
+                color_scheme="light",
+                reduced_motion="reduce",
+            )
             # Any request to another host is stopped, recorded and reported.
-            context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base)
-                          else (foreign.append(route.request.url), route.abort()))
+            context.route(
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(base)
+                    else (foreign.append(route.request.url), route.abort())
+                ),
+            )
             page = context.new_page()
             page.goto(base, wait_until="networkidle")
             path = out / f"{name}.png"

@@ -75,8 +75,10 @@ def require_installed(module: str) -> None:
     """Fail, never skip, when a dependency of the test extra is missing: a skipped
     test would pass unnoticed on a machine that cannot build what it checks."""
     if importlib.util.find_spec(module) is None:
-        pytest.fail(f"{module} is not installed: install the test dependencies with "
-                    "`.venv/bin/pip install -e '.[test]'`", pytrace=False)
+        pytest.fail(
+            f"{module} is not installed: install the test dependencies with `.venv/bin/pip install -e '.[test]'`",
+            pytrace=False,
+        )
 
 
 def run_cli(*args: str):

@@ -15,9 +15,13 @@ from conftest import VALID, Site, tree_hash
 
 def many_articles(site: Site, n: int) -> None:
     for i in range(n):
-        site.article(f"a{i:04d}.md", VALID.replace("A valid article", f"Article number {i}")
-                     .replace("2024-01-13", f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}"),
-                     body="Some words in the body of the article. " * 40)
+        site.article(
+            f"a{i:04d}.md",
+            VALID.replace("A valid article", f"Article number {i}").replace(
+                "2024-01-13", f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}"
+            ),
+            body="Some words in the body of the article. " * 40,
+        )
 
 
 @pytest.mark.slow
@@ -27,8 +31,12 @@ def test_killing_a_build_midway_leaves_the_old_site_and_the_next_build_works(sit
     good = tree_hash(site.root / "site")
     many_articles(site, 400)  # slow enough to be caught in the middle
 
-    proc = subprocess.Popen([sys.executable, "-m", "briefings", "build", "--project", str(site.root)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings", "build", "--project", str(site.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     staging = []
     while time.monotonic() < deadline and proc.poll() is None:

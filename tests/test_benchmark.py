@@ -10,16 +10,28 @@ import pytest
 from conftest import REPO
 
 FIGURES = [
-    "generation, cold (content -> Markdown)", "generation, no-op (nothing changed)", "briefings build (full site)",
-    "mkdocs build of the same pages (bare)", "ratio briefings / bare", "one article edited, briefings build",
-    "site size", "article page HTML", "largest listing page", "search payload before a first result (Material)",
+    "generation, cold (content -> Markdown)",
+    "generation, no-op (nothing changed)",
+    "briefings build (full site)",
+    "mkdocs build of the same pages (bare)",
+    "ratio briefings / bare",
+    "one article edited, briefings build",
+    "site size",
+    "article page HTML",
+    "largest listing page",
+    "search payload before a first result (Material)",
 ]
 
 
 @pytest.mark.slow
 def test_benchmark_runs_and_prints_every_figure():
-    result = subprocess.run([sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40"],
-                            capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "N = 40 articles" in result.stdout
     for figure in FIGURES:

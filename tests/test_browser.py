@@ -27,8 +27,14 @@ import pytest
 from conftest import REPO
 
 CHROMIUM = Path(os.environ.get("BRIEFINGS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 AXE = REPO / "tests/browser/node_modules/axe-core/axe.min.js"
 OUTPUT = REPO / "test-output/browser"
 
@@ -51,8 +57,11 @@ def require(ok: bool, what: str, install: str) -> None:
 
 def launch_browser():
     """The session's Chromium (the ``browser`` fixture in conftest.py, shared by every browser test)."""
-    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
-            "sudo apt-get install chromium")
+    require(
+        CHROMIUM.is_file(),
+        f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
+        "sudo apt-get install chromium",
+    )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -141,9 +150,12 @@ class Traffic:
     failed: list[str] = field(default_factory=list)
 
     def foreign(self) -> list[str]:
-        return [url for url in self.requests
-                if urlsplit(url).scheme in ("http", "https", "ws", "wss")
-                and f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" != self.origin]
+        return [
+            url
+            for url in self.requests
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and f"{urlsplit(url).scheme}://{urlsplit(url).netloc}" != self.origin
+        ]
 
 
 def open_context(browser, served: Served, traffic: Traffic, **options):
@@ -158,8 +170,10 @@ def open_context(browser, served: Served, traffic: Traffic, **options):
 
     context.route("**/*", route)
     context.on("request", lambda request: traffic.requests.append(request.url))
-    context.on("response", lambda response: response.status >= 400 and traffic.failed.append(
-        f"{response.status} {response.url}"))
+    context.on(
+        "response",
+        lambda response: response.status >= 400 and traffic.failed.append(f"{response.status} {response.url}"),
+    )
     return context
 
 
@@ -221,10 +235,13 @@ def test_home_topic_article_and_back(visit, served):
     assert page.evaluate("typeof document$") == "object"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("fentanyl", [BRIEFING, SEED]),
-    ("Taiwan election", [ELECTION]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("fentanyl", [BRIEFING, SEED]),
+        ("Taiwan election", [ELECTION]),
+    ],
+)
 def test_search_finds_briefings_and_articles(visit, served, query, expected):
     page = visit()
     page.goto(served.url())
@@ -302,8 +319,11 @@ def axe_problems(page, axe_script: Path) -> list[str]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(path=str(axe_script))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.mark.parametrize("palette", ["light", "dark"])
@@ -355,8 +375,10 @@ def test_a_missing_browser_fails_with_how_to_install_it_in_ci_or_not(monkeypatch
     with pytest.raises(BaseException) as failed:  # so that a skip fails this test, rather than skipping it
         require(False, "no Chromium at /nowhere", "sudo apt-get install chromium")
     assert failed.type is pytest.fail.Exception
-    assert str(failed.value) == ('no Chromium at /nowhere: install it with `sudo apt-get install chromium`, '
-                                 'or leave out the browser tests with: pytest -m "not browser"')
+    assert str(failed.value) == (
+        "no Chromium at /nowhere: install it with `sudo apt-get install chromium`, "
+        'or leave out the browser tests with: pytest -m "not browser"'
+    )
     require(True, "never raised", "nothing")
 
 
@@ -375,7 +397,10 @@ def test_missing_chromium_and_axe_fail_the_fixtures_naming_the_install_commands(
 
 def test_ci_installs_chromium_and_axe_before_the_readme_test_command():
     ci = (REPO / ".ci/run").read_text("utf-8")
-    install, npm, run = (ci.index("apt-get install -y -qq chromium"), ci.index("npm ci"),
-                         ci.index('eval "$test_command"'))
+    install, npm, run = (
+        ci.index("apt-get install -y -qq chromium"),
+        ci.index("npm ci"),
+        ci.index('eval "$test_command"'),
+    )
     assert install < run and npm < run
     assert "cd tests/browser" in ci

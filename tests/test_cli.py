@@ -30,8 +30,9 @@ def test_every_command_has_help(command, flag):
 
 
 def test_python_dash_m_works():
-    result = subprocess.run([sys.executable, "-m", "briefings", "--version"], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", "--version"], capture_output=True, text=True, check=False
+    )
     assert result.returncode == 0
     assert result.stdout == f"briefings, version {__version__}\n"
 
@@ -51,10 +52,16 @@ def test_command_reference_matches_the_cli():
     assert "[[[cog" in reference and "[[[end]]]" in reference  # cog --check passes on a file with no cog block
     for name in main.list_commands(None):
         assert f"## `briefings {name}`" in reference
-    result = subprocess.run([sys.executable, "-m", "cogapp", "--check", COMMAND_REFERENCE], cwd=REPO,
-                            capture_output=True, text=True, check=False)
-    assert result.returncode == 0, (f"{COMMAND_REFERENCE} is out of date: run `cog -r {COMMAND_REFERENCE}`\n"
-                                    + result.stdout + result.stderr)
+    result = subprocess.run(
+        [sys.executable, "-m", "cogapp", "--check", COMMAND_REFERENCE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"{COMMAND_REFERENCE} is out of date: run `cog -r {COMMAND_REFERENCE}`\n" + result.stdout + result.stderr
+    )
 
 
 def test_readme_opens_with_the_build_and_test_commands_and_ci_runs_the_test_one():

@@ -14,44 +14,54 @@ from briefings.authoring.clipping import (
 )
 
 
-@pytest.mark.parametrize("line, names, job", [
-    ("Reagan Roe White House Correspondent", ("Reagan Roe",), "White House Correspondent"),
-    ("Tomas Varga Senior Maritime Correspondent", ("Tomas Varga",), "Senior Maritime Correspondent"),
-    ("Mary Ann Smith Senior Reporter", ("Mary Ann Smith",), "Senior Reporter"),
-    ("Ana J. Lopez Staff Writer", ("Ana J. Lopez",), "Staff Writer"),
-    ("Jan van der Berg Foreign Editor", ("Jan van der Berg",), "Foreign Editor"),
-    ("By Jane Doe, Political Correspondent", ("Jane Doe",), "Political Correspondent"),
-    ("By Jane Doe and John Roe", ("Jane Doe", "John Roe"), ""),
-    ("Jane Doe | Asia Editor", ("Jane Doe",), "Asia Editor"),
-    ("Jane Doe", ("Jane Doe",), ""),
-])
+@pytest.mark.parametrize(
+    "line, names, job",
+    [
+        ("Reagan Roe White House Correspondent", ("Reagan Roe",), "White House Correspondent"),
+        ("Tomas Varga Senior Maritime Correspondent", ("Tomas Varga",), "Senior Maritime Correspondent"),
+        ("Mary Ann Smith Senior Reporter", ("Mary Ann Smith",), "Senior Reporter"),
+        ("Ana J. Lopez Staff Writer", ("Ana J. Lopez",), "Staff Writer"),
+        ("Jan van der Berg Foreign Editor", ("Jan van der Berg",), "Foreign Editor"),
+        ("By Jane Doe, Political Correspondent", ("Jane Doe",), "Political Correspondent"),
+        ("By Jane Doe and John Roe", ("Jane Doe", "John Roe"), ""),
+        ("Jane Doe | Asia Editor", ("Jane Doe",), "Asia Editor"),
+        ("Jane Doe", ("Jane Doe",), ""),
+    ],
+)
 def test_bylines(line, names, job):
     assert parse_byline(line) == type(parse_byline(line))(names=names, job_title=job)
 
 
-@pytest.mark.parametrize("line", [
-    "The talks resumed on Monday after a long pause.",
-    "Taiwan",
-    "Font Size:",
-    "why the harbour closed",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The talks resumed on Monday after a long pause.",
+        "Taiwan",
+        "Font Size:",
+        "why the harbour closed",
+    ],
+)
 def test_not_bylines(line):
     assert parse_byline(line) is None
 
 
-@pytest.mark.parametrize("line, credit", [
-    ("(Photo by Lena Marsh / Coastline Press) (Photo by LENA MARSH via Stock)", "Lena Marsh / Coastline Press"),
-    ("Ships at anchor. (AP Photo/Jo Park)", "AP Photo/Jo Park"),
-    ("Photo: Jo Park/Agency", "Jo Park/Agency"),
-    ("The quay at dawn (Image credit: Harbour Board)", "Harbour Board"),
-])
+@pytest.mark.parametrize(
+    "line, credit",
+    [
+        ("(Photo by Lena Marsh / Coastline Press) (Photo by LENA MARSH via Stock)", "Lena Marsh / Coastline Press"),
+        ("Ships at anchor. (AP Photo/Jo Park)", "AP Photo/Jo Park"),
+        ("Photo: Jo Park/Agency", "Jo Park/Agency"),
+        ("The quay at dawn (Image credit: Harbour Board)", "Harbour Board"),
+    ],
+)
 def test_photo_credits(line, credit):
     assert photo_credit(line) == credit
 
 
 def test_a_clipping_without_section_or_byline():
-    clip = parse_clipping("Harbour reopens after a week of delays\n\n"
-                          "The harbour reopened on Saturday, officials said.\n")
+    clip = parse_clipping(
+        "Harbour reopens after a week of delays\n\nThe harbour reopened on Saturday, officials said.\n"
+    )
     assert clip.title == "Harbour reopens after a week of delays"
     assert clip.section == "" and clip.byline is None
     assert clip.body == "The harbour reopened on Saturday, officials said."
@@ -65,18 +75,23 @@ def test_a_bare_date_above_the_headline_is_the_date_not_the_section():
 
 
 def test_a_date_inside_the_headline_stays_in_the_headline():
-    clip = parse_clipping("Taiwan votes on January 13, 2024 for a new president\n\n"
-                          "Voters queued early, officials said.\n")
+    clip = parse_clipping(
+        "Taiwan votes on January 13, 2024 for a new president\n\nVoters queued early, officials said.\n"
+    )
     assert clip.title == "Taiwan votes on January 13, 2024 for a new president"
     assert clip.date is None  # a headline is not a dateline
 
 
 def test_hard_wrapped_paragraphs_are_joined():
-    clip = parse_clipping("Harbour pilots return to work\n\n"
-                          "The first line of a paragraph\nthat was wrapped by the editor.\n"
-                          "A second paragraph starts here.\n")
-    assert clip.body.split("\n\n") == ["The first line of a paragraph that was wrapped by the editor.",
-                                       "A second paragraph starts here."]
+    clip = parse_clipping(
+        "Harbour pilots return to work\n\n"
+        "The first line of a paragraph\nthat was wrapped by the editor.\n"
+        "A second paragraph starts here.\n"
+    )
+    assert clip.body.split("\n\n") == [
+        "The first line of a paragraph that was wrapped by the editor.",
+        "A second paragraph starts here.",
+    ]
 
 
 def test_plain_text_is_escaped_for_markdown():

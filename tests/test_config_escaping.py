@@ -11,17 +11,22 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_sample, run_cli
 
-NAMES = ["<script>alert(1)</script> & Co", "Co\" onmouseover=\"alert(4)\" x=\"<b>"]  # text, then an attribute breakout
+NAMES = ["<script>alert(1)</script> & Co", 'Co" onmouseover="alert(4)" x="<b>']  # text, then an attribute breakout
 DESCRIPTION = "<img src=x onerror=alert(2)> &amp; \"quoted\" 'briefings'"
-AUTHOR = "\"><script>alert(3)</script>"
+AUTHOR = '"><script>alert(3)</script>'
 
 
 def hostile_config(root, name: str) -> None:
     config = root / "mkdocs.yml"
     text = config.read_text("utf-8")
     text = re.sub(r"^site_name: .*$", f"site_name: {json.dumps(name)}", text, count=1, flags=re.MULTILINE)
-    text = re.sub(r"^site_description: >-\n(  .*\n)+", f"site_description: {json.dumps(DESCRIPTION)}\n", text,
-                  count=1, flags=re.MULTILINE)
+    text = re.sub(
+        r"^site_description: >-\n(  .*\n)+",
+        f"site_description: {json.dumps(DESCRIPTION)}\n",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
     # Zensical prints the name in the logo.
     text = text.replace("theme:\n", "theme:\n  logo: assets/images/desk-logo.svg\n", 1)
     config.write_text(text + f"site_author: {json.dumps(AUTHOR)}\n", "utf-8")
@@ -30,8 +35,11 @@ def hostile_config(root, name: str) -> None:
     logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>\n')
 
 
-@pytest.fixture(scope="module", params=[(engine, name) for engine in ("mkdocs", "zensical") for name in NAMES],
-                ids=lambda p: f"{p[0]}-{NAMES.index(p[1])}")
+@pytest.fixture(
+    scope="module",
+    params=[(engine, name) for engine in ("mkdocs", "zensical") for name in NAMES],
+    ids=lambda p: f"{p[0]}-{NAMES.index(p[1])}",
+)
 def hostile_site(request, tmp_path_factory):
     """The sample site built with a hostile mkdocs.yml: (its site folder, the site_name)."""
     engine, name = request.param

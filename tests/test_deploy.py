@@ -46,8 +46,9 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     head = git(site.root, "rev-parse", "--short", "HEAD")
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == f"Deploy the briefings site built from {head}"
     assert git(remote, "show", "gh-pages:articles/a/index.html").count("A valid article") >= 1
-    match = re.search(r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.",
-                      result.stdout)
+    match = re.search(
+        r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.", result.stdout
+    )
     assert match and int(match.group(1)) == len(files) and match.group(2) == str(remote)
     assert git(remote, "rev-parse", "--short", "gh-pages") == match.group(3)
     assert git(site.root, "status", "--porcelain") == ""  # the working tree is untouched
@@ -150,15 +151,18 @@ def test_deploy_to_an_unknown_remote(repo):
 
 # --- only what is committed is published ---------------------------------------------
 
+
 def test_uncommitted_changes_are_refused_before_building(repo):
     site, remote = repo
     site.article("2024/a.md", VALID.replace("A valid article", "Edited, not committed"))
     site.article("2024/b.md", VALID.replace("A valid article", "New, untracked"))
     result = site.run("deploy")
     assert result.exit_code == 1
-    assert result.stderr == ("Error: 2 files of the site are not committed (content/articles/2024/a.md, "
-                             "content/articles/2024/b.md): commit them so the published site matches a commit, or "
-                             "pass --allow-dirty to publish the work tree as it is\n")
+    assert result.stderr == (
+        "Error: 2 files of the site are not committed (content/articles/2024/a.md, "
+        "content/articles/2024/b.md): commit them so the published site matches a commit, or "
+        "pass --allow-dirty to publish the work tree as it is\n"
+    )
     assert not (site.root / "site").exists()  # refused before building
     assert git(remote, "branch", "--list") == ""
     dry = site.run("deploy", "--dry-run")  # a dry run says what a deploy would do: refuse
@@ -174,8 +178,10 @@ def test_the_refusal_names_the_first_few_files(repo):
         site.article(f"2024/{name}.md", VALID)
     result = site.run("deploy")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: 4 files of the site are not committed (content/articles/2024/c.md, "
-                                    "content/articles/2024/d.md, mkdocs.yml, …): commit them")
+    assert result.stderr.startswith(
+        "Error: 4 files of the site are not committed (content/articles/2024/c.md, "
+        "content/articles/2024/d.md, mkdocs.yml, …): commit them"
+    )
 
 
 @pytest.mark.slow
@@ -187,12 +193,14 @@ def test_allow_dirty_publishes_and_says_so_in_the_commit_message(repo):
     assert result.exit_code == 0, result.output
     assert "Warning: publishing 1 uncommitted file (--allow-dirty); the commit message says so." in result.stderr
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
-        f"Deploy the briefings site built from {head} with uncommitted changes")
+        f"Deploy the briefings site built from {head} with uncommitted changes"
+    )
     assert "Edited, not committed" in git(remote, "show", "gh-pages:articles/a/index.html")
     result = site.run("deploy", "--allow-dirty", "-m", "Evening edition")
     assert result.exit_code == 0, result.output
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == (
-        f"Evening edition (built from {head} with uncommitted changes)")
+        f"Evening edition (built from {head} with uncommitted changes)"
+    )
     commit_all(site)
     assert site.run("deploy", "-m", "Clean").exit_code == 0
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == "Clean"
@@ -236,7 +244,9 @@ def test_a_base_url_that_could_break_out_of_an_attribute_is_refused_before_build
     site, remote = repo
     result = site.run("deploy", "--base-url", "https://desk.github.io/news/'><script>alert(1)</script>")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: base URL \"https://desk.github.io/news/'><script>alert(1)</script>\" "
-                                    "contains \"'\" (expected an http(s) address")
+    assert result.stderr.startswith(
+        'Error: base URL "https://desk.github.io/news/\'><script>alert(1)</script>" '
+        'contains "\'" (expected an http(s) address'
+    )
     assert len(result.stderr.splitlines()) == 1
     assert not (site.root / "site").exists() and git(remote, "branch", "--list") == ""

@@ -38,8 +38,14 @@ DOCS_DIR = (REPO / "docs" / config()["docs_dir"]).resolve()
 def build_docs(out: Path, config_file: Path | str = CONFIG) -> subprocess.CompletedProcess:
     """`mkdocs build --strict -f docs/mkdocs.yml` from the repository's root, into ``out``."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}  # Material's end-of-life notice: not a warning to test
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file),
-                           "-d", str(out)], check=False, cwd=REPO, capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config_file), "-d", str(out)],
+        check=False,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +60,7 @@ def built(tmp_path_factory) -> Path:
 def nav_pages(nav) -> list[str]:
     pages = []
     for item in nav:
-        for value in (item.values() if isinstance(item, dict) else [item]):
+        for value in item.values() if isinstance(item, dict) else [item]:
             pages.extend(nav_pages(value) if isinstance(value, list) else [value])
     return pages
 
@@ -81,15 +87,19 @@ def png_size(path: Path) -> tuple[int, int]:
 
 # --- the site -----------------------------------------------------------------
 
+
 def test_the_docs_build_strict(built):
     assert (built / "index.html").is_file()
     assert (built / "architecture/index.html").is_file()
 
 
-@pytest.mark.parametrize("breakage, message", [
-    ("[a page](no-such-page.md)", "no-such-page.md"),
-    ("[an anchor](content.md#no-such-heading)", "no-such-heading"),
-])
+@pytest.mark.parametrize(
+    "breakage, message",
+    [
+        ("[a page](no-such-page.md)", "no-such-page.md"),
+        ("[an anchor](content.md#no-such-heading)", "no-such-heading"),
+    ],
+)
 def test_a_broken_link_fails_the_strict_build(tmp_path, breakage, message):
     docs = tmp_path / "docs"
     shutil.copytree(REPO / "docs", docs, ignore=shutil.ignore_patterns("_site"))
@@ -166,6 +176,7 @@ def test_no_docs_page_requests_another_host_in_a_browser(built, browser, tmp_pat
 
 # --- README.md, the front door -----------------------------------------------------
 
+
 def test_every_relative_link_in_the_readme_points_at_a_file_that_exists(built):
     links = readme_links()
     relative = [link for link in links if not urlsplit(link).scheme and not link.startswith("#")]
@@ -196,6 +207,7 @@ def test_getting_started_shows_the_readme_build_command():
 
 # --- the screenshots ---------------------------------------------------------------
 
+
 def test_the_committed_screenshots_have_the_sizes_the_script_makes():
     for name, size in SCREENSHOTS.items():
         assert png_size(DOCS_DIR / "images" / name) == size, name
@@ -206,11 +218,18 @@ def test_the_committed_screenshots_have_the_sizes_the_script_makes():
 def test_the_screenshot_script_makes_them_again(tmp_path):
     from test_browser import CHROMIUM, require
 
-    require(CHROMIUM.is_file(), f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
-            "sudo apt-get install chromium")
-    result = subprocess.run([sys.executable, str(REPO / "docs/screenshots.py"), "--out", str(tmp_path)],
-                            check=False, capture_output=True, text=True,
-                            env={**os.environ, "BRIEFINGS_CHROMIUM": str(CHROMIUM)})
+    require(
+        CHROMIUM.is_file(),
+        f"no Chromium at {CHROMIUM} (or set BRIEFINGS_CHROMIUM to one)",
+        "sudo apt-get install chromium",
+    )
+    result = subprocess.run(
+        [sys.executable, str(REPO / "docs/screenshots.py"), "--out", str(tmp_path)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BRIEFINGS_CHROMIUM": str(CHROMIUM)},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(SCREENSHOTS)
     for name, size in SCREENSHOTS.items():

@@ -54,10 +54,15 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
     # An article carries its filters; the header has Pagefind's search, not Material's.
     html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
     filters = {(m["data-pagefind-filter"], m["content"]) for m in html.select("meta[data-pagefind-filter]")}
-    assert filters == {("topic[content]", "US–China relations"), ("topic[content]", "Fentanyl"),
-                       ("topic[content]", "Taiwan"), ("source[content]", "Daily Caller"),
-                       ("person[content]", "Joe Biden"), ("person[content]", "Xi Jinping"),
-                       ("year[content]", "2023")}
+    assert filters == {
+        ("topic[content]", "US–China relations"),
+        ("topic[content]", "Fentanyl"),
+        ("topic[content]", "Taiwan"),
+        ("source[content]", "Daily Caller"),
+        ("person[content]", "Joe Biden"),
+        ("person[content]", "Xi Jinping"),
+        ("year[content]", "2023"),
+    }
     assert html.select("[data-pagefind-body]") and html.select("details.bf-search #bf-search")
     assert not html.select('[data-md-component="search"]')
     home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
@@ -68,8 +73,10 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
 
 def pagefind_fragments(bundle) -> dict[str, dict]:
     """Pagefind's stored page records (what results and excerpts show), by URL."""
-    records = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
-               for f in (bundle / "fragment").iterdir()]
+    records = [
+        json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for f in (bundle / "fragment").iterdir()
+    ]
     return {r["url"]: r for r in records}
 
 
@@ -106,8 +113,9 @@ def test_unknown_search_option_is_one_line(tmp_path):
     config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: google\n", 1))
     result = run_cli("build", "--project", str(root))
     assert result.exit_code == 1
-    assert result.output.strip() == ("Error: mkdocs.yml: extra.briefings.search: expected one of: material, "
-                                     "pagefind (got 'google')")
+    assert result.output.strip() == (
+        "Error: mkdocs.yml: extra.briefings.search: expected one of: material, pagefind (got 'google')"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -192,10 +200,13 @@ def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     page.locator(".bf-search__filters > summary").click()
     topic = page.locator(".bf-search__group", has=page.locator("legend", has_text="topic"))
     topic.get_by_label("Taiwan").check()
-    page.wait_for_function("""([brief, seed]) => {
+    page.wait_for_function(
+        """([brief, seed]) => {
         const links = [...document.querySelectorAll('.bf-search__link')];
         return links.some(a => a.href.endsWith(seed)) && !links.some(a => a.href.endsWith(brief));
-    }""", arg=[BRIEFING, SEED])
+    }""",
+        arg=[BRIEFING, SEED],
+    )
     results = page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
     assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
     assert pf_served.url(BRIEFING) not in results
@@ -227,6 +238,7 @@ def test_pagefind_results_have_no_serious_accessibility_violation(pf_visit, pf_s
 
 
 # --- Zensical -----------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def zensical_build(tmp_path_factory):
@@ -274,12 +286,19 @@ def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
     from briefings.errors import SiteBuildError
 
     hog = "x = bytearray(3 * 2**30)"
-    with pytest.raises(SiteBuildError, match=r"^Hog ran out of memory: it was stopped at its limit of 1 GB "
-                                             r"\(raise it with --max-memory-gb\)$"):
+    with pytest.raises(
+        SiteBuildError,
+        match=r"^Hog ran out of memory: it was stopped at its limit of 1 GB "
+        r"\(raise it with --max-memory-gb\)$",
+    ):
         run_guarded([sys.executable, "-c", hog], what="Hog", cwd=tmp_path, max_memory_gb=1)
     with pytest.raises(SiteBuildError, match=r"^Hog failed \(exit status 3\): broken$"):
-        run_guarded([sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"], what="Hog", cwd=tmp_path,
-                    max_memory_gb=1)
+        run_guarded(
+            [sys.executable, "-c", "import sys; print('broken'); sys.exit(3)"],
+            what="Hog",
+            cwd=tmp_path,
+            max_memory_gb=1,
+        )
 
 
 def test_zensical_memory_limit_is_reported(tmp_path):
@@ -313,9 +332,14 @@ def test_zensical_site_search_works_in_the_browser(zs_visit, zs_served):
     page.locator('dialog[aria-label="Search"] input').first.focus()
     page.keyboard.type("fentanyl")
     page.wait_for_selector('dialog[aria-label="Search"] a[href*="articles/"]')
-    results = {u.split("#")[0].split("?")[0] for u in page.eval_on_selector_all(
-        'div', """divs => divs.filter(d => d.shadowRoot).flatMap(d => [...d.shadowRoot.querySelectorAll('a')])
-                  .map(a => a.href)""")}
+    results = {
+        u.split("#")[0].split("?")[0]
+        for u in page.eval_on_selector_all(
+            "div",
+            """divs => divs.filter(d => d.shadowRoot).flatMap(d => [...d.shadowRoot.querySelectorAll('a')])
+                  .map(a => a.href)""",
+        )
+    }
     assert zs_served.url(SEED) in results and zs_served.url(BRIEFING) in results, sorted(results)
 
 
@@ -336,8 +360,9 @@ def test_an_edit_of_a_pagefind_site_rebuilds_only_its_pages_and_indexes_them_aga
         (kept / str(i)).hardlink_to(path)
         published[kept / str(i)] = path.read_bytes()
     seed = root / "content/articles/2023/2023-11-15-biden-xi-woodside-summit.md"
-    seed.write_text(seed.read_text("utf-8").replace("military-to-military", "military-to-military (quokka)", 1),
-                    "utf-8")
+    seed.write_text(
+        seed.read_text("utf-8").replace("military-to-military", "military-to-military (quokka)", 1), "utf-8"
+    )
     result = run_cli("build", "--project", str(root))
     assert result.exit_code == 0, result.output
     assert re.search(r"\(\d+ changed pages? rebuilt\)", result.stdout), result.stdout
@@ -354,5 +379,8 @@ def test_an_edit_of_a_pagefind_site_rebuilds_only_its_pages_and_indexes_them_aga
 
 
 def stable_files(site):
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*")
-            if p.is_file() and (p.parent.name == "fragment" or "pagefind" not in p.relative_to(site).parts)}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and (p.parent.name == "fragment" or "pagefind" not in p.relative_to(site).parts)
+    }

@@ -11,14 +11,20 @@ from briefings.pages.group import by_month, group, select
 from briefings.pages.render import render
 
 UTC = dt.UTC
-TOPICS = (Topic("us-china", "US–China relations", "Washington and Beijing."),
-          Topic("taiwan", "Taiwan", "The island."))
+TOPICS = (Topic("us-china", "US–China relations", "Washington and Beijing."), Topic("taiwan", "Taiwan", "The island."))
 
 
 def art(slug, day, topics=("us-china",), **kw) -> Article:
     published = kw.pop("published", dt.datetime.fromisoformat(day).replace(tzinfo=UTC))
-    return Article(path=f"content/articles/{slug}.md", slug=slug, title=kw.pop("title", slug.title()),
-                   published=published, source=kw.pop("source", "Desk"), topics=tuple(topics), **kw)
+    return Article(
+        path=f"content/articles/{slug}.md",
+        slug=slug,
+        title=kw.pop("title", slug.title()),
+        published=published,
+        source=kw.pop("source", "Desk"),
+        topics=tuple(topics),
+        **kw,
+    )
 
 
 def edition_of(*articles, drafts=False, now="2025-01-01"):
@@ -36,10 +42,10 @@ def test_articles_sort_newest_first_then_by_slug():
 
 
 def test_datetimes_with_offsets_compare_as_instants():
-    early_utc = art("taipei-evening", "2024-01-13",
-                    published=dt.datetime.fromisoformat("2024-01-13T20:00:00+08:00"))  # 12:00 UTC
-    late_utc = art("london-afternoon", "2024-01-13",
-                   published=dt.datetime.fromisoformat("2024-01-13T13:00:00+00:00"))
+    early_utc = art(
+        "taipei-evening", "2024-01-13", published=dt.datetime.fromisoformat("2024-01-13T20:00:00+08:00")
+    )  # 12:00 UTC
+    late_utc = art("london-afternoon", "2024-01-13", published=dt.datetime.fromisoformat("2024-01-13T13:00:00+00:00"))
     e = edition_of(early_utc, late_utc)
     assert [a.slug for a in e.articles] == ["london-afternoon", "taipei-evening"]
 
@@ -59,22 +65,38 @@ def test_drafts_and_future_articles_are_left_out_unless_asked():
 
 
 def test_sources_most_articles_first_then_by_name():
-    e = edition_of(art("a", "2024-01-01", source="b outlet"), art("b", "2024-01-02", source="A outlet"),
-                   art("c", "2024-01-03", source="Desk"), art("d", "2024-01-04", source="Desk"))
+    e = edition_of(
+        art("a", "2024-01-01", source="b outlet"),
+        art("b", "2024-01-02", source="A outlet"),
+        art("c", "2024-01-03", source="Desk"),
+        art("d", "2024-01-04", source="Desk"),
+    )
     assert [(s.name, len(s.articles)) for s in e.sources] == [("Desk", 2), ("A outlet", 1), ("b outlet", 1)]
 
 
 def test_by_month_groups_consecutive_months():
     e = edition_of(art("a", "2024-03-31"), art("b", "2024-03-01"), art("c", "2023-12-25"))
     assert [(m.isoformat(), [a.slug for a in items]) for m, items in by_month(e.articles)] == [
-        ("2024-03-01", ["a", "b"]), ("2023-12-01", ["c"])]
+        ("2024-03-01", ["a", "b"]),
+        ("2023-12-01", ["c"]),
+    ]
 
 
 def test_render_makes_every_page_and_a_nav_without_articles():
     pages = render(edition_of(art("a", "2024-01-01", topics=("taiwan",)), art("b", "2024-01-02")))
     markdown = sorted(name for name in pages.files if name.endswith(".md"))
-    assert markdown == ["articles/a.md", "articles/b.md", "index.md", "people/index.md", "sources.md", "tags.md",
-                        "timeline.md", "topics/index.md", "topics/taiwan.md", "topics/us-china.md"]
+    assert markdown == [
+        "articles/a.md",
+        "articles/b.md",
+        "index.md",
+        "people/index.md",
+        "sources.md",
+        "tags.md",
+        "timeline.md",
+        "topics/index.md",
+        "topics/taiwan.md",
+        "topics/us-china.md",
+    ]
     assert pages.nav == [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md", {"US–China relations": "topics/us-china.md"}, {"Taiwan": "topics/taiwan.md"}]},
@@ -85,11 +107,17 @@ def test_render_makes_every_page_and_a_nav_without_articles():
 
 
 def test_topic_page_lists_its_articles_by_month_with_other_topics():
-    pages = render(edition_of(art("both", "2024-01-05", topics=("taiwan", "us-china"), summary="S."),
-                              art("solo", "2023-12-01", topics=("taiwan",))))
+    pages = render(
+        edition_of(
+            art("both", "2024-01-05", topics=("taiwan", "us-china"), summary="S."),
+            art("solo", "2023-12-01", topics=("taiwan",)),
+        )
+    )
     meta = front(pages.files["topics/taiwan.md"])["briefing"]
     assert [(m["label"], [e["url"] for e in m["entries"]]) for m in meta["months"]] == [
-        ("January 2024", ["articles/both/"]), ("December 2023", ["articles/solo/"])]
+        ("January 2024", ["articles/both/"]),
+        ("December 2023", ["articles/solo/"]),
+    ]
     first = meta["months"][0]["entries"][0]
     assert first["summary"] == "S."
     assert first["topics"] == [{"title": "US–China relations", "url": "topics/us-china/"}]
@@ -98,15 +126,31 @@ def test_topic_page_lists_its_articles_by_month_with_other_topics():
 def test_article_page_links_to_neighbours_in_each_topic():
     pages = render(edition_of(art("old", "2024-01-01"), art("mid", "2024-02-01"), art("new", "2024-03-01")))
     more = front(pages.files["articles/mid.md"])["briefing"]["more"]
-    assert more == [{"topic": "US–China relations", "url": "topics/us-china/",
-                     "newer": {"title": "New", "url": "articles/new/", "date": "1 March 2024"},
-                     "older": {"title": "Old", "url": "articles/old/", "date": "1 January 2024"}}]
+    assert more == [
+        {
+            "topic": "US–China relations",
+            "url": "topics/us-china/",
+            "newer": {"title": "New", "url": "articles/new/", "date": "1 March 2024"},
+            "older": {"title": "Old", "url": "articles/old/", "date": "1 January 2024"},
+        }
+    ]
 
 
 def test_markup_in_front_matter_is_escaped_where_material_prints_it_raw():
     evil = '<script>alert(1)</script> & "quotes"'
-    pages = render(edition_of(art("x", "2024-01-01", title=evil, summary=evil,
-                                  quotes=(Quote(evil, evil),), people=(evil,), key_points=(evil,))))
+    pages = render(
+        edition_of(
+            art(
+                "x",
+                "2024-01-01",
+                title=evil,
+                summary=evil,
+                quotes=(Quote(evil, evil),),
+                people=(evil,),
+                key_points=(evil,),
+            )
+        )
+    )
     text = pages.files["articles/x.md"]
     meta = front(text)
     assert meta["title"] == "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"
@@ -133,9 +177,11 @@ def test_people_aliases_merge_and_quotes_find_their_speaker():
     from briefings.content.model import Person
 
     xi = Person("xi-jinping", "Xi Jinping", aliases=("Xi", "President Xi"))
-    items = (art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", "President Xi, at the summit"),)),
-             art("b", "2024-02-01", people=("xi jinping", "Joe Biden")),
-             art("c", "2024-03-01", quotes=(Quote("Other words.", "Joe Biden (readout)"),)))
+    items = (
+        art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", "President Xi, at the summit"),)),
+        art("b", "2024-02-01", people=("xi jinping", "Joe Biden")),
+        art("c", "2024-03-01", quotes=(Quote("Other words.", "Joe Biden (readout)"),)),
+    )
     content = Content(TOPICS, tuple(sorted(items, key=Article.sort_key)), people=(xi,))
     e = group(content, select(content, drafts=False, now=dt.datetime(2025, 1, 1, tzinfo=UTC)))
     files = {f.person.slug: f for f in e.people}
@@ -148,14 +194,19 @@ def test_people_aliases_merge_and_quotes_find_their_speaker():
 def test_related_ranks_shared_people_then_topics_then_closeness_with_reasons():
     from briefings.pages.related import related_articles
 
-    items = tuple(sorted([
-        art("target", "2024-06-01", topics=("taiwan", "us-china")),
-        art("same-person", "2020-01-01", topics=("us-china",)),
-        art("two-topics-far", "2021-01-01", topics=("taiwan", "us-china")),
-        art("one-topic-near", "2024-06-02", topics=("taiwan",)),
-        art("one-topic-far", "2019-06-02", topics=("taiwan",)),
-        art("unrelated", "2024-06-01", topics=()),
-    ], key=Article.sort_key))
+    items = tuple(
+        sorted(
+            [
+                art("target", "2024-06-01", topics=("taiwan", "us-china")),
+                art("same-person", "2020-01-01", topics=("us-china",)),
+                art("two-topics-far", "2021-01-01", topics=("taiwan", "us-china")),
+                art("one-topic-near", "2024-06-02", topics=("taiwan",)),
+                art("one-topic-far", "2019-06-02", topics=("taiwan",)),
+                art("unrelated", "2024-06-01", topics=()),
+            ],
+            key=Article.sort_key,
+        )
+    )
     people_of = {"target": ("lai-ching-te",), "same-person": ("lai-ching-te",)}
     related = related_articles(items, people_of, limit=3)["target"]
     assert [(r.article.slug, r.shared_topics, r.shared_people) for r in related] == [
@@ -171,6 +222,7 @@ def test_json_ld_cannot_close_its_script_element():
     jsonld = front(pages.files["articles/x.md"])["briefing"]["jsonld"]
     assert "<" not in jsonld and ">" not in jsonld
     import json
+
     assert json.loads(jsonld)["headline"] == "</script><script>alert(1)</script>"
 
 

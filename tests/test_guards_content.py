@@ -57,8 +57,26 @@ def article(title: str = "A valid article", **fields: str) -> str:
 
 # --- 1. YAML 1.1 surprises: text fields are the text as written ---------------------
 
-YAML11 = ["9:11", "010", "0x1F", "0o17", "1e3", ".inf", ".NaN", "-12", "+12", "1_000", "12.50", "No", "yes", "on",
-          "Off", "y", "=", "<<"]
+YAML11 = [
+    "9:11",
+    "010",
+    "0x1F",
+    "0o17",
+    "1e3",
+    ".inf",
+    ".NaN",
+    "-12",
+    "+12",
+    "1_000",
+    "12.50",
+    "No",
+    "yes",
+    "on",
+    "Off",
+    "y",
+    "=",
+    "<<",
+]
 
 
 def test_plain_scalars_that_yaml_11_reads_as_numbers_or_booleans_stay_text(site):
@@ -73,9 +91,11 @@ def test_plain_scalars_that_yaml_11_reads_as_numbers_or_booleans_stay_text(site)
     for i, title in enumerate(YAML11):
         assert h1(out, f"articles/a{i}") == title
     assert sorted(e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries) == sorted(
-        [*YAML11, "Bond"])
+        [*YAML11, "Bond"]
+    )
     assert sorted(i["title"] for i in json.loads((out / "feed.json").read_text("utf-8"))["items"]) == sorted(
-        [*YAML11, "Bond"])
+        [*YAML11, "Bond"]
+    )
     assert h1(out, "topics/taiwan") == "010"
     assert h1(out, "people/007") == "007"
     assert len(list((out / "people").glob("*/index.html"))) == 1
@@ -88,15 +108,16 @@ def test_a_5000_digit_title_is_text_and_gets_the_length_message(site):
     assert problems(site) == [
         ARTICLE.format("digits.md", 2) + "title: is 5,000 characters long (expected at most 1,000)",
         ARTICLE.format("int.md", 2) + "front matter: YAML tag '!!int' is not allowed (expected plain text, numbers, "
-                                      "dates, lists and mappings)",
+        "dates, lists and mappings)",
     ]
 
 
 @pytest.mark.parametrize("value", ["true", "False", "TRUE"])
 def test_a_bare_true_or_false_as_text_asks_for_quotes(site, value):
     site.article("t.md", article(value))
-    assert problems(site) == [ARTICLE.format("t.md", 2) + "title: expected text (got true/false; "
-                                                          "put it in quotes if you mean the words)"]
+    assert problems(site) == [
+        ARTICLE.format("t.md", 2) + "title: expected text (got true/false; put it in quotes if you mean the words)"
+    ]
 
 
 def test_quoted_true_is_the_word(site):
@@ -104,11 +125,14 @@ def test_quoted_true_is_the_word(site):
     assert h1(built(site), "articles/t") == "true"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("yes", "expected true or false (got 'yes': write true)"),
-    ("Off", "expected true or false (got 'Off': write false)"),
-    ("!!bool maybe", "'maybe' is not true or false (expected true or false, without the !!bool tag)"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("yes", "expected true or false (got 'yes': write true)"),
+        ("Off", "expected true or false (got 'Off': write false)"),
+        ("!!bool maybe", "'maybe' is not true or false (expected true or false, without the !!bool tag)"),
+    ],
+)
 def test_draft_with_a_yaml_11_boolean_says_what_to_write(site, value, expected):
     site.article("d.md", article(draft=value))
     field = "front matter" if "!!" in value else "draft"
@@ -125,32 +149,38 @@ def test_dates_and_booleans_keep_working(site):
 
 # --- 2. control characters -----------------------------------------------------------
 
+
 def test_escaped_control_characters_are_refused_in_every_text_field(site):
-    """"\\v" in a title passed check, then lxml refused it in the Atom feed."""
-    site.article("c.md", VALID.replace("A valid article", '"Vertical\\vtab"') + """\
+    """ "\\v" in a title passed check, then lxml refused it in the Atom feed."""
+    site.article(
+        "c.md",
+        VALID.replace("A valid article", '"Vertical\\vtab"')
+        + """\
 summary: "DEL \\x7f"
 key_points: ["fine", "C1 \\x85 line"]
 quotes:
   - text: ok
     speaker: "Bell \\a"
 image: {caption: "Escape \\e"}
-""")
+""",
+    )
     assert problems(site) == [
         ARTICLE.format("c.md", 2) + "title: contains a control character U+000B (expected plain text: remove it)",
         ARTICLE.format("c.md", 6) + "summary: contains a control character U+007F (expected plain text: remove it)",
         ARTICLE.format("c.md", 7) + "key_points: item 2 contains a control character U+0085 "
-                                    "(expected plain text: remove it)",
+        "(expected plain text: remove it)",
         ARTICLE.format("c.md", 10) + "quotes: item 1: speaker: contains a control character U+0007 "
-                                     "(expected plain text: remove it)",
+        "(expected plain text: remove it)",
         ARTICLE.format("c.md", 11) + "image: caption: contains a control character U+001B "
-                                     "(expected plain text: remove it)",
+        "(expected plain text: remove it)",
     ]
 
 
 def test_non_characters_xml_cannot_hold_are_refused(site):
     site.article("c.md", article('"Not XML \\uFFFE"'))
     assert problems(site) == [
-        ARTICLE.format("c.md", 2) + "title: contains an invalid character U+FFFE (expected plain text: remove it)"]
+        ARTICLE.format("c.md", 2) + "title: contains an invalid character U+FFFE (expected plain text: remove it)"
+    ]
 
 
 def test_raw_control_characters_name_their_line_and_field(site):
@@ -160,7 +190,7 @@ def test_raw_control_characters_name_their_line_and_field(site):
     site.write("content/articles/quote.md", "---\n" + VALID + "quotes:\n  - text: Fine.\n    speaker: Do\x7fe\n---\n")
     assert problems(site) == [
         ARTICLE.format("key.md", 6) + "front matter: contains a control character U+001B "
-                                      "(expected plain text: remove it)",
+        "(expected plain text: remove it)",
         ARTICLE.format("quote.md", 8) + "quotes: contains a control character U+007F (expected plain text: remove it)",
         ARTICLE.format("raw.md", 8) + "summary: contains a control character U+000B (expected plain text: remove it)",
     ]
@@ -203,7 +233,8 @@ def test_raw_control_character_in_topics_yml(site):
     site.write("content/topics.yml", "- id: taiwan\n  title: Tai\x7fwan\n")
     site.article("a.md", VALID)
     assert problems(site) == [
-        "content/topics.yml:2: topics[1].title: contains a control character U+007F (expected plain text: remove it)"]
+        "content/topics.yml:2: topics[1].title: contains a control character U+007F (expected plain text: remove it)"
+    ]
 
 
 def test_the_atom_writer_drops_what_xml_cannot_hold():
@@ -213,8 +244,15 @@ def test_the_atom_writer_drops_what_xml_cannot_hold():
     from briefings.pages.feeds import FeedSpec, atom
     from briefings.pages.group import group
 
-    item = Article(path="a.md", slug="a", title="Ver\x0btical", source="Desk\x01", topics=("t",),
-                   published=dt.datetime(2024, 1, 1, tzinfo=dt.UTC), summary="Sum\ufffemary")
+    item = Article(
+        path="a.md",
+        slug="a",
+        title="Ver\x0btical",
+        source="Desk\x01",
+        topics=("t",),
+        published=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        summary="Sum\ufffemary",
+    )
     content = Content(topics=(Topic("t", "To\x1bpic"),), articles=(item,))
     edition = group(content, content.articles)
     feed = feedparser.parse(atom(FeedSpec("All", "", "", (item,)), edition, Settings(site_name="Desk\x07")))
@@ -226,14 +264,16 @@ def test_the_atom_writer_drops_what_xml_cannot_hold():
 def test_a_site_name_with_a_control_character_still_builds_its_feeds(site):
     config = site.root / "mkdocs.yml"
     lines = config.read_text("utf-8").splitlines(keepends=True)
-    config.write_text("".join('site_name: "Desk\\v Name"\n' if line.startswith("site_name:") else line
-                              for line in lines), "utf-8")
+    config.write_text(
+        "".join('site_name: "Desk\\v Name"\n' if line.startswith("site_name:") else line for line in lines), "utf-8"
+    )
     site.article("a.md", VALID)
     feed = feedparser.parse((built(site) / "feed.xml").read_bytes())
     assert not feed.bozo and feed.feed.title == "Desk Name"
 
 
 # --- 3. dates across the documented range build --------------------------------------
+
 
 @pytest.mark.slow
 def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
@@ -250,7 +290,9 @@ def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
         feed = feedparser.parse((out / name).read_bytes())
         assert not feed.bozo
         assert [(e.title, e.published[:10]) for e in feed.entries] == [
-            ("Eve of the epoch", "1969-12-31"), ("Oldest", "1800-01-01")]
+            ("Eve of the epoch", "1969-12-31"),
+            ("Oldest", "1800-01-01"),
+        ]
     items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
     assert [i["date_published"] for i in items] == ["1969-12-31T00:00:00+00:00", "1800-01-01T00:00:00+00:00"]
     drafts = built(site, "--drafts")
@@ -266,9 +308,17 @@ def test_content_epoch_stays_within_what_gzip_can_store():
     from briefings.pipeline import content_epoch
 
     def epoch(*days: str) -> int:
-        articles = tuple(Article(path=f"{d}.md", slug=d, title=d, source="s", topics=(),
-                                 published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.UTC))
-                         for d in days)
+        articles = tuple(
+            Article(
+                path=f"{d}.md",
+                slug=d,
+                title=d,
+                source="s",
+                topics=(),
+                published=dt.datetime.fromisoformat(d).replace(tzinfo=dt.UTC),
+            )
+            for d in days
+        )
         return content_epoch(group(Content(topics=(), articles=articles), articles))
 
     assert epoch("1800-01-01") == 0
@@ -287,6 +337,7 @@ def test_old_dates_build_with_pagefind(site):
 
 # --- 4. lengths that fit in a file name ----------------------------------------------
 
+
 def test_names_at_the_byte_limit_build(site):
     """100 bytes is the limit: with every prefix and suffix the build adds
     (".feed-person-<slug>.json.tmp", "topics/<id>/2024/01.md"), they still fit."""
@@ -295,9 +346,15 @@ def test_names_at_the_byte_limit_build(site):
     site.write("content/people.yml", f"- name: Someone with a long page\n  slug: {long_person}\n")
     site.settings(archive_after=1)
     for day in ("2024-01-13", "2024-02-13"):
-        site.article(f"{day}.md", article(day, topics=f"[{long_id}]", people="[Someone with a long page, "
-                                                                        + "Q" * 100 + "]",
-                                          slug=f"{long_slug[:-10]}{day}"))
+        site.article(
+            f"{day}.md",
+            article(
+                day,
+                topics=f"[{long_id}]",
+                people="[Someone with a long page, " + "Q" * 100 + "]",
+                slug=f"{long_slug[:-10]}{day}",
+            ),
+        )
     out = built(site)
     assert h1(out, f"topics/{long_id}") == "Long"
     assert (out / f"feed-person-{long_person}.json").is_file() and (out / f"people/{'q' * 100}").is_dir()
@@ -312,9 +369,9 @@ def test_too_long_ids_slugs_and_names(site):
     assert problems(site) == [
         "content/topics.yml:3: topics[2].id: is 101 bytes long (expected at most 100 bytes)",
         ARTICLE.format("p.md", 6) + f"people: '{'Q' * 60}…' makes a page name of 101 bytes (expected at most 100: "
-                                    "shorten the name, or give this person a slug: in content/people.yml)",
+        "shorten the name, or give this person a slug: in content/people.yml)",
         ARTICLE.format("p.md", 6) + f"people: '{'王' * 60}…' makes a page name of 499 bytes (expected at most 100: "
-                                    "shorten the name, or give this person a slug: in content/people.yml)",
+        "shorten the name, or give this person a slug: in content/people.yml)",
         ARTICLE.format("s.md", 6) + "slug: is 101 bytes long (expected at most 100 bytes)",
     ]
 
@@ -325,10 +382,15 @@ def test_a_long_name_in_people_yml_needs_a_slug(site):
     site.article("p.md", article(people=f"[{name}]"))
     assert problems(site) == [
         f"content/people.yml:1: people[1].name: '{'王' * 60}…' makes a page name of 1,499 bytes "
-        "(expected at most 100: shorten the name, or add a slug: to this entry)"]
+        "(expected at most 100: shorten the name, or add a slug: to this entry)"
+    ]
     site.write("content/people.yml", f"- name: {name}\n  slug: wang\n")
-    assert BeautifulSoup((built(site) / "people/wang/index.html").read_text("utf-8"),
-                         "html.parser").h1.get_text(strip=True) == name
+    assert (
+        BeautifulSoup((built(site) / "people/wang/index.html").read_text("utf-8"), "html.parser").h1.get_text(
+            strip=True
+        )
+        == name
+    )
 
 
 def test_a_long_file_name_makes_a_shorter_slug(site):
@@ -340,21 +402,44 @@ def test_a_long_file_name_makes_a_shorter_slug(site):
 
 # --- 5. names the site uses itself ---------------------------------------------------
 
-@pytest.mark.parametrize("name", ["index", "topics", "people", "articles", "search", "assets", "feeds", "pagefind",
-                                  "404", "sitemap", "tags", "timeline", "sources", "stories", "outlets", "digests"])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "index",
+        "topics",
+        "people",
+        "articles",
+        "search",
+        "assets",
+        "feeds",
+        "pagefind",
+        "404",
+        "sitemap",
+        "tags",
+        "timeline",
+        "sources",
+        "stories",
+        "outlets",
+        "digests",
+    ],
+)
 def test_site_names_are_refused_as_article_slugs(site, name):
     site.article(f"{name}.md", VALID)
     site.article("other.md", article(slug=name))
     reason = f"{name!r} is the name of a page or folder the site builds (expected another slug)"
-    assert problems(site) == sorted([  # by file
-        ARTICLE.format(f"{name}.md", 1) + f"slug: from the file name: {reason}",
-        ARTICLE.format("other.md", 6) + f"slug: {reason}",
-    ])
+    assert problems(site) == sorted(
+        [  # by file
+            ARTICLE.format(f"{name}.md", 1) + f"slug: from the file name: {reason}",
+            ARTICLE.format("other.md", 6) + f"slug: {reason}",
+        ]
+    )
 
 
 def test_reserved_topic_ids_and_person_names(site):
-    site.write("content/topics.yml", "- id: taiwan\n  title: Taiwan\n- id: index\n  title: Index\n"
-                                     "- id: com1\n  title: Port\n")
+    site.write(
+        "content/topics.yml", "- id: taiwan\n  title: Taiwan\n- id: index\n  title: Index\n- id: com1\n  title: Port\n"
+    )
     site.write("content/people.yml", "- name: People\n- name: Nul\n  slug: nul\n")
     site.article("a.md", article(people="[Index, Con]"))
     assert problems(site) == [
@@ -362,9 +447,9 @@ def test_reserved_topic_ids_and_person_names(site):
         "(expected another id)",
         "content/topics.yml:5: topics[3].id: 'com1' is a reserved file name on Windows (expected another id)",
         ARTICLE.format("a.md", 6) + "people: 'Index' makes the page name 'index', the name of a page the site builds "
-                                    "(expected another: give this person a slug: in content/people.yml)",
+        "(expected another: give this person a slug: in content/people.yml)",
         ARTICLE.format("a.md", 6) + "people: 'Con' makes the page name 'con', a reserved file name on Windows "
-                                    "(expected another: give this person a slug: in content/people.yml)",
+        "(expected another: give this person a slug: in content/people.yml)",
         "content/people.yml:1: people[1].name: 'People' makes the page name 'people', the name of a page the "
         "site builds (expected another: add a slug: to this entry)",
         "content/people.yml:3: people[2].slug: 'nul' is a reserved file name on Windows (expected another slug)",
@@ -381,15 +466,17 @@ def test_a_person_named_index_with_a_slug_gets_a_page(site):
 
 # --- 6. people whose page names collide ----------------------------------------------
 
+
 def test_two_names_with_one_slug_are_refused_with_both_places(site):
     """王毅 and 汪毅 both slugify to wang-yi and were merged into one page."""
     site.article("a.md", article(people="[王毅]"))
     site.article("b.md", article(people="[Someone, 汪毅]"))
     assert problems(site) == [
         ARTICLE.format("b.md", 6) + "people: '汪毅' and '王毅' (content/articles/a.md:6) would share the page "
-                                    "people/wang-yi/ (expected one page per person: if they are one person, list "
-                                    "one as an alias of the other in content/people.yml; if not, give one of them "
-                                    "a slug: there)"]
+        "people/wang-yi/ (expected one page per person: if they are one person, list "
+        "one as an alias of the other in content/people.yml; if not, give one of them "
+        "a slug: there)"
+    ]
     site.write("content/people.yml", "- name: 汪毅\n  slug: wang-yi-2\n")
     out = built(site)
     assert h1(out, "people/wang-yi") == "王毅" and h1(out, "people/wang-yi-2") == "汪毅"
@@ -400,9 +487,9 @@ def test_people_yml_entries_with_one_slug(site):
     site.article("a.md", article(people="[Wang Yi]"))
     assert problems(site) == [
         ARTICLE.format("a.md", 6) + "people: 'Wang Yi' and '王毅' (content/people.yml:1) would share the page "
-                                    "people/wang-yi/ (expected one page per person: if they are one person, list one "
-                                    "as an alias of the other in content/people.yml; if not, give one of them a "
-                                    "slug: there)",
+        "people/wang-yi/ (expected one page per person: if they are one person, list one "
+        "as an alias of the other in content/people.yml; if not, give one of them a "
+        "slug: there)",
         "content/people.yml:3: people[3].name: '汪毅' and '王毅' (content/people.yml:1) would share the page "
         "people/wang-yi/ (expected one page per person: if they are one person, list one as an alias of the other "
         "in content/people.yml; if not, give one of them a slug: there)",
@@ -417,7 +504,8 @@ def test_a_people_yml_slug_is_validated(site):
     site.article("a.md", VALID)
     assert problems(site) == [
         "content/people.yml:2: people[1].slug: 'Wang Yi' is not a valid slug (expected lowercase letters, digits "
-        "and single hyphens, e.g. wang-yi-2)"]
+        "and single hyphens, e.g. wang-yi-2)"
+    ]
 
 
 def test_the_same_name_written_differently_is_one_person(site):
@@ -428,15 +516,14 @@ def test_the_same_name_written_differently_is_one_person(site):
     # Unicode spells some letters two ways: ë as one character or as e and a combining mark.
     site.article("d.md", article("Fourth", people='["Zoe\\u0308", "ＸＩ ＪＩＮＰＩＮＧ"]'))
     out = built(site)
-    assert sorted(p.parent.name for p in (out / "people").glob("*/index.html")) == [
-        "lai-ching-te", "xi-jinping", "zoe"]
+    assert sorted(p.parent.name for p in (out / "people").glob("*/index.html")) == ["lai-ching-te", "xi-jinping", "zoe"]
     for person, count in [("lai-ching-te", 3), ("xi-jinping", 3), ("zoe", 2)]:
         listed = BeautifulSoup((out / f"people/{person}/index.html").read_text("utf-8"), "html.parser")
         assert len(listed.select(".bf-lines li")) == count
 
 
 def test_a_name_with_nothing_to_transliterate_gets_a_stable_page(site):
-    """"🙂" slugified to "" and its link pointed at people/.md."""
+    """ "🙂" slugified to "" and its link pointed at people/.md."""
     site.article("a.md", article(people="['🙂', '😀']"))
     out = built(site)
     pages = sorted(p.parent.name for p in (out / "people").glob("*/index.html"))
@@ -448,11 +535,18 @@ def test_a_name_with_nothing_to_transliterate_gets_a_stable_page(site):
 
 # --- 7. only regular files are read --------------------------------------------------
 
+
 def check_in_a_subprocess(site: Site, *args: str, timeout: float = 30):
     """A FIFO blocks its reader: run the CLI apart, so a regression fails instead of hanging."""
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "briefings", *(args or ("check",)), "--project", str(site.root)],
-                            capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefings", *(args or ("check",)), "--project", str(site.root)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
     assert "Traceback" not in result.stderr
     return result, time.monotonic() - started
 
@@ -518,6 +612,7 @@ def test_new_does_not_hang_on_a_fifo_among_the_articles(site):
     """`briefings new --url` reads every article for a duplicate URL."""
     site.article("good.md", VALID + "url: https://example.org/a\n")
     os.mkfifo(site.root / "content/articles/fifo.md")
-    result, _ = check_in_a_subprocess(site, "new", "Another", "--topic", "taiwan", "--date", "2024-01-02",
-                                      "--url", "https://example.org/b")
+    result, _ = check_in_a_subprocess(
+        site, "new", "Another", "--topic", "taiwan", "--date", "2024-01-02", "--url", "https://example.org/b"
+    )
     assert result.returncode == 0, result.stderr

@@ -55,17 +55,32 @@ def test_every_corpus_file_has_an_expectation():
 FRONT = "---\ntitle: Bytes\ndate: 2024-01-01\nsource: Desk\ntopics: [taiwan]\n---\n"
 
 
-@pytest.mark.parametrize("name, data, expected", [
-    ("latin1.md", FRONT.replace("Bytes", "Caf\xe9").encode("latin-1"),
-     "content/articles/latin1.md:2: file: not valid UTF-8 (byte 0xe9 at offset 14) "
-     "(expected a UTF-8 text file: re-save it as UTF-8)"),
-    ("nul.md", (FRONT + "body\x00more\n").encode(),
-     "content/articles/nul.md:7: file: contains a NUL byte (expected a text file, not a binary one)"),
-    ("binary.md", bytes(range(256)) * 4,
-     "content/articles/binary.md:1: file: contains a NUL byte (expected a text file, not a binary one)"),
-    ("png.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
-     "content/articles/png.md:3: file: contains a NUL byte (expected a text file, not a binary one)"),
-])
+@pytest.mark.parametrize(
+    "name, data, expected",
+    [
+        (
+            "latin1.md",
+            FRONT.replace("Bytes", "Caf\xe9").encode("latin-1"),
+            "content/articles/latin1.md:2: file: not valid UTF-8 (byte 0xe9 at offset 14) "
+            "(expected a UTF-8 text file: re-save it as UTF-8)",
+        ),
+        (
+            "nul.md",
+            (FRONT + "body\x00more\n").encode(),
+            "content/articles/nul.md:7: file: contains a NUL byte (expected a text file, not a binary one)",
+        ),
+        (
+            "binary.md",
+            bytes(range(256)) * 4,
+            "content/articles/binary.md:1: file: contains a NUL byte (expected a text file, not a binary one)",
+        ),
+        (
+            "png.md",
+            b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64),
+            "content/articles/png.md:3: file: contains a NUL byte (expected a text file, not a binary one)",
+        ),
+    ],
+)
 def test_undecodable_files(tmp_path, name, data, expected):
     site = corpus_site(tmp_path)
     (site.root / "content/articles" / name).write_bytes(data)
@@ -98,7 +113,8 @@ def test_enormous_file_is_refused_without_reading_it(tmp_path):
         f.truncate(50 * 2**20)  # 50 MB, sparse: cheap to make
     assert check_lines(site) == [
         "content/articles/huge.md:1: file: is 50.0 MB (expected at most 5 MB; "
-        "raise extra.briefings.max_file_mb if needed)"]
+        "raise extra.briefings.max_file_mb if needed)"
+    ]
     site.settings(max_file_mb=60)
     assert "huge.md:7: file: contains a NUL byte" in check_lines(site)[0]  # the sparse zeros
 
@@ -107,10 +123,12 @@ def test_enormous_field(tmp_path):
     site = corpus_site(tmp_path)
     site.article("field.md", VALID + "summary: " + "word " * 30_000 + "\n")
     assert check_lines(site) == [
-        "content/articles/field.md:6: summary: is 149,999 characters long (expected at most 20,000)"]
+        "content/articles/field.md:6: summary: is 149,999 characters long (expected at most 20,000)"
+    ]
     site.article("field.md", VALID.replace("A valid article", "x" * 1_500))
     assert check_lines(site) == [
-        "content/articles/field.md:2: title: is 1,500 characters long (expected at most 1,000)"]
+        "content/articles/field.md:2: title: is 1,500 characters long (expected at most 1,000)"
+    ]
 
 
 def test_symlink_outside_content_is_refused(tmp_path):
@@ -122,7 +140,8 @@ def test_symlink_outside_content_is_refused(tmp_path):
     (site.root / "content/articles/alias.md").symlink_to(site.root / "content/articles/inside.md")
     assert check_lines(site) == [  # the link inside content/ is fine
         f"content/articles/link.md:1: file: is a link to {secret}, outside content/ "
-        "(expected the article itself, or a link within content/)"]
+        "(expected the article itself, or a link within content/)"
+    ]
 
 
 def test_topics_file_with_duplicate_ids_and_a_missing_title(tmp_path):
@@ -134,13 +153,22 @@ def test_topics_file_with_duplicate_ids_and_a_missing_title(tmp_path):
     ]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("", "content/topics.yml:1: topics: expected a list of topics, each with id: and title: (got nothing)"),
-    ("a: &x [1]\nb: *x\n", "content/topics.yml:1: topics: YAML anchors and aliases (&name, *name) are not allowed "
-                           "(expected every value written out)"),
-    ("- !!python/name:os.system {}\n", "content/topics.yml:1: topics: YAML tag '!!python/name:os.system' is not "
-                                       "allowed (expected plain text, numbers, dates, lists and mappings)"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("", "content/topics.yml:1: topics: expected a list of topics, each with id: and title: (got nothing)"),
+        (
+            "a: &x [1]\nb: *x\n",
+            "content/topics.yml:1: topics: YAML anchors and aliases (&name, *name) are not allowed "
+            "(expected every value written out)",
+        ),
+        (
+            "- !!python/name:os.system {}\n",
+            "content/topics.yml:1: topics: YAML tag '!!python/name:os.system' is not "
+            "allowed (expected plain text, numbers, dates, lists and mappings)",
+        ),
+    ],
+)
 def test_hostile_topics_files(tmp_path, text, expected):
     site = corpus_site(tmp_path)
     site.write("content/topics.yml", text)
@@ -148,6 +176,7 @@ def test_hostile_topics_files(tmp_path, text, expected):
 
 
 # --- valid but odd, and injection: builds, and nothing dangerous survives ---
+
 
 @pytest.fixture(scope="module")
 def odd_site(tmp_path_factory):

@@ -92,8 +92,9 @@ def test_check_site_without_a_built_site(site):
     site.article("a.md", VALID)
     result = site.run("check", "--site")
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {site.root / 'site'} holds no built site "
-                             "(expected index.html; run briefings build first)\n")
+    assert result.stderr == (
+        f"Error: {site.root / 'site'} holds no built site (expected index.html; run briefings build first)\n"
+    )
 
 
 @pytest.mark.slow
@@ -107,7 +108,8 @@ def test_base_url_from_mkdocs_yml_and_from_the_environment(site):
     assert site.run("check", "--site").exit_code == 0  # site_url is the default base for the check
     # BRIEFINGS_BASE_URL (what the Pages workflow sets) wins over mkdocs.yml; the final slash is added.
     result = CliRunner(env={"BRIEFINGS_BASE_URL": "https://user.github.io/other"}).invoke(
-        main, ["build", "--project", str(site.root)])
+        main, ["build", "--project", str(site.root)]
+    )
     assert result.exit_code == 0, result.output
     stylesheet = soup(site.root / "site/404.html").select_one('link[href$="briefings.css"]')
     assert stylesheet["href"] == "/other/assets/stylesheets/briefings.css"
@@ -120,31 +122,37 @@ def test_cname_option_and_setting(site):
     assert (site.root / "site/CNAME").read_text() == "news.example.org\n"
     assert (site.root / "site/.nojekyll").is_file()
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  cname: briefs.example.com\n"),
-                      encoding="utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", "extra:\n  cname: briefs.example.com\n"), encoding="utf-8"
+    )
     assert site.run("build").exit_code == 0
     assert (site.root / "site/CNAME").read_text() == "briefs.example.com\n"
     assert site.run("build", "--cname", "other.example.net").exit_code == 0
     assert (site.root / "site/CNAME").read_text() == "other.example.net\n"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--base-url", "ftp://x"], "Error: base URL 'ftp://x' is not a web address (expected an http(s) address"),
-    (["--base-url", "user.github.io/repo/"], "Error: base URL 'user.github.io/repo/' is not a web address"),
-    (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
-    (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
-    (["--base-url", 'https://user.github.io/"><script>alert(1)</script>/'],
-     "Error: base URL 'https://user.github.io/\"><script>alert(1)</script>/' contains '\"' "
-     "(expected an http(s) address"),
-    (["--base-url", "https://user.github.io/it's/"], "contains \"'\" (expected"),
-    (["--base-url", "https://user.github.io/a b/"], "contains a space (expected"),
-    (["--base-url", "https://user.github.io/a\\b/"], "contains '\\\\' (expected"),
-    (["--base-url", "https://user.github.io/a`b/"], "contains '`' (expected"),
-    (["--base-url", "https://user.github.io/\x0b/"], "contains U+000B (expected"),
-    (["--base-url", "https://user.github.io/\u2028/"], "contains U+2028 (expected"),
-    (["--cname", "https://news.example.org/"], "Error: CNAME 'https://news.example.org/' is not a domain name"),
-    (["--cname", "localhost"], "Error: CNAME 'localhost' is not a domain name"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--base-url", "ftp://x"], "Error: base URL 'ftp://x' is not a web address (expected an http(s) address"),
+        (["--base-url", "user.github.io/repo/"], "Error: base URL 'user.github.io/repo/' is not a web address"),
+        (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
+        (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
+        (
+            ["--base-url", 'https://user.github.io/"><script>alert(1)</script>/'],
+            "Error: base URL 'https://user.github.io/\"><script>alert(1)</script>/' contains '\"' "
+            "(expected an http(s) address",
+        ),
+        (["--base-url", "https://user.github.io/it's/"], 'contains "\'" (expected'),
+        (["--base-url", "https://user.github.io/a b/"], "contains a space (expected"),
+        (["--base-url", "https://user.github.io/a\\b/"], "contains '\\\\' (expected"),
+        (["--base-url", "https://user.github.io/a`b/"], "contains '`' (expected"),
+        (["--base-url", "https://user.github.io/\x0b/"], "contains U+000B (expected"),
+        (["--base-url", "https://user.github.io/\u2028/"], "contains U+2028 (expected"),
+        (["--cname", "https://news.example.org/"], "Error: CNAME 'https://news.example.org/' is not a domain name"),
+        (["--cname", "localhost"], "Error: CNAME 'localhost' is not a domain name"),
+    ],
+)
 def test_bad_hosting_settings_fail_before_anything_is_written(site, args, message):
     site.article("a.md", VALID)
     result = site.run("build", *args)
@@ -173,9 +181,11 @@ def test_a_site_url_that_could_break_out_of_an_attribute_is_refused(site, where)
             assert result.exit_code == 0  # checking the content reads no base URL
             continue
         assert result.exit_code == 1, result.output
-        assert result.stderr == (f"Error: {label} {url!r} contains '\"' (expected an http(s) address of the site's "
-                                 "folder, such as https://user.github.io/repo/; quotes, angle brackets, backslashes, "
-                                 "spaces and control characters are not allowed)\n")
+        assert result.stderr == (
+            f"Error: {label} {url!r} contains '\"' (expected an http(s) address of the site's "
+            "folder, such as https://user.github.io/repo/; quotes, angle brackets, backslashes, "
+            "spaces and control characters are not allowed)\n"
+        )
     assert not (site.root / "site").exists() and not (site.root / "build").exists()
 
 

@@ -53,6 +53,7 @@ def body(path: Path) -> str:
 
 # --- plain-text clippings -------------------------------------------------------
 
+
 def test_clipping_gives_headline_section_author_and_credit_without_captions_or_chrome(desk):
     result = desk.run("import", str(FIXTURES / "clipping.txt"), "--date", "2024-03-08", "--source", "Coastline Weekly")
     assert result.exit_code == 0, result.output
@@ -72,8 +73,17 @@ def test_clipping_gives_headline_section_author_and_credit_without_captions_or_c
     assert text.count("\n\n") >= 5
     assert "Harbour pilots in Keelung returned to work on Friday" in text
     assert "Shipping companies said the backlog should clear" in text
-    for left_out in ("Photo by", "Stock Images", "Font Size", "Correspondent", "RELATED",
-                     "Container ships wait at anchor", "\nShare", "Tomas Varga", "\nWorld"):
+    for left_out in (
+        "Photo by",
+        "Stock Images",
+        "Font Size",
+        "Correspondent",
+        "RELATED",
+        "Container ships wait at anchor",
+        "\nShare",
+        "Tomas Varga",
+        "\nWorld",
+    ):
         assert left_out not in text, left_out
 
     out = result.output
@@ -90,15 +100,20 @@ def test_clipping_without_a_date_or_outlet_says_which_options_to_pass(desk):
     before = tree_hash(desk.root)
     result = desk.run("import", str(FIXTURES / "clipping.txt"))
     assert result.exit_code == 1
-    assert result.output == (f"Error: {FIXTURES / 'clipping.txt'}: date not found: pass --date; "
-                             "source (the outlet) not found: pass --source (nothing written)\n")
+    assert result.output == (
+        f"Error: {FIXTURES / 'clipping.txt'}: date not found: pass --date; "
+        "source (the outlet) not found: pass --source (nothing written)\n"
+    )
     assert tree_hash(desk.root) == before
 
 
 def test_clipping_with_a_date_line_and_a_plain_byline(desk, tmp_path):
     clip = tmp_path / "clip.txt"
-    clip.write_text("Harbour reopens in Keelung\nBy Ana Lopez and Jo Park\nPublished March 9, 2024 10:02 AM\n"
-                    "Share\n\nThe harbour reopened on Saturday morning after a week of delays.\n", "utf-8")
+    clip.write_text(
+        "Harbour reopens in Keelung\nBy Ana Lopez and Jo Park\nPublished March 9, 2024 10:02 AM\n"
+        "Share\n\nThe harbour reopened on Saturday morning after a week of delays.\n",
+        "utf-8",
+    )
     result = desk.run("import", str(clip), "--source", "Desk")
     assert result.exit_code == 0, result.output
     path = desk.root / "content/articles/2024/2024-03-09-harbour-reopens-in-keelung.md"
@@ -119,12 +134,16 @@ def test_clipping_text_that_looks_like_markdown_stays_text(desk, tmp_path):
     assert "Draft" in html
 
 
-@pytest.mark.skipif(SEED is None, reason="only beside the seed clipping, ../shared/seed, which is another outlet's "
-                                          "article and so is kept out of the repository")
+@pytest.mark.skipif(
+    SEED is None,
+    reason="only beside the seed clipping, ../shared/seed, which is another outlet's "
+    "article and so is kept out of the repository",
+)
 def test_the_seed_clipping(desk):
     """The clipping our format is modelled on (read from ../shared/seed, never copied into the repo)."""
-    result = desk.run("import", str(SEED / "biden-xi-apec-2023.txt"), "--date", "2023-11-15",
-                      "--source", "Daily Caller")
+    result = desk.run(
+        "import", str(SEED / "biden-xi-apec-2023.txt"), "--date", "2023-11-15", "--source", "Daily Caller"
+    )
     assert result.exit_code == 0, result.output
     path = next((desk.root / "content/articles/2023").glob("2023-11-15-biden-xi-reach-agreement*.md"))
     meta = front(path)
@@ -135,13 +154,20 @@ def test_the_seed_clipping(desk):
     assert set(meta["topics"]) == {"us-china", "taiwan", "fentanyl"}
     text = body(path)
     assert text.split("-->\n\n", 1)[1].startswith("President Joe Biden announced Wednesday")
-    for left_out in ("Photo by", "Getty Images", "Font Size", "White House Correspondent", "RELATED",
-                     "Woodside, California"):
+    for left_out in (
+        "Photo by",
+        "Getty Images",
+        "Font Size",
+        "White House Correspondent",
+        "RELATED",
+        "Woodside, California",
+    ):
         assert left_out not in text, left_out
     assert desk.run("check").exit_code == 0
 
 
 # --- HTML files -------------------------------------------------------------------
+
 
 def test_html_file_gives_metadata_and_the_main_text_as_markdown(desk):
     result = desk.run("import", str(FIXTURES / "article.html"))
@@ -158,8 +184,16 @@ def test_html_file_gives_metadata_and_the_main_text_as_markdown(desk):
     text = body(path)
     assert "Harbour pilots in Keelung went back to work" in text
     assert "*fatigue rules*" in text and "## What happens next" in text
-    for junk in ("Subscribe", "ADVERTISEMENT", "Share on", "loadAds", "trackingPixel", "Most read", "All rights",
-                 "# Pilots end harbour strike"):
+    for junk in (
+        "Subscribe",
+        "ADVERTISEMENT",
+        "Share on",
+        "loadAds",
+        "trackingPixel",
+        "Most read",
+        "All rights",
+        "# Pilots end harbour strike",
+    ):
         assert junk not in text, junk
     assert "photo credit not found" in result.output
     assert desk.run("check").exit_code == 0
@@ -178,10 +212,12 @@ def test_importing_the_same_url_twice_is_refused(desk):
     before = tree_hash(desk.root)
     again = desk.run("import", str(FIXTURES / "article.html"), "--title", "Another title")
     assert again.exit_code == 1
-    assert again.output == ("Error: https://ledger.example/business/pilots-end-harbour-strike was already imported: "
-                            "content/articles/2024/"
-                            "2024-03-08-pilots-end-harbour-strike-as-port-agrees-to-review-night.md "
-                            "(nothing written)\n")
+    assert again.output == (
+        "Error: https://ledger.example/business/pilots-end-harbour-strike was already imported: "
+        "content/articles/2024/"
+        "2024-03-08-pilots-end-harbour-strike-as-port-agrees-to-review-night.md "
+        "(nothing written)\n"
+    )
     assert tree_hash(desk.root) == before
 
 
@@ -195,15 +231,25 @@ def test_importing_onto_an_existing_file_is_refused(desk, tmp_path):
     assert tree_hash(desk.root) == before
 
 
-@pytest.mark.parametrize("name, content, message", [
-    ("missing.html", None, "missing.html: no such file (expected an .html file, an http(s):// URL or a text clipping)"),
-    ("empty.html", b"", "empty.html: cannot read it as HTML (expected a news page saved as .html)"),
-    ("binary.html", bytes(range(256)) * 4, "binary.html: cannot read it as HTML"),
-    ("nav-only.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
-     "nav-only.html: no article found in it"),
-    ("latin1.txt", "Caf\u00e9 news\n\nText.\n".encode("latin-1"), "latin1.txt: not UTF-8 text"),
-    ("blank.txt", b"\n\n  \n", "blank.txt: the file is empty"),
-])
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        (
+            "missing.html",
+            None,
+            "missing.html: no such file (expected an .html file, an http(s):// URL or a text clipping)",
+        ),
+        ("empty.html", b"", "empty.html: cannot read it as HTML (expected a news page saved as .html)"),
+        ("binary.html", bytes(range(256)) * 4, "binary.html: cannot read it as HTML"),
+        (
+            "nav-only.html",
+            b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
+            "nav-only.html: no article found in it",
+        ),
+        ("latin1.txt", "Caf\u00e9 news\n\nText.\n".encode("latin-1"), "latin1.txt: not UTF-8 text"),
+        ("blank.txt", b"\n\n  \n", "blank.txt: the file is empty"),
+    ],
+)
 def test_unreadable_sources_are_one_line_errors(desk, tmp_path, name, content, message):
     source = tmp_path / name
     if content is not None:
@@ -326,8 +372,9 @@ def test_import_a_url(desk, server):
 
 
 def test_import_a_plain_text_url_reads_it_as_a_clipping(desk, server):
-    result = desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "Coastline Weekly",
-                      "--allow-private")
+    result = desk.run(
+        "import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "Coastline Weekly", "--allow-private"
+    )
     assert result.exit_code == 0, result.output
     path = next((desk.root / "content/articles/2024").glob("*.md"))
     assert front(path)["url"] == f"{server}/news/plain"
@@ -335,18 +382,23 @@ def test_import_a_plain_text_url_reads_it_as_a_clipping(desk, server):
 
 
 def test_import_the_same_url_twice_without_a_canonical_link(desk, server):
-    assert desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "X",
-                    "--allow-private").exit_code == 0
+    assert (
+        desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "X", "--allow-private").exit_code
+        == 0
+    )
     again = desk.run("import", f"{server}/news/plain/", "--date", "2024-03-09", "--source", "X", "--allow-private")
     assert again.exit_code == 1
     assert f"{server}/news/plain/ was already imported: content/articles/2024/2024-03-08-" in again.output
 
 
-@pytest.mark.parametrize("route, message", [
-    ("/missing", "HTTP 404 Not Found (the page was not found or is not public; check the address"),
-    ("/broken", "HTTP 500 Internal Server Error (the server failed;"),
-    ("/photo.png", "is image/png, not a web page"),
-])
+@pytest.mark.parametrize(
+    "route, message",
+    [
+        ("/missing", "HTTP 404 Not Found (the page was not found or is not public; check the address"),
+        ("/broken", "HTTP 500 Internal Server Error (the server failed;"),
+        ("/photo.png", "is image/png, not a web page"),
+    ],
+)
 def test_http_errors_are_one_line_errors(desk, server, route, message):
     before = tree_hash(desk.root)
     result = desk.run("import", f"{server}{route}", "--topic", "taiwan", "--allow-private")
@@ -359,8 +411,10 @@ def test_http_errors_are_one_line_errors(desk, server, route, message):
 def test_a_slow_server_times_out(desk, server):
     result = desk.run("import", f"{server}/slow", "--topic", "taiwan", "--allow-private", "--timeout", "0.3")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}/slow: no complete answer within 0.3 s (the server is too slow, or you "
-                             "are offline; --timeout gives it longer, or save the page as HTML and import the file)\n")
+    assert result.output == (
+        f"Error: {server}/slow: no complete answer within 0.3 s (the server is too slow, or you "
+        "are offline; --timeout gives it longer, or save the page as HTML and import the file)\n"
+    )
 
 
 def test_offline_is_a_one_line_error(desk):
@@ -369,11 +423,13 @@ def test_offline_is_a_one_line_error(desk):
         port = s.getsockname()[1]
     result = desk.run("import", f"http://127.0.0.1:{port}/story", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
-    assert result.output == (f"Error: http://127.0.0.1:{port}/story: the connection was refused "
-                             "(is the address right? are you offline?)\n")
+    assert result.output == (
+        f"Error: http://127.0.0.1:{port}/story: the connection was refused (is the address right? are you offline?)\n"
+    )
 
 
 # --- bounded: time, size, schemes and addresses -------------------------------------
+
 
 @pytest.mark.slow
 @pytest.mark.parametrize("route", ["/trickle", "/trickle-headers"])
@@ -392,16 +448,20 @@ def test_a_page_whose_content_length_is_over_the_limit_is_refused_before_reading
     started = time.monotonic()
     result = desk.run("import", f"{server}/huge-length", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}/huge-length: the page is 11 MB (expected at most 10 MB for one "
-                             "article; save the article as HTML or text and import the file)\n")
+    assert result.output == (
+        f"Error: {server}/huge-length: the page is 11 MB (expected at most 10 MB for one "
+        "article; save the article as HTML or text and import the file)\n"
+    )
     assert time.monotonic() - started < 0.9  # the server stalls after its first bytes: nothing was waited for
 
 
 def test_a_page_without_content_length_is_read_up_to_the_limit_only(desk, server):
     result = desk.run("import", f"{server}/endless", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}/endless: the page is larger than 10 MB (expected one article; save "
-                             "the article as HTML or text and import the file)\n")
+    assert result.output == (
+        f"Error: {server}/endless: the page is larger than 10 MB (expected one article; save "
+        "the article as HTML or text and import the file)\n"
+    )
 
 
 @pytest.mark.parametrize("suffix", [".html", ".txt"])
@@ -413,21 +473,26 @@ def test_a_file_over_the_size_limit_is_refused_from_its_size(desk, tmp_path, suf
     result = desk.run("import", str(big), "--topic", "taiwan", "--date", "2024-01-01", "--source", "Desk")
     assert result.exit_code == 1
     # 50.0 MB is its size on disk: only the first 10 MB and a byte would ever be read
-    assert result.output == (f"Error: {big}: the file is 50.0 MB (expected at most 10 MB: one article saved as "
-                             "HTML or text)\n")
+    assert result.output == (
+        f"Error: {big}: the file is 50.0 MB (expected at most 10 MB: one article saved as HTML or text)\n"
+    )
     assert tree_hash(desk.root) == before
 
 
-@pytest.mark.parametrize("route, target", [
-    ("/to-ftp", "ftp://files.example.org/story.html"),
-    ("/to-file", "file:///etc/passwd"),
-    ("/to-data", "data:text/html,<h1>Harbour</h1>"),
-])
+@pytest.mark.parametrize(
+    "route, target",
+    [
+        ("/to-ftp", "ftp://files.example.org/story.html"),
+        ("/to-file", "file:///etc/passwd"),
+        ("/to-data", "data:text/html,<h1>Harbour</h1>"),
+    ],
+)
 def test_a_redirect_to_anything_but_http_is_refused(desk, server, route, target):
     result = desk.run("import", f"{server}{route}", "--topic", "taiwan", "--allow-private")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}{route}: redirected to {target}, which is not an http:// or https:// "
-                             "address (refused)\n")
+    assert result.output == (
+        f"Error: {server}{route}: redirected to {target}, which is not an http:// or https:// address (refused)\n"
+    )
 
 
 def test_a_redirect_within_the_allowed_network_is_followed(desk, server):
@@ -440,8 +505,10 @@ def test_loopback_is_refused_without_allow_private(desk, server):
     before = tree_hash(desk.root)
     result = desk.run("import", f"{server}/news/pilots", "--topic", "taiwan")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}/news/pilots: 127.0.0.1 is a loopback address (refused so that a pasted "
-                             "link cannot reach your own network; pass --allow-private to import from it)\n")
+    assert result.output == (
+        f"Error: {server}/news/pilots: 127.0.0.1 is a loopback address (refused so that a pasted "
+        "link cannot reach your own network; pass --allow-private to import from it)\n"
+    )
     assert Pages.requests == []  # refused before connecting
     assert tree_hash(desk.root) == before
 
@@ -450,8 +517,11 @@ def test_a_host_name_is_checked_by_the_addresses_it_resolves_to(desk, server):
     port = server.rsplit(":", 1)[1]
     result = desk.run("import", f"http://localhost:{port}/news/pilots", "--topic", "taiwan")
     assert result.exit_code == 1
-    assert re.match(rf"Error: http://localhost:{port}/news/pilots: localhost is (127\.0\.0\.1|::1), a loopback "
-                    r"address \(refused", result.output), result.output
+    assert re.match(
+        rf"Error: http://localhost:{port}/news/pilots: localhost is (127\.0\.0\.1|::1), a loopback "
+        r"address \(refused",
+        result.output,
+    ), result.output
     result = desk.run("import", f"http://[::ffff:127.0.0.1]:{port}/news/pilots", "--topic", "taiwan")
     assert result.exit_code == 1
     assert "::ffff:127.0.0.1 is a loopback address (refused" in result.output
@@ -464,9 +534,11 @@ def test_a_redirect_to_a_private_address_is_refused_before_connecting(desk, serv
     monkeypatch.setattr(fetch, "blocked_kind", lambda ip: "" if ip == "127.0.0.1" else checked(ip))
     result = desk.run("import", f"{server}/to-private", "--topic", "taiwan", "--timeout", "5")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {server}/to-private: redirected to http://10.255.255.1:9/admin, 10.255.255.1 is "
-                             "a private network address (refused so that a pasted link cannot reach your own network; "
-                             "pass --allow-private to import from it)\n")
+    assert result.output == (
+        f"Error: {server}/to-private: redirected to http://10.255.255.1:9/admin, 10.255.255.1 is "
+        "a private network address (refused so that a pasted link cannot reach your own network; "
+        "pass --allow-private to import from it)\n"
+    )
 
 
 def test_the_connection_goes_to_the_address_that_was_checked(desk, server, monkeypatch):
@@ -486,9 +558,27 @@ def test_the_connection_goes_to_the_address_that_was_checked(desk, server, monke
     assert next(answers) == "10.255.255.1"  # looked up once
 
 
-@pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-                                "224.0.0.1", "240.0.0.1", "100.64.0.1", "::1", "::", "fe80::1%eth0", "fc00::1",
-                                "ff02::1", "::ffff:10.0.0.1", "::ffff:169.254.169.254"])
+@pytest.mark.parametrize(
+    "ip",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",
+        "0.0.0.0",
+        "224.0.0.1",
+        "240.0.0.1",
+        "100.64.0.1",
+        "::1",
+        "::",
+        "fe80::1%eth0",
+        "fc00::1",
+        "ff02::1",
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+    ],
+)
 def test_addresses_that_are_not_public_are_blocked(ip):
     assert fetch.blocked_kind(ip)
 
@@ -500,31 +590,63 @@ def test_public_addresses_are_not_blocked(ip):
 
 # --- hostile sources: whatever they hold, the draft passes `briefings check` -------------
 
+
 def hostile_html(title: str, text: str) -> bytes:
-    return (f"<html><head><title>{title}</title><meta property='og:site_name' content='Harbour&#0; Ledger'>"
-            f"</head><body><article><h1>{title}</h1>{text}</article></body></html>").encode()
+    return (
+        f"<html><head><title>{title}</title><meta property='og:site_name' content='Harbour&#0; Ledger'>"
+        f"</head><body><article><h1>{title}</h1>{text}</article></body></html>"
+    ).encode()
 
 
-PARAGRAPH = ("<p>Harbour pilots in Keelung returned to work on Friday after the port authority agreed to review "
-             "the night shifts that had kept ships waiting at anchor for a week.</p>")
+PARAGRAPH = (
+    "<p>Harbour pilots in Keelung returned to work on Friday after the port authority agreed to review "
+    "the night shifts that had kept ships waiting at anchor for a week.</p>"
+)
 
 
-@pytest.mark.parametrize("name, data, notes", [
-    ("long-title.html", hostile_html("Harbour " * 187 + "pilots", PARAGRAPH * 3),
-     ["title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)",
-      "removed 1 control character (such as NUL or vertical tab) from the HTML file"]),  # the &#0; in og:site_name
-    ("vt-title.html", hostile_html("Harbour&#11; pilots &#x0B;return\x0b to work", PARAGRAPH.replace("on", "o&#0;n")),
-     ["removed 8 control characters (such as NUL or vertical tab) from the HTML file"]),
-    ("c1.html", hostile_html("Harbour pilots &#150; &#129;return", PARAGRAPH + "<p>\x85\x9f\ufffe&#xfffe;</p>"),
-     ["removed 7 control characters (such as NUL or vertical tab) from the HTML file"]),
-    ("nul.txt", b"Harbour\x00 pilots return\nBy Ana\x00 Lopez\n\n" + b"The harbour\x00 reopened on Friday.\x07\n" * 3,
-     ["removed 8 control characters (such as NUL or vertical tab) from the text clipping"]),
-    ("big.txt", b"Harbour pilots return\n\n" + b"The harbour reopened on Friday after a week of delays.\n\n" * 115_000,
-     [("article text cut at a paragraph to keep the file within 5 MB (extra.briefings.max_file_mb; it would have "
-       "been 6.1 MB)")]),
-    ("long-title.txt", ("Harbour " * 187 + "pilots\n\nThe harbour reopened on Friday.\n").encode(),
-     ["title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)"]),
-])
+@pytest.mark.parametrize(
+    "name, data, notes",
+    [
+        (
+            "long-title.html",
+            hostile_html("Harbour " * 187 + "pilots", PARAGRAPH * 3),
+            [
+                "title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)",
+                "removed 1 control character (such as NUL or vertical tab) from the HTML file",
+            ],
+        ),  # the &#0; in og:site_name
+        (
+            "vt-title.html",
+            hostile_html("Harbour&#11; pilots &#x0B;return\x0b to work", PARAGRAPH.replace("on", "o&#0;n")),
+            ["removed 8 control characters (such as NUL or vertical tab) from the HTML file"],
+        ),
+        (
+            "c1.html",
+            hostile_html("Harbour pilots &#150; &#129;return", PARAGRAPH + "<p>\x85\x9f\ufffe&#xfffe;</p>"),
+            ["removed 7 control characters (such as NUL or vertical tab) from the HTML file"],
+        ),
+        (
+            "nul.txt",
+            b"Harbour\x00 pilots return\nBy Ana\x00 Lopez\n\n" + b"The harbour\x00 reopened on Friday.\x07\n" * 3,
+            ["removed 8 control characters (such as NUL or vertical tab) from the text clipping"],
+        ),
+        (
+            "big.txt",
+            b"Harbour pilots return\n\n" + b"The harbour reopened on Friday after a week of delays.\n\n" * 115_000,
+            [
+                (
+                    "article text cut at a paragraph to keep the file within 5 MB "
+                    "(extra.briefings.max_file_mb; it would have been 6.1 MB)"
+                )
+            ],
+        ),
+        (
+            "long-title.txt",
+            ("Harbour " * 187 + "pilots\n\nThe harbour reopened on Friday.\n").encode(),
+            ["title cut at a word boundary to 992 characters (it had 1,502; the limit is 1,000)"],
+        ),
+    ],
+)
 def test_hostile_sources_make_drafts_that_pass_check(desk, tmp_path, name, data, notes):
     source = tmp_path / name
     source.write_bytes(data)
@@ -568,8 +690,10 @@ def test_a_title_that_is_only_control_characters_asks_for_title(desk, tmp_path):
     source.write_bytes(hostile_html("&#1;&#2;", "<p>x</p>"))
     result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-06", "--source", "Ledger")
     assert result.exit_code == 1
-    assert result.output == (f"Error: {source}: no article found in it (expected a news article page, not an index, "
-                             "a login page or an empty file)\n")
+    assert result.output == (
+        f"Error: {source}: no article found in it (expected a news article page, not an index, "
+        "a login page or an empty file)\n"
+    )
     source.write_bytes(hostile_html("&#1;&#2;", PARAGRAPH * 2))
     result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-06", "--source", "Ledger")
     assert result.exit_code == 1

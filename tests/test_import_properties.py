@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from briefings.authoring import draft as drafts
-from briefings.authoring.importer import Extracted, from_html, from_text, make_draft
+from briefings.authoring.extract import Extracted, from_html, from_text
+from briefings.authoring.importer import make_draft
 from briefings.content.load import load_article
 from briefings.content.model import Topic
 from briefings.content.source import source_from_bytes
@@ -21,9 +22,22 @@ EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 # Any character, surrogates and controls included, with the ones clippings are made of more often.
 ANY = st.characters(exclude_categories=())
 SOME = st.one_of(ANY, st.sampled_from("\x00\x0b\x0c\x1b\x7f\x85\x9f\r\n\t ()<>&#;-/:|*_[]`\\\ufffe"))
-LINES = st.sampled_from(["", "Politics", "By Ana Lopez and Jo Park", "Jo Park Senior Harbour Correspondent",
-                         "(Photo by Ana Lopez / Agency)", "Font Size:", "(RELATED: More harbour news)", "---",
-                         "March 9, 2024", "# not a heading", "1. not a list", "&#11;&#0;&#150;&#xd800;&#1114112;"])
+LINES = st.sampled_from(
+    [
+        "",
+        "Politics",
+        "By Ana Lopez and Jo Park",
+        "Jo Park Senior Harbour Correspondent",
+        "(Photo by Ana Lopez / Agency)",
+        "Font Size:",
+        "(RELATED: More harbour news)",
+        "---",
+        "March 9, 2024",
+        "# not a heading",
+        "1. not a list",
+        "&#11;&#0;&#150;&#xd800;&#1114112;",
+    ]
+)
 LONG_LINE = st.text(st.characters(exclude_categories=(), exclude_characters="\r\n"), min_size=1001, max_size=1600)
 TEXT = st.lists(st.one_of(LINES, st.text(SOME, max_size=200), LONG_LINE), max_size=30).map("\n".join)
 TITLE = st.one_of(st.text(SOME, max_size=100), LONG_LINE)  # over the field's 1,000 characters half the time
@@ -33,8 +47,14 @@ def check_draft(found: Extracted, max_file_bytes: int) -> None:
     if not found.title:
         return  # the import stops and asks for --title
     try:
-        draft = make_draft(found, title=found.title, outlet=found.site_name or "Desk", day="2024-01-05",
-                           topics=("taiwan",), max_file_bytes=max_file_bytes)
+        draft = make_draft(
+            found,
+            title=found.title,
+            outlet=found.site_name or "Desk",
+            day="2024-01-05",
+            topics=("taiwan",),
+            max_file_bytes=max_file_bytes,
+        )
     except BriefingsError as exc:  # only when even the front matter is over a (tiny) limit
         assert "even without its text" in str(exc)
         return
@@ -65,9 +85,11 @@ def test_any_text_clipping_makes_a_draft_that_passes_check(title, text, max_file
 @given(TITLE, TEXT, st.text(SOME, max_size=100), st.integers(4_000, 40_000))
 def test_any_html_page_makes_a_draft_that_passes_check(title, text, site, max_file_bytes):
     paragraphs = "".join(f"<p>{line}</p>" for line in text.split("\n"))
-    page = (f"<html><head><title>{title}</title><meta property='og:site_name' content='{site}'>"
-            f"<meta name='author' content='{site}; {title[:50]}'></head>"
-            f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
+    page = (
+        f"<html><head><title>{title}</title><meta property='og:site_name' content='{site}'>"
+        f"<meta name='author' content='{site}; {title[:50]}'></head>"
+        f"<body><article><h1>{title}</h1>{paragraphs}</article></body></html>"
+    )
     try:
         found = from_html(page.encode("utf-8", "surrogatepass"), "page.html", kind="HTML file")
     except BriefingsError:  # not an article

@@ -51,8 +51,9 @@ def test_nothing_changed_rebuilds_nothing(sample):
 
 @pytest.mark.slow
 def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(sample, tmp_path):
-    edit(sample, SEED, "agreed to restore military-to-military",
-         "agreed, after a year, to restore military-to-military")
+    edit(
+        sample, SEED, "agreed to restore military-to-military", "agreed, after a year, to restore military-to-military"
+    )
     out = build(sample)
     rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
     assert 1 <= rebuilt <= 8  # the article, its topics, home, timeline, people... not all 40

@@ -15,8 +15,14 @@ def test_init_creates_a_site_that_builds_at_once(tmp_path):
     desk = tmp_path / "desk"
     result = run_cli("init", str(desk), "--site-name", "Arctic: Briefings")
     assert result.exit_code == 0, result.output
-    for name in ("mkdocs.yml", "content/topics.yml", "theme/main.html", ".github/workflows/pages.yml", ".gitignore",
-                 "requirements.txt"):
+    for name in (
+        "mkdocs.yml",
+        "content/topics.yml",
+        "theme/main.html",
+        ".github/workflows/pages.yml",
+        ".gitignore",
+        "requirements.txt",
+    ):
         assert (desk / name).is_file(), name
     assert len(list((desk / "content/articles").rglob("*.md"))) == 1
 
@@ -82,8 +88,10 @@ def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
     before = tree_hash(tmp_path)
     result = run_cli("init", str(desk))
     assert result.exit_code == 1
-    assert result.output == (f"Error: {desk} is not empty (expected a new or empty folder, so nothing of yours is "
-                             "overwritten; nothing written)\n")
+    assert result.output == (
+        f"Error: {desk} is not empty (expected a new or empty folder, so nothing of yours is "
+        "overwritten; nothing written)\n"
+    )
     assert tree_hash(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["desk"]  # no staging folder left behind
 

@@ -13,8 +13,9 @@ import pytest
 def desk(site):
     site.article("2024/old.md", "title: An old one\ndate: 2023-05-01\nsource: Reuters\ntopics: [taiwan]\n")
     site.article("2024/new.md", "title: A newer one\ndate: 2024-02-01\nsource: Desk\ntopics: [us-china, taiwan]\n")
-    site.article("2024/draft.md",
-                 "title: Still a draft\ndate: 2024-03-01\nsource: Desk\ntopics: [fentanyl]\ndraft: true\n")
+    site.article(
+        "2024/draft.md", "title: Still a draft\ndate: 2024-03-01\nsource: Desk\ntopics: [fentanyl]\ndraft: true\n"
+    )
     site.article("2099/future.md", "title: From the future\ndate: 2099-01-01\nsource: Desk\ntopics: [fentanyl]\n")
     return site
 
@@ -42,25 +43,39 @@ def test_list_drafts_includes_drafts_and_future_articles_marked(desk):
 
 
 def test_list_filters_by_topic_source_and_since(desk):
-    assert ([r["title"] for r in rows(desk.run("list", "--topic", "Taiwan", "--format", "csv"))]
-            == ["A newer one", "An old one"])
+    assert [r["title"] for r in rows(desk.run("list", "--topic", "Taiwan", "--format", "csv"))] == [
+        "A newer one",
+        "An old one",
+    ]
     assert [r["title"] for r in rows(desk.run("list", "--source", "reuters", "--format", "csv"))] == ["An old one"]
     assert [r["title"] for r in rows(desk.run("list", "--since", "2024-01-01", "--format", "csv"))] == ["A newer one"]
     assert [r["title"] for r in rows(desk.run("list", "--topic", "fentanyl", "--drafts", "--format", "csv"))] == [
-        "From the future", "Still a draft"]
+        "From the future",
+        "Still a draft",
+    ]
 
 
 def test_list_json(desk):
     data = json.loads(desk.run("list", "--format", "json").output)
-    assert data[0] == {"date": "2024-02-01", "title": "A newer one", "source": "Desk", "topics": ["us-china", "taiwan"],
-                       "draft": False, "path": "content/articles/2024/new.md", "url": ""}
+    assert data[0] == {
+        "date": "2024-02-01",
+        "title": "A newer one",
+        "source": "Desk",
+        "topics": ["us-china", "taiwan"],
+        "draft": False,
+        "path": "content/articles/2024/new.md",
+        "url": "",
+    }
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--topic", "taiwn"], "Error: --topic: unknown topic 'taiwn' (did you mean 'taiwan'?"),
-    (["--since", "2024-13-01"], "Error: --since: '2024-13-01' is not a real calendar date"),
-    (["--format", "xml"], "Invalid value for '--format'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--topic", "taiwn"], "Error: --topic: unknown topic 'taiwn' (did you mean 'taiwan'?"),
+        (["--since", "2024-13-01"], "Error: --since: '2024-13-01' is not a real calendar date"),
+        (["--format", "xml"], "Invalid value for '--format'"),
+    ],
+)
 def test_list_bad_filters_are_one_line_errors(desk, args, message):
     result = desk.run("list", *args)
     assert result.exit_code != 0

@@ -11,8 +11,20 @@ from briefings.content.fields import ARTICLE_FIELDS
 
 
 def test_new_writes_a_complete_draft_that_passes_check(site):
-    result = site.run("new", "Lai meets lawmakers: a \"quiet\" visit", "--topic", "Taiwan", "--topic", "us-china",
-                      "--date", "2024-03-05", "--source", "Reuters", "--url", "https://example.com/lai")
+    result = site.run(
+        "new",
+        'Lai meets lawmakers: a "quiet" visit',
+        "--topic",
+        "Taiwan",
+        "--topic",
+        "us-china",
+        "--date",
+        "2024-03-05",
+        "--source",
+        "Reuters",
+        "--url",
+        "https://example.com/lai",
+    )
     assert result.exit_code == 0, result.output
     path = site.root / "content/articles/2024/2024-03-05-lai-meets-lawmakers-a-quiet-visit.md"
     assert result.output.splitlines()[0].endswith(path.relative_to(site.root).as_posix())
@@ -34,16 +46,19 @@ def test_uncommenting_the_hints_gives_a_valid_article(site):
     """The hints are examples of valid values, so a curator can fill them in place."""
     site.run("new", "Hints", "--topic", "taiwan", "--date", "2024-03-05")
     path = site.root / "content/articles/2024/2024-03-05-hints.md"
-    lines = [line[2:] if line.startswith("# ") and not line.startswith("# Below") else line
-             for line in path.read_text("utf-8").splitlines()]
+    lines = [
+        line[2:] if line.startswith("# ") and not line.startswith("# Below") else line
+        for line in path.read_text("utf-8").splitlines()
+    ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
     result = site.run("check")
     assert result.exit_code == 0, result.output
 
 
 def test_new_defaults_to_today_and_topics_from_title_keywords(site):
-    site.write("content/topics.yml", "- id: taiwan\n  title: Taiwan\n  keywords: [Taipei]\n"
-                                     "- id: fentanyl\n  title: Fentanyl\n")
+    site.write(
+        "content/topics.yml", "- id: taiwan\n  title: Taiwan\n  keywords: [Taipei]\n- id: fentanyl\n  title: Fentanyl\n"
+    )
     result = site.run("new", "Rain in Taipei")
     assert result.exit_code == 0, result.output
     written = next((site.root / "content/articles").rglob("*.md"))
@@ -61,19 +76,24 @@ def test_new_refuses_to_overwrite(site):
     before = tree_hash(site.root / "content")
     again = site.run("new", "Same title", "--topic", "fentanyl", "--date", "2024-01-01")
     assert again.exit_code == 1
-    assert again.output == ("Error: content/articles/2024/2024-01-01-same-title.md already exists (nothing written: "
-                            "edit that file, or choose another title or --date)\n")
+    assert again.output == (
+        "Error: content/articles/2024/2024-01-01-same-title.md already exists (nothing written: "
+        "edit that file, or choose another title or --date)\n"
+    )
     assert tree_hash(site.root / "content") == before
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--topic", "taiwn"], "Error: --topic: unknown topic 'taiwn' (did you mean 'taiwan'?"),
-    (["--topic", "taiwan", "--date", "2024-02-30"], "Error: --date: '2024-02-30' is not a real calendar date"),
-    (["--topic", "taiwan", "--date", "yesterday"], "Error: --date: 'yesterday' is not a date"),
-    (["--topic", "taiwan", "--url", "ftp://x.example/a"], "Error: --url: 'ftp://x.example/a' is not a web address"),
-    (["--topic", "taiwan", "--source", " "], "Error: --source: is empty"),
-    ([], "Error: no topic's keywords match the title: pass --topic ID (one of: us-china, taiwan, fentanyl)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--topic", "taiwn"], "Error: --topic: unknown topic 'taiwn' (did you mean 'taiwan'?"),
+        (["--topic", "taiwan", "--date", "2024-02-30"], "Error: --date: '2024-02-30' is not a real calendar date"),
+        (["--topic", "taiwan", "--date", "yesterday"], "Error: --date: 'yesterday' is not a date"),
+        (["--topic", "taiwan", "--url", "ftp://x.example/a"], "Error: --url: 'ftp://x.example/a' is not a web address"),
+        (["--topic", "taiwan", "--source", " "], "Error: --source: is empty"),
+        ([], "Error: no topic's keywords match the title: pass --topic ID (one of: us-china, taiwan, fentanyl)"),
+    ],
+)
 def test_bad_options_are_one_line_errors_and_write_nothing(site, args, message):
     before = tree_hash(site.root)
     result = site.run("new", "A title", *args)
@@ -90,7 +110,9 @@ def test_a_title_without_letters_is_refused(site):
 
 
 def test_new_refuses_a_url_already_in_the_content(site):
-    site.article("2024/x.md", "title: X\ndate: 2024-01-01\nsource: Desk\ntopics: [taiwan]\nurl: https://Example.com/story/\n")
+    site.article(
+        "2024/x.md", "title: X\ndate: 2024-01-01\nsource: Desk\ntopics: [taiwan]\nurl: https://Example.com/story/\n"
+    )
     before = tree_hash(site.root)
     result = site.run("new", "Again", "--topic", "taiwan", "--url", "http://example.com/story#top")
     assert result.exit_code == 1
@@ -117,14 +139,17 @@ def test_new_edit_opens_the_file_in_the_editor(site, tmp_path, monkeypatch):
     assert text.endswith("---\nEdited in the editor.\n")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["Harbour\x0bpilots"], "Error: TITLE: contains the control character U+000B (expected plain text)"),
-    (["Harbour pilots\x00"], "Error: TITLE: contains the control character U+0000 (expected plain text)"),
-    (["Harbour \udcff pilots"], "Error: TITLE: contains the control character U+DCFF (expected plain text)"),
-    (["Harbour", "--source", "Ledger\x85"], "Error: --source: contains the control character U+0085"),
-    (["Harbour", "--url", "https://example.com/a\x01b"], "Error: --url: contains the control character U+0001"),
-    (["Harbour " * 200], "Error: TITLE: is 1,599 characters long (expected at most 1,000)"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["Harbour\x0bpilots"], "Error: TITLE: contains the control character U+000B (expected plain text)"),
+        (["Harbour pilots\x00"], "Error: TITLE: contains the control character U+0000 (expected plain text)"),
+        (["Harbour \udcff pilots"], "Error: TITLE: contains the control character U+DCFF (expected plain text)"),
+        (["Harbour", "--source", "Ledger\x85"], "Error: --source: contains the control character U+0085"),
+        (["Harbour", "--url", "https://example.com/a\x01b"], "Error: --url: contains the control character U+0001"),
+        (["Harbour " * 200], "Error: TITLE: is 1,599 characters long (expected at most 1,000)"),
+    ],
+)
 def test_typed_values_check_would_refuse_are_refused_before_writing(site, args, message):
     """A title or outlet is one line of text: what `briefings check` refuses is refused here first.
     (U+DCFF is how Python hands over an undecodable byte of a command line.)"""

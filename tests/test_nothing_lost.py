@@ -38,6 +38,7 @@ def refused(site: Site, *args: str) -> str:
 
 # --- 1. a site folder the tool owns -------------------------------------------
 
+
 def test_a_built_site_carries_the_marker(site):
     site.article("a.md", VALID)
     built(site)
@@ -52,9 +53,11 @@ def test_refuses_a_folder_holding_a_users_files(site, tmp_path):
     (mine / "letters" / "draft.txt").write_text("my own words", "utf-8")
     before = tree_hash(mine)
     line = refused(site, "--site-dir", str(mine))
-    assert line == (f"Error: site_dir {mine} holds files briefings did not make, and a build replaces the whole "
-                    "folder (expected an empty folder, or one briefings built, such as site/; move those files, "
-                    "or pass another --site-dir)")
+    assert line == (
+        f"Error: site_dir {mine} holds files briefings did not make, and a build replaces the whole "
+        "folder (expected an empty folder, or one briefings built, such as site/; move those files, "
+        "or pass another --site-dir)"
+    )
     assert tree_hash(mine) == before
 
 
@@ -68,21 +71,26 @@ def test_refuses_site_dir_from_mkdocs_yml_holding_other_files(site):
     assert (site.root / "public" / "keep.html").read_text("utf-8") == "<p>mine</p>"
 
 
-@pytest.mark.parametrize("folder, name", [
-    ("theme", "the theme/ folder"),
-    (".git", "the .git folder"),
-    ("overrides", "the overrides/ folder"),
-    ("build", "the build/ folder"),
-    ("content", "the content/ folder"),
-])
+@pytest.mark.parametrize(
+    "folder, name",
+    [
+        ("theme", "the theme/ folder"),
+        (".git", "the .git folder"),
+        ("overrides", "the overrides/ folder"),
+        ("build", "the build/ folder"),
+        ("content", "the content/ folder"),
+    ],
+)
 def test_refuses_the_projects_own_folders(site, folder, name):
     site.article("a.md", VALID)
     (site.root / folder).mkdir(exist_ok=True)
     (site.root / folder / "keep").write_text("kept", "utf-8")
     before = tree_hash(site.root)
     line = refused(site, "--site-dir", str(site.root / folder))
-    assert line == (f"Error: site_dir {site.root / folder} is {name} or contains it "
-                    "(expected an empty folder, or one briefings built, such as site/)")
+    assert line == (
+        f"Error: site_dir {site.root / folder} is {name} or contains it "
+        "(expected an empty folder, or one briefings built, such as site/)"
+    )
     assert tree_hash(site.root) == before
 
 
@@ -99,7 +107,8 @@ def test_refuses_the_project_folder_and_its_parents(site):
     for folder in (site.root, site.root.parent):
         assert refused(site, "--site-dir", str(folder)) == (
             f"Error: site_dir {folder} is the project folder or contains it "
-            "(expected an empty folder, or one briefings built, such as site/)")
+            "(expected an empty folder, or one briefings built, such as site/)"
+        )
 
 
 def test_a_content_folder_linked_into_the_site_folder_is_found(site, tmp_path):
@@ -114,7 +123,8 @@ def test_a_content_folder_linked_into_the_site_folder_is_found(site, tmp_path):
     before = tree_hash(real_content)
     assert refused(site, "--site-dir", str(elsewhere)) == (
         f"Error: site_dir {elsewhere} is the content/ folder or contains it "
-        "(expected an empty folder, or one briefings built, such as site/)")
+        "(expected an empty folder, or one briefings built, such as site/)"
+    )
     assert tree_hash(real_content) == before
 
 
@@ -126,11 +136,14 @@ def test_a_site_dir_that_is_a_file_or_under_one(site, tmp_path):
     assert result.exit_code == 2 and f"Directory '{a_file}' is a file." in result.stderr
     config = site.root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace("site_dir: site", f"site_dir: {a_file}"), "utf-8")
-    assert refused(site) == (f"Error: site_dir {a_file} is a file, not a folder "
-                             "(expected an empty folder, or one briefings built, such as site/)")
+    assert refused(site) == (
+        f"Error: site_dir {a_file} is a file, not a folder "
+        "(expected an empty folder, or one briefings built, such as site/)"
+    )
     under = a_file / "site"
     assert refused(site, "--site-dir", str(under)) == (
-        f"Error: site_dir {under} cannot be made: {a_file} is a file, not a folder")
+        f"Error: site_dir {under} cannot be made: {a_file} is a file, not a folder"
+    )
     assert a_file.read_text("utf-8") == "mine"
 
 
@@ -206,8 +219,13 @@ KILLER = textwrap.dedent("""
 
 
 def run_killed(site: Site, mode: str, step: int) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", KILLER, mode, str(step), str(site.root)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", KILLER, mode, str(step), str(site.root)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def swap_calls(site: Site, mode: str) -> list[str]:
@@ -334,8 +352,14 @@ def test_a_full_disk_leaves_the_last_good_site(site):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (16_000, 16_000))
 
-    done = subprocess.run([sys.executable, "-m", "briefings", "build", "--project", str(site.root), "--full"],
-                          capture_output=True, text=True, timeout=300, preexec_fn=limit, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "briefings", "build", "--project", str(site.root), "--full"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1, done.stderr
@@ -347,9 +371,14 @@ def test_a_full_disk_leaves_the_last_good_site(site):
 
 # --- 3. one build at a time ----------------------------------------------------
 
+
 def start_build(site: Site, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "briefings", "build", "--project", str(site.root), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "briefings", "build", "--project", str(site.root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.slow
@@ -415,8 +444,11 @@ def test_serve_and_build_never_share_pages(site):
         built(site)
         assert not (site.root / "build/docs/articles/secret.md").exists()
         assert not (site.root / "site/articles/secret").exists()
-        everything = "".join(p.read_text("utf-8", errors="replace") for p in (site.root / "site").rglob("*")
-                             if p.is_file() and p.suffix in (".html", ".xml", ".json"))
+        everything = "".join(
+            p.read_text("utf-8", errors="replace")
+            for p in (site.root / "site").rglob("*")
+            if p.is_file() and p.suffix in (".html", ".xml", ".json")
+        )
         assert "Secret draft" not in everything
     finally:
         preview.close()
@@ -430,16 +462,21 @@ LINKED = VALID.replace("A valid article", "The follow-up").replace("2024-01-13",
 @pytest.mark.slow
 def test_links_to_article_files_become_links_to_their_pages(site):
     site.article("2024/first.md", VALID + "key_points: [One point.]\n")
-    site.article("2024/second.md", LINKED,
-                 body="See [the first report](first.md) and [its points](../2024/first.md#key-points).\n")
+    site.article(
+        "2024/second.md",
+        LINKED,
+        body="See [the first report](first.md) and [its points](../2024/first.md#key-points).\n",
+    )
     built(site)
     html = (site.root / "site/articles/second/index.html").read_text("utf-8")
     assert 'href="../first/"' in html and 'href="../first/#key-points"' in html
     assert "first.md" not in html
     site.article("2024/second.md", LINKED, body="See [its people](first.md#people).\n")  # an anchor it lacks
-    assert refused(site) == ("Error: 1 broken link: content/articles/2024/second.md: link '../first/#people': "
-                             "no element with id 'people' in articles/first/index.html (the previous site in "
-                             "site/ is untouched; fix it, or build with --no-strict)")
+    assert refused(site) == (
+        "Error: 1 broken link: content/articles/2024/second.md: link '../first/#people': "
+        "no element with id 'people' in articles/first/index.html (the previous site in "
+        "site/ is untouched; fix it, or build with --no-strict)"
+    )
 
 
 def test_a_link_to_a_missing_article_file_is_a_problem_for_check(site):
@@ -448,7 +485,8 @@ def test_a_link_to_a_missing_article_file_is_a_problem_for_check(site):
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
         "content/articles/2024/second.md:9: body: links to 'first.md', which is not an article file "
-        "(expected the path of another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)")
+        "(expected the path of another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)"
+    )
 
 
 @pytest.mark.slow
@@ -461,15 +499,16 @@ def test_a_broken_link_in_a_body_fails_full_and_incremental_builds_alike(site, i
     site.article("2024/second.md", LINKED, body="Read [the timeline](../../nowhere/) first.\n")
     before = tree_hash(site.root / "site") if incremental else None
     line = refused(site)
-    assert line == ("Error: 1 broken link: content/articles/2024/second.md: link '../../nowhere/': "
-                    "no such file in the site (the previous site in site/ is untouched; fix it, or build "
-                    "with --no-strict)")
+    assert line == (
+        "Error: 1 broken link: content/articles/2024/second.md: link '../../nowhere/': "
+        "no such file in the site (the previous site in site/ is untouched; fix it, or build "
+        "with --no-strict)"
+    )
     if incremental:
         assert tree_hash(site.root / "site") == before
     result = site.run("build", "--no-strict")
     assert result.exit_code == 0, result.output
-    assert ("Warning: content/articles/2024/second.md: link '../../nowhere/': no such file in the site"
-            in result.stderr)
+    assert "Warning: content/articles/2024/second.md: link '../../nowhere/': no such file in the site" in result.stderr
 
 
 @pytest.mark.slow

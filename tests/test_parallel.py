@@ -26,9 +26,13 @@ def test_map_keeps_the_order():
 def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     site = Site(tmp_path / "a")
     for i in range(60):
-        site.article(f"a{i:03d}.md", VALID.replace("A valid article", f"Item {i}")
-                     .replace("2024-01-13", f"2024-{i % 12 + 1:02d}-{i % 27 + 1:02d}"),
-                     body=f"Body *{i}* with <b>markup</b> and a [link](https://example.org/{i}).\n")
+        site.article(
+            f"a{i:03d}.md",
+            VALID.replace("A valid article", f"Item {i}").replace(
+                "2024-01-13", f"2024-{i % 12 + 1:02d}-{i % 27 + 1:02d}"
+            ),
+            body=f"Body *{i}* with <b>markup</b> and a [link](https://example.org/{i}).\n",
+        )
     site.article("bad.md", VALID.replace("[taiwan]", "[nowhere]"))
     other = tmp_path / "b"
     shutil.copytree(site.root, other)
@@ -56,6 +60,7 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
 
 def test_a_worker_that_dies_is_one_clear_error():
     """A worker killed (say, by the out-of-memory killer): one line, no traceback."""
+
     def dies(indices):
         os.kill(os.getpid(), signal.SIGKILL)
 

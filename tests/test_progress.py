@@ -19,16 +19,22 @@ MANY = PROGRESS_MIN + 1
 @pytest.fixture
 def big(site):
     for i in range(MANY):
-        site.article(f"2024/a{i:04d}.md",
-                     f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n")
+        site.article(
+            f"2024/a{i:04d}.md", f"title: Article {i}\ndate: 2024-01-{i % 28 + 1:02d}\nsource: Desk\ntopics: [taiwan]\n"
+        )
     return site
 
 
 def run_in_terminal(*args: str, timeout: float = 120) -> str:
     """Run the CLI with stdout on a pseudo-terminal; return everything it printed."""
     controller, terminal = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "briefings", *args], stdout=terminal, stderr=terminal,
-                            stdin=subprocess.DEVNULL, env={**os.environ, "COLUMNS": "100"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefings", *args],
+        stdout=terminal,
+        stderr=terminal,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, "COLUMNS": "100"},
+    )
     os.close(terminal)
     chunks = []
     deadline = time.monotonic() + timeout

@@ -56,12 +56,30 @@ def test_any_bytes_after_a_fence(raw):
 
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=40),
-    st.dates().map(str), st.sampled_from(["2024-01-13", "2023-02-30", "taiwan", "https://example.org/a",
-                                          "javascript:alert(1)", "<script>x</script>", "{{ x }}", ""]),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(max_size=40),
+    st.dates().map(str),
+    st.sampled_from(
+        [
+            "2024-01-13",
+            "2023-02-30",
+            "taiwan",
+            "https://example.org/a",
+            "javascript:alert(1)",
+            "<script>x</script>",
+            "{{ x }}",
+            "",
+        ]
+    ),
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-    st.text(max_size=8), inner, max_size=4), max_leaves=12)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 keys = st.sampled_from(list(ARTICLE_FIELDS)) | st.text(min_size=1, max_size=12)
 
 
@@ -79,8 +97,11 @@ printable = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))
 
 @pytest.mark.slow
 @EXAMPLES
-@given(title=printable.filter(str.strip), day=st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)),
-       topics=st.lists(st.sampled_from(["taiwan", "us-china", "Taiwan"]), min_size=1, max_size=3))
+@given(
+    title=printable.filter(str.strip),
+    day=st.dates(dt.date(1800, 1, 1), dt.date(2200, 12, 31)),
+    topics=st.lists(st.sampled_from(["taiwan", "us-china", "Taiwan"]), min_size=1, max_size=3),
+)
 def test_valid_front_matter_always_loads(title, day, topics):
     front = {"title": title, "date": day.isoformat(), "source": "Desk", "topics": topics}
     article, problems = load(("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n").encode("utf-8"))
@@ -120,12 +141,56 @@ def yaml_text(front: str):
         return None
 
 
-one_line = st.text(st.characters(blacklist_characters="\n\r\x85\u2028\u2029\x00", blacklist_categories=("Cs",)),
-                   max_size=40)
-yaml_words = st.sampled_from(["9:11", "010", "0x1F", "0o17", "0b101", "1e3", "1.5e3", ".inf", "-.INF", ".nan", "+12",
-                              "1_000", "12.50", "No", "yes", "ON", "off", "y", "~", "null", "true", "False", "=",
-                              "<<", "2024-01-13", "2001-12-14t21:59:43.10-05:00", "1" * 5000, "&a", "*a", "!x", "|",
-                              ">-", "[a]", "{a: b}", "a: b", "a #b", "- a", "'a'", '"a"', "@a", "`a", "%a", "? a"])
+one_line = st.text(
+    st.characters(blacklist_characters="\n\r\x85\u2028\u2029\x00", blacklist_categories=("Cs",)), max_size=40
+)
+yaml_words = st.sampled_from(
+    [
+        "9:11",
+        "010",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1e3",
+        "1.5e3",
+        ".inf",
+        "-.INF",
+        ".nan",
+        "+12",
+        "1_000",
+        "12.50",
+        "No",
+        "yes",
+        "ON",
+        "off",
+        "y",
+        "~",
+        "null",
+        "true",
+        "False",
+        "=",
+        "<<",
+        "2024-01-13",
+        "2001-12-14t21:59:43.10-05:00",
+        "1" * 5000,
+        "&a",
+        "*a",
+        "!x",
+        "|",
+        ">-",
+        "[a]",
+        "{a: b}",
+        "a: b",
+        "a #b",
+        "- a",
+        "'a'",
+        '"a"',
+        "@a",
+        "`a",
+        "%a",
+        "? a",
+    ]
+)
 
 
 @FEW
@@ -148,8 +213,11 @@ def test_a_plain_scalar_title_is_the_text_yaml_reads_or_one_problem(raw):
 
 
 @FEW
-@given(value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=60) | yaml_words,
-       key=st.sampled_from(["title", "summary"]), style=st.sampled_from(['"', "'"]))
+@given(
+    value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=60) | yaml_words,
+    key=st.sampled_from(["title", "summary"]),
+    style=st.sampled_from(['"', "'"]),
+)
 def test_a_quoted_scalar_is_the_exact_text_or_one_problem_naming_the_field(value, key, style):
     scalar = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=float("inf"))
     scalar = scalar.removesuffix("\n").removesuffix("\n...")
@@ -203,8 +271,7 @@ def test_any_date_in_range_builds_its_page_and_feeds(day, time, tz):
     # The build date: MkDocs takes SOURCE_DATE_EPOCH to midnight of its day for the gzip'd sitemap.
     epoch = content_epoch(edition)
     assert 0 <= epoch <= 2**32 - 1
-    midnight = dt.datetime.combine(dt.datetime.fromtimestamp(epoch, dt.UTC).date(), dt.time(),
-                                   dt.UTC)
+    midnight = dt.datetime.combine(dt.datetime.fromtimestamp(epoch, dt.UTC).date(), dt.time(), dt.UTC)
     gzip.compress(b"sitemap", mtime=int(midnight.timestamp()))
 
 
@@ -214,12 +281,32 @@ def test_a_date_out_of_range_gets_the_message(year, month):
     raw = f"{year:04d}-{month:02d}-01"
     _, problems = load(f"---\ntitle: T\ndate: {raw}\nsource: Desk\ntopics: [taiwan]\n---\n".encode())
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (3, "date", f"'{raw}' is outside the years 1800–2200 (expected a real publication date)")]
+        (3, "date", f"'{raw}' is outside the years 1800–2200 (expected a real publication date)")
+    ]
 
 
 names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).filter(
-    str.strip) | st.sampled_from(["王毅", "汪毅", "🙂", "😀", "Zoë", "Zoe\u0308", "ZOE", "Index", "con", "...",
-                                  "!!!", "Lai Ching-te", "lai ching te", "O'Brien", "OBrien", "王" * 40])
+    str.strip
+) | st.sampled_from(
+    [
+        "王毅",
+        "汪毅",
+        "🙂",
+        "😀",
+        "Zoë",
+        "Zoe\u0308",
+        "ZOE",
+        "Index",
+        "con",
+        "...",
+        "!!!",
+        "Lai Ching-te",
+        "lai ching te",
+        "O'Brien",
+        "OBrien",
+        "王" * 40,
+    ]
+)
 
 
 @FEW

@@ -23,11 +23,14 @@ def built(tmp_path_factory):
     """The sample site with a subpath site_url and one draft added."""
     root = copy_sample(tmp_path_factory.mktemp("reader"))
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("site_dir: site", f"site_dir: site\nsite_url: {SITE_URL}"),
-                      "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("site_dir: site", f"site_dir: site\nsite_url: {SITE_URL}"), "utf-8"
+    )
     (root / "content/articles/2024/2024-12-01-draft.md").write_text(
         "---\ntitle: An unfinished draft\ndate: 2024-12-01\nsource: Briefings desk\n"
-        "topics: [taiwan, fentanyl, us-china]\npeople: [Xi]\ndraft: true\n---\nNot yet.\n", "utf-8")
+        "topics: [taiwan, fentanyl, us-china]\npeople: [Xi]\ndraft: true\n---\nNot yet.\n",
+        "utf-8",
+    )
     result = run_cli("build", "--project", str(root))
     assert result.exit_code == 0, result.output
     return root / "site"
@@ -48,9 +51,14 @@ def dom(site, path):
 
 
 # (feed file name, the page it follows)
-FEEDS = [("feed", ""), ("feed-topic-us-china", "topics/us-china/"), ("feed-topic-taiwan", "topics/taiwan/"),
-         ("feed-topic-fentanyl", "topics/fentanyl/"), ("feed-person-xi-jinping", "people/xi-jinping/"),
-         ("feed-person-joe-biden", "people/joe-biden/")]
+FEEDS = [
+    ("feed", ""),
+    ("feed-topic-us-china", "topics/us-china/"),
+    ("feed-topic-taiwan", "topics/taiwan/"),
+    ("feed-topic-fentanyl", "topics/fentanyl/"),
+    ("feed-person-xi-jinping", "people/xi-jinping/"),
+    ("feed-person-joe-biden", "people/joe-biden/"),
+]
 
 
 @pytest.mark.parametrize("name, page", FEEDS)
@@ -108,14 +116,20 @@ def test_pages_advertise_their_feeds(built):
     def alternates(path):
         """Each alternate link resolved against the page's URL, as a feed reader does."""
         from urllib.parse import urljoin
-        return [(link["type"], urljoin(SITE_URL + path + "/" if path else SITE_URL, link["href"]))
-                for link in dom(built, path).find_all("link", rel="alternate")]
+
+        return [
+            (link["type"], urljoin(SITE_URL + path + "/" if path else SITE_URL, link["href"]))
+            for link in dom(built, path).find_all("link", rel="alternate")
+        ]
 
     site_feeds = [("application/atom+xml", SITE_URL + "feed.xml"), ("application/feed+json", SITE_URL + "feed.json")]
     assert alternates("") == site_feeds
     topic = alternates("topics/taiwan")
-    assert topic == [*site_feeds, ("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
-                     ("application/feed+json", SITE_URL + "feed-topic-taiwan.json")]
+    assert topic == [
+        *site_feeds,
+        ("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
+        ("application/feed+json", SITE_URL + "feed-topic-taiwan.json"),
+    ]
     button = dom(built, "topics/taiwan").select_one(".bf-feed__button")
     assert button["href"] == SITE_URL + "feed-topic-taiwan.xml"
     assert ("application/atom+xml", SITE_URL + "feed-topic-fentanyl.xml") in alternates(f"articles/{SEED}")
@@ -157,11 +171,15 @@ def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
     assert xi.h1.get_text() == "Xi Jinping"
     assert "Also written as: Xi, President Xi" in xi.get_text()
     assert [a["href"].split("/")[-2] for a in xi.select(".bf-line__title")] == [
-        "2024-11-16-biden-xi-lima", SEED]  # the draft naming "Xi" is not published
+        "2024-11-16-biden-xi-lima",
+        SEED,
+    ]  # the draft naming "Xi" is not published
     assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == ["“dramatically curtail”"]
     article = dom(built, f"articles/{SEED}")
-    assert [a["href"] for a in article.select(".bf-people a")] == ["../../people/joe-biden/",
-                                                                  "../../people/xi-jinping/"]
+    assert [a["href"] for a in article.select(".bf-people a")] == [
+        "../../people/joe-biden/",
+        "../../people/xi-jinping/",
+    ]
     assert article.select_one(".bf-quote figcaption a")["href"] == "../../people/xi-jinping/"
 
 
@@ -182,7 +200,9 @@ def test_article_pages_show_reading_time_and_previous_next(built):
     assert re.fullmatch(r"\d+ words", page.select_one(".bf-words").get_text())
     taiwan = page.select_one(".bf-more__topic")
     assert [(a["rel"][0], a["href"]) for a in taiwan.select("a[rel]")] == [
-        ("prev", f"../{SEED}/"), ("next", "../2024-05-20-lai-inaugurated/")]
+        ("prev", f"../{SEED}/"),
+        ("next", "../2024-05-20-lai-inaugurated/"),
+    ]
 
 
 def test_article_previews_and_json_ld(built):
@@ -195,7 +215,10 @@ def test_article_previews_and_json_ld(built):
     assert meta["article:published_time"] == "2023-11-15T00:00:00+00:00"
     assert meta["article:section"] == "Politics"
     assert [m["content"] for m in page.find_all("meta", property="article:tag")] == [
-        "US–China relations", "Fentanyl", "Taiwan"]
+        "US–China relations",
+        "Fentanyl",
+        "Taiwan",
+    ]
     assert page.find("link", rel="canonical")["href"] == SITE_URL + f"articles/{SEED}/"
     ld = json.loads(page.find("script", type="application/ld+json").string)
     assert ld["@type"] == "NewsArticle" and ld["@context"] == "https://schema.org"
@@ -225,7 +248,10 @@ def test_updated_badge_and_archives(site):
     assert [a.get_text() for a in taiwan.select(".bf-entry__title a")] == ["Item 4", "Item 3"]
     assert taiwan.select_one(".bf-coverage").get_text() == "Coverage: the latest 2"
     assert [(a.get_text(), a["href"]) for a in taiwan.select(".bf-archives a")] == [
-        ("March 2024", "2024/03/"), ("February 2024", "2024/02/"), ("January 2024", "2024/01/")]
+        ("March 2024", "2024/03/"),
+        ("February 2024", "2024/02/"),
+        ("January 2024", "2024/01/"),
+    ]
     january = dom(built, "topics/taiwan/2024/01")
     assert [a.get_text() for a in january.select(".bf-entry__title a")] == ["Item 1", "Item 0"]
     assert january.select_one(".bf-pager a")["href"] == "../02/"
@@ -244,8 +270,10 @@ def test_person_pages_keep_the_newest_and_link_month_archives(site):
     days = ["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-30"]
     for i, day in enumerate(days):
         quote = f'quotes:\n  - text: "Words number {i}."\n    speaker: Jane Doe\n' if i != 2 else ""
-        site.article(f"p{i}.md", VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}")
-                     + "people: [Jane Doe]\n" + quote)
+        site.article(
+            f"p{i}.md",
+            VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}") + "people: [Jane Doe]\n" + quote,
+        )
     result = site.run("build")
     assert result.exit_code == 0, result.output
     built = site.root / "site"
@@ -254,11 +282,13 @@ def test_person_pages_keep_the_newest_and_link_month_archives(site):
     assert len(person.select(".bf-quote-cards figure")) == 2
     assert "The latest 2 of 4" in person.get_text() and "5 articles" in person.get_text()
     assert [(a.get_text(), a["href"]) for a in person.select(".bf-archives a")] == [
-        ("March 2024", "2024/03/"), ("February 2024", "2024/02/"), ("January 2024", "2024/01/")]
+        ("March 2024", "2024/03/"),
+        ("February 2024", "2024/02/"),
+        ("January 2024", "2024/01/"),
+    ]
     january = dom(built, "people/jane-doe/2024/01")
     assert [a.get_text() for a in january.select(".bf-line__title")] == ["Item 1", "Item 0"]
-    assert [q.get_text() for q in january.select(".bf-quote blockquote")] == ["“Words number 1.”",
-                                                                              "“Words number 0.”"]
+    assert [q.get_text() for q in january.select(".bf-quote blockquote")] == ["“Words number 1.”", "“Words number 0.”"]
     assert january.select_one(".bf-kicker a")["href"] == "../../"
     february = dom(built, "people/jane-doe/2024/02")
     assert [a.get_text() for a in february.select(".bf-line__title")] == ["Item 2"]

@@ -58,7 +58,9 @@ class Server:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "TMPDIR": str(log.parent)}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "briefings", "serve", "--port", str(self.port), "--project", str(root)],
-            stdout=self._out, stderr=subprocess.STDOUT, env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+            env=env,
         )
 
     def output(self) -> str:
@@ -98,8 +100,9 @@ ARTICLE = "title: {title}\ndate: 2024-01-13\nsource: Briefings desk\ntopics: [ta
 @pytest.mark.slow
 def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="The first title"))
-    site.article("2024/draft.md",
-                 "title: Work in progress\ndate: 2024-01-14\nsource: Desk\ntopics: [taiwan]\ndraft: true\n")
+    site.article(
+        "2024/draft.md", "title: Work in progress\ndate: 2024-01-14\nsource: Desk\ntopics: [taiwan]\ndraft: true\n"
+    )
     server = serve(site.root)
     page = f"{server.url}/articles/vote/"
     _, text = wait_for(page, lambda s, t: s == 200, timeout=START_TIMEOUT, proc=server.proc)
@@ -151,8 +154,7 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
 def test_serve_starts_with_broken_content_and_shows_the_problem(site, serve):
     article = site.article("2024/vote.md", ARTICLE.format(title="Broken") + "topcis: [taiwan]\n")
     server = serve(site.root)
-    _, text = wait_for(f"{server.url}/", lambda s, t: "briefings-error" in t, timeout=START_TIMEOUT,
-                            proc=server.proc)
+    _, text = wait_for(f"{server.url}/", lambda s, t: "briefings-error" in t, timeout=START_TIMEOUT, proc=server.proc)
     assert "unknown field (did you mean &#x27;topics&#x27;?" in text
     assert "livereload" in text  # so the page reloads itself once fixed
     article.write_text(f"---\n{ARTICLE.format(title='Working now')}---\n", "utf-8")
@@ -166,8 +168,9 @@ def test_serve_refuses_a_port_in_use(site):
         port = taken.getsockname()[1]
         result = run_cli("serve", "--port", str(port), "--project", str(site.root))
     assert result.exit_code == 1
-    assert result.output == (f"Error: port {port} on 127.0.0.1 is already in use (stop the other server, "
-                             f"or pass --port {port + 1})\n")
+    assert result.output == (
+        f"Error: port {port} on 127.0.0.1 is already in use (stop the other server, or pass --port {port + 1})\n"
+    )
 
 
 def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkeypatch):
@@ -179,14 +182,17 @@ def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkey
     lines: list[str] = []
     preview = serving.Preview(Project.at(site.root), port=0, log=lines.append)
     try:
+
         def broken(*args, **kwargs):
             raise RuntimeError("something\nbroke")
 
         monkeypatch.setattr(serving, "build", broken)
         preview.rebuild()
         assert preview.problem == "briefings failed: RuntimeError: something broke (a bug: please report it)"
-        assert lines[-1] == ("Error: briefings failed: RuntimeError: something broke (a bug: please report it); "
-                             "the preview shows the last good build until it is fixed.")
+        assert lines[-1] == (
+            "Error: briefings failed: RuntimeError: something broke (a bug: please report it); "
+            "the preview shows the last good build until it is fixed."
+        )
         monkeypatch.undo()
         preview.rebuild()
         assert preview.problem is None and lines[-1].startswith("Fixed: rebuilt 1 articles")
@@ -199,14 +205,17 @@ def test_serve_honours_the_options_build_does(site, serve):
     """serve runs the same pipeline.build as build: extra.briefings.search: pagefind gives a
     working Pagefind bundle in the preview, and no Material index."""
     site.settings(search="pagefind")
-    site.article("2024/vote.md", ARTICLE.format(title="Taiwan elects a president"),
-                 body="Voters in Taiwan chose a new president.\n")
+    site.article(
+        "2024/vote.md",
+        ARTICLE.format(title="Taiwan elects a president"),
+        body="Voters in Taiwan chose a new president.\n",
+    )
     server = serve(site.root)
-    status, script = wait_for(f"{server.url}/pagefind/pagefind.js", lambda s, t: s == 200,
-                              timeout=START_TIMEOUT * 2, proc=server.proc)
+    status, script = wait_for(
+        f"{server.url}/pagefind/pagefind.js", lambda s, t: s == 200, timeout=START_TIMEOUT * 2, proc=server.proc
+    )
     assert "pagefind" in script.lower()
     status, _ = get(f"{server.url}/search/search_index.json")
     assert status == 404
     _, page = get(f"{server.url}/articles/vote/")
     assert "data-pagefind-body" in page and 'class="bf-search"' in page
-

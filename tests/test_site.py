@@ -41,8 +41,15 @@ def test_build_succeeds_in_strict_mode_without_warnings(sample_build):
 def test_site_has_every_page(sample_build):
     root, _ = sample_build
     site = root / "site"
-    for page in ["index.html", "timeline/index.html", "sources/index.html", "topics/index.html",
-                 "tags/index.html", "404.html", "search/search_index.json"]:
+    for page in [
+        "index.html",
+        "timeline/index.html",
+        "sources/index.html",
+        "topics/index.html",
+        "tags/index.html",
+        "404.html",
+        "search/search_index.json",
+    ]:
         assert (site / page).is_file(), page
     for topic in TOPICS:
         assert (site / "topics" / topic / "index.html").is_file()
@@ -56,8 +63,11 @@ def test_each_topic_page_lists_exactly_its_articles_newest_first(sample_build):
     for topic in TOPICS:
         page = soup(root / "site/topics" / topic / "index.html")
         listed = slugs_linked(page, ".bf-entry__title a")
-        expected = sorted((s for s, m in articles.items() if topic in m["topics"]),
-                          key=lambda s: str(articles[s]["date"]), reverse=True)
+        expected = sorted(
+            (s for s, m in articles.items() if topic in m["topics"]),
+            key=lambda s: str(articles[s]["date"]),
+            reverse=True,
+        )
         assert listed == expected, topic
 
 
@@ -98,7 +108,10 @@ def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
     assert latest[0] == "2024-11-16-biden-xi-lima" and len(latest) == 8
     cards = page.select(".bf-card")
     assert [c.select_one(".bf-card__title").get_text(strip=True) for c in cards] == [
-        "US–China relations", "Taiwan", "Fentanyl"]
+        "US–China relations",
+        "Taiwan",
+        "Fentanyl",
+    ]
     fentanyl = cards[2]
     assert "5 articles" in fentanyl.select_one(".bf-meta").get_text()
     assert "latest 5 August 2024" in fentanyl.select_one(".bf-meta").get_text()
@@ -107,6 +120,7 @@ def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
 
 def test_navigation_lists_topics_but_no_articles(sample_build):
     root, _ = sample_build
+
     def labels(page):
         nav = soup(root / "site" / page).select_one("nav.md-nav--primary")
         assert not nav.select('a[href*="articles/"]')
@@ -117,7 +131,11 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
     assert labels("index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
     for page in ["topics/index.html", "topics/taiwan/index.html"]:
         assert [x for x in labels(page) if x not in ("Home", "Timeline", "People", "Sources")] == [
-            "Topics", "US–China relations", "Taiwan", "Fentanyl"]
+            "Topics",
+            "US–China relations",
+            "Taiwan",
+            "Fentanyl",
+        ]
     assert labels(f"articles/{SEED}/index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
 
 
@@ -134,8 +152,11 @@ def test_topics_are_material_tags(sample_build):
     root, _ = sample_build
     tags = soup(root / "site/tags/index.html")
     links = {a.get_text(strip=True): a["href"] for a in tags.select(".md-content a[href*='topics/']")}
-    assert links == {"US–China relations": "../topics/us-china/", "Taiwan": "../topics/taiwan/",
-                     "Fentanyl": "../topics/fentanyl/"}
+    assert links == {
+        "US–China relations": "../topics/us-china/",
+        "Taiwan": "../topics/taiwan/",
+        "Fentanyl": "../topics/fentanyl/",
+    }
 
 
 def test_search_index_finds_the_articles(sample_build):
@@ -144,8 +165,9 @@ def test_search_index_finds_the_articles(sample_build):
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     for slug in sample_articles(root):
         assert f"articles/{slug}/" in locations
-    fentanyl = {d["location"].split("#")[0] for d in index["docs"]
-                if "fentanyl" in (d["title"] + " " + d["text"]).lower()}
+    fentanyl = {
+        d["location"].split("#")[0] for d in index["docs"] if "fentanyl" in (d["title"] + " " + d["text"]).lower()
+    }
     assert f"articles/{SEED}/" in fentanyl
     assert "topics/fentanyl/" in fentanyl
 
@@ -177,7 +199,9 @@ def test_no_page_references_another_host(sample_build):
 
 def test_markup_in_front_matter_is_shown_as_text_never_run(site):
     evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"><b>'
-    site.article("evil.md", f"""\
+    site.article(
+        "evil.md",
+        f"""\
         title: '{evil}'
         date: 2024-01-13
         source: '{evil}'
@@ -189,7 +213,8 @@ def test_markup_in_front_matter_is_shown_as_text_never_run(site):
         quotes: [{{text: '{evil}', speaker: '{evil}'}}]
         people: ['{evil}']
         topics: [taiwan]
-    """)
+    """,
+    )
     result = site.run("build")
     assert result.exit_code == 0, result.output
     for path in (site.root / "site").rglob("*.html"):
@@ -246,8 +271,9 @@ def test_a_failed_build_leaves_the_last_good_site_in_place(site):
 def test_strict_mode_fails_on_mkdocs_warnings_and_no_strict_lets_them_through(site):
     site.article("a.md", VALID)
     config = site.root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8") + "\nnot_in_nav: |\n  /nowhere.md\nunknown_option_for_a_warning: 1\n",
-                      "utf-8")
+    config.write_text(
+        config.read_text("utf-8") + "\nnot_in_nav: |\n  /nowhere.md\nunknown_option_for_a_warning: 1\n", "utf-8"
+    )
     result = site.run("build")
     assert result.exit_code == 1
     assert "unknown_option_for_a_warning" in result.stderr and "--no-strict" in result.stderr

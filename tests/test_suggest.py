@@ -47,19 +47,27 @@ KEYWORD_TOPICS = """\
 
 def test_check_suggest_lists_untagged_topics_with_the_matched_words(site):
     site.write("content/topics.yml", KEYWORD_TOPICS)
-    site.article("2024/a.md", """\
+    site.article(
+        "2024/a.md",
+        """\
         title: Precursor chemicals seized
         date: 2024-02-01
         source: Desk
         topics: [taiwan]
         summary: Customs in Taipei seized precursor chemicals.
-        """, body="Officials said the shipment could have made fentanyl.\n")
-    site.article("2024/b.md", """\
+        """,
+        body="Officials said the shipment could have made fentanyl.\n",
+    )
+    site.article(
+        "2024/b.md",
+        """\
         title: Nothing to see
         date: 2024-02-02
         source: Desk
         topics: [fentanyl]
-        """, body="Fentanyl deaths fell.\n")
+        """,
+        body="Fentanyl deaths fell.\n",
+    )
     before = tree_hash(site.root / "content")
     result = site.run("check", "--suggest")
     assert result.exit_code == 0, result.output

@@ -21,8 +21,11 @@ GENERATED = "{#-\n  This file was automatically generated - do not edit\n-#}\n"
 _HEADER = re.compile(r"\A\{#-.*?-#\}\n", re.DOTALL)
 _CHANGE = re.compile(r"\{#- briefings: was\n(.*?)-?#\}\n.*?\{#- briefings: end #\}\n", re.DOTALL)
 # Theme files that take the place of one of Material's.
-SHADOWING = sorted(p.relative_to(REPO / "theme").as_posix() for p in (REPO / "theme").rglob("*.html")
-                   if (MATERIAL / p.relative_to(REPO / "theme")).is_file())
+SHADOWING = sorted(
+    p.relative_to(REPO / "theme").as_posix()
+    for p in (REPO / "theme").rglob("*.html")
+    if (MATERIAL / p.relative_to(REPO / "theme")).is_file()
+)
 COPIED = [name for name in SHADOWING if name != "main.html"]  # main.html is Material's place for overrides
 
 
@@ -33,8 +36,13 @@ def material_text(copy: str) -> str:
 
 
 def test_the_copies_are_the_ones_we_know():
-    assert COPIED == ["partials/header.html", "partials/logo.html", "partials/nav.html", "partials/search.html",
-                      "partials/toc.html"]
+    assert COPIED == [
+        "partials/header.html",
+        "partials/logo.html",
+        "partials/nav.html",
+        "partials/search.html",
+        "partials/toc.html",
+    ]
     assert '{% extends "base.html" %}' in (REPO / "theme/main.html").read_text("utf-8")
 
 
@@ -44,11 +52,12 @@ def test_a_copied_partial_matches_the_installed_material_but_for_its_marked_chan
     theirs = (MATERIAL / name).read_text("utf-8")
     assert theirs.startswith(GENERATED)
     assert "{#- briefings: was" in ours, "a copy without a marked change should not be a copy"
-    assert material_text(ours) == theirs[len(GENERATED):], (
-        f"theme/{name} no longer matches Material's {name}: merge Material's new version and keep the marked changes")
+    assert material_text(ours) == theirs[len(GENERATED) :], (
+        f"theme/{name} no longer matches Material's {name}: merge Material's new version and keep the marked changes"
+    )
 
 
 def test_the_check_sees_a_change_outside_the_marks():
     ours = (REPO / "theme/partials/toc.html").read_text("utf-8")
-    theirs = (MATERIAL / "partials/toc.html").read_text("utf-8")[len(GENERATED):]
+    theirs = (MATERIAL / "partials/toc.html").read_text("utf-8")[len(GENERATED) :]
     assert material_text(ours.replace("md-nav__title", "md-nav__heading")) != theirs

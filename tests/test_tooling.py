@@ -1,7 +1,8 @@
-"""The tools a contributor expects run with the tests: ruff's linter and mypy in
-strict mode, both configured in pyproject.toml, find nothing. Run the same by hand:
-`.venv/bin/ruff check` and `.venv/bin/mypy` from the repository's root. And the
-markers that give the quick loop, pytest -m "not slow and not browser", hold."""
+"""The tools a contributor expects run with the tests: ruff's linter and formatter
+and mypy in strict mode, all configured in pyproject.toml, find nothing. Run the
+same by hand from the repository's root: `.venv/bin/ruff check`, `.venv/bin/ruff
+format` and `.venv/bin/mypy`. And the markers that give the quick loop,
+pytest -m "not slow and not browser", hold."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ def test_ruff_finds_nothing():
         pytest.fail(f"ruff check found problems:\n{result.stdout}{result.stderr}", pytrace=False)
 
 
+def test_the_code_is_formatted_as_ruff_formats_it():
+    result = run_tool("ruff", "format", "--check")
+    if result.returncode != 0:
+        pytest.fail(
+            f"ruff format would change files (run `ruff format`):\n{result.stdout}{result.stderr}", pytrace=False
+        )
+
+
 def test_mypy_strict_finds_nothing():
     """briefings/ (the files in [tool.mypy]), strict."""
     result = run_tool("mypy")
@@ -34,6 +43,9 @@ def test_mypy_strict_finds_nothing():
 
 def test_every_test_that_drives_chromium_is_marked_browser(request):
     """Whatever this run selected: with -m "not browser", no test left may need Chromium."""
-    unmarked = [item.nodeid for item in request.session.items
-                if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser")]
+    unmarked = [
+        item.nodeid
+        for item in request.session.items
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("browser")
+    ]
     assert unmarked == []

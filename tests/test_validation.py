@@ -9,8 +9,10 @@ import pytest
 from conftest import VALID, tree_hash
 
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
-FIELDS = ("title, date, source, topics, author, url, section, summary, key_points, why_it_matters, "
-          "quotes, people, image, updated, draft, slug")
+FIELDS = (
+    "title, date, source, topics, author, url, section, summary, key_points, why_it_matters, "
+    "quotes, people, image, updated, draft, slug"
+)
 
 
 def problems(result) -> list[str]:
@@ -97,14 +99,17 @@ def test_missing_required_fields_are_each_reported(site):
 
 
 def test_wrong_types(site):
-    site.article("types.md", """\
+    site.article(
+        "types.md",
+        """\
         title: [a, list]
         date: 2024-01-01
         source: 42
         topics: taiwan
         draft: maybe
         key_points: just one point
-    """)
+    """,
+    )
     assert problems(site.run("check")) == [
         "content/articles/types.md:2: title: expected text (got a list)",
         "content/articles/types.md:5: topics: expected a list of topic ids, e.g. [taiwan] (got text)",
@@ -113,12 +118,15 @@ def test_wrong_types(site):
     ]
 
 
-@pytest.mark.parametrize("value, message", [
-    ("2023-02-30", "'2023-02-30' is not a real calendar date"),
-    ("15/11/2023", "'15/11/2023' is not a date"),
-    ("2023-11-15T09:30:00", "'2023-11-15T09:30:00' is not a date"),
-    ("20231115", "'20231115' is not a date"),  # text as written, not the number YAML 1.1 saw
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("2023-02-30", "'2023-02-30' is not a real calendar date"),
+        ("15/11/2023", "'15/11/2023' is not a date"),
+        ("2023-11-15T09:30:00", "'2023-11-15T09:30:00' is not a date"),
+        ("20231115", "'20231115' is not a date"),  # text as written, not the number YAML 1.1 saw
+    ],
+)
 def test_bad_dates(site, value, message):
     site.article("d.md", VALID.replace("2024-01-13", value))
     assert problems(site.run("check")) == [f"content/articles/d.md:3: date: {message} ({DATE_HELP})"]
@@ -184,12 +192,17 @@ def test_every_problem_in_the_folder_is_reported_in_one_run(site):
     result = site.run("check")
     lines = problems(result)
     assert [line.split(":")[0] for line in lines] == [
-        "content/articles/a.md", "content/articles/b.md", "content/articles/d.md"]
+        "content/articles/a.md",
+        "content/articles/b.md",
+        "content/articles/d.md",
+    ]
     assert result.stderr.splitlines()[-1] == "Error: 3 problems found; nothing was built."
 
 
 def test_topics_file_problems(site):
-    site.write("content/topics.yml", """\
+    site.write(
+        "content/topics.yml",
+        """\
         - id: taiwan
           title: Taiwan
         - id: taiwan
@@ -198,7 +211,8 @@ def test_topics_file_problems(site):
           title: Bad id
         - id: no-title
           descripton: typo
-    """)
+    """,
+    )
     site.article("a.md", VALID)
     assert problems(site.run("check")) == [
         "content/topics.yml:3: topics[2].id: 'taiwan' is already used by the topic on line 1 (expected unique ids)",
@@ -214,13 +228,16 @@ def test_missing_topics_file(site):
     (site.root / "content/topics.yml").unlink()
     site.article("a.md", VALID)
     assert problems(site.run("check")) == [
-        "content/topics.yml:1: file: is missing (expected a list of topics, each with id: and title:)"]
+        "content/topics.yml:1: file: is missing (expected a list of topics, each with id: and title:)"
+    ]
 
 
 def test_missing_content_folder(tmp_path):
     from conftest import Site
+
     s = Site(tmp_path / "x")
     import shutil
+
     shutil.rmtree(s.root / "content")
     result = s.run("check")
     assert result.exit_code == 1
@@ -230,10 +247,13 @@ def test_missing_content_folder(tmp_path):
 
 def test_not_a_project_folder(tmp_path):
     from conftest import run_cli
+
     result = run_cli("check", "--project", str(tmp_path))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: {tmp_path}: no mkdocs.yml here (expected a briefing site's folder: "
-                             "run briefings from it, or pass --project DIR)\n")
+    assert result.stderr == (
+        f"Error: {tmp_path}: no mkdocs.yml here (expected a briefing site's folder: "
+        "run briefings from it, or pass --project DIR)\n"
+    )
 
 
 def test_check_and_failed_build_leave_content_untouched(site):

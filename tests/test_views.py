@@ -41,8 +41,11 @@ THEME = REPO / "theme"
 PAGE_TEMPLATES = sorted(p.name for p in THEME.glob("*.html") if p.name != "main.html")
 # Our partials. The others are Material's with marked changes, and pagefind.html
 # is the search button in Material's header: none of them reads a view.
-VIEW_PARTIALS = sorted(f"partials/{p.name}" for p in (THEME / "partials").glob("*.html")
-                       if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html")
+VIEW_PARTIALS = sorted(
+    f"partials/{p.name}"
+    for p in (THEME / "partials").glob("*.html")
+    if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html"
+)
 VIEW_CLASSES = [c for c in vars(views).values() if isinstance(c, type) and dataclasses.is_dataclass(c)]
 
 
@@ -65,13 +68,16 @@ def sample(tmp_path_factory):
     draft (built with --drafts), and an updated article besides one with an image."""
     root = copy_sample(tmp_path_factory.mktemp("views"))
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 1\n", 1),
-                      "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 1\n", 1), "utf-8"
+    )
     updated = root / "content/articles/2024/2024-01-13-taiwan-election-lai-wins.md"
     updated.write_text(updated.read_text("utf-8").replace("\ndate: ", "\nupdated: 2024-02-01\ndate: ", 1), "utf-8")
     (root / "content/articles/2024/2024-12-01-draft.md").write_text(
         "---\ntitle: An unfinished draft\ndate: 2024-12-01\nsource: Briefings desk\ntopics: [taiwan]\n"
-        "draft: true\n---\nNot yet.\n", "utf-8")
+        "draft: true\n---\nNot yet.\n",
+        "utf-8",
+    )
     project = Project.at(root)
     report = generate(project, drafts=True)
     options = build_options(project, drafts=True, pages_only=True)
@@ -90,8 +96,9 @@ def page_of(name: str, meta: dict, body: str) -> SimpleNamespace:
     """What MkDocs gives a template as ``page`` (the attributes our blocks read)."""
     stem = name.removesuffix(".md")
     url = "" if stem == "index" else stem.removesuffix("/index") + "/"  # directory URLs
-    return SimpleNamespace(meta=meta, content=body, title=meta.get("title"), url=url,
-                           is_homepage=name == "index.md", canonical_url=None)
+    return SimpleNamespace(
+        meta=meta, content=body, title=meta.get("title"), url=url, is_homepage=name == "index.md", canonical_url=None
+    )
 
 
 def strict_env(config, overrides: dict[str, str] | None = None) -> jinja2.Environment:
@@ -103,8 +110,9 @@ def strict_env(config, overrides: dict[str, str] | None = None) -> jinja2.Enviro
     return env.overlay(undefined=jinja2.StrictUndefined, loader=loader)
 
 
-def render_block(env: jinja2.Environment, template: str, block: str, config, page_name: str, meta: dict,
-                 body: str) -> str:
+def render_block(
+    env: jinja2.Environment, template: str, block: str, config, page_name: str, meta: dict, body: str
+) -> str:
     page = page_of(page_name, meta, body)
     tmpl = env.get_template(template)
     context = tmpl.new_context({"page": page, "config": config, "base_url": get_relative_url(".", page.url)})
@@ -156,7 +164,8 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     assert {a["brief"] for a in archives} == {True, False} and any(a["quotes"] for a in archives)
     assert 'class="bf-credit"' in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]
     assert ("data-pagefind-filter" in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]) == (
-        extra == "pagefind")
+        extra == "pagefind"
+    )
 
 
 MISSPELT = [
@@ -207,10 +216,17 @@ def test_a_view_with_optional_fields_leaves_them_out_while_unset():
     assert vars(front) == {"title": "T", "hide": ("toc",)} and front.briefing is None
 
 
-VIEW_OF_TEMPLATE = {"home.html": views.HomeView, "topics.html": views.TopicsIndexView, "topic.html": views.TopicView,
-                    "archive.html": views.ArchiveView, "article.html": views.ArticleView,
-                    "timeline.html": views.TimelineView, "sources.html": views.SourcesView,
-                    "people.html": views.PeopleIndexView, "person.html": views.PersonView}
+VIEW_OF_TEMPLATE = {
+    "home.html": views.HomeView,
+    "topics.html": views.TopicsIndexView,
+    "topic.html": views.TopicView,
+    "archive.html": views.ArchiveView,
+    "article.html": views.ArticleView,
+    "timeline.html": views.TimelineView,
+    "sources.html": views.SourcesView,
+    "people.html": views.PeopleIndexView,
+    "person.html": views.PersonView,
+}
 
 
 def test_front_matter_is_the_views_fields_in_order(sample):
@@ -220,6 +236,9 @@ def test_front_matter_is_the_views_fields_in_order(sample):
     for name, (meta, _) in sample.pages.items():
         assert list(meta) == [f.name for f in dataclasses.fields(views.FrontMatter) if f.name in meta], name
         if "template" in meta:
-            expected = [f.name for f in dataclasses.fields(VIEW_OF_TEMPLATE[meta["template"]])
-                        if f.name in meta["briefing"] or not f.metadata.get("omit_if_none")]
+            expected = [
+                f.name
+                for f in dataclasses.fields(VIEW_OF_TEMPLATE[meta["template"]])
+                if f.name in meta["briefing"] or not f.metadata.get("omit_if_none")
+            ]
             assert list(meta["briefing"]) == expected, name

@@ -38,8 +38,11 @@ def test_permissions_allow_pages_deployment():
 def test_build_job_installs_builds_and_uploads_the_site():
     steps = load()["jobs"]["build"]["steps"]
     names = [uses(s) for s in steps]
-    assert (names.index("actions/checkout") < names.index("actions/configure-pages")
-            < names.index("actions/upload-pages-artifact"))
+    assert (
+        names.index("actions/checkout")
+        < names.index("actions/configure-pages")
+        < names.index("actions/upload-pages-artifact")
+    )
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert build["run"].strip() == readme_build_command()
     assert steps.index(build) < names.index("actions/upload-pages-artifact")

@@ -44,11 +44,29 @@ CHROME_RE = re.compile(
     re.IGNORECASE,
 )
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august",
-     "september", "october", "november", "december"))}
-_MONTH = (r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-          r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        )
+    )
+}
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 DATE_RES = (
     (re.compile(rf"\b{_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.IGNORECASE), ("month", "day", "year")),
     (re.compile(rf"\b(\d{{1,2}})\s+{_MONTH},?\s+(\d{{4}})\b", re.IGNORECASE), ("day", "month", "year")),
@@ -57,21 +75,117 @@ DATE_RES = (
 
 # The last word of a byline's job title, and words that job titles are made of.
 ROLE_NOUNS = {
-    "correspondent", "reporter", "editor", "writer", "columnist", "contributor", "producer", "chief",
-    "analyst", "journalist", "fellow", "intern", "photographer", "anchor", "host", "critic", "director",
-    "strategist", "researcher", "commentator", "staff", "desk",
+    "correspondent",
+    "reporter",
+    "editor",
+    "writer",
+    "columnist",
+    "contributor",
+    "producer",
+    "chief",
+    "analyst",
+    "journalist",
+    "fellow",
+    "intern",
+    "photographer",
+    "anchor",
+    "host",
+    "critic",
+    "director",
+    "strategist",
+    "researcher",
+    "commentator",
+    "staff",
+    "desk",
 }
 TITLE_WORDS = ROLE_NOUNS | {
-    "white", "house", "senior", "foreign", "political", "politics", "national", "security", "defense",
-    "defence", "energy", "health", "congressional", "capitol", "hill", "contributing", "investigative",
-    "deputy", "managing", "associate", "executive", "business", "economics", "economic", "science", "tech",
-    "technology", "education", "legal", "justice", "pentagon", "state", "department", "washington",
-    "bureau", "sports", "culture", "media", "climate", "environment", "environmental", "immigration",
-    "breaking", "news", "digital", "assistant", "general", "assignment", "special", "world", "global",
-    "international", "diplomatic", "military", "opinion", "features", "investigations", "data", "video",
-    "trade", "markets", "finance", "financial", "policy", "affairs", "legislative", "supreme", "court",
-    "elections", "campaign", "regional", "metro", "local", "lead", "principal", "editorial", "staff",
-    "asia", "china", "europe", "africa", "middle", "east", "america", "americas", "latin", "pacific",
+    "white",
+    "house",
+    "senior",
+    "foreign",
+    "political",
+    "politics",
+    "national",
+    "security",
+    "defense",
+    "defence",
+    "energy",
+    "health",
+    "congressional",
+    "capitol",
+    "hill",
+    "contributing",
+    "investigative",
+    "deputy",
+    "managing",
+    "associate",
+    "executive",
+    "business",
+    "economics",
+    "economic",
+    "science",
+    "tech",
+    "technology",
+    "education",
+    "legal",
+    "justice",
+    "pentagon",
+    "state",
+    "department",
+    "washington",
+    "bureau",
+    "sports",
+    "culture",
+    "media",
+    "climate",
+    "environment",
+    "environmental",
+    "immigration",
+    "breaking",
+    "news",
+    "digital",
+    "assistant",
+    "general",
+    "assignment",
+    "special",
+    "world",
+    "global",
+    "international",
+    "diplomatic",
+    "military",
+    "opinion",
+    "features",
+    "investigations",
+    "data",
+    "video",
+    "trade",
+    "markets",
+    "finance",
+    "financial",
+    "policy",
+    "affairs",
+    "legislative",
+    "supreme",
+    "court",
+    "elections",
+    "campaign",
+    "regional",
+    "metro",
+    "local",
+    "lead",
+    "principal",
+    "editorial",
+    "staff",
+    "asia",
+    "china",
+    "europe",
+    "africa",
+    "middle",
+    "east",
+    "america",
+    "americas",
+    "latin",
+    "pacific",
 }
 PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "del", "della", "du", "la", "le", "bin", "al", "st.", "mac"}
 SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
@@ -114,7 +228,7 @@ def parse_clipping(text: str) -> Clipping:
             credit = credit or photo_credit(line)
             captions += 1
             continue
-        if (found := short_date(line, max_words=12 if title else 4)):  # above the headline: a bare date only
+        if found := short_date(line, max_words=12 if title else 4):  # above the headline: a bare date only
             date = date or found
             chrome += 1
             continue
@@ -132,9 +246,14 @@ def parse_clipping(text: str) -> Clipping:
         break
     paragraphs, dropped_captions, dropped_chrome = body_paragraphs(lines[body_from:])
     return Clipping(
-        title=title, section=section, byline=byline, image_credit=credit, date=date,
+        title=title,
+        section=section,
+        byline=byline,
+        image_credit=credit,
+        date=date,
         body="\n\n".join(plain_to_markdown(p) for p in paragraphs),
-        captions_dropped=captions + dropped_captions, chrome_dropped=chrome + dropped_chrome,
+        captions_dropped=captions + dropped_captions,
+        chrome_dropped=chrome + dropped_chrome,
     )
 
 
@@ -143,7 +262,7 @@ def is_caption(line: str) -> bool:
 
 
 def photo_credit(line: str) -> str:
-    """"(Photo by Jane Roe / AFP) (Photo by ...)" -> "Jane Roe / AFP" (the first credit)."""
+    """ "(Photo by Jane Roe / AFP) (Photo by ...)" -> "Jane Roe / AFP" (the first credit)."""
     m = CREDIT_RE.search(line) or CREDIT_LINE_RE.match(line)
     if not m:
         return ""
@@ -163,8 +282,11 @@ def short_date(line: str, max_words: int = 12) -> dt.date | None:
             continue
         parts = dict(zip(order, m.groups(), strict=True))
         month = parts["month"]
-        month_no = int(month) if month.isdigit() else next(
-            n for name, n in MONTHS.items() if name.startswith(month.lower().rstrip(".")[:3]))
+        month_no = (
+            int(month)
+            if month.isdigit()
+            else next(n for name, n in MONTHS.items() if name.startswith(month.lower().rstrip(".")[:3]))
+        )
         try:
             return dt.date(int(parts["year"]), month_no, int(parts["day"]))
         except ValueError:
@@ -179,7 +301,7 @@ def looks_like_section(line: str) -> bool:
 
 def _next_is_headline(lines: list[str], i: int) -> bool:
     """A section word is followed by a headline, not by a byline or the text."""
-    for line in lines[i + 1:]:
+    for line in lines[i + 1 :]:
         if not line or CHROME_RE.match(line) or is_caption(line):
             continue
         return not parse_byline(line) and not is_paragraph(line)
@@ -188,7 +310,7 @@ def _next_is_headline(lines: list[str], i: int) -> bool:
 
 def is_paragraph(line: str) -> bool:
     words = len(line.split())
-    return words >= 25 or (words >= 6 and line.rstrip().endswith((".", "?", "!", "\"", "”", "’", "'", ")")))
+    return words >= 25 or (words >= 6 and line.rstrip().endswith((".", "?", "!", '"', "”", "’", "'", ")")))
 
 
 def parse_byline(line: str) -> Byline | None:
@@ -230,10 +352,12 @@ def _split_name_title(tokens: list[str]) -> tuple[str, str]:
     n = 2
     while n < len(tokens) - 1:
         word = tokens[n].lower()
-        if (re.fullmatch(r"[a-z]\.", word) or word in PARTICLES or word in SUFFIXES  # noqa: SIM114 - the docstring's two cases
-                or tokens[n - 1].lower() in PARTICLES):
-            n += 1
-        elif word not in TITLE_WORDS and n == 2 and len(tokens) - (n + 1) >= 2:
+        if (
+            re.fullmatch(r"[a-z]\.", word)
+            or word in PARTICLES
+            or word in SUFFIXES
+            or tokens[n - 1].lower() in PARTICLES
+        ) or (word not in TITLE_WORDS and n == 2 and len(tokens) - (n + 1) >= 2):
             n += 1
         else:
             break
@@ -263,7 +387,7 @@ def body_paragraphs(lines: list[str]) -> tuple[list[str], int, int]:
         elif CHROME_RE.match(line):  # a "Share" line between two paragraphs
             flush()
             chrome += 1
-        elif current and current[-1].endswith((".", "?", "!", "\"", "”", ")", ":")):
+        elif current and current[-1].endswith((".", "?", "!", '"', "”", ")", ":")):
             flush()
             current.append(line)
         else:

@@ -40,13 +40,13 @@ HINTS: dict[str, str] = {
     "url": "# url: https://example.com/news/story  # link to the original (http:// or https://)",
     "section": "# section: Politics              # the outlet's section",
     "summary": "# summary: >-                    # one paragraph, in your own words\n"
-               "#   What happened, in two or three sentences.",
+    "#   What happened, in two or three sentences.",
     "key_points": "# key_points:\n#   - The first thing to remember.\n#   - The second.",
     "why_it_matters": "# why_it_matters: >-\n#   Why a reader of this briefing should care.",
     "quotes": "# quotes:\n#   - text: The words, exactly as said.\n#     speaker: Who said them",
     "people": "# people: [Jane Doe, John Roe]   # people the article is about",
     "image": "# image:                         # the article's photo\n"
-             "#   caption: What the photo shows.\n#   credit: Photographer / Agency",
+    "#   caption: What the photo shows.\n#   credit: Photographer / Agency",
     "updated": "# updated: 2024-01-31            # same formats as date",
     "slug": "# slug: my-article               # the URL name (/articles/<slug>/); default: from the file name",
 }
@@ -91,8 +91,9 @@ def check_date(raw: str | None, option: str = "--date") -> str:
     return raw.strip()
 
 
-def check_topics(refs: Iterable[str], topics: tuple[Topic, ...] | list[Topic],
-                 option: str = "--topic") -> tuple[str, ...]:
+def check_topics(
+    refs: Iterable[str], topics: tuple[Topic, ...] | list[Topic], option: str = "--topic"
+) -> tuple[str, ...]:
     known = [t.id for t in topics]
     ids: list[str] = []
     for ref in refs:
@@ -125,9 +126,8 @@ def check_text(raw: str | None, option: str, limit: int = SHORT_TEXT) -> str:
 
 
 def _refuse_controls(raw: str, option: str) -> None:
-    if (found := CONTROL_RE.search(raw)):
-        raise DraftError(f"{option}: contains the control character U+{ord(found.group()):04X} "
-                         "(expected plain text)")
+    if found := CONTROL_RE.search(raw):
+        raise DraftError(f"{option}: contains the control character U+{ord(found.group()):04X} (expected plain text)")
 
 
 def strip_controls(text: str) -> tuple[str, int]:
@@ -141,7 +141,7 @@ def shorten(text: str, limit: int) -> str:
     """``text`` in at most ``limit`` characters: cut at a word boundary, ending with "…"."""
     if len(text) <= limit:
         return text
-    head = text[:limit - 1]
+    head = text[: limit - 1]
     if (space := max(head.rfind(" "), head.rfind("\n"))) >= limit // 2:
         head = head[:space]
     return head.rstrip() + "…"
@@ -150,7 +150,7 @@ def shorten(text: str, limit: int) -> str:
 def cut_to_bytes(text: str, budget: int) -> str:
     """The start of ``text`` in at most ``budget`` bytes of UTF-8, cut after a
     paragraph (or else a line, or a word) when one ends in the second half."""
-    head = text.encode("utf-8")[:max(budget, 0)].decode("utf-8", "ignore")
+    head = text.encode("utf-8")[: max(budget, 0)].decode("utf-8", "ignore")
     if len(head) == len(text):
         return text
     for boundary in ("\n\n", "\n", " "):
@@ -163,7 +163,7 @@ def file_slug(title: str) -> str:
     """The title as a file-name slug, cut at a word boundary."""
     slug = slugify(title)
     if len(slug) > SLUG_MAX:
-        slug = slug[:SLUG_MAX + 1].rsplit("-", 1)[0]
+        slug = slug[: SLUG_MAX + 1].rsplit("-", 1)[0]
     return slug
 
 
@@ -213,8 +213,13 @@ def render(draft: Draft) -> str:
         _DRAFT_LINE,
     ]
     known = {
-        "author": (f"author: {_scalar(draft.authors[0])}" if len(draft.authors) == 1
-                   else f"author: {_scalar(list(draft.authors))}" if draft.authors else ""),
+        "author": (
+            f"author: {_scalar(draft.authors[0])}"
+            if len(draft.authors) == 1
+            else f"author: {_scalar(list(draft.authors))}"
+            if draft.authors
+            else ""
+        ),
         "url": f"url: {_scalar(draft.url)}" if draft.url else "",
         "section": f"section: {_scalar(draft.section)}" if draft.section else "",
         "image": f"image:\n  credit: {_scalar(draft.image_credit)}" if draft.image_credit else "",
@@ -237,8 +242,10 @@ def write(root: Path, draft: Draft) -> Path:
         with open(path, "x", encoding="utf-8", newline="\n") as f:  # "x": never overwrite
             f.write(text)
     except FileExistsError:
-        raise DraftError(f"{path.relative_to(root).as_posix()} already exists (nothing written: edit that file, "
-                         "or choose another title or --date)") from None
+        raise DraftError(
+            f"{path.relative_to(root).as_posix()} already exists (nothing written: edit that file, "
+            "or choose another title or --date)"
+        ) from None
     return path
 
 

@@ -55,8 +55,9 @@ class Page:
     data: bytes
 
 
-def fetch(url: str, *, time_limit: float | None = None, max_bytes: int = MAX_BYTES,
-          allow_private: bool = False) -> Page:
+def fetch(
+    url: str, *, time_limit: float | None = None, max_bytes: int = MAX_BYTES, allow_private: bool = False
+) -> Page:
     """GET ``url``. ``allow_private`` lets it reach loopback and private-network addresses."""
     if urlsplit(url).scheme.lower() not in SCHEMES:
         raise FetchError(f"{url}: not an http:// or https:// address")
@@ -73,27 +74,39 @@ def fetch(url: str, *, time_limit: float | None = None, max_bytes: int = MAX_BYT
 
 def _get(session: _Session, url: str, max_bytes: int) -> Page:
     opener = urllib.request.OpenerDirector()  # no file:, ftp: or data: handlers, no proxies
-    for handler in (_HTTP(session), _HTTPS(session), _Redirects(session), urllib.request.HTTPDefaultErrorHandler(),
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        _HTTP(session),
+        _HTTPS(session),
+        _Redirects(session),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
-    request = urllib.request.Request(url, headers={
-        "User-Agent": f"briefings/{__version__} (article import)",
-        "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5",
-    })
+    request = urllib.request.Request(
+        url,
+        headers={
+            "User-Agent": f"briefings/{__version__} (article import)",
+            "Accept": "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.5",
+        },
+    )
     with opener.open(request, timeout=session.time_limit) as response:
         content_type = response.headers.get_content_type()
         if content_type not in PAGE_TYPES:
             raise FetchError(f"{url}: is {content_type}, not a web page (expected HTML or plain text)")
         length = (response.headers.get("Content-Length") or "").strip()
         if length.isdigit() and int(length) > max_bytes:  # refused before reading any of it
-            raise FetchError(f"{url}: the page is {_mb(int(length))} (expected at most {_mb(max_bytes)} for one "
-                             "article; save the article as HTML or text and import the file)")
+            raise FetchError(
+                f"{url}: the page is {_mb(int(length))} (expected at most {_mb(max_bytes)} for one "
+                "article; save the article as HTML or text and import the file)"
+            )
         chunks, size = [], 0
         while chunk := response.read1(64 * 1024):  # what one socket read gives: counted as it arrives
             size += len(chunk)
             if size > max_bytes:  # no Content-Length, or a wrong one: stop at the limit
-                raise FetchError(f"{url}: the page is larger than {_mb(max_bytes)} (expected one article; save "
-                                 "the article as HTML or text and import the file)")
+                raise FetchError(
+                    f"{url}: the page is larger than {_mb(max_bytes)} (expected one article; save "
+                    "the article as HTML or text and import the file)"
+                )
             chunks.append(chunk)
         if session.expired.is_set():  # the shut-down connection looked like the end of the page
             raise session.too_slow()
@@ -116,15 +129,16 @@ class _Session:
         self._timer.daemon = True
         self._timer.start()
 
-    def connect(self, address: tuple[str, int], timeout: float | None = None,
-                source_address: tuple[str, int] | None = None) -> socket.socket:
+    def connect(
+        self, address: tuple[str, int], timeout: float | None = None, source_address: tuple[str, int] | None = None
+    ) -> socket.socket:
         """http.client's ``_create_connection``: resolve, check every address, connect to a checked one."""
         host, port = address
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))  # an IP address: str for TCP
         if not self.allow_private:
             for ip in addresses:  # every address: a host can resolve to a public and a private one
-                if (kind := blocked_kind(ip)):
+                if kind := blocked_kind(ip):
                     raise self.refused(host, ip, kind)
         error: OSError | None = None
         for ip in addresses:
@@ -171,13 +185,17 @@ class _Session:
 
     def refused(self, host: str, ip: str, kind: str) -> FetchError:
         what = f"{host} is {ip}, {kind}" if host.strip("[]") != ip else f"{ip} is {kind}"
-        return FetchError(f"{self.where()}{what} (refused so that a pasted link cannot reach your own network; "
-                          "pass --allow-private to import from it)")
+        return FetchError(
+            f"{self.where()}{what} (refused so that a pasted link cannot reach your own network; "
+            "pass --allow-private to import from it)"
+        )
 
     def too_slow(self) -> FetchError:
-        return FetchError(f"{self.url}: no complete answer within {self.time_limit:g} s (the server is too slow, "
-                          "or you are offline; --timeout gives it longer, or save the page as HTML and import the "
-                          "file)")
+        return FetchError(
+            f"{self.url}: no complete answer within {self.time_limit:g} s (the server is too slow, "
+            "or you are offline; --timeout gives it longer, or save the page as HTML and import the "
+            "file)"
+        )
 
 
 def blocked_kind(ip: str) -> str:
@@ -185,9 +203,14 @@ def blocked_kind(ip: str) -> str:
     address = ipaddress.ip_address(ip.split("%", 1)[0])  # an IPv6 scope (%eth0) is not part of the address
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:  # ::ffff:127.0.0.1 is 127.0.0.1
         address = address.ipv4_mapped
-    for test, kind in (("is_unspecified", "an unspecified address"), ("is_loopback", "a loopback address"),
-                       ("is_link_local", "a link-local address"), ("is_multicast", "a multicast address"),
-                       ("is_private", "a private network address"), ("is_reserved", "a reserved address")):
+    for test, kind in (
+        ("is_unspecified", "an unspecified address"),
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_private", "a private network address"),
+        ("is_reserved", "a reserved address"),
+    ):
         if getattr(address, test):
             return kind
     return "" if address.is_global else "not a public internet address"
@@ -231,10 +254,12 @@ class _HTTPS(urllib.request.HTTPSHandler):
         return self.do_open(_connection(_PinnedHTTPS, self.session), req, context=self._context)
 
 
-def _connection(cls: type[_PinnedHTTP] | type[_PinnedHTTPS],
-                session: _Session) -> Callable[..., http.client.HTTPConnection]:
+def _connection(
+    cls: type[_PinnedHTTP] | type[_PinnedHTTPS], session: _Session
+) -> Callable[..., http.client.HTTPConnection]:
     def make(host: str, **kwargs: object) -> http.client.HTTPConnection:
         return cls(host, session=session, **kwargs)
+
     return make
 
 
@@ -245,8 +270,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         super().__init__()
         self.session = session
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
-                         headers: http.client.HTTPMessage, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in SCHEMES:
             fp.close()
             raise _not_web(self.session.url, newurl)
@@ -266,12 +298,16 @@ def _fetch_error(session: _Session, exc: Exception) -> FetchError:
             target = exc.url or ""
             if target and urlsplit(target).scheme.lower() not in SCHEMES:  # refused by urllib itself (file:, data:)
                 return _not_web(url, target)
-            return FetchError(f"{url}: HTTP {exc.code} {exc.reason} (more than {MAX_REDIRECTS} redirects, or a "
-                              "redirect without an address; check the address, or save the page as HTML and "
-                              "import the file)")
+            return FetchError(
+                f"{url}: HTTP {exc.code} {exc.reason} (more than {MAX_REDIRECTS} redirects, or a "
+                "redirect without an address; check the address, or save the page as HTML and "
+                "import the file)"
+            )
         kind = "the page was not found or is not public" if 400 <= exc.code < 500 else "the server failed"
-        return FetchError(f"{url}: HTTP {exc.code} {exc.reason} ({kind}; check the address, or save the page "
-                          "as HTML and import the file)")
+        return FetchError(
+            f"{url}: HTTP {exc.code} {exc.reason} ({kind}; check the address, or save the page "
+            "as HTML and import the file)"
+        )
     if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
         return session.too_slow()
     if isinstance(exc, urllib.error.URLError):

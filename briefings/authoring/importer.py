@@ -1,56 +1,28 @@
 """`briefings import`: a clipped article (web page, saved HTML, plain text) -> a draft article file.
 
-Web pages are read with trafilatura, made for news pages: it finds the title,
-author, date and site name, and the main text without navigation, ads,
-scripts or share widgets. Plain-text clippings are read by ``clipping.py``.
+Reading the clipping is ``extract.py``'s; this module turns what it found into
+a draft that always passes `briefings check` (cut to the limits, with a note
+of each change), and never overwrites a file or imports a URL twice.
 """
 
 from __future__ import annotations
 
-import contextlib
-import html
-import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefings.authoring import draft as drafts
-from briefings.authoring.clipping import parse_byline, parse_clipping
-from briefings.authoring.fetch import MAX_BYTES, fetch
+from briefings.authoring.extract import Extracted, ImportSourceError, extract
 from briefings.authoring.suggest import TopicMatcher
-from briefings.content.fields import CONTROL_RE, SHORT_TEXT
+from briefings.content.fields import SHORT_TEXT
 from briefings.content.load import Track
 from briefings.content.model import Topic
 from briefings.content.source import MAX_FILE_BYTES
-from briefings.errors import BriefingsError
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-REMINDER = ("The body is the outlet's own text: replace it with your own summary and notes "
-            "before publishing (drafts are never published).")
-
-
-class ImportSourceError(BriefingsError):
-    """The source cannot be read, or not enough could be found in it."""
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """What a clipping told us; empty means not found."""
-
-    origin: str  # the path or URL, as given
-    kind: str  # "web page", "HTML file" or "text clipping"
-    title: str = ""
-    authors: tuple[str, ...] = ()
-    job_title: str = ""
-    date: str = ""  # YYYY-MM-DD
-    site_name: str = ""
-    url: str = ""
-    section: str = ""
-    image_credit: str = ""
-    body: str = ""  # Markdown
-    left_out: tuple[str, ...] = ()  # what was dropped, for the report
-    controls_removed: int = 0  # control characters taken out of the source
+REMINDER = (
+    "The body is the outlet's own text: replace it with your own summary and notes "
+    "before publishing (drafts are never published)."
+)
 
 
 @dataclass(frozen=True)
@@ -63,145 +35,20 @@ class ImportResult:
     notes: tuple[str, ...] = ()  # what was changed to fit the limits of `briefings check`
 
 
-def extract(source: str, *, time_limit: float | None = None, allow_private: bool = False) -> Extracted:
-    """Read ``source``: an http(s) URL, an .html file, or a plain-text clipping."""
-    if re.match(r"^https?://", source, re.IGNORECASE):
-        page = fetch(source, time_limit=time_limit, allow_private=allow_private)
-        if page.content_type == "text/plain":
-            return from_text(_decode(page.data, source), source, kind="web page", url=page.url)
-        return from_html(page.data, source, kind="web page", url=page.url)
-    path = Path(source)
-    if not path.is_file():
-        what = "is a folder" if path.is_dir() else "no such file"
-        raise ImportSourceError(f"{source}: {what} (expected an .html file, an http(s):// URL or a text clipping)")
-    try:
-        if (size := path.stat().st_size) > MAX_BYTES:  # refused from its size: nothing read
-            raise _too_big(source, size)
-        with path.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)  # it may have grown since
-    except OSError as exc:
-        raise ImportSourceError(f"{source}: cannot read the file ({exc.strerror})") from None
-    if len(data) > MAX_BYTES:
-        raise _too_big(source, len(data))
-    if path.suffix.lower() in HTML_SUFFIXES or re.match(rb"\s*(<!doctype html|<html)", data[:512], re.IGNORECASE):
-        return from_html(data, source, kind="HTML file")
-    return from_text(_decode(data, source), source, kind="text clipping")
-
-
-def _too_big(source: str, size: int) -> ImportSourceError:
-    return ImportSourceError(f"{source}: the file is {size / 2**20:.1f} MB (expected at most {MAX_BYTES // 2**20} MB: "
-                             "one article saved as HTML or text)")
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """trafilatura and its helpers log their own warnings; the library never prints."""
-    loggers = [logging.getLogger(n) for n in ("trafilatura", "htmldate", "courlan", "justext")]
-    levels = [lg.level for lg in loggers]
-    for lg in loggers:
-        lg.setLevel(logging.CRITICAL + 1)
-    try:
-        yield
-    finally:
-        for lg, level in zip(loggers, levels, strict=True):
-            lg.setLevel(level)
-
-
-def from_html(data: bytes, origin: str, *, kind: str, url: str = "") -> Extracted:
-    import trafilatura
-    from trafilatura.metadata import extract_metadata
-
-    page, removed = _clean_html(data)
-    with _quiet():
-        try:
-            tree = trafilatura.load_html(page)
-            if tree is None:
-                raise ImportSourceError(f"{origin}: cannot read it as HTML (expected a news page saved as .html)")
-            meta = extract_metadata(trafilatura.load_html(page), default_url=url or None)
-            text = trafilatura.extract(
-                tree, url=url or None, output_format="markdown", include_formatting=True, include_links=False,
-                include_images=False, include_comments=False, include_tables=True, favor_precision=True,
-            ) or ""
-        except ValueError as exc:  # lxml refusing a string it was handed: never seen once controls are removed
-            raise ImportSourceError(f"{origin}: cannot read it as HTML ({' '.join(str(exc).split())})") from None
-    title = " ".join((meta.title or "").split()) if meta else ""
-    if not title and len(text.split()) < 20:  # a menu or a login form, not an article
-        raise ImportSourceError(f"{origin}: no article found in it (expected a news article page, not an index, "
-                                "a login page or an empty file)")
-    authors: tuple[str, ...] = ()
-    job = ""
-    if meta and meta.author:
-        for name in (n.strip() for n in meta.author.split(";")):
-            byline = parse_byline(name)
-            if byline:
-                authors += byline.names
-                job = job or byline.job_title
-            elif name:
-                authors += (name,)
-    return Extracted(
-        origin=origin, kind=kind, title=title, authors=authors, job_title=job,
-        date=(meta.date or "")[:10] if meta else "",
-        site_name=" ".join((meta.sitename or "").split()) if meta else "",
-        url=(meta.url if meta and meta.url and re.match(r"^https?://", meta.url) else url),
-        section=(meta.categories[0] if meta and meta.categories else ""),
-        body=_drop_title_heading(text, title), controls_removed=removed,
-    )
-
-
-# A numeric character reference: &#11; or &#x0B;
-_CHAR_REF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
-_NOT_XML = ("\ufffe", "\uffff")  # not characters at all; lxml refuses them in text
-
-
-def _clean_html(data: bytes) -> tuple[str, int]:
-    """The page as text without control characters, written or as references
-    (&#11;): lxml refuses them in the tree, and the validator in any field."""
-    from trafilatura.utils import decode_file
-
-    page = decode_file(data, MAX_BYTES)  # trafilatura's own decoding (BOM, meta charset, gzip up to the limit)
-    removed = 0
-
-    def reference(m: re.Match[str]) -> str:
-        nonlocal removed
-        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-        char = chr(code) if code <= 0x10FFFF else ""
-        if char and not CONTROL_RE.match(char) and char not in _NOT_XML:
-            return m.group()
-        if 0x80 <= code <= 0x9F and not CONTROL_RE.search(mapped := html.unescape(m.group())):
-            return mapped  # HTML reads these as Windows-1252: &#150; is an en dash
-        removed += 1
-        return ""
-
-    page = _CHAR_REF.sub(reference, page)
-    page, controls = drafts.strip_controls(page)
-    for char in _NOT_XML:
-        removed += page.count(char)
-        page = page.replace(char, "")
-    return page, removed + controls
-
-
-def from_text(text: str, origin: str, *, kind: str, url: str = "") -> Extracted:
-    text, removed = drafts.strip_controls(text)
-    clip = parse_clipping(text)
-    if not clip.title:
-        raise ImportSourceError(f"{origin}: the file is empty (expected a clipped article: headline, byline, text)")
-    left_out = []
-    if clip.captions_dropped:
-        left_out.append(f"{clip.captions_dropped} photo caption{'s' if clip.captions_dropped != 1 else ''}")
-    if clip.chrome_dropped:
-        left_out.append(f"{clip.chrome_dropped} line{'s' if clip.chrome_dropped != 1 else ''} of page chrome")
-    return Extracted(
-        origin=origin, kind=kind, title=clip.title, section=clip.section,
-        authors=clip.byline.names if clip.byline else (), job_title=clip.byline.job_title if clip.byline else "",
-        date=clip.date.isoformat() if clip.date else "", url=url, image_credit=clip.image_credit,
-        body=clip.body, left_out=tuple(left_out), controls_removed=removed,
-    )
-
-
-def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: tuple[str, ...] = (),
-                   date: str | None = None, source_name: str | None = None, title: str | None = None,
-                   track: Track | None = None, max_file_bytes: int = MAX_FILE_BYTES, time_limit: float | None = None,
-                   allow_private: bool = False) -> ImportResult:
+def import_article(
+    root: Path,
+    topics: list[Topic],
+    source: str,
+    *,
+    topic_refs: tuple[str, ...] = (),
+    date: str | None = None,
+    source_name: str | None = None,
+    title: str | None = None,
+    track: Track | None = None,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    time_limit: float | None = None,
+    allow_private: bool = False,
+) -> ImportResult:
     """Extract, fill in, check, refuse duplicates, write. Raises before writing anything.
 
     Whatever the source holds, the draft written passes `briefings check`: long
@@ -243,22 +90,40 @@ def import_article(root: Path, topics: list[Topic], source: str, *, topic_refs: 
     url = _usable_url(found.url, source if is_web else "", notes)
     if url and not drafts.same_url(url, source):  # the page's canonical address may differ
         _refuse_duplicate(root, url, track)
-    draft = make_draft(found, title=title, outlet=outlet, day=day, topics=chosen, url=url,
-                       max_file_bytes=max_file_bytes, notes=notes)
+    draft = make_draft(
+        found, title=title, outlet=outlet, day=day, topics=chosen, url=url, max_file_bytes=max_file_bytes, notes=notes
+    )
     path = drafts.write(root, draft)
-    not_found = tuple(name for name, value in (
-        ("author", found.authors), ("section", found.section), ("url", url), ("photo credit", found.image_credit),
-        ("article text", found.body.strip()),
-    ) if not value)
-    return ImportResult(path=path, draft=draft, extracted=found, suggested=suggested, not_found=not_found,
-                        notes=tuple(notes))
+    not_found = tuple(
+        name
+        for name, value in (
+            ("author", found.authors),
+            ("section", found.section),
+            ("url", url),
+            ("photo credit", found.image_credit),
+            ("article text", found.body.strip()),
+        )
+        if not value
+    )
+    return ImportResult(
+        path=path, draft=draft, extracted=found, suggested=suggested, not_found=not_found, notes=tuple(notes)
+    )
 
 
 MAX_AUTHORS = 20  # more is a list of contributors, not a byline
 
 
-def make_draft(found: Extracted, *, title: str, outlet: str, day: str, topics: tuple[str, ...], url: str = "",
-               max_file_bytes: int = MAX_FILE_BYTES, notes: list[str] | None = None) -> drafts.Draft:
+def make_draft(
+    found: Extracted,
+    *,
+    title: str,
+    outlet: str,
+    day: str,
+    topics: tuple[str, ...],
+    url: str = "",
+    max_file_bytes: int = MAX_FILE_BYTES,
+    notes: list[str] | None = None,
+) -> drafts.Draft:
     """The draft for what was found, within every limit `briefings check` applies.
 
     What had to change is appended to ``notes`` (printed by the CLI) and kept as
@@ -266,23 +131,32 @@ def make_draft(found: Extracted, *, title: str, outlet: str, day: str, topics: t
     notes = [] if notes is None else notes
     if found.controls_removed:
         n = found.controls_removed
-        notes.append(f"removed {n:,} control character{'s' if n != 1 else ''} (such as NUL or vertical tab) "
-                     f"from the {found.kind}")
+        notes.append(
+            f"removed {n:,} control character{'s' if n != 1 else ''} (such as NUL or vertical tab) "
+            f"from the {found.kind}"
+        )
 
     def fit(value: str, what: str) -> str:
         value = " ".join(value.split())  # one-line fields
         short = drafts.shorten(value, SHORT_TEXT)
         if short != value:
-            notes.append(f"{what} cut at a word boundary to {len(short):,} characters (it had {len(value):,}; "
-                         f"the limit is {SHORT_TEXT:,})")
+            notes.append(
+                f"{what} cut at a word boundary to {len(short):,} characters (it had {len(value):,}; "
+                f"the limit is {SHORT_TEXT:,})"
+            )
         return short
 
     authors = tuple(a for a in (fit(name, "author") for name in found.authors[:MAX_AUTHORS]) if a)
     if len(found.authors) > MAX_AUTHORS:
         notes.append(f"kept the first {MAX_AUTHORS} of {len(found.authors)} authors")
     draft = drafts.Draft(
-        title=fit(title, "title"), date=day, source=fit(outlet, "source"), topics=topics, url=url,
-        authors=tuple(dict.fromkeys(authors)), section=fit(found.section, "section"),
+        title=fit(title, "title"),
+        date=day,
+        source=fit(outlet, "source"),
+        topics=topics,
+        url=url,
+        authors=tuple(dict.fromkeys(authors)),
+        section=fit(found.section, "section"),
         image_credit=fit(found.image_credit, "photo credit"),
     )
     text = found.body.strip()
@@ -296,15 +170,21 @@ def make_draft(found: Extracted, *, title: str, outlet: str, day: str, topics: t
     if size <= max_file_bytes:
         return whole
     limit = f"{max_file_bytes / 2**20:g} MB"
-    notes.append(f"article text cut at a paragraph to keep the file within {limit} (extra.briefings.max_file_mb; "
-                 f"it would have been {size / 2**20:.1f} MB)")
-    cut_note = (f"\n\n<!-- briefings import: the text was cut here; the rest would have made the file larger than "
-                f"{limit} (extra.briefings.max_file_mb) -->")
+    notes.append(
+        f"article text cut at a paragraph to keep the file within {limit} (extra.briefings.max_file_mb; "
+        f"it would have been {size / 2**20:.1f} MB)"
+    )
+    cut_note = (
+        f"\n\n<!-- briefings import: the text was cut here; the rest would have made the file larger than "
+        f"{limit} (extra.briefings.max_file_mb) -->"
+    )
     empty = replace(draft, body=header + cut_note, extra_comments=_comments(notes))
     room = max_file_bytes - len(drafts.render(empty).encode("utf-8"))
     if room < 0:  # the front matter alone: cannot happen with the fields' limits and a limit of 1 MB or more
-        raise ImportSourceError(f"{found.origin}: even without its text the draft is larger than {limit} "
-                                "(raise extra.briefings.max_file_mb)")
+        raise ImportSourceError(
+            f"{found.origin}: even without its text the draft is larger than {limit} "
+            "(raise extra.briefings.max_file_mb)"
+        )
     return replace(empty, body=header + drafts.cut_to_bytes(text, room) + cut_note)
 
 
@@ -325,25 +205,5 @@ def _usable_url(found: str, fetched: str, notes: list[str]) -> str:
 
 
 def _refuse_duplicate(root: Path, url: str, track: Track | None = None) -> None:
-    if (other := drafts.article_with_url(root, url, track)):
+    if other := drafts.article_with_url(root, url, track):
         raise ImportSourceError(f"{url} was already imported: {other} (nothing written)")
-
-
-def _drop_title_heading(markdown: str, title: str) -> str:
-    """trafilatura keeps the page's <h1>; the article page already shows the title."""
-    lines = markdown.strip().split("\n")
-    if lines and re.match(r"^#{1,6}\s", lines[0]) and _same(lines[0].lstrip("#").strip(), title):
-        lines = lines[1:]
-    return "\n".join(lines).strip()
-
-
-def _same(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
-def _decode(data: bytes, origin: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportSourceError(f"{origin}: not UTF-8 text (expected a plain-text clipping saved as UTF-8, "
-                                "or an .html file)") from None

@@ -37,9 +37,15 @@ def topic_id(content: Content, raw: str, option: str = "--topic") -> str:
         raise ListError(f"{option}: {exc.message}") from None
 
 
-def select_articles(content: Content, *, topic: str | None = None, source: str | None = None,
-                    since: dt.datetime | None = None, drafts: bool = False,
-                    now: dt.datetime | None = None) -> list[Article]:
+def select_articles(
+    content: Content,
+    *,
+    topic: str | None = None,
+    source: str | None = None,
+    since: dt.datetime | None = None,
+    drafts: bool = False,
+    now: dt.datetime | None = None,
+) -> list[Article]:
     """Newest first. Without ``drafts``, only what a build publishes."""
     now = now or dt.datetime.now(dt.UTC)
     wanted = topic_id(content, topic) if topic else None
@@ -91,14 +97,22 @@ def as_csv(articles: list[Article]) -> str:
     writer.writerow([*COLUMNS, "path", "url"])
     for a in articles:
         row = article_row(a)
-        writer.writerow([row["date"], row["title"], row["source"], " ".join(row["topics"]),
-                         "yes" if row["draft"] else "", row["path"], row["url"]])
+        writer.writerow(
+            [
+                row["date"],
+                row["title"],
+                row["source"],
+                " ".join(row["topics"]),
+                "yes" if row["draft"] else "",
+                row["path"],
+                row["url"],
+            ]
+        )
     return out.getvalue()
 
 
 def as_table(articles: list[Article], *, width: int = 100) -> str:
-    rows = [[a.date.isoformat(), a.title, a.source, ", ".join(a.topics), "draft" if a.draft else ""]
-            for a in articles]
+    rows = [[a.date.isoformat(), a.title, a.source, ", ".join(a.topics), "draft" if a.draft else ""] for a in articles]
     return table([c.upper() for c in COLUMNS], rows, width=width, shrink=1)
 
 

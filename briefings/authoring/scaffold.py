@@ -202,8 +202,10 @@ def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | No
         if not folder.is_dir():
             raise ProjectError(f"{folder} is a file (expected a new or empty folder; nothing written)")
         if any(folder.iterdir()):
-            raise ProjectError(f"{folder} is not empty (expected a new or empty folder, so nothing of yours is "
-                               "overwritten; nothing written)")
+            raise ProjectError(
+                f"{folder} is not empty (expected a new or empty folder, so nothing of yours is "
+                "overwritten; nothing written)"
+            )
     if not site_name.strip():
         raise ProjectError("--site-name is empty (expected the site's title)")
     theme = theme_source()
@@ -226,5 +228,8 @@ def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | No
 
 
 def _yaml_text(value: str) -> str:
-    return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000).removesuffix(
-        "\n...\n").strip()
+    return (
+        yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1_000_000)
+        .removesuffix("\n...\n")
+        .strip()
+    )

@@ -54,8 +54,10 @@ class _Server(LiveReloadServer):
 
     def page_for_error(self, code: int) -> bytes | None:
         if self.preview.problem:  # no page built yet, or a page the broken content lost
-            page = (b"<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Preview: problems"
-                    b"</title></head><body></body></html>")
+            page = (
+                b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Preview: problems'
+                b"</title></head><body></body></html>"
+            )
             with self._epoch_cond:
                 epoch = self._visible_epoch
             return self._inject_js_into_html(page, epoch)
@@ -71,7 +73,7 @@ def error_overlay(problem: str) -> str:
         f'<div id="{OVERLAY_ID}" role="alert" style="position:fixed;inset:0;z-index:10000;overflow:auto;'
         'background:rgba(24,24,27,.95);color:#fafafa;padding:2rem;font:14px/1.6 ui-monospace,monospace">'
         '<h2 style="margin:0 0 1rem;color:#fca5a5;font-size:1.2rem">The content has problems: '
-        'this preview shows the last good build</h2>'
+        "this preview shows the last good build</h2>"
         f'<pre style="white-space:pre-wrap;margin:0 0 1rem">{html.escape(problem)}</pre>'
         '<p style="margin:0">Fix the file and save it: this page reloads by itself.</p></div>'
     )
@@ -80,8 +82,9 @@ def error_overlay(problem: str) -> str:
 class Preview:
     """One live preview of a project. ``serve()`` blocks until interrupted."""
 
-    def __init__(self, project: Project, *, port: int = 8000, host: str = HOST,
-                 log: Callable[[str], None] = lambda line: None):
+    def __init__(
+        self, project: Project, *, port: int = 8000, host: str = HOST, log: Callable[[str], None] = lambda line: None
+    ):
         self.project = project
         self.host = host
         self.port = port
@@ -106,8 +109,13 @@ class Preview:
             # Options are made for each rebuild: mkdocs.yml is watched too.
             project = self.project.preview()
             options = build_options(project, drafts=True, strict=False, site_dir=self.site_dir)
-            report = build(project, options, on_wait=lambda pid: self.log(
-                f"Waiting for another preview of this project (PID {pid}) to finish a build..."))
+            report = build(
+                project,
+                options,
+                on_wait=lambda pid: self.log(
+                    f"Waiting for another preview of this project (PID {pid}) to finish a build..."
+                ),
+            )
         except ContentError as exc:
             lines = [str(p) for p in exc.problems]
             n = len(lines)
@@ -125,9 +133,11 @@ class Preview:
             self.log(f"Warning: {warning}")
         was_broken, self.problem = self.problem is not None, None
         edition = report.edition
-        self.log(f"{'Fixed: rebuilt' if was_broken else 'Built'} {len(edition.articles)} articles "
-                 f"({sum(a.draft for a in edition.articles)} drafts), "
-                 f"{report.written.written} pages changed, in {report.seconds:.1f} s.")
+        self.log(
+            f"{'Fixed: rebuilt' if was_broken else 'Built'} {len(edition.articles)} articles "
+            f"({sum(a.draft for a in edition.articles)} drafts), "
+            f"{report.written.written} pages changed, in {report.seconds:.1f} s."
+        )
 
     def _fail(self, problem: str, summary: str) -> None:
         self.problem = problem
@@ -143,9 +153,11 @@ class Preview:
             self.rebuild()
             for path in self.watched():
                 self.server.watch(str(path))
-            self.log(f"Serving on {self.url} (drafts shown). Watching "
-                     f"{', '.join(p.name + ('/' if p.is_dir() else '') for p in self.watched())}. "
-                     "Press Ctrl+C to stop.")
+            self.log(
+                f"Serving on {self.url} (drafts shown). Watching "
+                f"{', '.join(p.name + ('/' if p.is_dir() else '') for p in self.watched())}. "
+                "Press Ctrl+C to stop."
+            )
             try:
                 self.server.serve()  # type: ignore[no-untyped-call]  # MkDocs' LiveReloadServer: unannotated
             except OSError as exc:
@@ -169,6 +181,7 @@ def ensure_port_free(host: str, port: int) -> None:
             probe.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise ServeError(f"port {port} on {host} is already in use (stop the other server, or pass "
-                                 f"--port {port + 1})") from None
+                raise ServeError(
+                    f"port {port} on {host} is already in use (stop the other server, or pass --port {port + 1})"
+                ) from None
             raise ServeError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from None

@@ -55,8 +55,10 @@ class Suggestion:
     words: tuple[str, ...]
 
     def __str__(self) -> str:
-        return (f"{self.article.path}: not tagged {self.topic.id!r} but mentions "
-                f"{', '.join(self.words)} (add it to topics: if it belongs there)")
+        return (
+            f"{self.article.path}: not tagged {self.topic.id!r} but mentions "
+            f"{', '.join(self.words)} (add it to topics: if it belongs there)"
+        )
 
 
 def suggest(content: Content) -> list[Suggestion]:

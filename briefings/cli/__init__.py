@@ -39,6 +39,15 @@ def main() -> None:
     """
 
 
-for command in (site.build, site.check, site.deploy, site.serve,
-                desk.new, desk.import_, desk.list_, desk.topics, desk.init):
+for command in (
+    site.build,
+    site.check,
+    site.deploy,
+    site.serve,
+    desk.new,
+    desk.import_,
+    desk.list_,
+    desk.topics,
+    desk.init,
+):
     main.add_command(command)

@@ -28,8 +28,13 @@ def project_option(func: Callable[..., R]) -> Callable[..., R]:
     a keyword renamed, which no ParamSpec can spell, hence ``...``."""
 
     @click.option(
-        "--project", "project_dir", default=".", show_default="the current folder",
-        type=click.Path(file_okay=False, path_type=Path), envvar="BRIEFINGS_PROJECT", show_envvar=True,
+        "--project",
+        "project_dir",
+        default=".",
+        show_default="the current folder",
+        type=click.Path(file_okay=False, path_type=Path),
+        envvar="BRIEFINGS_PROJECT",
+        show_envvar=True,
         help="The briefing site's folder (holds mkdocs.yml and content/).",
     )
     @functools.wraps(func)
@@ -97,22 +102,31 @@ def waiting(pid: int | None) -> None:
 def hosting_options(func: F) -> F:
     """--base-url and --cname, shared by build and deploy."""
     func = click.option(
-        "--cname", metavar="DOMAIN", envvar="BRIEFINGS_CNAME", show_envvar=True,
+        "--cname",
+        metavar="DOMAIN",
+        envvar="BRIEFINGS_CNAME",
+        show_envvar=True,
         help="Custom domain: write a CNAME file into the site.  [default: extra.cname from mkdocs.yml]",
     )(func)
     return click.option(
-        "--base-url", metavar="URL", envvar="BRIEFINGS_BASE_URL", show_envvar=True,
+        "--base-url",
+        metavar="URL",
+        envvar="BRIEFINGS_BASE_URL",
+        show_envvar=True,
         help="The address the site is served from, e.g. https://user.github.io/repo/ for a project "
-             "site.  [default: site_url from mkdocs.yml]",
+        "site.  [default: site_url from mkdocs.yml]",
     )(func)
 
 
 def workers_option(func: F) -> F:
     """--workers, shared by the commands that build."""
     return click.option(
-        "--workers", type=click.IntRange(min=1), envvar="BRIEFINGS_WORKERS", show_envvar=True,
+        "--workers",
+        type=click.IntRange(min=1),
+        envvar="BRIEFINGS_WORKERS",
+        show_envvar=True,
         help=f"Worker processes for reading and writing a big archive (1: none).  "
-             f"[default: the CPUs available, at most {MAX_WORKERS}]",
+        f"[default: the CPUs available, at most {MAX_WORKERS}]",
     )(func)
 
 

@@ -40,15 +40,26 @@ def _topics_of(project: Project) -> list[Topic]:
 @click.argument("title")
 @click.option("--source", default="Briefings desk", show_default=True, help="The outlet.")
 @click.option("--url", help="Link to the original article (http:// or https://).")
-@click.option("--topic", "topic_refs", multiple=True, metavar="ID",
-              help="A topic id from topics.yml; repeat for several.  "
-                   "[default: the topics whose keywords the title mentions]")
+@click.option(
+    "--topic",
+    "topic_refs",
+    multiple=True,
+    metavar="ID",
+    help="A topic id from topics.yml; repeat for several.  [default: the topics whose keywords the title mentions]",
+)
 @click.option("--date", help="YYYY-MM-DD, or an ISO 8601 date-time with offset.  [default: today]")
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
 @reports_errors
 @project_option
-def new(project: Project, title: str, source: str, url: str | None, topic_refs: tuple[str, ...],
-        date: str | None, edit: bool) -> None:
+def new(
+    project: Project,
+    title: str,
+    source: str,
+    url: str | None,
+    topic_refs: tuple[str, ...],
+    date: str | None,
+    edit: bool,
+) -> None:
     """Start a new draft article: content/articles/YEAR/DATE-SLUG.md.
 
     Writes complete front matter (every optional field as a commented hint,
@@ -73,9 +84,10 @@ def new(project: Project, title: str, source: str, url: str | None, topic_refs: 
     else:
         ids = tuple(TopicMatcher(topics).match(title))
         if not ids:
-            raise drafts.DraftError(f"no topic's keywords match the title: pass --topic ID "
-                                    f"(one of: {', '.join(t.id for t in topics)})")
-    if (existing := drafts.article_with_url(project.root, url)):
+            raise drafts.DraftError(
+                f"no topic's keywords match the title: pass --topic ID (one of: {', '.join(t.id for t in topics)})"
+            )
+    if existing := drafts.article_with_url(project.root, url):
         raise drafts.DraftError(f"--url: {url} is already in {existing} (nothing written)")
     path = drafts.write(project.root, drafts.Draft(title=title, date=date, source=source, topics=ids, url=url))
     click.echo(_rel(path))
@@ -93,8 +105,7 @@ def new(project: Project, title: str, source: str, url: str | None, topic_refs: 
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @reports_errors
 @project_option
-def list_(project: Project, topic: str | None, source: str | None, since: str | None, drafts: bool,
-          fmt: str) -> None:
+def list_(project: Project, topic: str | None, source: str | None, since: str | None, drafts: bool, fmt: str) -> None:
     """List the articles, newest first: date, title, source, topics, draft.
 
     \b
@@ -147,22 +158,43 @@ def _terminal_width() -> int:
 
 @click.command(name="import", context_settings=CONTEXT)
 @click.argument("source")
-@click.option("--topic", "topic_refs", multiple=True, metavar="ID",
-              help="A topic id from topics.yml; repeat for several.  "
-                   "[default: the topics whose keywords the article mentions]")
+@click.option(
+    "--topic",
+    "topic_refs",
+    multiple=True,
+    metavar="ID",
+    help="A topic id from topics.yml; repeat for several.  [default: the topics whose keywords the article mentions]",
+)
 @click.option("--date", help="The article's date, when the clipping has none (YYYY-MM-DD).")
 @click.option("--source", "source_name", metavar="OUTLET", help="The outlet.  [default: the page's site name]")
 @click.option("--title", help="The headline, when the clipping's is wrong or missing.")
-@click.option("--timeout", "time_limit", type=click.FloatRange(min=0, min_open=True), default=30, show_default=True,
-              metavar="SECONDS", help="Give up on a web address after this long in all (connecting, redirects and "
-                                      "download).")
-@click.option("--allow-private", is_flag=True,
-              help="Allow web addresses on this computer or the local network (localhost, 10.x, 192.168.x...), "
-                   "refused by default so a pasted link cannot reach them.")
+@click.option(
+    "--timeout",
+    "time_limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=30,
+    show_default=True,
+    metavar="SECONDS",
+    help="Give up on a web address after this long in all (connecting, redirects and download).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Allow web addresses on this computer or the local network (localhost, 10.x, 192.168.x...), "
+    "refused by default so a pasted link cannot reach them.",
+)
 @reports_errors
 @project_option
-def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: str | None,
-            source_name: str | None, title: str | None, time_limit: float, allow_private: bool) -> None:
+def import_(
+    project: Project,
+    source: str,
+    topic_refs: tuple[str, ...],
+    date: str | None,
+    source_name: str | None,
+    title: str | None,
+    time_limit: float,
+    allow_private: bool,
+) -> None:
     """Turn a clipped article into a draft article file.
 
     SOURCE is a web address (http:// or https://), a page saved as .html, or
@@ -183,10 +215,19 @@ def import_(project: Project, source: str, topic_refs: tuple[str, ...], date: st
     from briefings.authoring.importer import REMINDER, import_article
     from briefings.options import read_settings
 
-    result = import_article(project.root, _topics_of(project), source, topic_refs=topic_refs, date=date,
-                            source_name=source_name, title=title, track=progress("Looking for the URL in"),
-                            max_file_bytes=read_settings(project).max_file_mb * 2**20, time_limit=time_limit,
-                            allow_private=allow_private)
+    result = import_article(
+        project.root,
+        _topics_of(project),
+        source,
+        topic_refs=topic_refs,
+        date=date,
+        source_name=source_name,
+        title=title,
+        track=progress("Looking for the URL in"),
+        max_file_bytes=read_settings(project).max_file_mb * 2**20,
+        time_limit=time_limit,
+        allow_private=allow_private,
+    )
     d, found = result.draft, result.extracted
     click.echo(_rel(result.path))
     click.echo(f"  title:   {d.title}")
@@ -237,5 +278,6 @@ def init(folder: Path, site_name: str) -> None:
         if not name.startswith("theme/"):
             click.echo(f"  {name}")
     click.echo("  theme/ (the templates and stylesheet)")
-    click.echo(f"Next: cd {_rel(folder.resolve())} && briefings serve   "
-               "(then: briefings new \"Headline\" --topic example)")
+    click.echo(
+        f'Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new "Headline" --topic example)'
+    )

@@ -27,24 +27,54 @@ if TYPE_CHECKING:  # imported where used, so `briefings --help` stays quick
 
 @click.command(context_settings=CONTEXT)
 @click.option("--drafts", is_flag=True, help="Include drafts and future-dated articles (marked as drafts).")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Where to write the site.  [default: site_dir from mkdocs.yml, or site/]")
-@click.option("--strict/--no-strict", default=True, show_default=True,
-              help="Fail on any MkDocs warning, such as a broken link in an article body.")
-@click.option("--full", is_flag=True,
-              help="Rebuild every page. By default, when only some pages changed since the last build, "
-                   "only those are rebuilt (the result is the same).")
-@click.option("--engine", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
-              help="The site generator: MkDocs + Material, or Zensical, Material's successor "
-                   "(pip install 'briefings[zensical]'; its links are checked by briefings).")
-@click.option("--max-memory-gb", type=click.FloatRange(min=0.1), default=DEFAULT_MAX_MEMORY_GB, show_default=True,
-              help="Stop Zensical or Pagefind if it uses more memory than this.")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site.  [default: site_dir from mkdocs.yml, or site/]",
+)
+@click.option(
+    "--strict/--no-strict",
+    default=True,
+    show_default=True,
+    help="Fail on any MkDocs warning, such as a broken link in an article body.",
+)
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Rebuild every page. By default, when only some pages changed since the last build, "
+    "only those are rebuilt (the result is the same).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The site generator: MkDocs + Material, or Zensical, Material's successor "
+    "(pip install 'briefings[zensical]'; its links are checked by briefings).",
+)
+@click.option(
+    "--max-memory-gb",
+    type=click.FloatRange(min=0.1),
+    default=DEFAULT_MAX_MEMORY_GB,
+    show_default=True,
+    help="Stop Zensical or Pagefind if it uses more memory than this.",
+)
 @hosting_options
 @workers_option
 @reports_errors
 @project_option
-def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, full: bool, engine: str,
-          max_memory_gb: float, base_url: str | None, cname: str | None, workers: int | None) -> None:
+def build(
+    project: Project,
+    drafts: bool,
+    site_dir: Path | None,
+    strict: bool,
+    full: bool,
+    engine: str,
+    max_memory_gb: float,
+    base_url: str | None,
+    cname: str | None,
+    workers: int | None,
+) -> None:
     """Check the content, generate the pages and build the site.
 
     The generated Markdown goes to build/docs/; the site is built beside its
@@ -61,8 +91,18 @@ def build(project: Project, drafts: bool, site_dir: Path | None, strict: bool, f
     from briefings.options import build_options
     from briefings.pipeline import build as run_build
 
-    options = build_options(project, drafts=drafts, strict=strict, site_dir=site_dir, base_url=base_url,
-                            cname=cname, engine=engine, max_memory_gb=max_memory_gb, full=full, workers=workers)
+    options = build_options(
+        project,
+        drafts=drafts,
+        strict=strict,
+        site_dir=site_dir,
+        base_url=base_url,
+        cname=cname,
+        engine=engine,
+        max_memory_gb=max_memory_gb,
+        full=full,
+        workers=workers,
+    )
     _report_build(run_build(project, options, track=progress("Reading"), on_wait=waiting))
 
 
@@ -74,8 +114,13 @@ def _report_build(report: BuildReport) -> SiteResult:
     edition = report.edition
     extra = f" ({edition.left_out} draft or future-dated left out)" if edition.left_out else ""
     updated = site.updated
-    how = ("" if updated is None else " (already up to date)" if updated == 0
-           else f" ({updated} changed page{'s' if updated != 1 else ''} rebuilt)")
+    how = (
+        ""
+        if updated is None
+        else " (already up to date)"
+        if updated == 0
+        else f" ({updated} changed page{'s' if updated != 1 else ''} rebuilt)"
+    )
     click.echo(
         f"Built {_rel(site.site_dir)}/: {len(edition.articles)} articles{extra}, "
         f"{len(edition.topics)} topics, {site.pages} pages in {report.seconds:.1f} s{how}."
@@ -84,15 +129,29 @@ def _report_build(report: BuildReport) -> SiteResult:
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--suggest", is_flag=True,
-              help="Also list articles that mention a topic's keywords (topics.yml) but are not tagged with it.")
-@click.option("--site", "check_built", is_flag=True,
-              help="Also check the built site: every internal link and #anchor in every HTML file.")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The built site to check.  [default: site_dir from mkdocs.yml, or site/]")
-@click.option("--base-url", metavar="URL", envvar="BRIEFINGS_BASE_URL",
-              help="Where the site is served, as given to build (links such as /repo/x/ are checked "
-                   "against its path).  [default: site_url from mkdocs.yml, or /]")
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Also list articles that mention a topic's keywords (topics.yml) but are not tagged with it.",
+)
+@click.option(
+    "--site",
+    "check_built",
+    is_flag=True,
+    help="Also check the built site: every internal link and #anchor in every HTML file.",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The built site to check.  [default: site_dir from mkdocs.yml, or site/]",
+)
+@click.option(
+    "--base-url",
+    metavar="URL",
+    envvar="BRIEFINGS_BASE_URL",
+    help="Where the site is served, as given to build (links such as /repo/x/ are checked "
+    "against its path).  [default: site_url from mkdocs.yml, or /]",
+)
 @reports_errors
 @project_option
 def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | None, base_url: str | None) -> None:
@@ -115,9 +174,7 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
 
     content = run_check(project, track=progress("Checking"))
     drafts = sum(1 for a in content.articles if a.draft)
-    click.echo(
-        f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems."
-    )
+    click.echo(f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems.")
     if suggest:
         print_suggestions(content)
     if check_built:
@@ -128,29 +185,50 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
             click.echo(str(link), err=True)
         if checked.broken:
             n = len(checked.broken)
-            hint = (" (for a site built with --base-url, pass the same --base-url here)"
-                    if checked.built_for_a_subpath() else "")
+            hint = (
+                " (for a site built with --base-url, pass the same --base-url here)"
+                if checked.built_for_a_subpath()
+                else ""
+            )
             click.echo(f"Error: {n} broken link{'s' if n != 1 else ''} in {_rel(checked.site_dir)}/{hint}.", err=True)
             raise SystemExit(1)
-        click.echo(f"OK: {checked.pages} pages in {_rel(checked.site_dir)}/, every internal link and anchor "
-                   f"resolves under {checked.base_url}.")
+        click.echo(
+            f"OK: {checked.pages} pages in {_rel(checked.site_dir)}/, every internal link and anchor "
+            f"resolves under {checked.base_url}."
+        )
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("-m", "--message", help="The commit message on the gh-pages branch.  "
-              "[default: Deploy the briefings site built from <commit>]")
+@click.option(
+    "-m",
+    "--message",
+    help="The commit message on the gh-pages branch.  [default: Deploy the briefings site built from <commit>]",
+)
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
-@click.option("--force", is_flag=True,
-              help="Replace the remote gh-pages branch with one fresh commit, dropping its history.")
+@click.option(
+    "--force", is_flag=True, help="Replace the remote gh-pages branch with one fresh commit, dropping its history."
+)
 @click.option("--dry-run", is_flag=True, help="Build and show what would be pushed; commit and push nothing.")
-@click.option("--allow-dirty", is_flag=True,
-              help="Publish even when files of the site are not committed (the commit message then says so).")
+@click.option(
+    "--allow-dirty",
+    is_flag=True,
+    help="Publish even when files of the site are not committed (the commit message then says so).",
+)
 @hosting_options
 @workers_option
 @reports_errors
 @project_option
-def deploy(project: Project, message: str | None, remote: str, force: bool, dry_run: bool, allow_dirty: bool,
-           base_url: str | None, cname: str | None, workers: int | None) -> None:
+def deploy(
+    project: Project,
+    message: str | None,
+    remote: str,
+    force: bool,
+    dry_run: bool,
+    allow_dirty: bool,
+    base_url: str | None,
+    cname: str | None,
+    workers: int | None,
+) -> None:
     """Build the site and publish it to the gh-pages branch of a git remote.
 
     For GitHub Pages without Actions (Settings > Pages > Deploy from a branch,
@@ -177,22 +255,28 @@ def deploy(project: Project, message: str | None, remote: str, force: bool, dry_
     if not allow_dirty:
         publishing.refuse_uncommitted(changes)
     elif changes:
-        click.echo(f"Warning: publishing {len(changes)} uncommitted file{'s' if len(changes) != 1 else ''} "
-                   "(--allow-dirty); the commit message says so.", err=True)
+        click.echo(
+            f"Warning: publishing {len(changes)} uncommitted file{'s' if len(changes) != 1 else ''} "
+            "(--allow-dirty); the commit message says so.",
+            err=True,
+        )
     site = _report_build(run_build(project, options, on_wait=waiting))
     todo = publishing.plan(project.root, site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
     if dry_run:
-        click.echo(f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
-                   f"{' with --force' if force else ''}, commit message {todo.message!r}. Nothing was pushed.")
+        click.echo(
+            f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
+            f"{' with --force' if force else ''}, commit message {todo.message!r}. Nothing was pushed."
+        )
         return
     commit = publishing.publish(todo, force=force)
     click.echo(f"Deployed {todo.files} files to {where} as commit {commit}.")
 
 
 @click.command(context_settings=CONTEXT)
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
-              help="The port to serve on, on 127.0.0.1.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port to serve on, on 127.0.0.1."
+)
 @reports_errors
 @project_option
 def serve(project: Project, port: int) -> None:

@@ -21,12 +21,31 @@ from briefings.content.model import Image, Quote
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.
-WINDOWS_NAMES = frozenset({"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                           *(f"lpt{i}" for i in range(1, 10))})
+WINDOWS_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
 # Pages and folders the site itself builds or may build: an article, topic or person with one of
 # these slugs would overwrite a listing (articles/index.md, topics/index.md, people/index.md).
-SITE_NAMES = frozenset({"index", "topics", "timeline", "sources", "people", "tags", "articles", "search", "assets",
-                        "feeds", "pagefind", "stories", "outlets", "digests", "404", "sitemap"})
+SITE_NAMES = frozenset(
+    {
+        "index",
+        "topics",
+        "timeline",
+        "sources",
+        "people",
+        "tags",
+        "articles",
+        "search",
+        "assets",
+        "feeds",
+        "pagefind",
+        "stories",
+        "outlets",
+        "digests",
+        "404",
+        "sitemap",
+    }
+)
 RESERVED_SLUGS = WINDOWS_NAMES | SITE_NAMES
 # Slugs and topic ids become file names such as ".feed-person-<slug>.json.tmp": 100 bytes leaves
 # room for every prefix and suffix under the 255-byte limit of common file systems (NAME_MAX).
@@ -82,8 +101,12 @@ def type_name(value: Any) -> str:
     if value is None:
         return "nothing"
     return {
-        bool: "true/false", int: "a number", float: "a number", str: "text",
-        list: "a list", dict: "a mapping",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a mapping",
     }.get(type(value), type(value).__name__)
 
 
@@ -173,8 +196,9 @@ def when(value: Any) -> dt.datetime:
 
 def _in_range(moment: dt.datetime, raw: str) -> dt.datetime:
     if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise FieldError(f"{raw!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} "
-                         "(expected a real publication date)")
+        raise FieldError(
+            f"{raw!r} is outside the years {EARLIEST_YEAR}–{LATEST_YEAR} (expected a real publication date)"
+        )
     return moment
 
 
@@ -205,8 +229,7 @@ def slug(value: Any, what: str = "slug", example: str = "biden-xi-meet-in-woodsi
     result = text(value, SHORT_TEXT)
     if not SLUG_RE.match(result):
         raise FieldError(
-            f"{result!r} is not a valid {what} (expected lowercase letters, digits and single hyphens, "
-            f"e.g. {example})"
+            f"{result!r} is not a valid {what} (expected lowercase letters, digits and single hyphens, e.g. {example})"
         )
     return check_slug(result, what)
 
@@ -302,8 +325,10 @@ def known_topic(ref: str, known: Collection[str]) -> str:
     wanted = topic_slug(ref)
     if wanted not in known:
         hint = did_you_mean(wanted, known)
-        raise FieldError(f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in "
-                         f"content/topics.yml: {', '.join(sorted(known)) or 'none defined'})")
+        raise FieldError(
+            f"unknown topic {ref!r} ({hint + ' ' if hint else ''}expected one of the ids in "
+            f"content/topics.yml: {', '.join(sorted(known)) or 'none defined'})"
+        )
     return wanted
 
 

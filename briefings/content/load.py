@@ -45,9 +45,14 @@ class ArticleCache(Protocol):
     def forget_missing(self, present: set[str]) -> None: ...
 
 
-def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
-                 track: Track | None = None,
-                 cache: ArticleCache | None = None, workers: Workers = Workers()) -> Content:
+def load_content(
+    root: Path,
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    track: Track | None = None,
+    cache: ArticleCache | None = None,
+    workers: Workers = Workers(),
+) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
@@ -57,8 +62,10 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
     """
     content_dir = root / "content"
     if not content_dir.is_dir():
-        raise ProjectError(f"{root}: no content/ folder (expected content/topics.yml and content/articles/; "
-                           "run briefings from a briefing site's folder, or pass --project DIR)")
+        raise ProjectError(
+            f"{root}: no content/ folder (expected content/topics.yml and content/articles/; "
+            "run briefings from a briefing site's folder, or pass --project DIR)"
+        )
     problems: list[Problem] = []
     topics = load_topics(root, problems)
     inside = content_dir.resolve()
@@ -74,14 +81,28 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
             continue
         assert stat is not None
         if os.path.islink(path) and inside not in path.resolve().parents:
-            problems.append(Problem(rel, 1, "file", f"is a link to {path.resolve()}, outside content/ "
-                                                    "(expected the article itself, or a link within content/)"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "file",
+                    f"is a link to {path.resolve()}, outside content/ "
+                    "(expected the article itself, or a link within content/)",
+                )
+            )
             continue
         size = stat.st_size
         if size > max_file_bytes:
-            problems.append(Problem(rel, 1, "file", f"is {size / 2**20:.1f} MB (expected at most "
-                                                    f"{max_file_bytes / 2**20:g} MB; raise "
-                                                    "extra.briefings.max_file_mb if needed)"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "file",
+                    f"is {size / 2**20:.1f} MB (expected at most "
+                    f"{max_file_bytes / 2**20:g} MB; raise "
+                    "extra.briefings.max_file_mb if needed)",
+                )
+            )
             continue
         hit = cache.article(rel, stat) if cache is not None else None
         if hit is not None:
@@ -90,7 +111,8 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
             misses.append((path, rel))
     # Files not in the cache are parsed in worker processes when there are many.
     for (_, rel), (parsed, file_problems) in zip(
-            misses, workers.map(functools.partial(_parse_file, topics=tuple(topics)), misses), strict=True):
+        misses, workers.map(functools.partial(_parse_file, topics=tuple(topics)), misses), strict=True
+    ):
         problems.extend(file_problems)
         if parsed is not None:
             article, stat, digest_ = parsed
@@ -106,12 +128,12 @@ def load_content(root: Path, *, max_file_bytes: int = MAX_FILE_BYTES,
     problems.extend(people_problems(people, pages, listed, articles))
     if problems:
         raise ContentError(problems)
-    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)),
-                   people=tuple(people))
+    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)), people=tuple(people))
 
 
-def _parse_file(item: tuple[Path, str], topics: tuple[Topic, ...]
-                ) -> tuple[tuple[Article, os.stat_result, str] | None, list[Problem]]:
+def _parse_file(
+    item: tuple[Path, str], topics: tuple[Topic, ...]
+) -> tuple[tuple[Article, os.stat_result, str] | None, list[Problem]]:
     """Read and validate one file: ((the article, its file's stat, its digest) or None, its problems)."""
     path, rel = item
     problems: list[Problem] = []
@@ -145,8 +167,14 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
     data = source.data
     if not isinstance(data, dict):
         what = "is empty" if data is None else f"is {type_name(data)}"
-        problems.append(Problem(rel, source.line(), "front matter",
-                                f"{what} (expected fields such as title:, date:, source: and topics:)"))
+        problems.append(
+            Problem(
+                rel,
+                source.line(),
+                "front matter",
+                f"{what} (expected fields such as title:, date:, source: and topics:)",
+            )
+        )
         return None
 
     before = len(problems)
@@ -155,9 +183,14 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         spec = ARTICLE_FIELDS.get(key) if isinstance(key, str) else None
         if spec is None:
             hint = did_you_mean(str(key), ARTICLE_FIELDS)
-            problems.append(Problem(rel, source.line(key), str(key),
-                                    f"unknown field ({hint + ' ' if hint else ''}expected one of: "
-                                    f"{', '.join(ARTICLE_FIELDS)})"))
+            problems.append(
+                Problem(
+                    rel,
+                    source.line(key),
+                    str(key),
+                    f"unknown field ({hint + ' ' if hint else ''}expected one of: {', '.join(ARTICLE_FIELDS)})",
+                )
+            )
             continue
         try:
             values[spec.attr or key] = spec.parse(raw)
@@ -189,11 +222,20 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         stem = Path(rel).stem
         # A name already in slug form is its own slug (slugify is slow, and called for every article).
         # slugify's output is ASCII: at most MAX_SLUG_BYTES characters is at most that many bytes.
-        stem_slug = stem if SLUG_RE.match(stem) and len(stem) <= MAX_SLUG_BYTES else slugify(
-            stem, max_length=MAX_SLUG_BYTES, word_boundary=True)
+        stem_slug = (
+            stem
+            if SLUG_RE.match(stem) and len(stem) <= MAX_SLUG_BYTES
+            else slugify(stem, max_length=MAX_SLUG_BYTES, word_boundary=True)
+        )
         if not stem_slug:
-            problems.append(Problem(rel, 1, "slug", "cannot be made from the file name (expected a file name "
-                                                    "with letters or digits, or a slug: field)"))
+            problems.append(
+                Problem(
+                    rel,
+                    1,
+                    "slug",
+                    "cannot be made from the file name (expected a file name with letters or digits, or a slug: field)",
+                )
+            )
         else:
             try:
                 check_slug(stem_slug)
@@ -207,14 +249,20 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
 
 
 def duplicate_slugs(articles: list[Article]) -> list[Problem]:
-    return _duplicates(articles, "slug", "{value!r} is already used by {first} "
-                                         "(expected a unique slug: rename one file or give it a slug: field)")
+    return _duplicates(
+        articles,
+        "slug",
+        "{value!r} is already used by {first} (expected a unique slug: rename one file or give it a slug: field)",
+    )
 
 
 def duplicate_urls(articles: list[Article]) -> list[Problem]:
     """The same original article twice is almost always an accidental double import."""
-    return _duplicates(articles, "url", "{value!r} is already the url of {first} "
-                                        "(expected each original article once: merge the two files)")
+    return _duplicates(
+        articles,
+        "url",
+        "{value!r} is already the url of {first} (expected each original article once: merge the two files)",
+    )
 
 
 def _duplicates(articles: list[Article], field: str, message: str) -> list[Problem]:

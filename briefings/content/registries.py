@@ -46,8 +46,9 @@ def read_yaml_file(root: Path, rel: str, what: str, problems: list[Problem]) -> 
     """A YAML file of the content folder as (data, lines), or None after a problem."""
     info, problem = stat_file(root / rel, rel, "a YAML file")
     if problem is None and info is not None and info.st_size > MAX_FILE_BYTES:
-        problem = Problem(rel, 1, "file", f"is {info.st_size / 2**20:.1f} MB "
-                                          f"(expected at most {MAX_FILE_BYTES / 2**20:g} MB)")
+        problem = Problem(
+            rel, 1, "file", f"is {info.st_size / 2**20:.1f} MB (expected at most {MAX_FILE_BYTES / 2**20:g} MB)"
+        )
     if problem:
         problems.append(problem)
         return None
@@ -76,8 +77,15 @@ def _entry_field(what: str, path: KeyPath) -> str:
     return f"{what}[{path[0] + 1}]" + (f".{path[1]}" if len(path) > 1 else "")
 
 
-def unknown_keys(rel: str, item: Mapping[object, object], allowed: tuple[str, ...], where: str,
-                 lines: Mapping[KeyPath, int], at: KeyPath, line: int) -> list[Problem]:
+def unknown_keys(
+    rel: str,
+    item: Mapping[object, object],
+    allowed: tuple[str, ...],
+    where: str,
+    lines: Mapping[KeyPath, int],
+    at: KeyPath,
+    line: int,
+) -> list[Problem]:
     """A problem, with a did-you-mean hint, for each key of a topics.yml or people.yml entry not in ``allowed``.
     ``at`` is the entry's key path in ``lines``; ``line`` the entry's line, for a key with none of its own."""
     problems = []
@@ -85,8 +93,14 @@ def unknown_keys(rel: str, item: Mapping[object, object], allowed: tuple[str, ..
         if key not in allowed:
             hint = did_you_mean(str(key), allowed)
             key_line = lines.get((*at, key), line) if isinstance(key, str) else line  # null: and true: have none
-            problems.append(Problem(rel, key_line, f"{where}.{key}",
-                                    f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(allowed)})"))
+            problems.append(
+                Problem(
+                    rel,
+                    key_line,
+                    f"{where}.{key}",
+                    f"unknown key ({hint + ' ' if hint else ''}expected one of: {', '.join(allowed)})",
+                )
+            )
     return problems
 
 
@@ -103,8 +117,9 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
         data = data["topics"]
         lines = {key[1:]: line for key, line in lines.items() if key and key[0] == "topics"}
     if not isinstance(data, list) or not data:
-        problems.append(Problem(rel, 1, "topics",
-                                f"expected a list of topics, each with id: and title: (got {type_name(data)})"))
+        problems.append(
+            Problem(rel, 1, "topics", f"expected a list of topics, each with id: and title: (got {type_name(data)})")
+        )
         return []
 
     topics: list[Topic] = []
@@ -131,22 +146,33 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                 ok = False
                 continue
             if not values[key]:
-                problems.append(Problem(rel, lines.get((i, key), line), f"{where}.{key}",
-                                        "is empty (expected some text)"))
+                problems.append(
+                    Problem(rel, lines.get((i, key), line), f"{where}.{key}", "is empty (expected some text)")
+                )
                 ok = False
         topic_id = values.get("id", "")
         if topic_id and not SLUG_RE.match(topic_id):
-            problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
-                                    f"{topic_id!r} is not a valid id (expected lowercase letters, digits and "
-                                    "hyphens, e.g. us-china)"))
+            problems.append(
+                Problem(
+                    rel,
+                    lines.get((i, "id"), line),
+                    f"{where}.id",
+                    f"{topic_id!r} is not a valid id (expected lowercase letters, digits and hyphens, e.g. us-china)",
+                )
+            )
             ok = False
         elif topic_id and (reason := _refused(topic_id, "id")):
             problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id", reason))
             ok = False
         elif topic_id in seen:
-            problems.append(Problem(rel, lines.get((i, "id"), line), f"{where}.id",
-                                    f"{topic_id!r} is already used by the topic on line {seen[topic_id]} "
-                                    "(expected unique ids)"))
+            problems.append(
+                Problem(
+                    rel,
+                    lines.get((i, "id"), line),
+                    f"{where}.id",
+                    f"{topic_id!r} is already used by the topic on line {seen[topic_id]} (expected unique ids)",
+                )
+            )
             ok = False
         try:
             values["description"] = text(item.get("description", ""))
@@ -159,8 +185,10 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
             problems.append(Problem(rel, lines.get((i, "keywords", *exc.at), line), f"{where}.keywords", exc.message))
             ok = False
         except FieldErrors as exc:
-            problems.extend(Problem(rel, lines.get((i, "keywords", *e.at), line), f"{where}.keywords", e.message)
-                            for e in exc.errors)
+            problems.extend(
+                Problem(rel, lines.get((i, "keywords", *e.at), line), f"{where}.keywords", e.message)
+                for e in exc.errors
+            )
             ok = False
         if ok:
             seen[topic_id] = lines.get((i, "id"), line)
@@ -181,8 +209,10 @@ PEOPLE_FILE = "content/people.yml"
 SLUG_HINT = f"give this person a slug: in {PEOPLE_FILE}"
 
 
-def load_people(root: Path, problems: list[Problem],
-                ) -> tuple[list[Person], dict[str, tuple[str, str]], Iterable[str]]:
+def load_people(
+    root: Path,
+    problems: list[Problem],
+) -> tuple[list[Person], dict[str, tuple[str, str]], Iterable[str]]:
     """content/people.yml is optional: names, aliases, a line about each person and, if
     needed, their page name (slug:). Returns the valid people; by slug, the name that owns
     each page and where it is written ("content/people.yml:3"); and every name and alias
@@ -199,22 +229,25 @@ def load_people(root: Path, problems: list[Problem],
     if data is None:
         return [], pages, claimed.keys()
     if not isinstance(data, list):
-        problems.append(Problem(rel, 1, "people",
-                                f"expected a list of people, each with name: (got {type_name(data)})"))
+        problems.append(
+            Problem(rel, 1, "people", f"expected a list of people, each with name: (got {type_name(data)})")
+        )
         return [], pages, claimed.keys()
     people: list[Person] = []
     for i, item in enumerate(data):
         line = lines.get((i,), 1)
         where = f"people[{i + 1}]"
         if not isinstance(item, dict):
-            problems.append(Problem(rel, line, where,
-                                    f"expected name:, aliases: and description: (got {type_name(item)})"))
+            problems.append(
+                Problem(rel, line, where, f"expected name:, aliases: and description: (got {type_name(item)})")
+            )
             continue
         before = len(problems)
         problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lines, (i,), line))
         values: dict[str, Any] = {}
         parsers: dict[str, Callable[[object], object]] = {
-            "name": lambda v: text(v, SHORT_TEXT), "description": text,
+            "name": lambda v: text(v, SHORT_TEXT),
+            "description": text,
             "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
             "slug": lambda v: slug(v, "slug", "wang-yi-2"),
         }
@@ -226,8 +259,9 @@ def load_people(root: Path, problems: list[Problem],
             except FieldError as exc:
                 problems.append(Problem(rel, lines.get((i, key, *exc.at), line), f"{where}.{key}", exc.message))
             except FieldErrors as exc:
-                problems.extend(Problem(rel, lines.get((i, key, *e.at), line), f"{where}.{key}", e.message)
-                                for e in exc.errors)
+                problems.extend(
+                    Problem(rel, lines.get((i, key, *e.at), line), f"{where}.{key}", e.message) for e in exc.errors
+                )
         if not values.get("name"):
             if "name" not in item or "name" in values:
                 problems.append(Problem(rel, line, f"{where}.name", "is missing or empty (every person needs a name:)"))
@@ -238,9 +272,14 @@ def load_people(root: Path, problems: list[Problem],
             alias_line = lines.get((i, "name") if j == 0 else (i, "aliases", j - 1), line)
             if key in claimed and claimed[key][0] != name:
                 other, other_line = claimed[key]
-                problems.append(Problem(rel, alias_line, f"{where}.{'name' if j == 0 else 'aliases'}",
-                                        f"{alias!r} already names {other} on line {other_line} "
-                                        "(expected each name or alias once)"))
+                problems.append(
+                    Problem(
+                        rel,
+                        alias_line,
+                        f"{where}.{'name' if j == 0 else 'aliases'}",
+                        f"{alias!r} already names {other} on line {other_line} (expected each name or alias once)",
+                    )
+                )
             claimed.setdefault(key, (name, alias_line))
         name_line = lines.get((i, "name"), line)
         page = values.get("slug") or person_slug(name)
@@ -250,12 +289,19 @@ def load_people(root: Path, problems: list[Problem],
                 problems.append(Problem(rel, name_line, f"{where}.name", reason))
         if len(problems) == before and page in pages:
             given = "slug" if "slug" in values else "name"
-            problems.append(Problem(rel, lines.get((i, given), name_line), f"{where}.{given}",
-                                    _clash(name, page, pages[page])))
+            problems.append(
+                Problem(rel, lines.get((i, given), name_line), f"{where}.{given}", _clash(name, page, pages[page]))
+            )
         if len(problems) == before:
             pages[page] = (name, f"{rel}:{name_line}")
-            people.append(Person(slug=page, name=name, aliases=tuple(values.get("aliases", ())),
-                                 description=values.get("description", "")))
+            people.append(
+                Person(
+                    slug=page,
+                    name=name,
+                    aliases=tuple(values.get("aliases", ())),
+                    description=values.get("description", ""),
+                )
+            )
     return people, pages, claimed.keys()
 
 
@@ -267,8 +313,10 @@ def _person_page_problem(name: str, page: str, hint: str = SLUG_HINT) -> str:
     """Why a name's own slug cannot be its page name, or ""."""
     size = len(page.encode("utf-8"))
     if size > MAX_SLUG_BYTES:
-        return (f"{_short(name)!r} makes a page name of {size:,} bytes (expected at most {MAX_SLUG_BYTES}: "
-                f"shorten the name, or {hint})")
+        return (
+            f"{_short(name)!r} makes a page name of {size:,} bytes (expected at most {MAX_SLUG_BYTES}: "
+            f"shorten the name, or {hint})"
+        )
     if page in WINDOWS_NAMES or page in SITE_NAMES:
         why = "a reserved file name on Windows" if page in WINDOWS_NAMES else "the name of a page the site builds"
         return f"{name!r} makes the page name {page!r}, {why} (expected another: {hint})"
@@ -277,13 +325,16 @@ def _person_page_problem(name: str, page: str, hint: str = SLUG_HINT) -> str:
 
 def _clash(name: str, page: str, first: tuple[str, str]) -> str:
     other, where = first
-    return (f"{_short(name)!r} and {_short(other)!r} ({where}) would share the page people/{page}/ (expected one "
-            f"page per person: if they are one person, list one as an alias of the other in {PEOPLE_FILE}; "
-            f"if not, give one of them a slug: there)")
+    return (
+        f"{_short(name)!r} and {_short(other)!r} ({where}) would share the page people/{page}/ (expected one "
+        f"page per person: if they are one person, list one as an alias of the other in {PEOPLE_FILE}; "
+        f"if not, give one of them a slug: there)"
+    )
 
 
-def people_problems(people: list[Person], pages: dict[str, tuple[str, str]], listed: Iterable[str],
-                    articles: list[Article]) -> list[Problem]:
+def people_problems(
+    people: list[Person], pages: dict[str, tuple[str, str]], listed: Iterable[str], articles: list[Article]
+) -> list[Problem]:
     """Every name in an article's people: list gets a page, found here (not when pages are
     written) so check reports it: a name whose page name cannot be a file, and two different
     names that would share one page (王毅 and 汪毅 both give wang-yi). Names listed in

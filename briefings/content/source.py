@@ -127,12 +127,17 @@ def parse_yaml(text: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]
     return data, lines
 
 
-def _control_problem(text: str, offset: int, controls: dict[int, str], first_line: int,
-                     path: KeyPath = ()) -> YamlProblem:
+def _control_problem(
+    text: str, offset: int, controls: dict[int, str], first_line: int, path: KeyPath = ()
+) -> YamlProblem:
     # An article's field is its key ("quotes" for quotes[1].speaker); topics.yml and people.yml
     # name their entries from ``path`` (loader.read_yaml_file).
-    return YamlProblem(first_line + text.count("\n", 0, offset), control_message(controls[offset]),
-                       field=str(path[0]) if path else "front matter", path=path)
+    return YamlProblem(
+        first_line + text.count("\n", 0, offset),
+        control_message(controls[offset]),
+        field=str(path[0]) if path else "front matter",
+        path=path,
+    )
 
 
 class YamlProblem(Exception):
@@ -150,8 +155,14 @@ class _Walk:
     """Checks the node tree and builds the data from it, as PyYAML's safe
     constructor would (which it calls for numbers, booleans and nulls)."""
 
-    def __init__(self, loader: _Loader, first_line: int, lines: dict[KeyPath, int],
-                 text: str = "", controls: dict[int, str] | None = None):
+    def __init__(
+        self,
+        loader: _Loader,
+        first_line: int,
+        lines: dict[KeyPath, int],
+        text: str = "",
+        controls: dict[int, str] | None = None,
+    ):
         self.loader = loader
         self.text = text
         self.first_line = first_line
@@ -161,8 +172,10 @@ class _Walk:
 
     def visit(self, node: yaml.Node, path: KeyPath, depth: int) -> Any:
         if id(node) in self.seen:  # the composer returns the anchored node again for an alias
-            raise YamlProblem(self.line(node), "YAML anchors and aliases (&name, *name) are not allowed "
-                                               "(expected every value written out)")
+            raise YamlProblem(
+                self.line(node),
+                "YAML anchors and aliases (&name, *name) are not allowed (expected every value written out)",
+            )
         self.seen.add(id(node))
         if len(self.seen) > MAX_VALUES:
             raise YamlProblem(self.line(node), f"has more than {MAX_VALUES:,} values (expected a few fields)")
@@ -174,16 +187,22 @@ class _Walk:
         if tag == _STR and type(node) is yaml.ScalarNode:  # most values: checked, and nothing to build
             return node.value
         if tag not in PLAIN_TAGS:
-            raise YamlProblem(self.line(node), f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain "
-                                               "text, numbers, dates, lists and mappings)")
+            raise YamlProblem(
+                self.line(node),
+                f"YAML tag {_tag_name(tag)!r} is not allowed (expected plain text, numbers, dates, lists and mappings)",
+            )
         if isinstance(node, yaml.ScalarNode):
             if tag == _BOOL and node.value.lower() not in ("true", "false"):  # !!bool yes is YAML 1.1
-                raise YamlProblem(self.line(node), f"{node.value!r} is not true or false "
-                                                   "(expected true or false, without the !!bool tag)")
+                raise YamlProblem(
+                    self.line(node),
+                    f"{node.value!r} is not true or false (expected true or false, without the !!bool tag)",
+                )
             return self.loader.yaml_constructors[tag](self.loader, node)
         if depth >= MAX_DEPTH:
-            raise YamlProblem(self.line(node), f"is nested more than {MAX_DEPTH} levels deep "
-                                               "(expected fields with simple values and lists)")
+            raise YamlProblem(
+                self.line(node),
+                f"is nested more than {MAX_DEPTH} levels deep (expected fields with simple values and lists)",
+            )
         first_line = self.first_line
         if isinstance(node, yaml.MappingNode):
             data: dict[Any, Any] = {}
@@ -193,8 +212,11 @@ class _Walk:
                     key = (*path, key_node.value)
                     key_line = first_line + key_node.start_mark.line
                     if key in self.lines:  # PyYAML keeps the last silently; a curator meant one of them
-                        raise YamlProblem(key_line, f"is given twice, also on line {self.lines[key]} "
-                                                    "(expected each field once)", field=".".join(map(str, key)))
+                        raise YamlProblem(
+                            key_line,
+                            f"is given twice, also on line {self.lines[key]} (expected each field once)",
+                            field=".".join(map(str, key)),
+                        )
                     self.lines[key] = key_line
                     value = self.visit(value_node, key, depth + 1)
                 else:
@@ -202,8 +224,9 @@ class _Walk:
                 try:
                     data[key_value] = value
                 except TypeError:  # a list or mapping used as a key
-                    raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
-                                                            "found unhashable key", key_node.start_mark) from None
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark, "found unhashable key", key_node.start_mark
+                    ) from None
             return data
         items = []
         for i, item in enumerate(node.value):
@@ -224,14 +247,17 @@ def decode(raw: bytes, rel: str) -> tuple[str | None, Problem | None]:
     """UTF-8 (a leading BOM is allowed), newlines normalised to \\n."""
     nul = raw.find(b"\x00")
     if nul >= 0:  # checked first: a binary file is better told apart from a mis-encoded one
-        return None, Problem(rel, raw.count(b"\n", 0, nul) + 1, "file",
-                             "contains a NUL byte (expected a text file, not a binary one)")
+        return None, Problem(
+            rel, raw.count(b"\n", 0, nul) + 1, "file", "contains a NUL byte (expected a text file, not a binary one)"
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         return None, Problem(
-            rel, line, "file",
+            rel,
+            line,
+            "file",
             f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}) "
             "(expected a UTF-8 text file: re-save it as UTF-8)",
         )
@@ -250,12 +276,20 @@ def read_source(path: Path, rel: str) -> SourceFile:
     return source_from_bytes(raw, rel)
 
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
-def stat_file(path: str | os.PathLike[str], rel: str, expected: str = "a Markdown file",
-              ) -> tuple[os.stat_result | None, Problem | None]:
+def stat_file(
+    path: str | os.PathLike[str],
+    rel: str,
+    expected: str = "a Markdown file",
+) -> tuple[os.stat_result | None, Problem | None]:
     """The stat of ``path`` if it is (or links to) a regular file, else the problem to report.
     Only a regular file is ever opened: a FIFO blocks the reader, /dev/zero never ends."""
     try:
@@ -285,22 +319,36 @@ def parse_front_matter(text: str, rel: str) -> SourceFile:
     stripped = text.lstrip()
     skipped = text[: len(text) - len(stripped)].count("\n")
     if not _FM.detect(stripped):
-        return SourceFile(rel, problems=(Problem(
-            rel, skipped + 1, "front matter",
-            "no front matter (expected the file to start with a '---' line, "
-            "then YAML fields such as title:, then a closing '---' line)",
-        ),))
+        return SourceFile(
+            rel,
+            problems=(
+                Problem(
+                    rel,
+                    skipped + 1,
+                    "front matter",
+                    "no front matter (expected the file to start with a '---' line, "
+                    "then YAML fields such as title:, then a closing '---' line)",
+                ),
+            ),
+        )
     # Split by lines rather than with the handler's regex, whose trailing \s*
     # can swallow a blank line and put every line number off by one.
     lines_ = stripped.split("\n")
     close = next((i for i in range(1, len(lines_)) if _BOUNDARY.match(lines_[i])), None)
     if close is None:
-        return SourceFile(rel, problems=(Problem(
-            rel, skipped + 1, "front matter",
-            "the front matter is never closed (expected a '---' line after the YAML fields)",
-        ),))
+        return SourceFile(
+            rel,
+            problems=(
+                Problem(
+                    rel,
+                    skipped + 1,
+                    "front matter",
+                    "the front matter is never closed (expected a '---' line after the YAML fields)",
+                ),
+            ),
+        )
     fm_text = "\n".join(lines_[1:close])
-    body = "\n".join(lines_[close + 1:])
+    body = "\n".join(lines_[close + 1 :])
     first_line = skipped + 2  # the YAML starts on the line after the opening '---'
     try:
         data, lines = parse_yaml(fm_text, first_line)

@@ -59,4 +59,3 @@ class Engine(Protocol):
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         """Generated pages whose links this build did not check: the pipeline checks them."""
         ...
-

@@ -48,25 +48,40 @@ _MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 def site_key(project: Project, options: BuildOptions, **more: Any) -> str:
     """Everything besides the pages themselves that every page's HTML depends on."""
     theme_dir = project.root / "theme"
-    theme = sorted((p.relative_to(project.root).as_posix(), p.read_bytes())
-                   for p in theme_dir.rglob("*") if p.is_file()) if theme_dir.is_dir() else []
-    settings = dict(engine=options.engine, search=options.search, base_url=options.base_url, cname=options.cname,
-                    strict=options.strict, search_full_text=options.settings.search_full_text, **more)
+    theme = (
+        sorted((p.relative_to(project.root).as_posix(), p.read_bytes()) for p in theme_dir.rglob("*") if p.is_file())
+        if theme_dir.is_dir()
+        else []
+    )
+    settings = dict(
+        engine=options.engine,
+        search=options.search,
+        base_url=options.base_url,
+        cname=options.cname,
+        strict=options.strict,
+        search_full_text=options.settings.search_full_text,
+        **more,
+    )
     return digest(repr((__version__, options.config.data, theme, sorted(settings.items(), key=str))))
 
 
 def stats(docs_dir: Path) -> dict[str, list[int]]:
     """Each generated file's size and mtime: what tells a changed page."""
-    return {p.relative_to(docs_dir).as_posix(): [s.st_size, s.st_mtime_ns]
-            for p in docs_dir.rglob("*") if p.is_file() for s in (p.stat(),)}
+    return {
+        p.relative_to(docs_dir).as_posix(): [s.st_size, s.st_mtime_ns]
+        for p in docs_dir.rglob("*")
+        if p.is_file()
+        for s in (p.stat(),)
+    }
 
 
 def record(key: str, target: Path, docs_dir: Path) -> SiteRecord:
     return SiteRecord(key=key, target=target, files=stats(docs_dir))
 
 
-def plan(cache: BuildCache, docs_dir: Path, target: Path, key: str, nav_pages: list[str], *,
-         search: str = "material") -> SitePlan:
+def plan(
+    cache: BuildCache, docs_dir: Path, target: Path, key: str, nav_pages: list[str], *, search: str = "material"
+) -> SitePlan:
     """What a site build must redo: nothing, the changed pages only, or everything."""
     full = SitePlan(key=key)
     last = cache.site()
@@ -100,8 +115,16 @@ def page_url(name: str) -> str:
     return "" if out == "index.html" else out[: -len("index.html")]
 
 
-def apply(the_plan: SitePlan, *, docs_dir: Path, work: Path, target: Path, staging: Path,
-          build_pages: Callable[[Path, Path], None], search: str = "material") -> None:
+def apply(
+    the_plan: SitePlan,
+    *,
+    docs_dir: Path,
+    work: Path,
+    target: Path,
+    staging: Path,
+    build_pages: Callable[[Path, Path], None],
+    search: str = "material",
+) -> None:
     """Stage the previous site with the changed pages rebuilt. ``build_pages(docs, site)``
     runs the engine over a docs folder into a site folder; ``work`` is scratch
     space. With Pagefind, the staged site is left without a search bundle, for
@@ -123,8 +146,11 @@ def apply(the_plan: SitePlan, *, docs_dir: Path, work: Path, target: Path, stagi
         # Hard links to the published bundle: removed, never written through.
         shutil.rmtree(staging / "pagefind")
     else:
-        _splice_search_index(staging / "search" / "search_index.json", site / "search" / "search_index.json",
-                             {page_url(n) for n in the_plan.changed})
+        _splice_search_index(
+            staging / "search" / "search_index.json",
+            site / "search" / "search_index.json",
+            {page_url(n) for n in the_plan.changed},
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 

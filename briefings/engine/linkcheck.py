@@ -31,8 +31,8 @@ class SiteCheck:
     def built_for_a_subpath(self) -> bool:
         """Checked at / but broken links such as /repo/x/ whose first folder the site lacks."""
         return self.base_url == "/" and any(
-            link.href.startswith("/") and not (self.site_dir / link.href.split("/")[1]).exists()
-            for link in self.broken)
+            link.href.startswith("/") and not (self.site_dir / link.href.split("/")[1]).exists() for link in self.broken
+        )
 
 
 class _Scan(HTMLParser):
@@ -101,8 +101,9 @@ class _Ids:
         return self._known[rel]
 
 
-def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[str, str] | None,
-           ids: _Ids) -> str | None:
+def _check(
+    site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[str, str] | None, ids: _Ids
+) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc:
         if origin is None or (parts.scheme, parts.netloc) != origin:
@@ -116,7 +117,7 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[st
         if path.startswith("/"):
             if not path.startswith(base_path):
                 return f"points outside the site's base path {base_path}"
-            joined = path[len(base_path):]
+            joined = path[len(base_path) :]
         else:
             joined = posixpath.join(posixpath.dirname(rel), path)
         joined = posixpath.normpath(joined) if joined else "."
@@ -135,8 +136,9 @@ def _check(site_dir: Path, rel: str, href: str, base_path: str, origin: tuple[st
     return None
 
 
-def check_pages(site: Path, pages: tuple[str, ...], *, base_url: str | None, sources: dict[str, str],
-                strict: bool, target: Path) -> list[str]:
+def check_pages(
+    site: Path, pages: tuple[str, ...], *, base_url: str | None, sources: dict[str, str], strict: bool, target: Path
+) -> list[str]:
     """Check every link of these generated pages (Markdown names) in the built
     ``site``, naming the content file behind each. Broken links fail a strict
     build and are warnings otherwise."""
@@ -150,8 +152,10 @@ def check_pages(site: Path, pages: tuple[str, ...], *, base_url: str | None, sou
         messages.append(f"{sources.get(name, link.page)}: link {link.href!r}: {link.reason}")
     if broken and strict:
         shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
-        raise SiteBuildError(f"{len(broken)} broken link{'s' if len(broken) != 1 else ''}: {shown} "
-                             f"(the previous site in {target.name}/ is untouched; fix it, or build with --no-strict)")
+        raise SiteBuildError(
+            f"{len(broken)} broken link{'s' if len(broken) != 1 else ''}: {shown} "
+            f"(the previous site in {target.name}/ is untouched; fix it, or build with --no-strict)"
+        )
     return messages
 
 

@@ -106,8 +106,7 @@ class MkDocsEngine:
             overrides["site_url"] = options.base_url
         with mkdocs_logs() as logs:
             try:
-                config = load_config(options.config.stream(), config_file_path=str(options.config.path),
-                                     **overrides)
+                config = load_config(options.config.stream(), config_file_path=str(options.config.path), **overrides)
             except (MkDocsException, SystemExit) as exc:
                 detail = "; ".join(logs.messages) or " ".join(str(exc).split())
                 warned = options.strict and logs.messages and not logs.errors
@@ -124,8 +123,9 @@ class MkDocsEngine:
         key = incremental.site_key(self.job.project, options, nav=self.job.nav, epoch=self.job.epoch)
         if options.full:
             return SitePlan(key=key)
-        return incremental.plan(cache, self.job.project.docs_dir, target, key, nav_pages(self.job.nav),
-                                search=options.search)
+        return incremental.plan(
+            cache, self.job.project.docs_dir, target, key, nav_pages(self.job.nav), search=options.search
+        )
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         # Bodies are HTML to MkDocs, whose links it does not check. An incremental
@@ -141,8 +141,15 @@ class MkDocsEngine:
         def build_pages(part: Path, into: Path) -> None:
             messages.extend(self._build(self.config(docs_dir=part, site_dir=into), previous))
 
-        incremental.apply(plan, docs_dir=docs, work=self.job.project.build_dir / "incremental", target=previous,
-                          staging=site, build_pages=build_pages, search=self.job.options.search)
+        incremental.apply(
+            plan,
+            docs_dir=docs,
+            work=self.job.project.build_dir / "incremental",
+            target=previous,
+            staging=site,
+            build_pages=build_pages,
+            search=self.job.options.search,
+        )
         return messages
 
     def _build(self, config: Any, previous: Path) -> list[str]:

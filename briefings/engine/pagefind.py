@@ -30,8 +30,12 @@ def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> s
     except ImportError:
         raise SiteBuildError("search: pagefind needs Pagefind: pip install 'briefings[pagefind]'") from None
     excludes = [] if full_text else [arg for selector in BODY_SELECTORS for arg in ("--exclude-selectors", selector)]
-    finished = run_guarded([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
-                           what="Pagefind", cwd=site, max_memory_gb=max_memory_gb)
+    finished = run_guarded(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
+        what="Pagefind",
+        cwd=site,
+        max_memory_gb=max_memory_gb,
+    )
     if not (site / "pagefind" / "pagefind.js").is_file():
         raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")
     return finished.output

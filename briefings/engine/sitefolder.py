@@ -44,8 +44,9 @@ from briefings.options import BuildOptions
 from briefings.project import Project
 
 MARKER = ".briefings-site"
-MARKER_TEXT = ("This folder is a site built by briefings. `briefings build` replaces it whole:\n"
-               "keep no files of your own here.\n")
+MARKER_TEXT = (
+    "This folder is a site built by briefings. `briefings build` replaces it whole:\nkeep no files of your own here.\n"
+)
 STAGING_MARKER = ".briefings-staging"
 STAGED_SITE = "site"  # the new site inside a staging folder
 OLD_SITE = "old"  # the previous site inside a staging folder, in the two-rename fallback
@@ -64,15 +65,20 @@ class Protected:
 
 
 def protected_folders(root: Path, *, build_dir: Path, theme_dirs: tuple[Path, ...] = ()) -> list[Protected]:
-    found = [Protected(root / "content", "the content/ folder"), Protected(build_dir, "the build/ folder"),
-             Protected(root / ".git", "the .git folder"), Protected(root / "theme", "the theme/ folder"),
-             Protected(root / "overrides", "the overrides/ folder")]
+    found = [
+        Protected(root / "content", "the content/ folder"),
+        Protected(build_dir, "the build/ folder"),
+        Protected(root / ".git", "the .git folder"),
+        Protected(root / "theme", "the theme/ folder"),
+        Protected(root / "overrides", "the overrides/ folder"),
+    ]
     found += [Protected(folder, f"the theme folder {folder.name}/") for folder in theme_dirs]
     return [Protected(p.path.resolve(), p.name) for p in found]
 
 
-def check_site_dir(target: Path, *, root: Path, build_dir: Path, theme_dirs: tuple[Path, ...] = (),
-                   recorded: Path | None = None) -> Path:
+def check_site_dir(
+    target: Path, *, root: Path, build_dir: Path, theme_dirs: tuple[Path, ...] = (), recorded: Path | None = None
+) -> Path:
     """The resolved site folder, or SiteDirError saying in one line why a build
     may not replace it. ``recorded`` is the folder the last successful build
     went to (proof of ownership for sites built before the marker existed)."""
@@ -94,8 +100,10 @@ def check_site_dir(target: Path, *, root: Path, build_dir: Path, theme_dirs: tup
         if not target.is_dir():
             raise SiteDirError(f"site_dir {given} is a file, not a folder ({why})")
         if not _owned(target, recorded):
-            raise SiteDirError(f"site_dir {given} holds files briefings did not make, and a build replaces "
-                               f"the whole folder ({why}; move those files, or pass another --site-dir)")
+            raise SiteDirError(
+                f"site_dir {given} holds files briefings did not make, and a build replaces "
+                f"the whole folder ({why}; move those files, or pass another --site-dir)"
+            )
     return target
 
 
@@ -113,6 +121,7 @@ def _owned(folder: Path, recorded: Path | None) -> bool:
 
 
 # --- staging -------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Staging:
@@ -134,8 +143,7 @@ def stage(target: Path) -> Staging:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{_pattern(target)}{os.getpid()}-", dir=target.parent))
-        (folder / STAGING_MARKER).write_text("A site being built by briefings; deleted when the build ends.\n",
-                                             "utf-8")
+        (folder / STAGING_MARKER).write_text("A site being built by briefings; deleted when the build ends.\n", "utf-8")
         (folder / STAGED_SITE).mkdir()
     except OSError as exc:
         raise SiteDirError(f"cannot make the site folder {target}: {exc.strerror or exc}") from None
@@ -156,8 +164,9 @@ def staged(target: Path) -> Iterator[Staging]:
     except OSError as exc:  # a full disk, a folder that became unwritable...
         discard(staging)
         where = f": {exc.filename}" if exc.filename else ""
-        raise SiteBuildError(f"could not write the site: {exc.strerror or exc}{where} "
-                             f"(the previous site in {target} is untouched)") from None
+        raise SiteBuildError(
+            f"could not write the site: {exc.strerror or exc}{where} (the previous site in {target} is untouched)"
+        ) from None
     except BaseException:
         discard(staging)
         raise
@@ -166,8 +175,13 @@ def staged(target: Path) -> Iterator[Staging]:
 def target_folder(project: Project, options: BuildOptions) -> Path:
     """The build's site folder, checked: a build may replace only a folder it owns."""
     record = read_site_record(project.build_dir)
-    return check_site_dir(options.site_dir, root=project.root, build_dir=project.build_dir,
-                          theme_dirs=options.config.theme_dirs, recorded=record.target if record else None)
+    return check_site_dir(
+        options.site_dir,
+        root=project.root,
+        build_dir=project.build_dir,
+        theme_dirs=options.config.theme_dirs,
+        recorded=record.target if record else None,
+    )
 
 
 def leftovers(target: Path) -> list[Path]:
@@ -220,6 +234,7 @@ def _alive(pid: int) -> bool:
 
 
 # --- the swap ------------------------------------------------------------------
+
 
 def swap_in(staging: Staging, target: Path) -> None:
     """Publish the staged site at ``target``; the previous site is deleted last."""

@@ -27,8 +27,9 @@ from briefings.project import Project
 NOT_PASSED_ON = {"tags", "material/tags"}
 
 
-def zensical_config(project: Project, raw: dict[str, Any], *, nav: list[Any], out_dir: Path,
-                    base_url: str | None, pagefind: bool) -> dict[str, Any]:
+def zensical_config(
+    project: Project, raw: dict[str, Any], *, nav: list[Any], out_dir: Path, base_url: str | None, pagefind: bool
+) -> dict[str, Any]:
     """The configuration Zensical gets: mkdocs.yml plus briefings' overrides, with absolute paths."""
     config = dict(raw)
     for key in ("hooks", "strict", "not_in_nav", "INHERIT"):
@@ -56,8 +57,17 @@ def zensical_config(project: Project, raw: dict[str, Any], *, nav: list[Any], ou
     return config
 
 
-def build_with_zensical(project: Project, raw: dict[str, Any], *, nav: list[Any], staging: Path,
-                        base_url: str | None, pagefind: bool, max_memory_gb: float, epoch: int) -> str:
+def build_with_zensical(
+    project: Project,
+    raw: dict[str, Any],
+    *,
+    nav: list[Any],
+    staging: Path,
+    base_url: str | None,
+    pagefind: bool,
+    max_memory_gb: float,
+    epoch: int,
+) -> str:
     """Build into ``staging`` (which must exist and be empty). Returns Zensical's output."""
     try:
         import zensical  # noqa: F401 - only to say clearly that it is missing
@@ -70,13 +80,19 @@ def build_with_zensical(project: Project, raw: dict[str, Any], *, nav: list[Any]
     try:
         text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     except yaml.YAMLError:
-        raise SiteBuildError("mkdocs.yml: a value cannot be passed on to Zensical (such as a !!python/name tag); "
-                             "build with --engine mkdocs") from None
+        raise SiteBuildError(
+            "mkdocs.yml: a value cannot be passed on to Zensical (such as a !!python/name tag); "
+            "build with --engine mkdocs"
+        ) from None
     config_file.write_text("# Written by briefings for Zensical; regenerated on every build.\n" + text, "utf-8")
     try:
-        finished = run_guarded([sys.executable, "-m", "zensical", "build", "--config-file", str(config_file)],
-                               what="Zensical", cwd=project.build_dir, max_memory_gb=max_memory_gb,
-                               env={"SOURCE_DATE_EPOCH": str(epoch), "RUST_BACKTRACE": "0"})
+        finished = run_guarded(
+            [sys.executable, "-m", "zensical", "build", "--config-file", str(config_file)],
+            what="Zensical",
+            cwd=project.build_dir,
+            max_memory_gb=max_memory_gb,
+            env={"SOURCE_DATE_EPOCH": str(epoch), "RUST_BACKTRACE": "0"},
+        )
         if not (out_dir / "index.html").is_file():
             raise SiteBuildError(f"Zensical wrote no index.html: {finished.output.strip()[-300:] or 'no message'}")
         staging.rmdir()
@@ -99,8 +115,9 @@ class ZensicalEngine:
     def plan(self, target: Path, cache: BuildCache) -> SitePlan:
         from briefings.engine import incremental
 
-        return SitePlan(key=incremental.site_key(self.job.project, self.job.options, nav=self.job.nav,
-                                                 epoch=self.job.epoch))
+        return SitePlan(
+            key=incremental.site_key(self.job.project, self.job.options, nav=self.job.nav, epoch=self.job.epoch)
+        )
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         return ()  # build() checked every page
@@ -109,14 +126,23 @@ class ZensicalEngine:
         from briefings.engine.linkcheck import check_site
 
         options = self.job.options
-        build_with_zensical(self.job.project, dict(options.config.raw), nav=self.job.nav, staging=site,
-                            base_url=options.base_url, pagefind=options.search == "pagefind",
-                            max_memory_gb=options.max_memory_gb, epoch=self.job.epoch)
+        build_with_zensical(
+            self.job.project,
+            dict(options.config.raw),
+            nav=self.job.nav,
+            staging=site,
+            base_url=options.base_url,
+            pagefind=options.search == "pagefind",
+            max_memory_gb=options.max_memory_gb,
+            epoch=self.job.epoch,
+        )
         broken = check_site(site)
         messages = [f"broken link: {link}" for link in broken]
         if broken and options.strict:
             shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
-            raise SiteBuildError(f"Zensical built a site with {len(broken)} broken link"
-                                 f"{'s' if len(broken) != 1 else ''}: {shown} (the previous site is untouched; "
-                                 "fix it, or build with --no-strict)")
+            raise SiteBuildError(
+                f"Zensical built a site with {len(broken)} broken link"
+                f"{'s' if len(broken) != 1 else ''}: {shown} (the previous site is untouched; "
+                "fix it, or build with --no-strict)"
+            )
         return messages

@@ -51,8 +51,9 @@ class ArticlePages:
             return None
         found = self.links.get(article.slug)
         if found is None:
-            found = self.links[article.slug] = ArticleLink(title=article.title, url=article.page_url,
-                                                           date=day(article.date))
+            found = self.links[article.slug] = ArticleLink(
+                title=article.title, url=article.page_url, date=day(article.date)
+            )
         return found
 
     def name(self, i: int) -> str:
@@ -92,12 +93,20 @@ class ArticlePages:
             topics=ctx.chips(article.topics),
             people=tuple([p.name for p in dict.fromkeys([ctx.index.resolve(n) for n in article.people])]),
             more=tuple(more),
-            related=tuple([
-                RelatedItem(title=r.article.title, url=r.article.page_url, date=day(r.article.date),
-                            source=r.article.source,
-                            shares=tuple([topics[t].title for t in r.shared_topics]
-                                         + [ctx.persons[p].name for p in r.shared_people]))
-                for r in related]),
+            related=tuple(
+                [
+                    RelatedItem(
+                        title=r.article.title,
+                        url=r.article.page_url,
+                        date=day(r.article.date),
+                        source=r.article.source,
+                        shares=tuple(
+                            [topics[t].title for t in r.shared_topics] + [ctx.persons[p].name for p in r.shared_people]
+                        ),
+                    )
+                    for r in related
+                ]
+            ),
             feeds=tuple([self.atom_feed[t] for t in article.topics]),
             share=Share(
                 type="article",
@@ -109,7 +118,8 @@ class ArticlePages:
             updated=day(updated) if updated else None,
             updated_datetime=updated.isoformat() if updated else None,
             image=ImageCredit(caption=image.caption, credit=image.credit)
-            if image and (image.caption or image.credit) else None,
+            if image and (image.caption or image.credit)
+            else None,
         )
 
 
@@ -124,8 +134,10 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html,
-                                         link=article_link(article.path, ctx.slug_of)))
+        parts.append(
+            heading
+            + body_html(article.body, trust_html=ctx.settings.trust_html, link=article_link(article.path, ctx.slug_of))
+        )
     # Links to person pages are Markdown links to their source file inside
     # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
     # a relative href in raw HTML means different things to the two engines.
@@ -133,8 +145,10 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
         parts.append(f'## Quotes\n\n<div class="bf-quotes" markdown>\n{quotes}\n</div>')
     if article.people:
-        people = "\n".join(f"- [{md_text(p.name)}](../people/{p.slug}.md)"
-                           for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people))
+        people = "\n".join(
+            f"- [{md_text(p.name)}](../people/{p.slug}.md)"
+            for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people)
+        )
         parts.append(f'## People\n\n<div class="bf-people" markdown>\n\n{people}\n\n</div>')
     return "\n\n".join(parts) + "\n" if parts else ""
 
@@ -146,8 +160,10 @@ def quote_html(ctx: RenderContext, text: str, speaker: str) -> str:
     who = md_text(speaker)
     if person and person.slug in ctx.persons:
         who = f"[{who}](../people/{person.slug}.md)"
-    return (f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(text)}”</p></blockquote>\n'
-            f'<figcaption markdown="span">{who}</figcaption>\n</figure>')
+    return (
+        f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(text)}”</p></blockquote>\n'
+        f'<figcaption markdown="span">{who}</figcaption>\n</figure>'
+    )
 
 
 def json_ld(ctx: RenderContext, article: Article) -> str:

@@ -29,10 +29,59 @@ from briefings.content.model import Article
 from briefings.errors import Problem
 
 TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
-    "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h3", "h4", "h5", "h6", "hr", "i",
-    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub",
-    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
 }
 ATTRIBUTES = {
     "a": {"href", "title"},
@@ -131,12 +180,14 @@ def article_file(href: str, source: str) -> str | None:
 def article_link(source: str, pages: dict[str, str]) -> Callable[[str], str]:
     """Rewrites links to other article files (``pages``: content file -> its
     page's slug) into links to their pages; every other address is kept."""
+
     def link(href: str) -> str:
         target = article_file(href, source)
         if target is None or target not in pages:
             return href
         fragment = urlsplit(href).fragment
         return f"../{pages[target]}/" + (f"#{fragment}" if fragment else "")
+
     return link
 
 
@@ -149,9 +200,15 @@ def broken_article_links(articles: Sequence[Article], root: Path) -> list[Proble
         for href in local_links(article.body):
             target = article_file(href, article.path)
             if target is not None and target not in paths:
-                problems.append(Problem(article.path, _line_of(root / article.path, href), "body",
-                                        f"links to {href!r}, which is not an article file (expected the path of "
-                                        "another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)"))
+                problems.append(
+                    Problem(
+                        article.path,
+                        _line_of(root / article.path, href),
+                        "body",
+                        f"links to {href!r}, which is not an article file (expected the path of "
+                        "another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)",
+                    )
+                )
     return problems
 
 

@@ -43,24 +43,44 @@ class RenderContext:
     def entry(self, article: Article, *, context: str | None = None, brief: bool = False) -> Entry:
         """One article as a listing entry, one line if ``brief``. ``context`` is the topic page it appears on."""
         if brief:
-            return Entry(title=article.title, url=article.page_url, date=day(article.date),
-                         datetime=article.date.isoformat(), source=article.source, authors=article.authors,
-                         summary=article.summary, draft=self.draft(article),
-                         topics=self.chips(article.topics, skip=context))
-        return DetailedEntry(title=article.title, url=article.page_url, date=day(article.date),
-                             datetime=article.date.isoformat(), source=article.source, authors=article.authors,
-                             summary=article.summary, draft=self.draft(article),
-                             topics=self.chips(article.topics, skip=context),
-                             key_points=article.key_points, why_it_matters=article.why_it_matters)
+            return Entry(
+                title=article.title,
+                url=article.page_url,
+                date=day(article.date),
+                datetime=article.date.isoformat(),
+                source=article.source,
+                authors=article.authors,
+                summary=article.summary,
+                draft=self.draft(article),
+                topics=self.chips(article.topics, skip=context),
+            )
+        return DetailedEntry(
+            title=article.title,
+            url=article.page_url,
+            date=day(article.date),
+            datetime=article.date.isoformat(),
+            source=article.source,
+            authors=article.authors,
+            summary=article.summary,
+            draft=self.draft(article),
+            topics=self.chips(article.topics, skip=context),
+            key_points=article.key_points,
+            why_it_matters=article.why_it_matters,
+        )
 
     def quote_card(self, quote: Quote, article: Article) -> QuoteCard:
         person = self.index.speaker(quote.speaker)
-        return QuoteCard(text=quote.text, speaker=quote.speaker,
-                         speaker_url=person.url if person and person.slug in self.persons else None,
-                         source=article.source, date=day(article.date), url=article.page_url, title=article.title)
+        return QuoteCard(
+            text=quote.text,
+            speaker=quote.speaker,
+            speaker_url=person.url if person and person.slug in self.persons else None,
+            source=article.source,
+            date=day(article.date),
+            url=article.page_url,
+            title=article.title,
+        )
 
 
 def feed_link(title: str, page_url: str, key: str) -> FeedLink:
     spec = FeedSpec(title, "", page_url, (), key)
     return FeedLink(title=title, atom=spec.atom, json=spec.json)
-

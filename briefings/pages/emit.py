@@ -23,8 +23,14 @@ from briefings.pages.write import WriteStats, finish, write_file
 from briefings.parallel import Workers
 
 
-def render_and_write(edition: Edition, settings: Settings, docs_dir: Path, *, workers: Workers = Workers(),
-                     also: Callable[[], None] = lambda: None) -> WriteStats:
+def render_and_write(
+    edition: Edition,
+    settings: Settings,
+    docs_dir: Path,
+    *,
+    workers: Workers = Workers(),
+    also: Callable[[], None] = lambda: None,
+) -> WriteStats:
     """Write every page under docs_dir; ``also`` is more work for this process
     while the workers render (it finishes the listings well before them)."""
     ctx = RenderContext(edition, settings)

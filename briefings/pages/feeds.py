@@ -143,16 +143,21 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
 def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
     """Every feed of the site: all articles, each topic's and each person's.
     Feeds never carry drafts, even in a --drafts preview."""
+
     def published(articles: tuple[Article, ...]) -> tuple[Article, ...]:
         return tuple(a for a in articles if a.slug not in edition.unpublished)
 
     specs = [FeedSpec("All articles", settings.site_description, "", published(edition.articles))]
     for b in edition.briefings:
-        specs.append(FeedSpec(b.topic.title, b.topic.description, b.topic.url, published(b.articles),
-                              key=f"topic-{b.topic.id}"))
+        specs.append(
+            FeedSpec(b.topic.title, b.topic.description, b.topic.url, published(b.articles), key=f"topic-{b.topic.id}")
+        )
     for f in edition.people:
-        specs.append(FeedSpec(f.person.name, f.person.description, f.person.url, published(f.articles),
-                              key=f"person-{f.person.slug}"))
+        specs.append(
+            FeedSpec(
+                f.person.name, f.person.description, f.person.url, published(f.articles), key=f"person-{f.person.slug}"
+            )
+        )
     files: dict[str, str] = {}
     for spec in specs:
         files.update(feed_files(spec, edition, settings))

@@ -73,8 +73,9 @@ def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[Perso
             if speaker:
                 persons[speaker.slug] = speaker
                 quoted[speaker.slug].append((quote, article))
-    files = [PersonFile(persons[slug], tuple(named.get(slug, {}).values()), tuple(quoted.get(slug, ())))
-             for slug in persons]
+    files = [
+        PersonFile(persons[slug], tuple(named.get(slug, {}).values()), tuple(quoted.get(slug, ()))) for slug in persons
+    ]
     files.sort(key=lambda f: (-len(f.articles), f.person.name.casefold(), f.person.slug))
     return tuple(files)
 

@@ -43,8 +43,9 @@ SOURCE_HEADLINES = 10
 
 
 def home_page(ctx: RenderContext) -> str:
-    view = HomeView(latest=tuple(ctx.entry(a, brief=True) for a in ctx.edition.articles[:LATEST_ON_HOME]),
-                    topics=topic_cards(ctx))
+    view = HomeView(
+        latest=tuple(ctx.entry(a, brief=True) for a in ctx.edition.articles[:LATEST_ON_HOME]), topics=topic_cards(ctx)
+    )
     return page(FrontMatter(title="Home", template="home.html", briefing=view), "")
 
 
@@ -80,8 +81,9 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
     archived = len(items) > ctx.settings.archive_after
     shown = items[: ctx.settings.archive_after] if archived else items
     months = by_month(items) if archived else []
-    archives = tuple(ArchiveLink(label=month_label(m), url=f"{topic.url}{m:%Y/%m}/", count=len(group))
-                     for m, group in months)
+    archives = tuple(
+        ArchiveLink(label=month_label(m), url=f"{topic.url}{m:%Y/%m}/", count=len(group)) for m, group in months
+    )
     feed = ctx.topic_feed[topic.id]
     view = TopicView(
         topic=TopicRef(id=topic.id, title=topic.title),
@@ -91,33 +93,64 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
         feed=feed,
         feeds=(feed,),
         developments=tuple(
-            Development(title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(),
-                        summary=one_line(a.summary), draft=ctx.draft(a))
-            for a in items[: ctx.settings.latest]),
+            Development(
+                title=a.title,
+                url=a.page_url,
+                date=day(a.date),
+                datetime=a.date.isoformat(),
+                summary=one_line(a.summary),
+                draft=ctx.draft(a),
+            )
+            for a in items[: ctx.settings.latest]
+        ),
         timeline=tuple(
-            TimelineItem(title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(),
-                         draft=ctx.draft(a))
-            for a in shown),
+            TimelineItem(
+                title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(), draft=ctx.draft(a)
+            )
+            for a in shown
+        ),
         quotes=tuple(islice((ctx.quote_card(q, a) for a in items for q in a.quotes), ctx.settings.quotes)),
         months=month_groups(ctx, shown, context=topic.id),
         archives=archives,
     )
     # The topic page is the tag's page: tagging every article instead would
     # make the tags index list the whole archive.
-    front = FrontMatter(title=esc(topic.title), description=description(topic.description), template="topic.html",
-                        tags=(esc(topic.title),), briefing=view)
+    front = FrontMatter(
+        title=esc(topic.title),
+        description=description(topic.description),
+        template="topic.html",
+        tags=(esc(topic.title),),
+        briefing=view,
+    )
     body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
     files = {f"topics/{topic.id}.md": page(front, body)}
     for i, (month, group) in enumerate(months):
         files[f"topics/{topic.id}/{month:%Y/%m}.md"] = archive_page(
-            ctx, f"{topic.title}: {month_label(month)}", PageLink(title=topic.title, url=topic.url),
-            group, archives, i, context=topic.id, feeds=(feed,))
+            ctx,
+            f"{topic.title}: {month_label(month)}",
+            PageLink(title=topic.title, url=topic.url),
+            group,
+            archives,
+            i,
+            context=topic.id,
+            feeds=(feed,),
+        )
     return files
 
 
-def archive_page(ctx: RenderContext, title: str, parent: PageLink, articles: Sequence[Article],
-                 archives: tuple[ArchiveLink, ...], i: int, *, context: str | None = None,
-                 feeds: tuple[FeedLink, ...] = (), brief: bool = False, quotes: tuple[QuoteCard, ...] = ()) -> str:
+def archive_page(
+    ctx: RenderContext,
+    title: str,
+    parent: PageLink,
+    articles: Sequence[Article],
+    archives: tuple[ArchiveLink, ...],
+    i: int,
+    *,
+    context: str | None = None,
+    feeds: tuple[FeedLink, ...] = (),
+    brief: bool = False,
+    quotes: tuple[QuoteCard, ...] = (),
+) -> str:
     """Month ``i`` of ``archives``: its articles (and a person's quotes), with links to the months around it."""
     view = ArchiveView(
         parent=parent,
@@ -137,41 +170,68 @@ def timeline_pages(ctx: RenderContext) -> dict[str, str]:
     archived = len(items) > ctx.settings.archive_after
     shown = items[: ctx.settings.archive_after] if archived else items
     months = by_month(items) if archived else []
-    archives = tuple(ArchiveLink(label=month_label(m), url=f"timeline/{m:%Y/%m}/", count=len(group))
-                     for m, group in months)
-    view = TimelineView(count=len(items), shown=len(shown), months=month_groups(ctx, shown, brief=True),
-                        archives=archives)
-    front = FrontMatter(title="Timeline", description=esc("Every article, newest first, across all topics."),
-                        template="timeline.html", briefing=view)
+    archives = tuple(
+        ArchiveLink(label=month_label(m), url=f"timeline/{m:%Y/%m}/", count=len(group)) for m, group in months
+    )
+    view = TimelineView(
+        count=len(items), shown=len(shown), months=month_groups(ctx, shown, brief=True), archives=archives
+    )
+    front = FrontMatter(
+        title="Timeline",
+        description=esc("Every article, newest first, across all topics."),
+        template="timeline.html",
+        briefing=view,
+    )
     files = {"timeline.md": page(front, "")}
     for i, (month, group) in enumerate(months):
         files[f"timeline/{month:%Y/%m}.md"] = archive_page(
-            ctx, f"Timeline: {month_label(month)}", PageLink(title="Timeline", url="timeline/"),
-            group, archives, i, brief=True)
+            ctx,
+            f"Timeline: {month_label(month)}",
+            PageLink(title="Timeline", url="timeline/"),
+            group,
+            archives,
+            i,
+            brief=True,
+        )
     return files
 
 
 def sources_page(ctx: RenderContext) -> str:
-    view = SourcesView(sources=tuple(
-        SourceSummary(name=s.name, count=len(s.articles), articles=headlines(ctx, s.articles[:SOURCE_HEADLINES]))
-        for s in ctx.edition.sources
-    ))
-    front = FrontMatter(title="Sources",
-                        description=esc("The outlets behind the briefings, with their latest articles."),
-                        template="sources.html", briefing=view)
+    view = SourcesView(
+        sources=tuple(
+            SourceSummary(name=s.name, count=len(s.articles), articles=headlines(ctx, s.articles[:SOURCE_HEADLINES]))
+            for s in ctx.edition.sources
+        )
+    )
+    front = FrontMatter(
+        title="Sources",
+        description=esc("The outlets behind the briefings, with their latest articles."),
+        template="sources.html",
+        briefing=view,
+    )
     return page(front, "")
 
 
 def people_index_page(ctx: RenderContext) -> str:
-    view = PeopleIndexView(people=tuple(
-        PersonSummary(name=f.person.name, url=f.person.url, description=f.person.description,
-                      articles=len(f.articles), quotes=len(f.quotes),
-                      latest=day(f.articles[0].date) if f.articles else None)
-        for f in ctx.edition.people
-    ))
-    front = FrontMatter(title="People",
-                        description=esc("The people in the briefings, with their articles and quotes."),
-                        template="people.html", briefing=view)
+    view = PeopleIndexView(
+        people=tuple(
+            PersonSummary(
+                name=f.person.name,
+                url=f.person.url,
+                description=f.person.description,
+                articles=len(f.articles),
+                quotes=len(f.quotes),
+                latest=day(f.articles[0].date) if f.articles else None,
+            )
+            for f in ctx.edition.people
+        )
+    )
+    front = FrontMatter(
+        title="People",
+        description=esc("The people in the briefings, with their articles and quotes."),
+        template="people.html",
+        briefing=view,
+    )
     return page(front, "")
 
 
@@ -190,8 +250,9 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
     for q, a in quotes:
         per_month.setdefault(a.date.replace(day=1), ([], []))[1].append(ctx.quote_card(q, a))
     months = sorted(per_month.items(), reverse=True) if archived else []
-    archives = tuple(ArchiveLink(label=month_label(m), url=f"{person.url}{m:%Y/%m}/", count=len(named))
-                     for m, (named, _) in months)
+    archives = tuple(
+        ArchiveLink(label=month_label(m), url=f"{person.url}{m:%Y/%m}/", count=len(named)) for m, (named, _) in months
+    )
     shown = articles[:limit] if archived else articles
     view = PersonView(
         name=person.name,
@@ -212,18 +273,31 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
     files = {f"people/{person.slug}.md": page(front, body)}
     for i, (month, (named, cards)) in enumerate(months):
         files[f"people/{person.slug}/{month:%Y/%m}.md"] = archive_page(
-            ctx, f"{person.name}: {month_label(month)}", PageLink(title=person.name, url=person.url),
-            named, archives, i, feeds=(feed,), brief=True, quotes=tuple(cards))
+            ctx,
+            f"{person.name}: {month_label(month)}",
+            PageLink(title=person.name, url=person.url),
+            named,
+            archives,
+            i,
+            feeds=(feed,),
+            brief=True,
+            quotes=tuple(cards),
+        )
     return files
 
 
 # --- pieces ------------------------------------------------------------------
 
-def month_groups(ctx: RenderContext, articles: Iterable[Article], *, context: str | None = None,
-                 brief: bool = False) -> tuple[MonthGroup, ...]:
+
+def month_groups(
+    ctx: RenderContext, articles: Iterable[Article], *, context: str | None = None, brief: bool = False
+) -> tuple[MonthGroup, ...]:
     return tuple(
-        MonthGroup(label=month_label(m), id=f"{m:%Y-%m}",
-                   entries=tuple(ctx.entry(a, context=context, brief=brief) for a in group))
+        MonthGroup(
+            label=month_label(m),
+            id=f"{m:%Y-%m}",
+            entries=tuple(ctx.entry(a, context=context, brief=brief) for a in group),
+        )
         for m, group in by_month(tuple(articles))
     )
 

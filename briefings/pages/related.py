@@ -45,7 +45,7 @@ class RelatedIndex:
         candidates: set[int] = set()
         for key in self.keys[i]:
             members, n = self.groups[key], self.position[key][i]
-            candidates.update(members[max(0, n - WINDOW): n + WINDOW + 1])
+            candidates.update(members[max(0, n - WINDOW) : n + WINDOW + 1])
         candidates.discard(i)
         my_mask, my_day = masks[i], days[i]
         scored = []
@@ -63,8 +63,11 @@ class RelatedIndex:
         for *_, j in heapq.nsmallest(self.limit, scored):
             other = articles[j]
             theirs = self.people_of.get(other.slug, ())
-            result.append(Related(other, tuple(t for t in article.topics if t in other.topics),
-                                  tuple(p for p in mine if p in theirs)))
+            result.append(
+                Related(
+                    other, tuple(t for t in article.topics if t in other.topics), tuple(p for p in mine if p in theirs)
+                )
+            )
         return tuple(result)
 
 

@@ -31,8 +31,16 @@ from briefings.pages.listings import (
 )
 from briefings.pages.text import esc
 
-__all__ = ["ArticlePages", "Pages", "RenderContext", "iter_pages", "listing_pages", "navigation", "render",
-           "sources_of"]
+__all__ = [
+    "ArticlePages",
+    "Pages",
+    "RenderContext",
+    "iter_pages",
+    "listing_pages",
+    "navigation",
+    "render",
+    "sources_of",
+]
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,7 @@ class LeavesOutUnset:
         names = LeavesOutUnset._omitted.get(cls)
         if names is None:
             view: Any = self  # a dataclass: each subclass is one
-            names = LeavesOutUnset._omitted[cls] = tuple(f.name for f in fields(view)
-                                                         if f.metadata.get("omit_if_none"))
+            names = LeavesOutUnset._omitted[cls] = tuple(f.name for f in fields(view) if f.metadata.get("omit_if_none"))
         state = self.__dict__
         for name in names:
             if state[name] is None:
@@ -47,6 +46,7 @@ class LeavesOutUnset:
 
 
 # --- pieces several pages show -----------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class PageLink:
@@ -152,6 +152,7 @@ class MonthGroup:
 
 
 # --- the page views ----------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class HomeView:
@@ -358,8 +359,17 @@ class PersonView:
     archives: tuple[ArchiveLink, ...]
 
 
-BriefingView = (HomeView | TopicsIndexView | TopicView | ArchiveView | ArticleView | TimelineView | SourcesView
-                | PeopleIndexView | PersonView)
+BriefingView = (
+    HomeView
+    | TopicsIndexView
+    | TopicView
+    | ArchiveView
+    | ArticleView
+    | TimelineView
+    | SourcesView
+    | PeopleIndexView
+    | PersonView
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -377,4 +387,3 @@ class FrontMatter(LeavesOutUnset):
     template: str | None = field(default=None, metadata=OMITTED)
     tags: tuple[str, ...] | None = field(default=None, metadata=OMITTED)  # HTML-escaped; topic pages only
     briefing: BriefingView | None = field(default=None, metadata=OMITTED)
-

@@ -32,8 +32,9 @@ def finish(docs_dir: Path, names: list[str], changed: list[str]) -> WriteStats:
         twice = sorted(n for n in wanted if names.count(n) > 1)[0]
         raise BriefingsError(f"two generated pages would both be written to {twice} (a bug in briefings)")
     deleted = remove_others(str(docs_dir), wanted)
-    return WriteStats(len(changed), len(names) - len(changed), len(deleted), tuple(sorted(changed)),
-                      tuple(sorted(deleted)))
+    return WriteStats(
+        len(changed), len(names) - len(changed), len(deleted), tuple(sorted(changed)), tuple(sorted(deleted))
+    )
 
 
 def write_file(base: str, name: str, text: str, *, fresh: bool = False) -> bool:

@@ -90,9 +90,11 @@ def refuse_uncommitted(changes: list[str]) -> None:
         return
     n = len(changes)
     shown = ", ".join(p if p.isprintable() else repr(p) for p in changes[:SHOWN]) + (", …" if n > SHOWN else "")
-    raise DeployError(f"{n} file{'s' if n != 1 else ''} of the site {'are' if n != 1 else 'is'} not committed "
-                      f"({shown}): commit {'them' if n != 1 else 'it'} so the published site matches a commit, or "
-                      "pass --allow-dirty to publish the work tree as it is")
+    raise DeployError(
+        f"{n} file{'s' if n != 1 else ''} of the site {'are' if n != 1 else 'is'} not committed "
+        f"({shown}): commit {'them' if n != 1 else 'it'} so the published site matches a commit, or "
+        "pass --allow-dirty to publish the work tree as it is"
+    )
 
 
 def _pathspec(repo: Path, path: Path) -> str:
@@ -103,8 +105,9 @@ def _inside(repo: Path, path: Path) -> bool:
     return path == repo or repo in path.parents
 
 
-def plan(project_root: Path, site_dir: Path, *, remote: str = "origin", message: str | None = None,
-         dirty: bool = False) -> DeployPlan:
+def plan(
+    project_root: Path, site_dir: Path, *, remote: str = "origin", message: str | None = None, dirty: bool = False
+) -> DeployPlan:
     """Everything a deploy will do, checked, without changing anything.
     ``dirty``: the site was built from uncommitted changes, and the commit message says so."""
     repo, url = check_repository(project_root, remote)
@@ -117,8 +120,9 @@ def plan(project_root: Path, site_dir: Path, *, remote: str = "origin", message:
     elif dirty:  # a message of one's own still says what was published
         message += f" (built from {source} with uncommitted changes)"
     files = sum(1 for p in site_dir.rglob("*") if p.is_file())
-    return DeployPlan(repo=repo, site_dir=site_dir, remote=remote, remote_url=url,
-                      branch=BRANCH, files=files, message=message)
+    return DeployPlan(
+        repo=repo, site_dir=site_dir, remote=remote, remote_url=url, branch=BRANCH, files=files, message=message
+    )
 
 
 def publish(deploy: DeployPlan, *, force: bool = False) -> str:
@@ -128,19 +132,33 @@ def publish(deploy: DeployPlan, *, force: bool = False) -> str:
     from ghp_import import GhpError, ghp_import
 
     # Build on what the remote already has, so a plain (non-force) push fast-forwards.
-    _git(deploy.repo, "fetch", "--quiet", deploy.remote,
-         f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}")
+    _git(
+        deploy.repo,
+        "fetch",
+        "--quiet",
+        deploy.remote,
+        f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}",
+    )
     before = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
     try:
         with contextlib.chdir(deploy.repo):  # ghp-import runs git in the current folder
-            ghp_import(str(deploy.site_dir), mesg=deploy.message, remote=deploy.remote, branch=deploy.branch,
-                       push=False, nojekyll=True, no_history=force)
+            ghp_import(
+                str(deploy.site_dir),
+                mesg=deploy.message,
+                remote=deploy.remote,
+                branch=deploy.branch,
+                push=False,
+                nojekyll=True,
+                no_history=force,
+            )
     except GhpError as exc:
         raise DeployError(f"could not commit the site to {deploy.branch}: {_last_line(str(exc))}") from None
     after = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
     if not after or after == before:  # ghp-import only prints when git fast-import fails
-        raise DeployError(f"git fast-import could not commit the site to {deploy.branch} "
-                          "(see git's message above; nothing was pushed)")
+        raise DeployError(
+            f"git fast-import could not commit the site to {deploy.branch} "
+            "(see git's message above; nothing was pushed)"
+        )
     args = ["push", deploy.remote, f"refs/heads/{deploy.branch}:refs/heads/{deploy.branch}"]
     pushed = _git(deploy.repo, *args, *(["--force"] if force else []))
     if pushed.returncode != 0:
