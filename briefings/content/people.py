@@ -11,6 +11,7 @@ never merged here.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -23,6 +24,7 @@ _TRAILING = re.compile(r"[\s,;:.()\[\]'\"“”‘’]+$")
 MAX_NAME_WORDS = 6
 
 
+@functools.lru_cache(maxsize=65536)  # a few hundred names, written tens of thousands of times
 def name_key(name: str) -> str:
     """What makes two ways of writing a name the same name: Unicode-normalised,
     case-folded, with runs of spaces and punctuation as one space."""
@@ -31,6 +33,7 @@ def name_key(name: str) -> str:
     return " ".join(words) or " ".join(folded.split())  # a name of punctuation only is still itself
 
 
+@functools.lru_cache(maxsize=65536)
 def person_slug(name: str) -> str:
     """The page name a name gets. A name with nothing to transliterate ("🙂")
     gets a stable one from its hash, so its page and links still work."""
