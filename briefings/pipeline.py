@@ -8,17 +8,22 @@ the options differ (``options.build_options`` makes them). Work from earlier
 runs is reused through one ``BuildCache``: unchanged articles are not parsed
 again, unchanged inputs render and write nothing, and an edit to a few pages
 rebuilds only those pages of the site.
+
+Without ``--drafts`` a draft does not stop the build: its problems are told to
+``on_left_out`` (in every build, even one with nothing to do) and the draft is
+left out. ``briefings check``, ``build --drafts`` and ``serve`` still refuse them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import os
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from briefings import __version__
@@ -33,7 +38,7 @@ from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
 from briefings.engine.sitefolder import recover as recover_site
 from briefings.engine.sitefolder import staged, swap_in, target_folder
-from briefings.errors import ContentError
+from briefings.errors import ContentError, Problem
 from briefings.fileio import digest
 from briefings.lock import WorkLock
 from briefings.options import BuildOptions, SiteConfig, settings_of
@@ -60,6 +65,7 @@ class BuildReport:
     written: WriteStats
     site: SiteResult | None  # None with options.pages_only
     seconds: float
+    drafts_left_out: int = 0  # drafts with problems, left out (without --drafts)
 
 
 def build(
@@ -68,20 +74,22 @@ def build(
     *,
     track: Track | None = None,
     on_wait: Callable[[int | None], None] = lambda pid: None,
+    on_left_out: Callable[[Problem], None] = lambda problem: None,
 ) -> BuildReport:
     """Build the site as ``options`` ask. One build of a build folder runs at a
-    time: while another holds it this one waits, and ``on_wait(pid)`` is told once."""
+    time: while another holds it this one waits, and ``on_wait(pid)`` is told once.
+    Without ``options.drafts``, each problem of a draft left out is told to ``on_left_out``."""
     started = time.perf_counter()
     target = target_folder(project, options)  # a folder the build may not replace is refused before any work
     now = options.now or dt.datetime.now(dt.UTC)
     with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait):
         with collector_paused():
             cache = BuildCache.open(project.build_dir, key=cache_key(project, options), root=project.root)
-            content = load(project, options, cache, track)  # load + validate
+            content, left_out = load(project, options, cache, track, on_left_out)  # load + validate
             edition = group(content, select(content, drafts=options.drafts, now=now), now=now)  # group
-            written = render_and_write_pages(project, options, content, edition, cache)  # render + write
+            written = render_and_write_pages(project, options, content, edition, cache, left_out)  # render + write
         if options.pages_only:
-            return BuildReport(edition, written, None, time.perf_counter() - started)
+            return BuildReport(edition, written, None, time.perf_counter() - started, len(left_out))
 
         job = SiteJob(
             project,
@@ -95,7 +103,9 @@ def build(
         notes = [note] if (note := recover_site(target)) else []
         plan = engine.plan(target, cache)
         if plan.up_to_date:
-            return BuildReport(edition, written, up_to_date(target, notes), time.perf_counter() - started)
+            return BuildReport(
+                edition, written, up_to_date(target, notes), time.perf_counter() - started, len(left_out)
+            )
         cache.site_changing()
         with staged(target) as stage:
             warnings = engine.build(plan, stage.site, target)  # engine
@@ -118,41 +128,89 @@ def build(
             swap_in(stage, target)  # swap in
         cache.site_built(incremental.record(plan.key, target, project.docs_dir))
     site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
-    return BuildReport(edition, written, site, time.perf_counter() - started)
+    return BuildReport(edition, written, site, time.perf_counter() - started, len(left_out))
 
 
-def check(project: Project, *, track: Track | None = None) -> Content:
-    """Load and validate only (``briefings check``). Raises ContentError with every problem."""
+def check(
+    project: Project, *, track: Track | None = None, on_left_out: Callable[[Problem], None] | None = None
+) -> Content:
+    """Load and validate only (``briefings check``). Raises ContentError with every problem;
+    with ``on_left_out`` (``briefings list``), drafts are left out as in a build."""
     settings = settings_of(SiteConfig.read(project))
-    content = load_content(project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
-    validate_links(project, content)
+    load_files = functools.partial(load_content, project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
+    if on_left_out is None:
+        content, left_out = load_files(), frozenset[str]()
+    else:
+        content, left_out = leaving_out_drafts(project, load_files, on_left_out)
+    validate_links(project, content, left_out)
     return content
 
 
 # --- the stages ----------------------------------------------------------------
 
 
-def load(project: Project, options: BuildOptions, cache: BuildCache, track: Track | None) -> Content:
-    """Every content file, validated (parsed again only when it changed)."""
-    content = load_content(
+def load(
+    project: Project,
+    options: BuildOptions,
+    cache: BuildCache,
+    track: Track | None,
+    on_left_out: Callable[[Problem], None],
+) -> tuple[Content, frozenset[str]]:
+    """Every content file, validated (parsed again only when it changed), and the drafts
+    left out for their problems (without --drafts)."""
+    load_files = functools.partial(
+        load_content,
         project.root,
         max_file_bytes=options.settings.max_file_mb * 2**20,
         track=track,
         cache=cache,
         workers=Workers(options.workers),
     )
-    return content
+    if options.drafts:
+        return load_files(), frozenset()
+    return leaving_out_drafts(project, load_files, on_left_out)
 
 
-def validate_links(project: Project, content: Content) -> None:
-    """Links between article files, which the render stage turns into links between pages."""
-    problems = broken_article_links(content.articles, project.root)
+def leaving_out_drafts(
+    project: Project, load_files: Callable[..., Content], on_left_out: Callable[[Problem], None]
+) -> tuple[Content, frozenset[str]]:
+    """The content without the drafts that have problems, each problem told to ``on_left_out``
+    (also when other files' problems stop the build). A draft's links are checked here, in
+    every build, so its warnings are told again by a build with nothing else to do."""
+    set_aside: list[Problem] = []
+    try:
+        content = load_files(set_aside=set_aside)
+        # Again while drafts are left out: another draft may link to one of them.
+        while problems := broken_article_links(
+            [a for a in content.articles if a.draft],
+            project.root,
+            paths={a.path for a in content.articles},
+            left_out={p.path for p in set_aside},
+        ):
+            set_aside.extend(problems)
+            gone = {p.path for p in problems}
+            content = replace(content, articles=tuple(a for a in content.articles if a.path not in gone))
+    finally:
+        for problem in sorted(set(set_aside)):  # each once: a link written twice is one problem
+            on_left_out(problem)
+    return content, frozenset(p.path for p in set_aside)
+
+
+def validate_links(project: Project, content: Content, left_out: Collection[str] = ()) -> None:
+    """Links between article files, which the render stage turns into links between pages.
+    A link to a draft ``left_out`` of this build is a problem of the article that has it."""
+    problems = broken_article_links(content.articles, project.root, left_out=left_out)
     if problems:
         raise ContentError(problems)
 
 
 def render_and_write_pages(
-    project: Project, options: BuildOptions, content: Content, edition: Edition, cache: BuildCache
+    project: Project,
+    options: BuildOptions,
+    content: Content,
+    edition: Edition,
+    cache: BuildCache,
+    left_out: Collection[str],
 ) -> WriteStats:
     """The generated tree in build/docs/: rendered and written only when an input changed."""
     fingerprint = inputs_fingerprint(content, edition, options, cache)
@@ -160,7 +218,7 @@ def render_and_write_pages(
         cache.save_articles()  # a touched file's new mtime
         count = sum(len(files) for _, _, files in os.walk(project.docs_dir))
         return WriteStats(written=0, unchanged=count, removed=0)
-    validate_links(project, content)  # (a stored fingerprint means these inputs passed)
+    validate_links(project, content, left_out)  # (a stored fingerprint means these inputs passed)
     cache.pages_changing()
     # This process saves the parsed articles while the workers render.
     written = render_and_write(

@@ -10,7 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
-from briefings.errors import BriefingsError, ContentError
+from briefings.errors import BriefingsError, ContentError, Problem
 from briefings.options import MAX_WORKERS
 from briefings.project import Project
 
@@ -91,6 +91,15 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise SystemExit(1) from None
 
     return wrapper
+
+
+def left_out_of(what: str) -> Callable[[Problem], None]:
+    """Prints a problem of a draft that is left out of ``what`` (the site, the list) as a warning."""
+
+    def warn(problem: Problem) -> None:
+        click.echo(f"Warning: {problem} (a draft: left out of {what})", err=True)
+
+    return warn
 
 
 def waiting(pid: int | None) -> None:

@@ -11,6 +11,7 @@ from briefings.cli.common import (
     CONTEXT,
     _rel,
     hosting_options,
+    left_out_of,
     progress,
     project_option,
     reports_errors,
@@ -77,9 +78,12 @@ def build(
 ) -> None:
     """Check the content, generate the pages and build the site.
 
-    The generated Markdown goes to build/docs/; the site is built beside its
-    target folder and swapped in only when the whole build succeeded, so a
-    failed build leaves the last good site in place.
+    A problem in a published article stops the build (exit status 1: nothing
+    is built); a draft with a problem is left out, with a warning naming the
+    file, line and field (with --drafts it stops the build too). The generated
+    Markdown goes to build/docs/; the site is built beside its target folder
+    and swapped in only when the whole build succeeded, so a failed build
+    leaves the last good site in place.
 
     \b
     Examples:
@@ -103,7 +107,9 @@ def build(
         full=full,
         workers=workers,
     )
-    _report_build(run_build(project, options, track=progress("Reading"), on_wait=waiting))
+    _report_build(
+        run_build(project, options, track=progress("Reading"), on_wait=waiting, on_left_out=left_out_of("the site"))
+    )
 
 
 def _report_build(report: BuildReport) -> SiteResult:
@@ -112,7 +118,10 @@ def _report_build(report: BuildReport) -> SiteResult:
     for warning in site.warnings:
         click.echo(f"Warning: {warning}", err=True)
     edition = report.edition
-    extra = f" ({edition.left_out} draft or future-dated left out)" if edition.left_out else ""
+    left_out = [f"{edition.left_out} draft or future-dated"] if edition.left_out else []
+    if report.drafts_left_out:
+        left_out.append(f"{report.drafts_left_out} draft{'s' if report.drafts_left_out != 1 else ''} with problems")
+    extra = f" ({' and '.join(left_out)} left out)" if left_out else ""
     updated = site.updated
     how = (
         ""
@@ -158,7 +167,8 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
     """Check every article and topics.yml; list every problem.
 
     Each problem is printed as FILE:LINE: FIELD: what is wrong (expected ...).
-    Exits with status 1 if there is any. Nothing is written. Suggestions are
+    Exits with status 1 if there is any, in drafts too (which `briefings
+    build` would leave out with a warning). Nothing is written. Suggestions are
     hints: they never change a file or the exit status. With --site, the
     built site's links are checked too, each broken one printed as
     PAGE: LINK: what is missing.
@@ -233,10 +243,11 @@ def deploy(
 
     For GitHub Pages without Actions (Settings > Pages > Deploy from a branch,
     gh-pages). Builds first, like `briefings build` (drafts are never
-    published), then commits site/ as the whole content of the local gh-pages
-    branch with ghp-import and pushes it. Run it inside a clone of the
-    repository, with every change to the site committed: the published site
-    is the one the commit named in its message holds.
+    published; one with a problem is left out with a warning), then commits
+    site/ as the whole content of the local gh-pages branch with ghp-import
+    and pushes it. Run it inside a clone of the repository (git on PATH, a
+    remote to push to), with every change to the site committed: the
+    published site is the one the commit named in its message holds.
 
     \b
     Examples:
@@ -260,7 +271,7 @@ def deploy(
             "(--allow-dirty); the commit message says so.",
             err=True,
         )
-    site = _report_build(run_build(project, options, on_wait=waiting))
+    site = _report_build(run_build(project, options, on_wait=waiting, on_left_out=left_out_of("the site")))
     todo = publishing.plan(project.root, site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
     if dry_run:

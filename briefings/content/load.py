@@ -1,4 +1,10 @@
-"""Load and validate the whole content folder, reporting every problem at once."""
+"""Load and validate the whole content folder, reporting every problem at once.
+
+A draft's problems can be set aside instead (``load_content(set_aside=...)``,
+for a build of the published articles): a file whose front matter says
+``draft: true`` is work in progress, and is left out rather than stopping the
+build. A file whose front matter cannot be read cannot be known to be a draft.
+"""
 
 from __future__ import annotations
 
@@ -52,13 +58,16 @@ def load_content(
     track: Track | None = None,
     cache: ArticleCache | None = None,
     workers: Workers = Workers(),
+    set_aside: list[Problem] | None = None,
 ) -> Content:
     """Read content/topics.yml and content/articles/**/*.md.
 
     Raises ContentError listing every problem found, or ProjectError when the
     folders themselves are missing. ``track`` wraps the list of article files
     (the CLI's progress bar). ``cache`` holds articles parsed by earlier runs:
-    an unchanged file is not read again.
+    an unchanged file is not read again. With a ``set_aside`` list, the
+    problems of drafts go there instead, and those drafts are left out of the
+    content; the problems of every other file are still raised.
     """
     content_dir = root / "content"
     if not content_dir.is_dir():
@@ -71,6 +80,7 @@ def load_content(
     inside = content_dir.resolve()
     files = article_files(root)
     found: dict[str, Article] = {}  # by path, from the cache or parsed below
+    drafts: set[str] = set()  # files whose front matter says draft: true, valid or not
     misses: list[tuple[Path, str]] = []
     prefix = len(str(root)) + 1
     for path in track(files) if track else files:
@@ -107,13 +117,17 @@ def load_content(
         hit = cache.article(rel, stat) if cache is not None else None
         if hit is not None:
             found[rel] = hit
+            if hit.draft:
+                drafts.add(rel)
         else:
             misses.append((path, rel))
     # Files not in the cache are parsed in worker processes when there are many.
-    for (_, rel), (parsed, file_problems) in zip(
+    for (_, rel), (parsed, file_problems, draft) in zip(
         misses, workers.map(functools.partial(_parse_file, topics=tuple(topics)), misses), strict=True
     ):
         problems.extend(file_problems)
+        if draft:
+            drafts.add(rel)
         if parsed is not None:
             article, stat, digest_ = parsed
             found[rel] = article
@@ -126,6 +140,11 @@ def load_content(
     problems.extend(duplicate_urls(articles))
     people, pages, listed = load_people(root, problems)
     problems.extend(people_problems(people, pages, listed, articles))
+    if set_aside is not None:
+        problems, left_out = split_drafts(problems, drafts)
+        set_aside.extend(left_out)
+        gone = {p.path for p in left_out}
+        articles = [a for a in articles if a.path not in gone]
     if problems:
         raise ContentError(problems)
     return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)), people=tuple(people))
@@ -133,16 +152,36 @@ def load_content(
 
 def _parse_file(
     item: tuple[Path, str], topics: tuple[Topic, ...]
-) -> tuple[tuple[Article, os.stat_result, str] | None, list[Problem]]:
-    """Read and validate one file: ((the article, its file's stat, its digest) or None, its problems)."""
+) -> tuple[tuple[Article, os.stat_result, str] | None, list[Problem], bool]:
+    """Read and validate one file: ((the article, its file's stat, its digest) or None,
+    its problems, whether its front matter says draft: true)."""
     path, rel = item
     problems: list[Problem] = []
     try:
         raw, stat = read_bytes(path)
     except OSError as exc:
-        return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")]
-    article = load_article(source_from_bytes(raw, rel), list(topics), problems)
-    return (article, stat, digest(raw)) if article is not None else None, problems
+        return None, [Problem(rel, 1, "file", f"cannot read the file: {exc.strerror}")], False
+    source = source_from_bytes(raw, rel)
+    article = load_article(source, list(topics), problems)
+    return (article, stat, digest(raw)) if article is not None else None, problems, says_draft(source)
+
+
+def says_draft(source: SourceFile) -> bool:
+    """Does the front matter say ``draft: true``, whatever else is wrong with it? Only a
+    mapping that YAML could read can say so: a file whose YAML does not parse cannot be
+    known to be a draft."""
+    return isinstance(source.data, dict) and source.data.get("draft") is True
+
+
+def split_drafts(problems: list[Problem], drafts: set[str]) -> tuple[list[Problem], list[Problem]]:
+    """(the problems of every other file, those of drafts). A problem between two files is
+    pinned on the draft when one of them is one (``_duplicates``, ``people_problems``): the
+    published article keeps its slug, url or name, and the draft is left out."""
+    kept: list[Problem] = []
+    left_out: list[Problem] = []
+    for problem in problems:
+        (left_out if problem.path in drafts else kept).append(problem)
+    return kept, left_out
 
 
 def article_files(root: Path) -> list[Path]:
@@ -266,10 +305,12 @@ def duplicate_urls(articles: list[Article]) -> list[Problem]:
 
 
 def _duplicates(articles: list[Article], field: str, message: str) -> list[Problem]:
-    """A problem for every article whose ``field`` an earlier file (by path) already has."""
+    """A problem for every article whose ``field`` an earlier file already has: the
+    articles that are not drafts come first, then by path, so a draft that clashes with
+    a published article is the one told (and, in a build, left out)."""
     first: dict[str, str] = {}
     problems = []
-    for article in sorted(articles, key=lambda a: a.path):
+    for article in sorted(articles, key=lambda a: (a.draft, a.path)):
         value = getattr(article, field)
         if not value:
             continue

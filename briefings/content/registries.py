@@ -338,12 +338,13 @@ def people_problems(
     """Every name in an article's people: list gets a page, found here (not when pages are
     written) so check reports it: a name whose page name cannot be a file, and two different
     names that would share one page (王毅 and 汪毅 both give wang-yi). Names listed in
-    people.yml are its business: reported there if wrong."""
+    people.yml are its business: reported there if wrong. Articles that are not drafts
+    claim their names first, so a clash with a draft is the draft's problem."""
     index = PeopleIndex(tuple(people))
     pages = dict(pages)
     reported = set(listed)  # each bad name once, where it is first written
     problems = []
-    for article in sorted(articles, key=lambda a: a.path):
+    for article in sorted(articles, key=lambda a: (a.draft, a.path)):
         for i, name in enumerate(article.people):
             if index.find(name) is not None or name_key(name) in reported:
                 continue

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -191,23 +191,31 @@ def article_link(source: str, pages: dict[str, str]) -> Callable[[str], str]:
     return link
 
 
-def broken_article_links(articles: Sequence[Article], root: Path) -> list[Problem]:
-    """A problem for every link to a ``.md`` file that is no article of the
-    content folder: the build could not turn it into a link to a page."""
-    paths = {a.path for a in articles}
+def broken_article_links(
+    articles: Sequence[Article],
+    root: Path,
+    *,
+    paths: Collection[str] | None = None,
+    left_out: Collection[str] = (),
+) -> list[Problem]:
+    """A problem for every link of ``articles`` to a ``.md`` file that is no
+    article of the content folder (``paths``; default: the ``articles``' own):
+    the build could not turn it into a link to a page. ``left_out``: drafts
+    this build leaves out for their problems, named as such."""
+    paths = {a.path for a in articles} if paths is None else paths
     problems = []
     for article in articles:
         for href in local_links(article.body):
             target = article_file(href, article.path)
             if target is not None and target not in paths:
+                why = (
+                    "a draft left out of this build for its problems (fix the draft, or remove the link)"
+                    if target in left_out
+                    else "which is not an article file (expected the path of "
+                    "another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)"
+                )
                 problems.append(
-                    Problem(
-                        article.path,
-                        _line_of(root / article.path, href),
-                        "body",
-                        f"links to {href!r}, which is not an article file (expected the path of "
-                        "another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)",
-                    )
+                    Problem(article.path, _line_of(root / article.path, href), "body", f"links to {href!r}, {why}")
                 )
     return problems
 
