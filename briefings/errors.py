@@ -33,8 +33,9 @@ class ContentError(BriefingsError):
     """The content folder has problems; every one of them is listed."""
 
     def __init__(self, problems: list[Problem]):
-        # topics.yml first (articles depend on it), then file by file, line by line.
-        self.problems = sorted(problems, key=lambda p: (p.path != "content/topics.yml", p.path, p.line))
+        # topics.yml first (articles depend on it), then file by file, line by line; each
+        # problem once (a link written twice in a body is one problem).
+        self.problems = sorted(dict.fromkeys(problems), key=lambda p: (p.path != "content/topics.yml", p.path, p.line))
         super().__init__(f"{len(self.problems)} problem(s) in the content")
 
 

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import click
 import pytest
 from conftest import REPO, run_cli
 
@@ -27,6 +28,25 @@ def test_every_command_has_help(command, flag):
     assert result.output.startswith(f"Usage: briefings {' '.join(command)}".rstrip())
     if command:
         assert "Examples:" in result.output and "--project" in result.output
+
+
+@pytest.mark.parametrize("name", main.list_commands(None))
+def test_help_is_complete_on_its_own(name):
+    """Each command's help stands alone: an Examples: section of command lines that use it,
+    a help string for every option, and no pointer to other documents."""
+    command = main.get_command(None, name)
+    assert command is not None
+    text = run_cli(name, "--help").output
+    assert "\n  Examples:\n" in text
+    examples = text.split("\n  Examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert examples[0].startswith(f"    briefings {name}")
+    for previous, line in zip(["briefings", *examples], examples, strict=False):
+        # a command line, or the rest of one continued with a backslash
+        assert line.startswith("    briefings ") or (previous.endswith("\\") and line.startswith("      ")), line
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"briefings {name} {param.opts[0]} has no help"
+    assert "README" not in text
 
 
 def test_python_dash_m_works():

@@ -243,7 +243,7 @@ def test_changes_outside_the_project_folder_do_not_count(tmp_path):
 def test_a_base_url_that_could_break_out_of_an_attribute_is_refused_before_building(repo):
     site, remote = repo
     result = site.run("deploy", "--base-url", "https://desk.github.io/news/'><script>alert(1)</script>")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert result.stderr.startswith(
         'Error: base URL "https://desk.github.io/news/\'><script>alert(1)</script>" '
         'contains "\'" (expected an http(s) address'

@@ -156,7 +156,7 @@ def test_cname_option_and_setting(site):
 def test_bad_hosting_settings_fail_before_anything_is_written(site, args, message):
     site.article("a.md", VALID)
     result = site.run("build", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert message in result.stderr and len(result.stderr.splitlines()) == 1
     assert "Traceback" not in result.output
     assert not (site.root / "site").exists() and not (site.root / "build").exists()
@@ -180,7 +180,7 @@ def test_a_site_url_that_could_break_out_of_an_attribute_is_refused(site, where)
         if command == "check" and where != "mkdocs.yml":
             assert result.exit_code == 0  # checking the content reads no base URL
             continue
-        assert result.exit_code == 1, result.output
+        assert result.exit_code == (1 if where == "mkdocs.yml" else 2), result.output  # 2: a usage error
         assert result.stderr == (
             f"Error: {label} {url!r} contains '\"' (expected an http(s) address of the site's "
             "folder, such as https://user.github.io/repo/; quotes, angle brackets, backslashes, "
@@ -195,3 +195,10 @@ def test_a_safe_site_url_is_kept_as_written(site):
     assert result.exit_code == 0, result.output
     canonical = soup(site.root / "site/articles/a/index.html").select_one('link[rel="canonical"]')["href"]
     assert canonical == "https://user.github.io/R&D~desk/(2024)/articles/a/"
+
+
+def test_a_broken_link_given_twice_on_a_page_is_one_broken_link(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text('<a href="gone/">one</a> <a href="gone/">two</a> <a href="./">home</a>', "utf-8")
+    assert [(b.page, b.href) for b in check_site(site)] == [("index.html", "gone/")]

@@ -264,7 +264,7 @@ def test_unreadable_sources_are_one_line_errors(desk, tmp_path, name, content, m
 
 def test_an_unknown_topic_is_refused_before_reading_anything(desk):
     result = desk.run("import", "https://203.0.113.1/never-fetched", "--topic", "taiwn")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert result.output.startswith("Error: --topic: unknown topic 'taiwn' (did you mean 'taiwan'?")
 
 

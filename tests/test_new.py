@@ -97,7 +97,7 @@ def test_new_refuses_to_overwrite(site):
 def test_bad_options_are_one_line_errors_and_write_nothing(site, args, message):
     before = tree_hash(site.root)
     result = site.run("new", "A title", *args)
-    assert result.exit_code != 0
+    assert result.exit_code == 2  # a usage error
     assert result.output.startswith(message), result.output
     assert len(result.output.splitlines()) == 1
     assert tree_hash(site.root) == before
@@ -105,7 +105,7 @@ def test_bad_options_are_one_line_errors_and_write_nothing(site, args, message):
 
 def test_a_title_without_letters_is_refused(site):
     result = site.run("new", "!!!", "--topic", "taiwan")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error: the title
     assert "cannot make a file name from the title '!!!'" in result.output
 
 
@@ -155,7 +155,7 @@ def test_typed_values_check_would_refuse_are_refused_before_writing(site, args, 
     (U+DCFF is how Python hands over an undecodable byte of a command line.)"""
     before = tree_hash(site.root)
     result = site.run("new", *args, "--topic", "taiwan")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error
     assert result.output.startswith(message), result.output
     assert len(result.output.splitlines()) == 1
     assert tree_hash(site.root) == before

@@ -266,3 +266,12 @@ def test_check_and_failed_build_leave_content_untouched(site):
     assert "nothing was built" in result.stderr
     assert tree_hash(site.root / "content") == before
     assert not (site.root / "site").exists()
+
+
+def test_a_link_written_twice_is_one_problem(site):
+    """Each problem is printed once: the same broken link twice in a body is one line."""
+    site.article("a.md", VALID, body="See [this](gone.md) and [this again](gone.md).\n")
+    assert problems(site.run("check")) == [
+        "content/articles/a.md:7: body: links to 'gone.md', which is not an article file (expected the path "
+        "of another article, relative to this file, e.g. ../2024/2024-01-13-slug.md)"
+    ]

@@ -14,7 +14,7 @@ from briefings.content.model import Article, Content
 from briefings.errors import BriefingsError
 from briefings.pages.group import is_published
 
-COLUMNS = ("date", "title", "source", "topics", "draft")
+COLUMNS = ("date", "title", "source", "topics", "draft", "path")
 
 
 class ListError(BriefingsError):
@@ -94,7 +94,7 @@ def as_json(articles: list[Article]) -> str:
 def as_csv(articles: list[Article]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([*COLUMNS, "path", "url"])
+    writer.writerow([*COLUMNS, "url"])
     for a in articles:
         row = article_row(a)
         writer.writerow(
@@ -111,8 +111,12 @@ def as_csv(articles: list[Article]) -> str:
     return out.getvalue()
 
 
-def as_table(articles: list[Article], *, width: int = 100) -> str:
-    rows = [[a.date.isoformat(), a.title, a.source, ", ".join(a.topics), "draft" if a.draft else ""] for a in articles]
+def as_table(articles: list[Article], *, width: int | None = None) -> str:
+    """Titles are cut to fit ``width`` (a terminal's); with None, nothing is ever cut."""
+    rows = [
+        [a.date.isoformat(), a.title, a.source, ", ".join(a.topics), "draft" if a.draft else "", a.path]
+        for a in articles
+    ]
     return table([c.upper() for c in COLUMNS], rows, width=width, shrink=1)
 
 
@@ -133,18 +137,51 @@ def topic_stats(content: Content, articles: list[Article]) -> list[TopicStats]:
     return stats
 
 
-def topics_table(stats: list[TopicStats]) -> str:
+class TopicRow(TypedDict):
+    """One topic in `briefings topics --format json`."""
+
+    id: str
+    title: str
+    articles: int
+    latest: str | None
+
+
+def topic_row(stats: TopicStats) -> TopicRow:
+    return {
+        "id": stats.id,
+        "title": stats.title,
+        "articles": stats.count,
+        "latest": stats.latest.isoformat() if stats.latest else None,
+    }
+
+
+def topics_json(stats: list[TopicStats]) -> str:
+    return json.dumps([topic_row(s) for s in stats], ensure_ascii=False, indent=2) + "\n"
+
+
+def topics_csv(stats: list[TopicStats]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "title", "articles", "latest"])
+    for s in stats:
+        writer.writerow([s.id, s.title, s.count, s.latest.isoformat() if s.latest else ""])
+    return out.getvalue()
+
+
+def topics_table(stats: list[TopicStats], *, width: int | None = None) -> str:
     rows = [[s.id, s.title, str(s.count), s.latest.isoformat() if s.latest else "-"] for s in stats]
-    return table(["ID", "TITLE", "ARTICLES", "LATEST"], rows, width=10_000)
+    return table(["ID", "TITLE", "ARTICLES", "LATEST"], rows, width=width, shrink=1)
 
 
-def table(header: list[str], rows: list[list[str]], *, width: int, shrink: int | None = None) -> str:
-    """Left-aligned columns two spaces apart; column ``shrink`` is cut with … to fit ``width``."""
+def table(header: list[str], rows: list[list[str]], *, width: int | None, shrink: int | None = None) -> str:
+    """Left-aligned columns two spaces apart. Column ``shrink`` is cut with … (to no fewer
+    than 20 characters) to fit ``width``, a terminal's; with no width, nothing is cut, so
+    a pipe or a file gets every character."""
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(header)]
-    if shrink is not None:
+    if shrink is not None and width is not None:
         spare = width - (sum(widths) + 2 * (len(widths) - 1))
         if spare < 0:
-            widths[shrink] = max(len(header[shrink]), widths[shrink] + spare, 20)
+            widths[shrink] = max(len(header[shrink]), min(widths[shrink], 20), widths[shrink] + spare)
 
     def line(cells: list[str]) -> str:
         out = []

@@ -30,6 +30,11 @@ def main() -> None:
     (required), and url, author, summary, key_points, why_it_matters, quotes,
     people, draft... (optional). `briefings new` writes a file with every field.
 
+    Every command exits with status 0 when it did what was asked, 1 when what
+    it works on has a problem (the content, the project folder, a file to
+    import, git), 2 when the command line itself is wrong (an unknown option,
+    a bad value). Problems and warnings go to stderr.
+
     \b
     Examples:
       briefings init my-desk && cd my-desk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -11,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 import click
 
 from briefings.errors import BriefingsError, ContentError, Problem
-from briefings.options import MAX_WORKERS
+from briefings.options import MAX_WORKERS, domain_name, site_url_of
 from briefings.project import Project
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
@@ -69,6 +70,36 @@ def _bar(files: list[Path], label: str) -> Iterator[Path]:
         yield from bar
 
 
+class BadValue(click.ClickException):
+    """A value on the command line that the library refused: a usage error, as one line."""
+
+    exit_code = 2
+
+
+@contextlib.contextmanager
+def option_values() -> Iterator[None]:
+    """Around the library's checks of what was typed (a date, a topic id, a title): what
+    they refuse is a usage error, exit status 2, like a value click itself refuses. The
+    message already names the option (``--date: ...``)."""
+    try:
+        yield
+    except BriefingsError as exc:
+        raise BadValue(str(exc)) from None
+
+
+def checked_by(check: Callable[[str], object]) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """An option callback: ``check`` (a library function that raises BriefingsError) refuses
+    a bad value while the command line is read, before any work (exit status 2)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            with option_values():
+                check(value)
+        return value
+
+    return callback
+
+
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn the library's errors into one-line messages and exit status 1."""
 
@@ -115,6 +146,7 @@ def hosting_options(func: F) -> F:
         metavar="DOMAIN",
         envvar="BRIEFINGS_CNAME",
         show_envvar=True,
+        callback=checked_by(domain_name),
         help="Custom domain: write a CNAME file into the site.  [default: extra.cname from mkdocs.yml]",
     )(func)
     return click.option(
@@ -122,6 +154,7 @@ def hosting_options(func: F) -> F:
         metavar="URL",
         envvar="BRIEFINGS_BASE_URL",
         show_envvar=True,
+        callback=checked_by(site_url_of),
         help="The address the site is served from, e.g. https://user.github.io/repo/ for a project "
         "site.  [default: site_url from mkdocs.yml]",
     )(func)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from briefings.cli.common import CONTEXT, _rel, progress, project_option, reports_errors
+from briefings.cli.common import (
+    CONTEXT,
+    BadValue,
+    F,
+    _rel,
+    left_out_of,
+    option_values,
+    progress,
+    project_option,
+    reports_errors,
+)
 from briefings.errors import ContentError, Problem
 from briefings.project import Project
 
@@ -39,7 +51,7 @@ def _topics_of(project: Project) -> list[Topic]:
 @click.command(name="new", context_settings=CONTEXT)
 @click.argument("title")
 @click.option("--source", default="Briefings desk", show_default=True, help="The outlet.")
-@click.option("--url", help="Link to the original article (http:// or https://).")
+@click.option("--url", metavar="URL", help="Link to the original article (http:// or https://).")
 @click.option(
     "--topic",
     "topic_refs",
@@ -47,7 +59,7 @@ def _topics_of(project: Project) -> list[Topic]:
     metavar="ID",
     help="A topic id from topics.yml; repeat for several.  [default: the topics whose keywords the title mentions]",
 )
-@click.option("--date", help="YYYY-MM-DD, or an ISO 8601 date-time with offset.  [default: today]")
+@click.option("--date", metavar="DATE", help="YYYY-MM-DD, or an ISO 8601 date-time with offset.  [default: today]")
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
 @reports_errors
 @project_option
@@ -63,7 +75,9 @@ def new(
     """Start a new draft article: content/articles/YEAR/DATE-SLUG.md.
 
     Writes complete front matter (every optional field as a commented hint,
-    draft: true) and prints the file's path. Never overwrites a file.
+    draft: true) and prints the file's path. Never overwrites a file. The
+    topics come from content/topics.yml; a bad --date, --url or --topic is
+    refused before anything is written (exit status 2).
 
     \b
     Examples:
@@ -75,21 +89,24 @@ def new(
     from briefings.authoring.suggest import TopicMatcher
 
     topics = _topics_of(project)
-    title = drafts.check_text(title, "TITLE")
-    source = drafts.check_text(source, "--source")
-    date = drafts.check_date(date)
-    url = drafts.check_url(url)
-    if topic_refs:
-        ids = drafts.check_topics(topic_refs, topics)
-    else:
-        ids = tuple(TopicMatcher(topics).match(title))
-        if not ids:
-            raise drafts.DraftError(
-                f"no topic's keywords match the title: pass --topic ID (one of: {', '.join(t.id for t in topics)})"
-            )
+    with option_values():
+        title = drafts.check_text(title, "TITLE")
+        source = drafts.check_text(source, "--source")
+        date = drafts.check_date(date)
+        url = drafts.check_url(url)
+        if topic_refs:
+            ids = drafts.check_topics(topic_refs, topics)
+        else:
+            ids = tuple(TopicMatcher(topics).match(title))
+            if not ids:
+                raise drafts.DraftError(
+                    f"no topic's keywords match the title: pass --topic ID (one of: {', '.join(t.id for t in topics)})"
+                )
+        draft = drafts.Draft(title=title, date=date, source=source, topics=ids, url=url)
+        drafts.target_path(project.root, draft)  # a title with no letters or digits makes no file name
     if existing := drafts.article_with_url(project.root, url):
         raise drafts.DraftError(f"--url: {url} is already in {existing} (nothing written)")
-    path = drafts.write(project.root, drafts.Draft(title=title, date=date, source=source, topics=ids, url=url))
+    path = drafts.write(project.root, draft)
     click.echo(_rel(path))
     if not topic_refs:
         click.echo(f"Topics from the title's keywords: {', '.join(ids)} (edit topics: if they are wrong)", err=True)
@@ -97,63 +114,102 @@ def new(
         click.edit(filename=str(path))
 
 
+def format_option(what: str) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "json", "csv"]),
+        default="table",
+        show_default=True,
+        help=f"table: aligned columns for reading ({what} cut to fit only on a terminal); "
+        "json or csv: for other programs.",
+    )
+
+
 @click.command(name="list", context_settings=CONTEXT)
 @click.option("--topic", metavar="ID", help="Only articles tagged with this topic.")
 @click.option("--source", help="Only articles from this outlet (case does not matter).")
 @click.option("--since", metavar="DATE", help="Only articles dated on or after DATE (YYYY-MM-DD).")
 @click.option("--drafts", is_flag=True, help="Include drafts and future-dated articles.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@format_option("titles")
 @reports_errors
 @project_option
 def list_(project: Project, topic: str | None, source: str | None, since: str | None, drafts: bool, fmt: str) -> None:
-    """List the articles, newest first: date, title, source, topics, draft.
+    """List the articles, newest first: date, title, source, topics, draft, path.
+
+    Reads the content as `briefings build` does: a published article with a
+    problem stops it (exit status 1), a draft with one is left out with a
+    warning (without --drafts). Warnings and the count go to stderr, so the
+    list itself can be piped; the JSON and CSV also have each article's url.
 
     \b
     Examples:
       briefings list
       briefings list --topic taiwan --since 2024-01-01
       briefings list --drafts --format csv > articles.csv
+      briefings list --format json | jq -r '.[].path'
     """
     from briefings.authoring import listing
     from briefings.pipeline import check as run_check
 
-    since_at = listing.since_date(since) if since else None
-    content = run_check(project)
-    articles = listing.select_articles(content, topic=topic, source=source, since=since_at, drafts=drafts)
+    with option_values():
+        since_at = listing.since_date(since) if since else None
+    content = run_check(project, on_left_out=None if drafts else left_out_of("the list"))
+    with option_values():
+        wanted = listing.topic_id(content, topic) if topic else None
+    articles = listing.select_articles(content, topic=wanted, source=source, since=since_at, drafts=drafts)
     if fmt == "json":
         click.echo(listing.as_json(articles), nl=False)
     elif fmt == "csv":
         click.echo(listing.as_csv(articles), nl=False)
     else:
-        width = _terminal_width()
-        click.echo(listing.as_table(articles, width=width), nl=False)
+        click.echo(listing.as_table(articles, width=_terminal_width()), nl=False)
         click.echo(f"{len(articles)} article{'s' if len(articles) != 1 else ''}.", err=True)
 
 
 @click.command(context_settings=CONTEXT)
 @click.option("--drafts", is_flag=True, help="Count drafts and future-dated articles too.")
+@format_option("topic titles")
 @reports_errors
 @project_option
-def topics(project: Project, drafts: bool) -> None:
+def topics(project: Project, drafts: bool, fmt: str) -> None:
     """List the topics with their article count and latest article date.
+
+    Reads the content as `briefings list` does (a draft with a problem is left
+    out with a warning on stderr, without --drafts). The topics are those of
+    content/topics.yml, in its order.
 
     \b
     Examples:
       briefings topics
       briefings topics --drafts
+      briefings topics --format csv > topics.csv
     """
     from briefings.authoring import listing
     from briefings.pipeline import check as run_check
 
-    content = run_check(project)
-    articles = listing.select_articles(content, drafts=drafts)
-    click.echo(listing.topics_table(listing.topic_stats(content, articles)), nl=False)
+    content = run_check(project, on_left_out=None if drafts else left_out_of("the counts"))
+    stats = listing.topic_stats(content, listing.select_articles(content, drafts=drafts))
+    if fmt == "json":
+        click.echo(listing.topics_json(stats), nl=False)
+    elif fmt == "csv":
+        click.echo(listing.topics_csv(stats), nl=False)
+    else:
+        click.echo(listing.topics_table(stats, width=_terminal_width()), nl=False)
 
 
-def _terminal_width() -> int:
+def _not_blank(value: str, option: str, expected: str) -> str:
+    """A value that cannot be empty, refused while the command line is read (a usage error)."""
+    if not value.strip():
+        raise BadValue(f"{option} is empty (expected {expected})")
+    return value
+
+
+def _terminal_width() -> int | None:
+    """The terminal's width when stdout is one; None (never cut) for a pipe or a file."""
     import shutil
 
-    return shutil.get_terminal_size((100, 24)).columns
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
 @click.command(name="import", context_settings=CONTEXT)
@@ -165,7 +221,7 @@ def _terminal_width() -> int:
     metavar="ID",
     help="A topic id from topics.yml; repeat for several.  [default: the topics whose keywords the article mentions]",
 )
-@click.option("--date", help="The article's date, when the clipping has none (YYYY-MM-DD).")
+@click.option("--date", metavar="DATE", help="The article's date, when the clipping has none (YYYY-MM-DD).")
 @click.option("--source", "source_name", metavar="OUTLET", help="The outlet.  [default: the page's site name]")
 @click.option("--title", help="The headline, when the clipping's is wrong or missing.")
 @click.option(
@@ -212,12 +268,22 @@ def import_(
       briefings import saved-page.html
       briefings import clipping.txt --date 2023-11-15 --source "Daily Caller"
     """
+    from briefings.authoring import draft as drafts
     from briefings.authoring.importer import REMINDER, import_article
     from briefings.options import read_settings
 
+    topics = _topics_of(project)
+    with option_values():  # as import_article checks them, before anything else: a usage error
+        drafts.check_topics(topic_refs, topics)
+        if date:
+            drafts.check_date(date)
+        if source_name is not None:
+            drafts.check_text(source_name, "--source")
+        if title is not None:
+            drafts.check_text(title, "--title")
     result = import_article(
         project.root,
-        _topics_of(project),
+        topics,
         source,
         topic_refs=topic_refs,
         date=date,
@@ -256,7 +322,13 @@ def import_(
 
 @click.command(context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option("--site-name", default="Briefings", show_default=True, help="The site's title (site_name in mkdocs.yml).")
+@click.option(
+    "--site-name",
+    default="Briefings",
+    show_default=True,
+    callback=lambda ctx, param, value: _not_blank(value, "--site-name", "the site's title"),
+    help="The site's title (site_name in mkdocs.yml).",
+)
 @reports_errors
 def init(folder: Path, site_name: str) -> None:
     """Create a new briefing site in FOLDER (new or empty).

@@ -12,6 +12,7 @@ from briefings.cli.common import (
     _rel,
     hosting_options,
     left_out_of,
+    option_values,
     progress,
     project_option,
     reports_errors,
@@ -19,7 +20,7 @@ from briefings.cli.common import (
     workers_option,
 )
 from briefings.cli.desk import print_suggestions
-from briefings.options import DEFAULT_MAX_MEMORY_GB
+from briefings.options import DEFAULT_MAX_MEMORY_GB, site_url_of
 from briefings.project import Project
 
 if TYPE_CHECKING:  # imported where used, so `briefings --help` stays quick
@@ -182,6 +183,9 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
     """
     from briefings.pipeline import check as run_check
 
+    if check_built and base_url and not base_url.startswith("/"):  # a path such as /repo/ is fine too
+        with option_values():
+            site_url_of(base_url)
     content = run_check(project, track=progress("Checking"))
     drafts = sum(1 for a in content.articles if a.draft)
     click.echo(f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems.")

@@ -79,7 +79,7 @@ def check_site(site_dir: Path, base_url: str = "/", only: set[str] | None = None
     ids = _Ids(site_dir, {rel: parsed.ids for rel, parsed in scans.items()})
     broken: list[BrokenLink] = []
     for rel, parsed in scans.items():
-        for href in parsed.links:
+        for href in dict.fromkeys(parsed.links):  # a link given twice on a page is one broken link
             problem = _check(site_dir, rel, href, base_path, origin, ids)
             if problem:
                 broken.append(BrokenLink(rel, href, problem))
