@@ -136,7 +136,8 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     assert "A better title" in text  # the last good build, under the overlay
     _, home = get(f"{server.url}/")
     assert 'id="briefings-error"' in home
-    assert "content/articles/2024/vote.md:3: date: '2024-02-30' is not a real calendar date" in server.output()
+    # Printed once, to stderr like every problem (merged into this log), however often it rebuilt meanwhile.
+    assert server.output().count("content/articles/2024/vote.md:3: date: '2024-02-30' is not a real calendar") == 1
 
     # Fixing it recovers.
     article.write_text(f"---\n{ARTICLE.format(title='Fixed title')}---\n", "utf-8")
@@ -219,3 +220,65 @@ def test_serve_honours_the_options_build_does(site, serve):
     assert status == 404
     _, page = get(f"{server.url}/articles/vote/")
     assert "data-pagefind-body" in page and 'class="bf-search"' in page
+
+
+def preview_of(site):
+    """A Preview of ``site`` (never served), with what it logs and what it warns of."""
+    from briefings.authoring.serve import Preview
+    from briefings.project import Project
+
+    logged: list[str] = []
+    warned: list[str] = []
+    return Preview(Project.at(site.root), port=0, log=logged.append, warn=warned.append), logged, warned
+
+
+DRAFT_BAD_DATE = "title: Work in progress\ndate: 2024-02-30\nsource: Desk\ntopics: [taiwan]\ndraft: true\n"
+BAD_DATE = (
+    "content/articles/2024/wip.md:3: date: '2024-02-30' is not a real calendar date "
+    "(expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00)"
+)
+STILL = "the preview shows the last good build until it is fixed."
+
+
+def test_serve_shows_a_broken_draft_and_prints_each_problem_once(site):
+    """The preview shows drafts, so a draft's problem is shown in the overlay (a build
+    without --drafts would leave the draft out). Each problem is printed once, to the
+    warning stream; a rebuild that fails the same way prints the summary alone."""
+    from briefings.authoring.serve import OVERLAY_ID
+
+    site.article("2024/vote.md", ARTICLE.format(title="Published"))
+    site.article("2024/wip.md", DRAFT_BAD_DATE)
+    preview, logged, warned = preview_of(site)
+    try:
+        preview.rebuild()
+        assert preview.problem == BAD_DATE
+        assert warned == [BAD_DATE, f"Error: 1 problem found; {STILL}"]
+        assert logged == []
+        page = preview.server.page_for_error(404)
+        assert page is not None and f'id="{OVERLAY_ID}"'.encode() in page
+        assert b"content/articles/2024/wip.md:3: date: &#x27;2024-02-30&#x27; is not a real calendar date" in page
+
+        preview.rebuild()  # another file saved, the same problem
+        assert warned[2:] == [f"Error: 1 problem found again (listed above); {STILL}"]
+    finally:
+        preview.close()
+
+
+def test_an_error_of_several_lines_is_printed_once(site, monkeypatch):
+    """Not line by line and then again as the summary."""
+    from briefings.authoring import serve as serving
+    from briefings.errors import SiteBuildError
+
+    site.article("2024/vote.md", ARTICLE.format(title="A title"))
+    preview, _, warned = preview_of(site)
+    try:
+
+        def broken(*args, **kwargs):
+            raise SiteBuildError("Zensical wrote no index.html: first line\nsecond line")
+
+        monkeypatch.setattr(serving, "build", broken)
+        preview.rebuild()
+        assert warned == [f"Error: Zensical wrote no index.html: first line second line; {STILL}"]
+        assert preview.problem == "Zensical wrote no index.html: first line\nsecond line"  # the overlay: as it came
+    finally:
+        preview.close()

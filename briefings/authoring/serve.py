@@ -83,12 +83,20 @@ class Preview:
     """One live preview of a project. ``serve()`` blocks until interrupted."""
 
     def __init__(
-        self, project: Project, *, port: int = 8000, host: str = HOST, log: Callable[[str], None] = lambda line: None
+        self,
+        project: Project,
+        *,
+        port: int = 8000,
+        host: str = HOST,
+        log: Callable[[str], None] = lambda line: None,
+        warn: Callable[[str], None] | None = None,
     ):
+        """``log`` is told what happens; ``warn`` (default: ``log``) each problem and warning, once."""
         self.project = project
         self.host = host
         self.port = port
         self.log = log
+        self.warn = warn or log
         self.problem: str | None = None
         self._tmp = Path(tempfile.mkdtemp(prefix="briefings-serve-"))
         self.site_dir = self._tmp / "site"
@@ -119,10 +127,10 @@ class Preview:
         except ContentError as exc:
             lines = [str(p) for p in exc.problems]
             n = len(lines)
-            self._fail("\n".join(lines), f"{n} problem{'s' if n != 1 else ''} found")
+            self._fail("\n".join(lines), f"{n} problem{'s' if n != 1 else ''} found", lines)
             return
         except BriefingsError as exc:
-            self._fail(str(exc), str(exc))
+            self._fail(str(exc), " ".join(str(exc).split()))
             return
         except Exception as exc:  # noqa: BLE001 - a bug must not leave the server stuck on every request
             message = f"briefings failed: {type(exc).__name__}: {' '.join(str(exc).split())} (a bug: please report it)"
@@ -130,7 +138,7 @@ class Preview:
             return
         assert report.site is not None
         for warning in report.site.warnings:
-            self.log(f"Warning: {warning}")
+            self.warn(f"Warning: {warning}")
         was_broken, self.problem = self.problem is not None, None
         edition = report.edition
         self.log(
@@ -139,12 +147,15 @@ class Preview:
             f"{report.written.written} pages changed, in {report.seconds:.1f} s."
         )
 
-    def _fail(self, problem: str, summary: str) -> None:
-        self.problem = problem
-        if "\n" in problem or problem != summary:
-            for line in problem.splitlines():
-                self.log(line)
-        self.log(f"Error: {summary}; the preview shows the last good build until it is fixed.")
+    def _fail(self, problem: str, summary: str, lines: list[str] | None = None) -> None:
+        """Show ``problem`` on every page; print ``lines`` (each problem once) and the
+        one-line ``summary``. A rebuild that fails the same way again (another file saved)
+        prints the summary alone."""
+        again, self.problem = problem == self.problem, problem
+        for line in [] if again else lines or []:
+            self.warn(line)
+        how = " again (listed above)" if again and lines else ""
+        self.warn(f"Error: {summary}{how}; the preview shows the last good build until it is fixed.")
 
     def serve(self) -> None:
         try:

@@ -300,9 +300,9 @@ def serve(project: Project, port: int) -> None:
     Serves on http://127.0.0.1:PORT/ and watches content/, theme/ and
     mkdocs.yml: a change rebuilds the site and open pages reload. The preview
     is built in build/preview/, apart from `briefings build`, so its drafts
-    are never published. A problem in
-    the content is printed and shown on every page over the last good build,
-    and the server keeps running; fixing it recovers. Stop with Ctrl+C.
+    are never published. A problem in the content, drafts included, is
+    printed once and shown on every page over the last good build, and the
+    server keeps running; fixing it recovers. Stop with Ctrl+C.
 
     \b
     Examples:
@@ -317,4 +317,4 @@ def serve(project: Project, port: int) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # stop cleanly (temporary folder removed) when terminated
-    Preview(project, port=port, log=lambda line: click.echo(line, err=line.startswith(("Error", "Warning")))).serve()
+    Preview(project, port=port, log=click.echo, warn=lambda line: click.echo(line, err=True)).serve()
