@@ -4,9 +4,9 @@ Zensical reads an mkdocs.yml, but takes no overrides on its command line, so
 briefings writes build/mkdocs.yml: the project's mkdocs.yml with what briefings
 owns laid over it (as ``MkDocsEngine.config`` does for MkDocs), and its one
 ``custom_dir`` is build/theme/: the package's theme with the desk's overrides
-composed over it (``engine/theme.py``). Zensical wants the
-docs and site folders inside the folder holding its config file, so it builds
-into build/ and the result is moved into the staging folder afterwards.
+composed over it (``engine/theme.py``). Zensical wants the docs and site
+folders inside the folder holding its config file, so it builds into build/
+and the result is moved into the staging folder afterwards.
 """
 
 from __future__ import annotations
