@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup
-from conftest import VALID, tree_hash
+from conftest import REPO, VALID, tree_hash
 
 from briefings.engine.linkcheck import check_site
 
@@ -254,16 +254,16 @@ def test_a_failed_build_leaves_the_last_good_site_in_place(site):
     site.article("a.md", VALID)
     assert site.run("build").exit_code == 0
     before = tree_hash(site.root / "site")
-    broken = site.root / "theme/topic.html"
-    good_template = broken.read_text("utf-8")
+    broken = site.root / "overrides/topic.html"  # a curator's override of the theme's template
+    good_template = (REPO / "theme/topic.html").read_text("utf-8")
     broken.write_text(good_template.replace("{% endfor %}", "{% endfro %}", 1), "utf-8")
     result = site.run("build")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: theme/topic.html:")
+    assert result.stderr.startswith("Error: overrides/topic.html:")
     assert "template error" in result.stderr and "endfro" in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
     assert tree_hash(site.root / "site") == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "theme"]
+    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "overrides", "site"]
     broken.write_text(good_template, "utf-8")
     assert site.run("build").exit_code == 0
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from briefings.cli.common import CONTEXT, _rel, progress, project_option, reports_errors
 from briefings.errors import ContentError, Problem
@@ -257,27 +258,53 @@ def import_(
 @click.command(context_settings=CONTEXT)
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--site-name", default="Briefings", show_default=True, help="The site's title (site_name in mkdocs.yml).")
+@click.option(
+    "--eject-theme",
+    is_flag=True,
+    help="Also copy briefings' theme into overrides/, to own all of it: upgrades of briefings then "
+    "no longer reach those files (delete the ones you do not change). FOLDER may be an existing "
+    "site: files already in its overrides folder are kept.",
+)
 @reports_errors
-def init(folder: Path, site_name: str) -> None:
+def init(folder: Path, site_name: str, eject_theme: bool) -> None:
     """Create a new briefing site in FOLDER (new or empty).
 
     Writes mkdocs.yml, content/topics.yml with an example topic, an example
-    article, the theme, a GitHub Pages workflow, requirements.txt and
-    .gitignore. The new site builds at once.
+    article, a GitHub Pages workflow, requirements.txt, .gitignore and an
+    empty overrides/ folder. The theme comes with briefings, so upgrades
+    reach the site; a file in overrides/ replaces the theme's file with the
+    same path (see overrides/README.md). The new site builds at once.
 
     \b
     Examples:
       briefings init my-desk --site-name "Arctic Briefings"
       briefings build --project my-desk
+      briefings init my-desk --eject-theme
     """
-    from briefings.authoring.scaffold import init_site
+    from briefings.authoring import scaffold
 
-    files = init_site(folder, site_name=site_name)
+    if eject_theme and (folder / "mkdocs.yml").is_file():
+        if click.get_current_context().get_parameter_source("site_name") is not ParameterSource.DEFAULT:
+            raise click.UsageError(
+                f"--site-name: {_rel(folder.resolve())} is an existing site (set site_name in its mkdocs.yml)"
+            )
+        ejected = scaffold.eject_theme(Project.at(folder))
+        where = _rel(ejected.overrides)
+        click.echo(
+            f"Copied {len(ejected.copied)} theme files into {where}/: they are yours now, and upgrades of "
+            "briefings no longer change them (delete the ones you do not change)."
+        )
+        if ejected.kept:
+            click.echo(f"Kept {len(ejected.kept)} of your files there as they are: {', '.join(ejected.kept)}")
+        return
+    files = scaffold.init_site(folder, site_name=site_name, eject_theme=eject_theme)
     click.echo(f"Created {_rel(folder.resolve())}/ ({len(files)} files):")
+    theme = [name for name in files if name.startswith("overrides/") and name != "overrides/README.md"]
     for name in files:
-        if not name.startswith("theme/"):
+        if name not in theme:
             click.echo(f"  {name}")
-    click.echo("  theme/ (the templates and stylesheet)")
+    if theme:
+        click.echo(f"  overrides/ (briefings' theme, {len(theme)} files: yours now, upgrades no longer change them)")
     click.echo(
         f'Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new "Headline" --topic example)'
     )
