@@ -199,8 +199,12 @@ def measure(
     sizes = [p.stat().st_size for p in pages]
     rows.append(("site size", mib(size_of(site))))
     rows.append(("article page HTML", f"median {kb(statistics.median(sizes))}, max {kb(max(sizes))}"))
-    # Every page but the articles: home, topics, timeline, sources, people, and all their archives.
-    listings = [p for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("articles", "pagefind")]
+    # Every page but the articles: home, topics, timeline, the articles index, sources, people, and all their archives.
+    listings = [
+        p
+        for p in site.rglob("index.html")
+        if p.parent.parent != site / "articles" and p.relative_to(site).parts[0] != "pagefind"
+    ]
     biggest = max(listings, key=lambda p: p.stat().st_size)
     rows.append(("largest listing page", f"{kb(biggest.stat().st_size)} ({biggest.parent.relative_to(site)}/)"))
     index = site / "search" / "search_index.json"

@@ -53,7 +53,7 @@ def test_site_has_every_page(sample_build):
         assert (site / page).is_file(), page
     for topic in TOPICS:
         assert (site / "topics" / topic / "index.html").is_file()
-    built = sorted(p.name for p in (site / "articles").iterdir())
+    built = sorted(p.name for p in (site / "articles").iterdir() if p.is_dir())
     assert built == sorted(sample_articles(root))
 
 
@@ -123,20 +123,22 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
 
     def labels(page):
         nav = soup(root / "site" / page).select_one("nav.md-nav--primary")
-        assert not nav.select('a[href*="articles/"]')
+        # the articles index (articles/), never an article (articles/<slug>/)
+        assert not nav.select('a[href*="articles/"]:not([href$="articles/"])')
         return [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
 
     # navigation.prune: the home page carries the top level; the Topics section
     # opens (and lists every topic) on the topic pages.
-    assert labels("index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
+    top = ["Home", "Topics", "Timeline", "Articles", "People", "Sources"]
+    assert labels("index.html") == top
     for page in ["topics/index.html", "topics/taiwan/index.html"]:
-        assert [x for x in labels(page) if x not in ("Home", "Timeline", "People", "Sources")] == [
+        assert [x for x in labels(page) if x == "Topics" or x not in top] == [
             "Topics",
             "US–China relations",
             "Taiwan",
             "Fentanyl",
         ]
-    assert labels(f"articles/{SEED}/index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
+    assert labels(f"articles/{SEED}/index.html") == top
 
 
 def test_timeline_and_sources(sample_build):
