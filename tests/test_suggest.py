@@ -1,13 +1,20 @@
 """Topic suggestions from topics.yml keywords: matching, strong and weak keywords, the
-topics.yml syntax, and what `check --suggest`, `new` and `import` print."""
+topics.yml syntax, what `check --suggest`, `new` and `import` print, and the quality
+of the sample's keywords on a labelled set (tests/fixtures/suggest/labelled.yml)."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
-from conftest import tree_hash
+from conftest import REPO, tree_hash
 
 from briefings.authoring.suggest import TopicMatch, TopicMatcher
 from briefings.content.model import Topic
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+import suggest_eval
 
 TOPICS = [
     Topic("taiwan", "Taiwan", keywords=("Taiwan", "Lai Ching-te", "DPP")),
@@ -85,6 +92,53 @@ def test_a_plain_keyword_list_is_all_strong_as_before():
     found = matcher.match("Keelung and Taipei")["taiwan"]
     assert (found.strong, found.weak) == (("Taipei", "Keelung"), ())
     assert found.explain() == "mentions Taipei, Keelung"
+
+
+# --- the labelled set -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labelled():
+    from briefings.content.registries import load_topics
+
+    problems: list = []
+    sample_topics = load_topics(REPO, problems)
+    assert not problems
+    return suggest_eval.load_items(), sample_topics
+
+
+def test_the_labelled_set_is_large_enough_and_has_every_kind(labelled):
+    items, _ = labelled
+    kinds = {item.kind for item in items}
+    assert len(items) >= 60 and kinds == {"sample", "coverage", "own", "off-topic", "near-miss"}
+    assert sum(item.kind == "sample" for item in items) == len(list((REPO / "content/articles").rglob("*.md")))
+    assert {item.split for item in items} == {"tune", "holdout"}
+
+
+@pytest.mark.parametrize("split", ["all", "holdout"])
+def test_the_sample_keywords_reach_the_targets_on_the_labelled_set(labelled, split):
+    """Precision >= 0.9 and recall >= 0.8, micro-averaged over (item, topic) pairs, on the
+    whole set and on the half held out from tuning (benchmarks/suggest_eval.py prints the table)."""
+    items, topics = labelled
+    scores = suggest_eval.evaluate(items, suggest_eval.keyword_method(topics), split)
+    assert scores.precision() >= 0.9, scores.errors
+    assert scores.recall() >= 0.8, scores.errors
+
+
+def test_no_item_without_a_topic_gets_a_suggestion(labelled):
+    """Off-topic news and near-misses (Beijing and Washington in a climate story, a Taiwan
+    chipmaker, Xi Jinping in Europe) get nothing."""
+    items, topics = labelled
+    scores = suggest_eval.evaluate(items, suggest_eval.keyword_method(topics))
+    assert scores.off_topic_hits == []
+    assert sum(not item.topics for item in items) >= 30
+
+
+def test_the_original_plain_keywords_miss_the_targets(labelled):
+    """The set can fail a method: the keywords before weighting fire on shared words."""
+    items, topics = labelled
+    scores = suggest_eval.evaluate(items, suggest_eval.keyword_method(suggest_eval.original(topics)))
+    assert scores.precision() < 0.9 and len(scores.off_topic_hits) > 5
 
 
 # --- topics.yml ---------------------------------------------------------------------
@@ -166,6 +220,15 @@ def test_weighted_keywords_pass_check(site):
     site.article("2024/a.md", "title: A\ndate: 2024-02-01\nsource: Desk\ntopics: [taiwan]\n")
     result = site.run("check")
     assert result.exit_code == 0, result.output
+
+
+def test_the_sample_topics_use_strong_and_weak_keywords():
+    from briefings.content.registries import load_topics
+
+    problems: list = []
+    topics = load_topics(REPO, problems)
+    assert not problems
+    assert all(t.keywords and t.weak_keywords for t in topics)
 
 
 # --- what the commands print ------------------------------------------------------
@@ -275,3 +338,21 @@ def test_import_explains_the_suggested_topics(site, tmp_path):
         "  suggested topic us-china: mentions counternarcotics working group "
         "(and weak keywords Washington, Beijing, talks)" in result.output
     )
+
+
+@pytest.mark.slow
+def test_the_evaluation_script_prints_the_table():
+    result = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/suggest_eval.py"), "--compare"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "108 labelled items (35 with no topic)" in out
+    for line in ("Title and text (import, check --suggest)", "Headline alone (new)", "all (micro)"):
+        assert line in out
+    shipped = next(line for line in out.splitlines() if line.startswith("strong and weak keywords (shipped)"))
+    assert shipped.split()[-1] == "0", shipped  # no item without a topic gets one
