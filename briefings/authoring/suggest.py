@@ -135,7 +135,7 @@ class TopicMatcher:
         seen: set[tuple[int, int, int]] = set()  # (topic, keyword, spelling)
         for text in texts:
             tokens = _tokens(text)
-            folded = [w.casefold() for w, _ in tokens]
+            folded = [w.casefold() for w, _ in tokens]  # once per text, not per keyword
             free = [0] * len(self._topics)  # per topic, as a regular expression would: no overlaps
             last = len(folded) - 1
             for i, first in enumerate(folded):
@@ -152,15 +152,16 @@ class TopicMatcher:
                     done.add(spelling.topic)
                     free[spelling.topic] = i + len(spelling.tokens)
                     seen.add((spelling.topic, spelling.keyword, spelling.index))
+        spelled: dict[int, dict[int, list[str]]] = {}  # topic -> keyword -> the spellings found
+        for t, k, s in sorted(seen):  # in topics.yml order
+            spelled.setdefault(t, {}).setdefault(k, []).append(self._topics[t][1][k][0][s])
         found: dict[str, TopicMatch] = {}
-        for t, (topic, keywords) in enumerate(self._topics):
+        for t, by_keyword in spelled.items():
+            topic, keywords = self._topics[t]
             words: dict[bool, list[str]] = {True: [], False: []}
-            for k, (spellings, strong) in enumerate(keywords):
-                spelled = [sp for s, sp in enumerate(spellings) if (t, k, s) in seen]
-                if spelled:
-                    words[strong].append("/".join(spelled))
-            if words[True] or words[False]:
-                found[topic.id] = TopicMatch(topic.id, tuple(words[True]), tuple(words[False]), topic.weak_needed)
+            for k, spellings in by_keyword.items():
+                words[keywords[k][1]].append("/".join(spellings))
+            found[topic.id] = TopicMatch(topic.id, tuple(words[True]), tuple(words[False]), topic.weak_needed)
         return found
 
     def match(self, *texts: str) -> dict[str, TopicMatch]:
