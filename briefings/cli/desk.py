@@ -80,10 +80,11 @@ def new(
     source = drafts.check_text(source, "--source")
     date = drafts.check_date(date)
     url = drafts.check_url(url)
+    suggested = {} if topic_refs else TopicMatcher(topics).match(title)
     if topic_refs:
         ids = drafts.check_topics(topic_refs, topics)
     else:
-        ids = tuple(TopicMatcher(topics).match(title))
+        ids = tuple(suggested)
         if not ids:
             raise drafts.DraftError(
                 f"no topic's keywords match the title: pass --topic ID (one of: {', '.join(t.id for t in topics)})"
@@ -94,6 +95,8 @@ def new(
     click.echo(_rel(path))
     if not topic_refs:
         click.echo(f"Topics from the title's keywords: {', '.join(ids)} (edit topics: if they are wrong)", err=True)
+        for topic_id, why in suggested.items():
+            click.echo(f"  {topic_id}: {why.explain()}", err=True)
     if edit:
         click.edit(filename=str(path))
 
@@ -244,8 +247,8 @@ def import_(
     if d.url:
         click.echo(f"  url:     {d.url}")
     click.echo(f"  topics:  {', '.join(d.topics)}{'' if topic_refs else ' (suggested by keywords)'}")
-    for topic_id, words in result.suggested.items():
-        click.echo(f"  suggested topic {topic_id}: mentions {', '.join(words)}")
+    for topic_id, why in result.suggested.items():
+        click.echo(f"  suggested topic {topic_id}: {why.explain()}")
     for name in result.not_found:
         click.echo(f"  {name} not found: add it by hand if you want it")
     if found.left_out:
