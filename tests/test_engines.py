@@ -387,7 +387,7 @@ def stable_files(site):
 
 
 def test_the_tested_zensical_version_is_the_one_installed_and_pinned():
-    """docs/src/zensical.md names the version the tests run against: keep it true."""
+    """README.md and docs/src/zensical.md name the version the tests run against: keep it true."""
     import importlib.metadata
 
     from conftest import REPO
@@ -395,3 +395,4 @@ def test_the_tested_zensical_version_is_the_one_installed_and_pinned():
     installed = importlib.metadata.version("zensical")
     assert f"tested with **Zensical {installed}**" in (REPO / "docs/src/zensical.md").read_text("utf-8")
     assert f'"zensical=={installed}"' in (REPO / "pyproject.toml").read_text("utf-8")
+    assert f"Zensical {installed} (the newest release" in " ".join((REPO / "README.md").read_text("utf-8").split())
