@@ -137,7 +137,6 @@ def make_corpus(root: Path, n: int, *, seed: int = 1) -> Path:
         shutil.rmtree(root)
     (root / "content" / "articles").mkdir(parents=True)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(REPO / "theme", root / "theme")
     (root / "content" / "topics.yml").write_text(
         yaml.safe_dump(
             [{"id": t, "title": title, "description": f"Everything on {title}."} for t, title in TOPICS],

@@ -1,3 +1,3 @@
 """briefings: curated news briefings, grouped by topic, published as a static site."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

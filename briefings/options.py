@@ -106,11 +106,31 @@ class SiteConfig:
         return extra if isinstance(extra, dict) else {}
 
     @property
-    def theme_dirs(self) -> tuple[Path, ...]:
-        """The theme's custom_dir, if it names one."""
+    def overrides_dir(self) -> Path:
+        """The desk's theme overrides: the folder theme.custom_dir names (default
+        overrides/), laid over the package's theme (engine/theme.py). It need not
+        exist; a file of that name is an error."""
         theme = self.raw.get("theme")
         custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
-        return ((self.path.parent / str(custom_dir)),) if custom_dir else ()
+        if custom_dir is None:
+            custom_dir = "overrides"
+        if not isinstance(custom_dir, str) or not custom_dir.strip():
+            raise ProjectError(
+                f"mkdocs.yml: theme.custom_dir: expected the name of your theme overrides folder, "
+                f"such as overrides (got {custom_dir!r})"
+            )
+        folder = self.path.parent / custom_dir
+        if folder.exists() and not folder.is_dir():
+            raise ProjectError(
+                f"mkdocs.yml: theme.custom_dir: {custom_dir} is a file, not a folder (expected the folder "
+                "of your theme overrides: rename the file, or name another folder)"
+            )
+        return folder
+
+    @property
+    def theme_dirs(self) -> tuple[Path, ...]:
+        """The project's own theme folders (its overrides), which a site folder must never be."""
+        return (self.overrides_dir,)
 
 
 def read_settings(project: Project, *, site_url: str | None = None) -> Settings:

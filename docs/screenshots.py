@@ -2,7 +2,7 @@
 desktop and on a phone.
 
 Builds the sample site with the real command line (`briefings build`) in a
-temporary copy of this repository's content/, theme/ and mkdocs.yml (so the
+temporary copy of this repository's content/ and mkdocs.yml (so the
 repository's own build/ and site/ are left alone), serves it on 127.0.0.1 and
 photographs it with Playwright driving Debian's Chromium (never `playwright
 install`: no browser is downloaded). A request to any other host is an error.
@@ -48,7 +48,6 @@ SHOTS = {
 def build_sample(folder: Path) -> Path:
     """The sample site, built by the real CLI in a copy of the project; returns its site folder."""
     shutil.copy(REPO / "mkdocs.yml", folder / "mkdocs.yml")
-    shutil.copytree(REPO / "theme", folder / "theme")
     shutil.copytree(REPO / "content", folder / "content")
     # A base URL or project from the caller's environment would build another site.
     env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFINGS_")}

@@ -33,22 +33,22 @@ TOPICS_YML = """\
 
 
 def copy_sample(dest: Path) -> Path:
-    """The repository's sample site (mkdocs.yml, theme/, content/) in a fresh folder."""
+    """The repository's sample site (mkdocs.yml, content/; the theme is the package's) in a fresh folder."""
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
-    shutil.copytree(REPO / "theme", dest / "theme")
     shutil.copytree(REPO / "content", dest / "content")
     return dest
 
 
 class Site:
-    """A small project on disk: the sample's mkdocs.yml and theme, with our own content."""
+    """A small project on disk: the sample's mkdocs.yml and an empty overrides/ (as
+    `briefings init` makes them; the theme is the package's), with our own content."""
 
     def __init__(self, root: Path):
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-        shutil.copytree(REPO / "theme", root / "theme")
+        (root / "overrides").mkdir()
         (root / "content" / "articles").mkdir(parents=True)
         self.write("content/topics.yml", TOPICS_YML)
 

@@ -42,7 +42,7 @@ TOPICS = ["US–China relations", "Taiwan", "Fentanyl"]
 SEED = "articles/2023-11-15-biden-xi-woodside-summit/"
 ELECTION = "articles/2024-01-13-taiwan-election-lai-wins/"
 BRIEFING = "topics/fentanyl/"
-PAGES = {"home": "", "briefing": BRIEFING, "article": SEED}
+PAGES = {"home": "", "briefing": BRIEFING, "article": SEED, "articles": "articles/"}
 
 
 DESELECT = 'or leave out the browser tests with: pytest -m "not browser"'

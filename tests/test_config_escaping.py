@@ -30,7 +30,7 @@ def hostile_config(root, name: str) -> None:
     # Zensical prints the name in the logo.
     text = text.replace("theme:\n", "theme:\n  logo: assets/images/desk-logo.svg\n", 1)
     config.write_text(text + f"site_author: {json.dumps(AUTHOR)}\n", "utf-8")
-    logo = root / "theme/assets/images/desk-logo.svg"
+    logo = root / "overrides/assets/images/desk-logo.svg"
     logo.parent.mkdir(parents=True, exist_ok=True)
     logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>\n')
 

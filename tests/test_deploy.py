@@ -173,7 +173,7 @@ def test_the_refusal_names_the_first_few_files(repo):
     site, _ = repo
     (site.root / "mkdocs.yml").write_text((site.root / "mkdocs.yml").read_text("utf-8") + "# edited\n", "utf-8")
     git(site.root, "add", "mkdocs.yml")  # staged counts too
-    (site.root / "theme/home.html").unlink()
+    (site.root / "overrides/home.html").write_text("<!-- a new override -->\n", "utf-8")  # untracked
     for name in ("c", "d"):
         site.article(f"2024/{name}.md", VALID)
     result = site.run("deploy")

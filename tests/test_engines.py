@@ -384,3 +384,15 @@ def stable_files(site):
         for p in site.rglob("*")
         if p.is_file() and (p.parent.name == "fragment" or "pagefind" not in p.relative_to(site).parts)
     }
+
+
+def test_the_tested_zensical_version_is_the_one_installed_and_pinned():
+    """README.md and docs/src/zensical.md name the version the tests run against: keep it true."""
+    import importlib.metadata
+
+    from conftest import REPO
+
+    installed = importlib.metadata.version("zensical")
+    assert f"tested with **Zensical {installed}**" in (REPO / "docs/src/zensical.md").read_text("utf-8")
+    assert f'"zensical=={installed}"' in (REPO / "pyproject.toml").read_text("utf-8")
+    assert f"Zensical {installed} (the newest release" in " ".join((REPO / "README.md").read_text("utf-8").split())

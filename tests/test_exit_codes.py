@@ -17,7 +17,7 @@ CLIPPING = Path(__file__).parent / "fixtures" / "import" / "clipping.txt"
 
 # (command line, expected status). In arguments, {site} is a valid briefing site, {broken}
 # one with a broken (published) article, {empty} a folder with no project, {new} a folder
-# that does not exist yet.
+# that does not exist yet, {file} a file.
 CASES = [
     (["nope"], 2),
     # build
@@ -87,6 +87,9 @@ CASES = [
     (["init", "{new}", "--site-name", " "], 2),
     (["init", "{site}"], 1),  # not empty: nothing of yours is overwritten
     (["init", "{new}"], 0),
+    (["init", "{site}", "--eject-theme", "--site-name", "Other"], 2),  # an existing site keeps its name
+    (["init", "{file}", "--eject-theme"], 1),  # a file, not a folder
+    (["init", "{site}", "--eject-theme"], 0),
 ]
 
 
@@ -97,7 +100,14 @@ def test_exit_status(tmp_path, args, status):
     broken = Site(tmp_path / "broken")
     broken.article("2024/a.md", VALID.replace("2024-01-13", "2024-02-30"))
     (tmp_path / "empty").mkdir()
-    places = {"site": site.root, "broken": broken.root, "empty": tmp_path / "empty", "new": tmp_path / "new"}
+    (tmp_path / "notes.txt").write_text("mine", "utf-8")
+    places = {
+        "site": site.root,
+        "broken": broken.root,
+        "empty": tmp_path / "empty",
+        "new": tmp_path / "new",
+        "file": tmp_path / "notes.txt",
+    }
     argv = [arg.format(**places) for arg in args]
     result = CliRunner().invoke(main, argv)  # exceptions caught: a traceback would be result.exception
     assert result.exit_code == status, result.output

@@ -88,6 +88,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
     assert markdown == [
         "articles/a.md",
         "articles/b.md",
+        "articles/index.md",
         "index.md",
         "people/index.md",
         "sources.md",
@@ -101,6 +102,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         {"Home": "index.md"},
         {"Topics": ["topics/index.md", {"US–China relations": "topics/us-china.md"}, {"Taiwan": "topics/taiwan.md"}]},
         {"Timeline": "timeline.md"},
+        {"Articles": "articles/index.md"},
         {"People": "people/index.md"},
         {"Sources": "sources.md"},
     ]

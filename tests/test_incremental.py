@@ -8,7 +8,7 @@ import re
 import shutil
 
 import pytest
-from conftest import copy_sample, run_cli, tree_hash
+from conftest import REPO, copy_sample, run_cli, tree_hash
 
 SEED = "content/articles/2023/2023-11-15-biden-xi-woodside-summit.md"
 
@@ -77,7 +77,10 @@ def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path)
     shutil.copy(sample / SEED, sample / "content/articles/2023/2023-11-16-copy.md")
     edit(sample, "content/articles/2023/2023-11-16-copy.md", "title: Biden, Xi", "title: Copy of Biden, Xi")
     assert "rebuilt" not in build(sample)
-    edit(sample, "theme/assets/stylesheets/briefings.css", "/* briefings:", "/* Briefings:")
+    css = sample / "overrides/assets/stylesheets/briefings.css"  # the theme's stylesheet, overridden
+    css.parent.mkdir(parents=True)
+    shutil.copy(REPO / "theme/assets/stylesheets/briefings.css", css)
+    edit(sample, "overrides/assets/stylesheets/briefings.css", "/* briefings:", "/* Briefings:")
     assert "rebuilt" not in build(sample)
     assert "rebuilt" not in build(sample, "--full")
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))

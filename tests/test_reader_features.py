@@ -1,5 +1,6 @@
-"""Reader features on the built sample site: feeds, topic pages at a glance,
-people, related coverage, reading time, archives, previews and JSON-LD."""
+"""Reader features on the built sample site: feeds, the articles index, topic
+pages at a glance, people, related coverage, reading time, archives, previews
+and JSON-LD."""
 
 from __future__ import annotations
 
@@ -40,6 +41,8 @@ def articles_of(site):
     """Published sample articles as (slug, date), newest first, from the built pages."""
     items = []
     for page in (site / "articles").iterdir():
+        if not page.is_dir():
+            continue  # articles/index.html, the articles index
         dom = BeautifulSoup((page / "index.html").read_text("utf-8"), "html.parser")
         when = dom.select_one(".bf-article-header time")["datetime"]
         items.append((page.name, when, [a.get_text() for a in dom.select(".bf-article-header .bf-chip")]))
@@ -143,6 +146,19 @@ def test_every_feed_in_the_site_parses_and_holds_no_draft(built):
         assert not feed.bozo and feed.entries, path
         assert "An unfinished draft" not in [e.title for e in feed.entries]
         assert json.loads(path.with_suffix(".json").read_text("utf-8"))["items"]
+
+
+def test_articles_index_lists_every_published_article_newest_first(built):
+    """/articles/, the prefix of every article's URL, is the index of them all: on a site
+    under archive_after, every published article by month, no draft, no archive."""
+    page = dom(built, "articles")
+    assert [a["href"].strip("/") for a in page.select(".bf-line__title")] == [slug for slug, _, _ in articles_of(built)]
+    assert "An unfinished draft" not in page.get_text() and not page.select(".bf-badge")
+    assert page.select_one(".bf-meta").get_text() == "12 articles, newest first."
+    assert [h.get_text() for h in page.select(".bf-month h2")][:2] == ["November 2024", "August 2024"]
+    assert not page.select(".bf-archives")
+    home = dom(built, "").select_one("nav.md-nav--primary")
+    assert [a["href"] for a in home.select("a.md-nav__link") if a.get_text(strip=True) == "Articles"] == ["articles/"]
 
 
 def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):

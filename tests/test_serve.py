@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import REPO, run_cli
 
 START_TIMEOUT = 60.0
 CHANGE_TIMEOUT = 30.0
@@ -118,12 +118,12 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     article.write_text(f"---\n{ARTICLE.format(title='A better title')}---\nBody.\n", "utf-8")
     wait_for(page, lambda s, t: "A better title" in t, proc=server.proc)
 
-    # topics.yml and theme/ are watched too.
+    # topics.yml and the theme's overrides/ are watched too.
     topics = site.root / "content/topics.yml"
     topics.write_text(topics.read_text("utf-8").replace("title: Taiwan", "title: Taiwan Strait"), "utf-8")
     wait_for(f"{server.url}/topics/taiwan/", lambda s, t: "Taiwan Strait" in t, proc=server.proc)
-    main_html = site.root / "theme/main.html"
-    theme = main_html.read_text("utf-8")
+    main_html = site.root / "overrides/main.html"
+    theme = (REPO / "theme/main.html").read_text("utf-8")
     assert "{{ super() }}" in theme
     main_html.write_text(theme.replace("{{ super() }}", "{{ super() }}<!-- theme-edit-marker -->"), "utf-8")
     wait_for(page, lambda s, t: "theme-edit-marker" in t, proc=server.proc)

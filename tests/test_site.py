@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import frontmatter
 import pytest
 from bs4 import BeautifulSoup
-from conftest import VALID, tree_hash
+from conftest import REPO, VALID, tree_hash
 
 from briefings.engine.linkcheck import check_site
 
@@ -53,7 +53,7 @@ def test_site_has_every_page(sample_build):
         assert (site / page).is_file(), page
     for topic in TOPICS:
         assert (site / "topics" / topic / "index.html").is_file()
-    built = sorted(p.name for p in (site / "articles").iterdir())
+    built = sorted(p.name for p in (site / "articles").iterdir() if p.is_dir())
     assert built == sorted(sample_articles(root))
 
 
@@ -123,20 +123,22 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
 
     def labels(page):
         nav = soup(root / "site" / page).select_one("nav.md-nav--primary")
-        assert not nav.select('a[href*="articles/"]')
+        # the articles index (articles/), never an article (articles/<slug>/)
+        assert not nav.select('a[href*="articles/"]:not([href$="articles/"])')
         return [a.get_text(" ", strip=True) for a in nav.select("a.md-nav__link")]
 
     # navigation.prune: the home page carries the top level; the Topics section
     # opens (and lists every topic) on the topic pages.
-    assert labels("index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
+    top = ["Home", "Topics", "Timeline", "Articles", "People", "Sources"]
+    assert labels("index.html") == top
     for page in ["topics/index.html", "topics/taiwan/index.html"]:
-        assert [x for x in labels(page) if x not in ("Home", "Timeline", "People", "Sources")] == [
+        assert [x for x in labels(page) if x == "Topics" or x not in top] == [
             "Topics",
             "US–China relations",
             "Taiwan",
             "Fentanyl",
         ]
-    assert labels(f"articles/{SEED}/index.html") == ["Home", "Topics", "Timeline", "People", "Sources"]
+    assert labels(f"articles/{SEED}/index.html") == top
 
 
 def test_timeline_and_sources(sample_build):
@@ -254,16 +256,16 @@ def test_a_failed_build_leaves_the_last_good_site_in_place(site):
     site.article("a.md", VALID)
     assert site.run("build").exit_code == 0
     before = tree_hash(site.root / "site")
-    broken = site.root / "theme/topic.html"
-    good_template = broken.read_text("utf-8")
+    broken = site.root / "overrides/topic.html"  # a curator's override of the theme's template
+    good_template = (REPO / "theme/topic.html").read_text("utf-8")
     broken.write_text(good_template.replace("{% endfor %}", "{% endfro %}", 1), "utf-8")
     result = site.run("build")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: theme/topic.html:")
+    assert result.stderr.startswith("Error: overrides/topic.html:")
     assert "template error" in result.stderr and "endfro" in result.stderr
     assert "Traceback" not in result.output and len(result.stderr.splitlines()) == 1
     assert tree_hash(site.root / "site") == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "site", "theme"]
+    assert sorted(p.name for p in site.root.iterdir()) == ["build", "content", "mkdocs.yml", "overrides", "site"]
     broken.write_text(good_template, "utf-8")
     assert site.run("build").exit_code == 0
 

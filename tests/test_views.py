@@ -64,8 +64,9 @@ class Recording(jinja2.BaseLoader):
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """The sample site's pages, with data for every branch of the templates:
-    month archives (archive_after: 1) of topics, the timeline and a person, a
-    draft (built with --drafts), and an updated article besides one with an image."""
+    month archives and year pages (archive_after: 1) of topics, the timeline and a
+    person, the articles index with its archive, a draft (built with --drafts), and
+    an updated article besides one with an image."""
     root = copy_sample(tmp_path_factory.mktemp("views"))
     config = root / "mkdocs.yml"
     config.write_text(
@@ -162,6 +163,10 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     assert any(a["draft"] for a in articles)
     archives = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "archive.html"]
     assert {a["brief"] for a in archives} == {True, False} and any(a["quotes"] for a in archives)
+    years = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "year.html"]
+    assert {bool(y["quotes"]) for y in years} == {True, False}
+    assert any(y["newer"] and y["older"] for y in years)
+    assert sample.pages["articles/index.md"][0]["briefing"]["years"]
     assert 'class="bf-credit"' in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]
     assert ("data-pagefind-filter" in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]) == (
         extra == "pagefind"
@@ -175,6 +180,11 @@ MISSPELT = [
     ("person.html", "b.quote_count", "b.quotes_count"),
     ("timeline.html", "month.label", "month.title"),
     ("archive.html", "b.newer.label", "b.newer.title"),
+    ("archive.html", "b.year.url", "b.year.link"),
+    ("year.html", "b.quotes", "b.quote"),
+    ("year.html", "b.older.url", "b.older.link"),
+    ("articles.html", "y.months", "y.month"),
+    ("articles.html", "b.shown", "b.show"),
     ("main.html", "b.share.published", "b.share.publish"),
     ("partials/compact-entry.html", "item.source", "item.sourc"),
     ("partials/briefing-entry.html", "item.why_it_matters", "item.why_it_maters"),
@@ -221,6 +231,8 @@ VIEW_OF_TEMPLATE = {
     "topics.html": views.TopicsIndexView,
     "topic.html": views.TopicView,
     "archive.html": views.ArchiveView,
+    "year.html": views.YearView,
+    "articles.html": views.ArticlesIndexView,
     "article.html": views.ArticleView,
     "timeline.html": views.TimelineView,
     "sources.html": views.SourcesView,

@@ -46,8 +46,10 @@ def test_build_job_installs_builds_and_uploads_the_site():
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert build["run"].strip() == readme_build_command()
     assert steps.index(build) < names.index("actions/upload-pages-artifact")
-    # The Pages address reaches `briefings build` (as BRIEFINGS_BASE_URL), so project sites work under /repo/.
+    # The Pages address comes first and reaches `briefings build` (as BRIEFINGS_BASE_URL), so
+    # project sites work under /repo/.
     pages = next(s for s in steps if uses(s) == "actions/configure-pages")
+    assert steps.index(pages) < steps.index(build)
     assert build["env"]["BRIEFINGS_BASE_URL"] == "${{ steps." + pages["id"] + ".outputs.base_url }}"
     upload = next(s for s in steps if uses(s) == "actions/upload-pages-artifact")
     assert upload["with"]["path"].rstrip("/") == "site"
@@ -66,3 +68,9 @@ def test_every_action_is_pinned_to_a_version():
         for step in job["steps"]:
             if "uses" in step:
                 assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), step["uses"]
+
+
+def test_setup_python_caches_pip_downloads():
+    setup = next(s for s in load()["jobs"]["build"]["steps"] if uses(s) == "actions/setup-python")
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == "pyproject.toml"  # the sample has no requirements.txt

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from briefings.authoring import draft as drafts
 from briefings.authoring.extract import Extracted, ImportSourceError, extract
-from briefings.authoring.suggest import TopicMatcher
+from briefings.authoring.suggest import TopicMatch, TopicMatcher
 from briefings.content.fields import SHORT_TEXT
 from briefings.content.load import Track
 from briefings.content.model import Topic
@@ -30,7 +30,7 @@ class ImportResult:
     path: Path
     draft: drafts.Draft
     extracted: Extracted
-    suggested: dict[str, tuple[str, ...]]  # topic id -> keywords found
+    suggested: dict[str, TopicMatch]  # topic id -> the keywords that suggest it
     not_found: tuple[str, ...]  # optional fields nobody could fill
     notes: tuple[str, ...] = ()  # what was changed to fit the limits of `briefings check`
 

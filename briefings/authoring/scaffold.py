@@ -1,8 +1,10 @@
 """`briefings init`: a new, empty briefing site that builds at once.
 
-The theme is copied from the one this package ships: the repository's
-top-level theme/ folder, installed as briefings/theme/ by pyproject.toml's
-package-dir mapping (and found beside the package in a source checkout).
+A desk holds its content, mkdocs.yml, a GitHub Pages workflow, requirements.txt,
+.gitignore and an empty overrides/ folder: the theme comes with the installed
+package (``engine/theme.py``), so upgrades of briefings reach the desk. With
+``--eject-theme`` the package's theme is copied into overrides/, for a curator
+who wants to own all of it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,16 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from briefings import __version__
+from briefings.engine.theme import package_theme, theme_files
 from briefings.errors import ProjectError
+from briefings.options import SiteConfig
+from briefings.project import Project
 
 MKDOCS_YML = """\
 # Your briefing site. `briefings build` generates the pages into build/docs/
@@ -30,7 +36,7 @@ strict: true
 
 theme:
   name: material
-  custom_dir: theme
+  custom_dir: overrides  # your changes to briefings' theme (see overrides/README.md)
   language: en
   font: false  # system fonts: the site makes no request to any other host
   features:
@@ -119,6 +125,7 @@ permissions:
   pages: write
   id-token: write
 
+# One deployment at a time; a newer push does not cancel one in progress.
 concurrency:
   group: pages
   cancel-in-progress: false
@@ -131,14 +138,21 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
+          cache: pip
+      # First: it gives the site's address, which the build needs.
+      - id: pages
+        uses: actions/configure-pages@v5
       - name: Install briefings
         run: python -m pip install -r requirements.txt
       - name: Build the site
+        # A project site lives under https://OWNER.github.io/REPOSITORY/: its
+        # links and assets are built for that path.
+        env:
+          BRIEFINGS_BASE_URL: ${{ steps.pages.outputs.base_url }}
         run: briefings build
-      - uses: actions/configure-pages@v5
       - uses: actions/upload-pages-artifact@v3
         with:
-          path: site
+          path: site/
 
   deploy:
     needs: build
@@ -152,9 +166,25 @@ jobs:
 """
 
 REQUIREMENTS = """\
-# What the GitHub Pages workflow installs to build this site. Point it at the
-# briefings release you use, e.g. briefings @ git+https://github.com/OWNER/briefings@v{version}
-briefings=={version}
+# What the GitHub Pages workflow installs to build this site: briefings
+# {series} or a later release before 1.0, so upgrades reach the site. With
+# search: pagefind, write briefings[pagefind]~={series} instead.
+briefings~={series}
+"""
+
+OVERRIDES_README = """\
+# Your changes to the theme
+
+briefings draws every page with the theme it comes with, so an upgrade of
+briefings reaches this site. To change a template, the stylesheet or the
+script, put your own file in this folder under the same path as briefings'
+file: overrides/partials/quote-card.html, overrides/article.html,
+overrides/assets/stylesheets/briefings.css... Yours is used instead of ours;
+everything else still follows upgrades.
+
+To start from briefings' own files, `briefings init --eject-theme .` copies
+them all here, keeping any file already here. Upgrades of briefings then no
+longer change those files: delete the ones you do not change.
 """
 
 GITIGNORE = """\
@@ -167,17 +197,9 @@ __pycache__/
 """
 
 
-def theme_source() -> Path:
-    """The theme shipped with this installation."""
-    package = Path(__file__).resolve().parent.parent  # briefings/
-    for candidate in (package / "theme", package.parent / "theme"):  # installed; a checkout of the repository
-        if (candidate / "main.html").is_file():
-            return candidate
-    raise ProjectError("the briefings theme is missing from this installation (reinstall briefings)")
-
-
 def scaffold_files(site_name: str, today: dt.date) -> dict[str, str]:
-    """Every file of a new site except the theme: {relative path: text}."""
+    """Every file of a new site: {relative path: text}."""
+    major, minor = __version__.split(".")[:2]
     return {
         "mkdocs.yml": MKDOCS_YML.format(
             site_name=_yaml_text(site_name),
@@ -186,12 +208,15 @@ def scaffold_files(site_name: str, today: dt.date) -> dict[str, str]:
         "content/topics.yml": TOPICS_YML,
         f"content/articles/{today.year:04d}/{today.isoformat()}-welcome.md": WELCOME.format(date=today.isoformat()),
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
-        "requirements.txt": REQUIREMENTS.format(version=__version__),
+        "requirements.txt": REQUIREMENTS.format(series=f"{major}.{minor}"),
         ".gitignore": GITIGNORE,
+        "overrides/README.md": OVERRIDES_README,
     }
 
 
-def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | None = None) -> list[str]:
+def init_site(
+    folder: Path, *, site_name: str = "Briefings", today: dt.date | None = None, eject_theme: bool = False
+) -> list[str]:
     """Create the site in ``folder`` (new or empty). Returns the files written, relative to it.
 
     Everything is written to a staging folder beside it first and renamed into
@@ -208,7 +233,7 @@ def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | No
             )
     if not site_name.strip():
         raise ProjectError("--site-name is empty (expected the site's title)")
-    theme = theme_source()
+    theme = theme_files(package_theme()) if eject_theme else {}
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-init-", dir=folder.parent))
     try:
@@ -216,7 +241,9 @@ def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | No
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
-        shutil.copytree(theme, staging / "theme", ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
+        for rel, source in theme.items():
+            (staging / "overrides" / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, staging / "overrides" / rel)
         os.chmod(staging, 0o755)  # mkdtemp makes it private
         if folder.exists():
             folder.rmdir()  # empty, checked above
@@ -225,6 +252,29 @@ def init_site(folder: Path, *, site_name: str = "Briefings", today: dt.date | No
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+@dataclass(frozen=True)
+class Ejected:
+    overrides: Path  # the desk's overrides folder
+    copied: tuple[str, ...]  # theme files copied into it, by path inside it
+    kept: tuple[str, ...]  # theme files it already had: the curator's, left as they are
+
+
+def eject_theme(project: Project) -> Ejected:
+    """Copy the package's theme into an existing desk's overrides folder. A file
+    already there is the curator's: it is kept, never overwritten."""
+    overrides = SiteConfig.read(project).overrides_dir  # refuses one that is a file
+    copied, kept = [], []
+    for rel, source in theme_files(package_theme()).items():
+        dest = overrides / rel
+        if os.path.lexists(dest):
+            kept.append(rel)
+            continue
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, dest)
+        copied.append(rel)
+    return Ejected(overrides, tuple(copied), tuple(kept))
 
 
 def _yaml_text(value: str) -> str:

@@ -1,13 +1,13 @@
 """`briefings serve`: a live preview on 127.0.0.1, drafts included.
 
-Built on MkDocs' own LiveReloadServer: it watches content/, theme/ and
-mkdocs.yml, calls our rebuild, and makes open pages reload. A rebuild runs the
-usual pipeline (``pipeline.build``, which rewrites only the pages that changed)
-in a build folder of its own, build/preview/, so a preview's drafts never mix
-with the pages of a `briefings build` running at the same time, and builds the
-site into a temporary folder. When the content has problems, the last
-good build stays up and every page shows them in an overlay until they are
-fixed.
+Built on MkDocs' own LiveReloadServer: it watches content/, mkdocs.yml and
+the theme overrides (theme.custom_dir, overrides/ by default), calls our
+rebuild, and makes open pages reload. A rebuild runs the usual pipeline
+(``pipeline.build``, which rewrites only the pages that changed) in a build
+folder of its own, build/preview/, so a preview's drafts never mix with the
+pages of a `briefings build` running at the same time, and builds the site
+into a temporary folder. When the content has problems, the last good build
+stays up and every page shows them in an overlay until they are fixed.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from briefings.errors import BriefingsError, ContentError
-from briefings.options import build_options
+from briefings.options import SiteConfig, build_options
 from briefings.pipeline import build
 from briefings.project import Project
 
@@ -108,7 +108,12 @@ class Preview:
         return self.server.url
 
     def watched(self) -> list[Path]:
-        paths = [self.project.content_dir, self.project.config_file, self.project.root / "theme"]
+        """content/, mkdocs.yml and the desk's theme overrides (the package's theme changes only with an upgrade)."""
+        try:
+            overrides = SiteConfig.read(self.project).overrides_dir
+        except BriefingsError:  # a broken mkdocs.yml: the first rebuild shows why; watch the usual folder
+            overrides = self.project.root / "overrides"
+        paths = [self.project.content_dir, self.project.config_file, overrides]
         return [p for p in paths if p.exists()]
 
     def rebuild(self) -> None:

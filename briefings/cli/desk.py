@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from briefings.cli.common import (
     CONTEXT,
@@ -94,10 +95,11 @@ def new(
         source = drafts.check_text(source, "--source")
         date = drafts.check_date(date)
         url = drafts.check_url(url)
+        suggested = {} if topic_refs else TopicMatcher(topics).match(title)
         if topic_refs:
             ids = drafts.check_topics(topic_refs, topics)
         else:
-            ids = tuple(TopicMatcher(topics).match(title))
+            ids = tuple(suggested)
             if not ids:
                 raise drafts.DraftError(
                     f"no topic's keywords match the title: pass --topic ID (one of: {', '.join(t.id for t in topics)})"
@@ -110,6 +112,8 @@ def new(
     click.echo(_rel(path))
     if not topic_refs:
         click.echo(f"Topics from the title's keywords: {', '.join(ids)} (edit topics: if they are wrong)", err=True)
+        for topic_id, why in suggested.items():
+            click.echo(f"  {topic_id}: {why.explain()}", err=True)
     if edit:
         click.edit(filename=str(path))
 
@@ -309,8 +313,8 @@ def import_(
     if d.url:
         click.echo(f"  url:     {d.url}")
     click.echo(f"  topics:  {', '.join(d.topics)}{'' if topic_refs else ' (suggested by keywords)'}")
-    for topic_id, words in result.suggested.items():
-        click.echo(f"  suggested topic {topic_id}: mentions {', '.join(words)}")
+    for topic_id, why in result.suggested.items():
+        click.echo(f"  suggested topic {topic_id}: {why.explain()}")
     for name in result.not_found:
         click.echo(f"  {name} not found: add it by hand if you want it")
     if found.left_out:
@@ -329,27 +333,54 @@ def import_(
     callback=lambda ctx, param, value: _not_blank(value, "--site-name", "the site's title"),
     help="The site's title (site_name in mkdocs.yml).",
 )
+@click.option(
+    "--eject-theme",
+    is_flag=True,
+    help="Also copy briefings' theme into overrides/, to own all of it: upgrades of briefings then "
+    "no longer reach those files (delete the ones you do not change). FOLDER may be an existing "
+    "site: files already in its overrides folder are kept.",
+)
 @reports_errors
-def init(folder: Path, site_name: str) -> None:
+def init(folder: Path, site_name: str, eject_theme: bool) -> None:
     """Create a new briefing site in FOLDER (new or empty).
 
     Writes mkdocs.yml, content/topics.yml with an example topic, an example
-    article, the theme, a GitHub Pages workflow, requirements.txt and
-    .gitignore. The new site builds at once.
+    article, a GitHub Pages workflow, requirements.txt, .gitignore and an
+    empty overrides/ folder. The theme comes with briefings, so upgrades
+    reach the site; a file in overrides/ replaces the theme's file with the
+    same path (main.html, partials/header.html,
+    assets/stylesheets/briefings.css...). The new site builds at once.
 
     \b
     Examples:
       briefings init my-desk --site-name "Arctic Briefings"
       briefings build --project my-desk
+      briefings init my-desk --eject-theme
     """
-    from briefings.authoring.scaffold import init_site
+    from briefings.authoring import scaffold
 
-    files = init_site(folder, site_name=site_name)
+    if eject_theme and (folder / "mkdocs.yml").is_file():
+        if click.get_current_context().get_parameter_source("site_name") is not ParameterSource.DEFAULT:
+            raise click.UsageError(
+                f"--site-name: {_rel(folder.resolve())} is an existing site (set site_name in its mkdocs.yml)"
+            )
+        ejected = scaffold.eject_theme(Project.at(folder))
+        where = _rel(ejected.overrides)
+        click.echo(
+            f"Copied {len(ejected.copied)} theme files into {where}/: they are yours now, and upgrades of "
+            "briefings no longer change them (delete the ones you do not change)."
+        )
+        if ejected.kept:
+            click.echo(f"Kept {len(ejected.kept)} of your files there as they are: {', '.join(ejected.kept)}")
+        return
+    files = scaffold.init_site(folder, site_name=site_name, eject_theme=eject_theme)
     click.echo(f"Created {_rel(folder.resolve())}/ ({len(files)} files):")
+    theme = [name for name in files if name.startswith("overrides/") and name != "overrides/README.md"]
     for name in files:
-        if not name.startswith("theme/"):
+        if name not in theme:
             click.echo(f"  {name}")
-    click.echo("  theme/ (the templates and stylesheet)")
+    if theme:
+        click.echo(f"  overrides/ (briefings' theme, {len(theme)} files: yours now, upgrades no longer change them)")
     click.echo(
         f'Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new "Headline" --topic example)'
     )

@@ -297,12 +297,13 @@ def deploy(
 def serve(project: Project, port: int) -> None:
     """Preview the site while you edit it, drafts included (marked as drafts).
 
-    Serves on http://127.0.0.1:PORT/ and watches content/, theme/ and
-    mkdocs.yml: a change rebuilds the site and open pages reload. The preview
-    is built in build/preview/, apart from `briefings build`, so its drafts
-    are never published. A problem in the content, drafts included, is
-    printed once and shown on every page over the last good build, and the
-    server keeps running; fixing it recovers. Stop with Ctrl+C.
+    Serves on http://127.0.0.1:PORT/ and watches content/, mkdocs.yml and
+    the theme overrides (overrides/): a change rebuilds the site and open
+    pages reload. The preview is built in build/preview/, apart from
+    `briefings build`, so its drafts are never published. A problem in the
+    content, drafts included, is printed once and shown on every page over
+    the last good build, and the server keeps running; fixing it recovers.
+    Stop with Ctrl+C.
 
     \b
     Examples:

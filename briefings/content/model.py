@@ -11,7 +11,9 @@ class Topic:
     id: str
     title: str
     description: str = ""
-    keywords: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # strong ones: each suggests the topic (content/keywords.py)
+    weak_keywords: tuple[str, ...] = ()  # count only in numbers: weak_needed different ones
+    weak_needed: int = 2
 
     @property
     def url(self) -> str:

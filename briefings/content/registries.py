@@ -28,6 +28,8 @@ from briefings.content.fields import (
     text_list,
     type_name,
 )
+from briefings.content.keywords import field_name as keyword_field
+from briefings.content.keywords import topic_keywords
 from briefings.content.model import Article, Person, Topic
 from briefings.content.people import PeopleIndex, name_key, person_slug
 from briefings.content.source import (
@@ -180,13 +182,10 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
             problems.append(Problem(rel, lines.get((i, "description"), line), f"{where}.description", exc.message))
             ok = False
         try:
-            values["keywords"] = text_list(item["keywords"], "words or phrases") if "keywords" in item else ()
-        except FieldError as exc:
-            problems.append(Problem(rel, lines.get((i, "keywords", *exc.at), line), f"{where}.keywords", exc.message))
-            ok = False
+            values.update(topic_keywords(item["keywords"]) if "keywords" in item else {})
         except FieldErrors as exc:
             problems.extend(
-                Problem(rel, lines.get((i, "keywords", *e.at), line), f"{where}.keywords", e.message)
+                Problem(rel, lines.get((i, "keywords", *e.at), line), f"{where}.{keyword_field(e.at)}", e.message)
                 for e in exc.errors
             )
             ok = False

@@ -2,7 +2,9 @@
 
 Owns: what an engine is given and does (``base``: SiteJob, SitePlan, the
 Engine protocol), running MkDocs + Material (``mkdocs``) or Zensical
-(``zensical``) over the pages, incremental rebuilds (``incremental``),
+(``zensical``) over the pages, the theme they build with (``theme``: the
+package's, with the desk's overrides laid over it), incremental rebuilds
+(``incremental``),
 Pagefind's index (``pagefind``), child processes under a memory limit
 (``guard``), checking the links of built pages (``linkcheck``), files a host
 needs (``hosting``), and the site folder itself: which folders a build may

@@ -1,8 +1,9 @@
 """Incremental site builds: when a few generated pages changed, rebuild only those.
 
 A full MkDocs build renders every page. But a page's HTML depends only on its
-own Markdown, the navigation, mkdocs.yml and the theme, so when those are the
-same as for the last build and the set of pages is unchanged, it is enough to:
+own Markdown, the navigation, mkdocs.yml and the theme (the package's, with the
+desk's overrides), so when those are the same as for the last build and the set
+of pages is unchanged, it is enough to:
 
 1. render the changed pages (with the navigation pages and the pages they link
    to, so MkDocs resolves their links) in a small MkDocs build of their own;
@@ -36,6 +37,7 @@ from briefings import __version__
 from briefings.cache import BuildCache, SiteRecord
 from briefings.engine.base import SitePlan
 from briefings.engine.linkcheck import page_output
+from briefings.engine.theme import theme_of
 from briefings.fileio import digest
 from briefings.options import BuildOptions
 from briefings.project import Project
@@ -46,13 +48,9 @@ _MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
 
 
 def site_key(project: Project, options: BuildOptions, **more: Any) -> str:
-    """Everything besides the pages themselves that every page's HTML depends on."""
-    theme_dir = project.root / "theme"
-    theme = (
-        sorted((p.relative_to(project.root).as_posix(), p.read_bytes()) for p in theme_dir.rglob("*") if p.is_file())
-        if theme_dir.is_dir()
-        else []
-    )
+    """Everything besides the pages themselves that every page's HTML depends on,
+    the theme as built included: the package's and the desk's overrides."""
+    theme = theme_of(options.config).fingerprint()
     settings = dict(
         engine=options.engine,
         search=options.search,

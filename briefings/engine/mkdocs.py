@@ -23,6 +23,7 @@ import jinja2
 from briefings.cache import BuildCache
 from briefings.engine import incremental
 from briefings.engine.base import SiteJob, SitePlan
+from briefings.engine.theme import engine_theme, theme_of
 from briefings.errors import SiteBuildError
 
 # Article pages are deliberately not in the nav (Material copies the nav into
@@ -94,7 +95,10 @@ class MkDocsEngine:
         from mkdocs.exceptions import MkDocsException
 
         options = self.job.options
+        theme = theme_of(options.config)
         overrides: dict[str, Any] = {
+            # The desk's overrides (when it has any) first, the package's theme after them.
+            "theme": engine_theme(options.config.raw, theme.dirs[0]),
             "docs_dir": str(docs_dir),
             "site_dir": str(site_dir),
             "nav": self.job.nav,
@@ -112,6 +116,7 @@ class MkDocsEngine:
                 warned = options.strict and logs.messages and not logs.errors
                 hint = " (fix it, or build with --no-strict)" if warned else ""
                 raise SiteBuildError(f"mkdocs.yml: {detail}{hint}") from None
+        config.theme.dirs[1:1] = [str(folder) for folder in theme.dirs[1:]]  # before Material's own
         if options.search == "pagefind" and "material/search" in config.plugins:
             # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
             config.plugins["material/search"].config.enabled = False
@@ -179,7 +184,7 @@ def template_error(exc: jinja2.TemplateError, root: Path) -> str:
         with contextlib.suppress(ValueError):  # outside the project: the name as Jinja gives it
             name = Path(name).resolve().relative_to(root).as_posix()
         where = f"{name}:{exc.lineno}" if exc.lineno else name
-    return f"{where}: template error: {' '.join(str(exc.message or exc).split())} (expected valid Jinja in theme/)"
+    return f"{where}: template error: {' '.join(str(exc.message or exc).split())} (expected valid Jinja)"
 
 
 def name_sources(messages: list[str], sources: dict[str, str] | None) -> list[str]:

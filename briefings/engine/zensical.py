@@ -2,9 +2,11 @@
 
 Zensical reads an mkdocs.yml, but takes no overrides on its command line, so
 briefings writes build/mkdocs.yml: the project's mkdocs.yml with what briefings
-owns laid over it (as ``MkDocsEngine.config`` does for MkDocs). Zensical wants the
-docs and site folders inside the folder holding its config file, so it builds
-into build/ and the result is moved into the staging folder afterwards.
+owns laid over it (as ``MkDocsEngine.config`` does for MkDocs), and its one
+``custom_dir`` is build/theme/: the package's theme with the desk's overrides
+composed over it (``engine/theme.py``). Zensical wants the docs and site
+folders inside the folder holding its config file, so it builds into build/
+and the result is moved into the staging folder afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import yaml
 from briefings.cache import BuildCache
 from briefings.engine.base import SiteJob, SitePlan
 from briefings.engine.guard import run_guarded
+from briefings.engine.theme import Theme, engine_theme, theme_of
 from briefings.errors import SiteBuildError
 from briefings.project import Project
 
@@ -28,7 +31,14 @@ NOT_PASSED_ON = {"tags", "material/tags"}
 
 
 def zensical_config(
-    project: Project, raw: dict[str, Any], *, nav: list[Any], out_dir: Path, base_url: str | None, pagefind: bool
+    project: Project,
+    raw: dict[str, Any],
+    *,
+    nav: list[Any],
+    out_dir: Path,
+    theme_dir: Path,
+    base_url: str | None,
+    pagefind: bool,
 ) -> dict[str, Any]:
     """The configuration Zensical gets: mkdocs.yml plus briefings' overrides, with absolute paths."""
     config = dict(raw)
@@ -40,11 +50,7 @@ def zensical_config(
     config["nav"] = nav
     if base_url is not None:
         config["site_url"] = base_url
-    theme = config.get("theme") or {}
-    theme = {"name": theme} if isinstance(theme, str) else dict(theme)
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((project.root / str(theme["custom_dir"])).resolve())
-    config["theme"] = theme
+    config["theme"] = engine_theme(raw, theme_dir)  # one custom_dir: the composed theme
     plugins = []
     for item in config.get("plugins") or []:
         name = next(iter(item)) if isinstance(item, dict) else str(item)
@@ -62,6 +68,7 @@ def build_with_zensical(
     raw: dict[str, Any],
     *,
     nav: list[Any],
+    theme: Theme,
     staging: Path,
     base_url: str | None,
     pagefind: bool,
@@ -75,7 +82,11 @@ def build_with_zensical(
         raise SiteBuildError("--engine zensical needs Zensical: pip install 'briefings[zensical]'") from None
     out_dir = project.build_dir / f".zensical-site-{staging.name}"
     shutil.rmtree(out_dir, ignore_errors=True)
-    config = zensical_config(project, raw, nav=nav, out_dir=out_dir, base_url=base_url, pagefind=pagefind)
+    theme_dir = project.build_dir / "theme"
+    theme.compose(theme_dir)
+    config = zensical_config(
+        project, raw, nav=nav, out_dir=out_dir, theme_dir=theme_dir, base_url=base_url, pagefind=pagefind
+    )
     config_file = project.build_dir / "mkdocs.yml"
     try:
         text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
@@ -130,6 +141,7 @@ class ZensicalEngine:
             self.job.project,
             dict(options.config.raw),
             nav=self.job.nav,
+            theme=theme_of(options.config),
             staging=site,
             base_url=options.base_url,
             pagefind=options.search == "pagefind",

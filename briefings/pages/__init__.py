@@ -3,7 +3,8 @@
 Owns: choosing and grouping what one build publishes (``group``), related
 coverage (``related``), article bodies and the links in them (``body``), feeds
 (``feeds``), the typed page views each template reads (``views``), making them
-(``render`` runs ``listings`` and ``article``, with what they share in
+(``render`` runs ``listings``, with the month archives and year pages of
+the long ones in ``archives``, and ``article``, with what they share in
 ``context`` and ``text``) and writing them as front matter (``frontmatter``),
 and writing the tree to ``build/docs/`` with worker processes (``emit``,
 ``write``).

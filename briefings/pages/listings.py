@@ -1,23 +1,31 @@
-"""The listing pages: home, topics (with their month archives), timeline,
-sources, people and tags. Each function makes its page's view and writes it
-as front matter (``views.page``); the templates in theme/ draw the listings."""
+"""The listing pages: home, topics, timeline, the articles index, sources,
+people and tags (with the month archives and year pages of the long ones,
+``archives.py``). Each function makes its page's view and writes it as front
+matter (``frontmatter.page``); the templates in theme/ draw the listings."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from itertools import islice
 
 from briefings.content.model import Article, PersonFile, TopicBriefing
+from briefings.pages.archives import (
+    all_months,
+    archive_page,
+    archive_years,
+    month_url,
+    newest_and_months,
+    page_file,
+    year_pages,
+)
 from briefings.pages.context import RenderContext, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.text import day, description, esc, month_label, one_line
 from briefings.pages.views import (
-    ArchiveLink,
-    ArchiveView,
+    ArticlesIndexView,
     Development,
-    FeedLink,
     FrontMatter,
     Headline,
     HomeView,
@@ -37,6 +45,7 @@ from briefings.pages.views import (
     TopicView,
 )
 
+TIMELINE = PageLink(title="Timeline", url="timeline/")
 LATEST_ON_HOME = 8
 HEADLINES_PER_CARD = 3
 SOURCE_HEADLINES = 10
@@ -78,12 +87,9 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
     """The topic's briefing page, plus month archives once it outgrows one page."""
     topic = briefing.topic
     items = briefing.articles
-    archived = len(items) > ctx.settings.archive_after
-    shown = items[: ctx.settings.archive_after] if archived else items
-    months = by_month(items) if archived else []
-    archives = tuple(
-        ArchiveLink(label=month_label(m), url=f"{topic.url}{m:%Y/%m}/", count=len(group)) for m, group in months
-    )
+    shown, months = newest_and_months(ctx, items)
+    years = archive_years(topic.url, [(m, len(group)) for m, group in months])
+    archives = all_months(years)
     feed = ctx.topic_feed[topic.id]
     view = TopicView(
         topic=TopicRef(id=topic.id, title=topic.title),
@@ -123,56 +129,30 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
         briefing=view,
     )
     body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
-    files = {f"topics/{topic.id}.md": page(front, body)}
+    files = {page_file(topic.url): page(front, body)}
+    parent = PageLink(title=topic.title, url=topic.url)
     for i, (month, group) in enumerate(months):
-        files[f"topics/{topic.id}/{month:%Y/%m}.md"] = archive_page(
+        files[page_file(month_url(topic.url, month))] = archive_page(
             ctx,
             f"{topic.title}: {month_label(month)}",
-            PageLink(title=topic.title, url=topic.url),
+            parent,
             group,
             archives,
             i,
+            month=month,
             context=topic.id,
             feeds=(feed,),
         )
+    files.update(year_pages(topic.title, parent, years))
     return files
 
 
-def archive_page(
-    ctx: RenderContext,
-    title: str,
-    parent: PageLink,
-    articles: Sequence[Article],
-    archives: tuple[ArchiveLink, ...],
-    i: int,
-    *,
-    context: str | None = None,
-    feeds: tuple[FeedLink, ...] = (),
-    brief: bool = False,
-    quotes: tuple[QuoteCard, ...] = (),
-) -> str:
-    """Month ``i`` of ``archives``: its articles (and a person's quotes), with links to the months around it."""
-    view = ArchiveView(
-        parent=parent,
-        count=len(articles),
-        brief=brief,
-        entries=tuple(ctx.entry(a, context=context, brief=brief) for a in articles),
-        newer=archives[i - 1] if i > 0 else None,
-        older=archives[i + 1] if i + 1 < len(archives) else None,
-        feeds=feeds,
-        quotes=quotes,
-    )
-    return page(FrontMatter(title=esc(title), template="archive.html", briefing=view), "")
-
-
 def timeline_pages(ctx: RenderContext) -> dict[str, str]:
+    """The timeline, its month archives and their year pages."""
     items = ctx.edition.articles
-    archived = len(items) > ctx.settings.archive_after
-    shown = items[: ctx.settings.archive_after] if archived else items
-    months = by_month(items) if archived else []
-    archives = tuple(
-        ArchiveLink(label=month_label(m), url=f"timeline/{m:%Y/%m}/", count=len(group)) for m, group in months
-    )
+    shown, months = newest_and_months(ctx, items)
+    years = archive_years(TIMELINE.url, [(m, len(group)) for m, group in months])
+    archives = all_months(years)
     view = TimelineView(
         count=len(items), shown=len(shown), months=month_groups(ctx, shown, brief=True), archives=archives
     )
@@ -182,18 +162,41 @@ def timeline_pages(ctx: RenderContext) -> dict[str, str]:
         template="timeline.html",
         briefing=view,
     )
-    files = {"timeline.md": page(front, "")}
+    files = {page_file(TIMELINE.url): page(front, "")}
     for i, (month, group) in enumerate(months):
-        files[f"timeline/{month:%Y/%m}.md"] = archive_page(
+        files[page_file(month_url(TIMELINE.url, month))] = archive_page(
             ctx,
             f"Timeline: {month_label(month)}",
-            PageLink(title="Timeline", url="timeline/"),
+            TIMELINE,
             group,
             archives,
             i,
+            month=month,
             brief=True,
         )
+    files.update(year_pages(TIMELINE.title, TIMELINE, years))
     return files
+
+
+def articles_index_page(ctx: RenderContext) -> str:
+    """/articles/, the prefix of every article's URL: the newest articles, then every
+    month of the archive by year. Its archives are the timeline's (the same articles,
+    newest first): the articles/ folder holds only article slugs, which may be a year."""
+    items = ctx.edition.articles
+    shown, months = newest_and_months(ctx, items)
+    view = ArticlesIndexView(
+        count=len(items),
+        shown=len(shown),
+        months=month_groups(ctx, shown, brief=True),
+        years=archive_years(TIMELINE.url, [(m, len(group)) for m, group in months]),
+    )
+    front = FrontMatter(
+        title="Articles",
+        description=esc("Every article, newest first, with the whole archive by year and month."),
+        template="articles.html",
+        briefing=view,
+    )
+    return page(front, "")
 
 
 def sources_page(ctx: RenderContext) -> str:
@@ -250,9 +253,11 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
     for q, a in quotes:
         per_month.setdefault(a.date.replace(day=1), ([], []))[1].append(ctx.quote_card(q, a))
     months = sorted(per_month.items(), reverse=True) if archived else []
-    archives = tuple(
-        ArchiveLink(label=month_label(m), url=f"{person.url}{m:%Y/%m}/", count=len(named)) for m, (named, _) in months
-    )
+    years = archive_years(person.url, [(m, len(named)) for m, (named, _) in months])
+    archives = all_months(years)
+    quotes_by_year: dict[str, int] = {}
+    for m, (_, cards) in months:
+        quotes_by_year[str(m.year)] = quotes_by_year.get(str(m.year), 0) + len(cards)
     shown = articles[:limit] if archived else articles
     view = PersonView(
         name=person.name,
@@ -270,19 +275,22 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
     about = person.description or f"Articles about {person.name}, and their quotes."
     front = FrontMatter(title=esc(person.name), description=description(about), template="person.html", briefing=view)
     body = f'<p class="bf-lede">{esc(person.description)}</p>\n' if person.description else ""
-    files = {f"people/{person.slug}.md": page(front, body)}
+    files = {page_file(person.url): page(front, body)}
+    parent = PageLink(title=person.name, url=person.url)
     for i, (month, (named, cards)) in enumerate(months):
-        files[f"people/{person.slug}/{month:%Y/%m}.md"] = archive_page(
+        files[page_file(month_url(person.url, month))] = archive_page(
             ctx,
             f"{person.name}: {month_label(month)}",
-            PageLink(title=person.name, url=person.url),
+            parent,
             named,
             archives,
             i,
+            month=month,
             feeds=(feed,),
             brief=True,
             quotes=tuple(cards),
         )
+    files.update(year_pages(person.name, parent, years, quotes=quotes_by_year))
     return files
 
 

@@ -20,6 +20,7 @@ from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
 from briefings.pages.feeds import site_feeds
 from briefings.pages.listings import (
+    articles_index_page,
     home_page,
     people_index_page,
     person_pages,
@@ -69,14 +70,15 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
 
 
 def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
-    """Every generated file but the article pages: home, topics, timeline,
-    sources, people, tags and feeds, as (path, text)."""
+    """Every generated file but the article pages: home, topics, timeline, the
+    articles index, sources, people, tags and feeds, as (path, text)."""
     edition = ctx.edition
     yield "index.md", home_page(ctx)
     yield "topics/index.md", topics_index_page(ctx)
     for briefing in edition.briefings:
         yield from topic_pages(ctx, briefing).items()
     yield from timeline_pages(ctx).items()
+    yield "articles/index.md", articles_index_page(ctx)
     yield "sources.md", sources_page(ctx)
     yield "people/index.md", people_index_page(ctx)
     for person_file in edition.people:
@@ -91,12 +93,14 @@ def sources_of(edition: Edition) -> dict[str, str]:
 
 
 def navigation(edition: Edition) -> list[Any]:
-    """Home, Topics, Timeline, People, Sources. Articles and archives are never listed:
-    Material copies the navigation into every page, so listing them makes the build quadratic."""
+    """Home, Topics, Timeline, Articles (the index), People, Sources. Articles and archives are
+    never listed: Material copies the navigation into every page, so listing them makes the
+    build quadratic."""
     return [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md"] + [{esc(t.title): f"topics/{t.id}.md"} for t in edition.topics]},
         {"Timeline": "timeline.md"},
+        {"Articles": "articles/index.md"},
         {"People": "people/index.md"},
         {"Sources": "sources.md"},
     ]

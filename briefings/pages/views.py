@@ -27,9 +27,8 @@ OMITTED = {"omit_if_none": True}
 
 
 class LeavesOutUnset:
-    """For views with OMITTED fields: one that is None is taken out of the
-    instance's __dict__, which is what ``frontmatter.page`` writes. Reading it
-    still gives None: dataclasses keep a field's default on the class."""
+    """For views with OMITTED fields: one that is None is taken out of the instance's __dict__,
+    which is what ``frontmatter.page`` writes. Reading it still gives the class's default, None."""
 
     _omitted: ClassVar[dict[type, tuple[str, ...]]] = {}
 
@@ -143,6 +142,13 @@ class ArchiveLink:
 
 
 @dataclass(frozen=True, kw_only=True)
+class YearGroup(ArchiveLink):
+    """A year of a long listing's month archives: its page ("2024"), and its months, newest first."""
+
+    months: tuple[ArchiveLink, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class MonthGroup:
     """A listing's articles of one month."""
 
@@ -222,6 +228,7 @@ class ArchiveView:
     """archive.html: one month of a topic, of the timeline or of a person."""
 
     parent: PageLink  # the page this archive belongs to
+    year: PageLink  # the year page above it: "2024"
     count: int  # articles this month
     brief: bool  # entries are one line each (Entry), not DetailedEntry
     entries: tuple[Entry, ...]
@@ -229,6 +236,18 @@ class ArchiveView:
     older: ArchiveLink | None
     feeds: tuple[FeedLink, ...]
     quotes: tuple[QuoteCard, ...]  # a person's quotes of the month
+
+
+@dataclass(frozen=True, kw_only=True)
+class YearView:
+    """year.html: one year of a topic's, the timeline's or a person's month archives (no feed: it lists none)."""
+
+    parent: PageLink  # the page these archives belong to
+    count: int  # articles that year
+    quotes: int  # a person's quotes that year; 0 elsewhere
+    months: tuple[ArchiveLink, ...]  # the months with an archive, newest first
+    newer: ArchiveLink | None  # the next year with archives, if any
+    older: ArchiveLink | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -308,6 +327,16 @@ class TimelineView:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ArticlesIndexView:
+    """articles.html: every article, newest first (the latest on a big site), then the archive by year."""
+
+    count: int
+    shown: int
+    months: tuple[MonthGroup, ...]  # the shown articles, by month
+    years: tuple[YearGroup, ...]  # empty while everything fits on the page
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceSummary:
     """An outlet on the sources page."""
 
@@ -364,8 +393,10 @@ BriefingView = (
     | TopicsIndexView
     | TopicView
     | ArchiveView
+    | YearView
     | ArticleView
     | TimelineView
+    | ArticlesIndexView
     | SourcesView
     | PeopleIndexView
     | PersonView
