@@ -241,10 +241,10 @@ class UnknownOutlet:
     def warning(self) -> str:
         first, more = self.articles[0], len(self.articles) - 1
         others = f" (and {more} more article{'s' if more != 1 else ''})" if more else ""
-        where = f" nor its domain {self.domains[0]}" if self.domains else ""
+        how = f", by name or by domain ({', '.join(self.domains)})" if self.domains else " by name (and it has no url)"
         return (
-            f"{first.path}{others}: source: {self.source!r} matches no outlet in {OUTLETS_FILE}"
-            f"{' by name' if where else ''}{where} (add to {OUTLETS_FILE}: {self.suggestion()})"
+            f"{first.path}{others}: source: {self.source!r} matches no outlet in {OUTLETS_FILE}{how} "
+            f"(add to {OUTLETS_FILE}, filling in each ?: {self.suggestion()})"
         )
 
 
