@@ -417,6 +417,13 @@ def test_the_suggested_entry_once_filled_in_is_valid_and_ends_the_warning(desk):
     )
 
 
+def test_a_desk_without_outlets_yml_gets_no_warning(desk):
+    (desk / "content/outlets.yml").unlink()
+    result = run(desk, "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "No outlets in content/outlets.yml." in run(desk, "outlets").stdout
+
+
 def test_the_sample_has_no_unknown_outlet(tmp_path):
     result = run(copy_sample(tmp_path / "sample"), "check")
     assert (result.exit_code, result.stderr) == (0, "")

@@ -255,6 +255,14 @@ def _flow(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def outlet_warnings(root: Path, articles: Iterable[Article]) -> list[str]:
+    """`briefings check`'s warnings: one per unknown outlet, once the desk keeps an
+    outlets.yml (a desk without one works as before, with no warning)."""
+    if not (root / OUTLETS_FILE).exists():
+        return []
+    return [unknown.warning() for unknown in unknown_outlets(articles)]
+
+
 def unknown_outlets(articles: Iterable[Article]) -> list[UnknownOutlet]:
     """Each source: with no outlet (our own notes aside), with its articles; by name."""
     groups: dict[str, list[Article]] = {}
