@@ -1,4 +1,4 @@
-"""The curator's desk: new, import, list, topics, init."""
+"""The curator's desk: new, import, list, topics, outlets, init."""
 
 from __future__ import annotations
 
@@ -207,6 +207,37 @@ def _not_blank(value: str, option: str, expected: str) -> str:
     if not value.strip():
         raise BadValue(f"{option} is empty (expected {expected})")
     return value
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--drafts", is_flag=True, help="Count drafts and future-dated articles too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@reports_errors
+@project_option
+def outlets(project: Project, drafts: bool, fmt: str) -> None:
+    """List the outlets of content/outlets.yml with their article count.
+
+    Then the unknown ones: sources that match no outlet by name, alias or
+    their url's domain (`briefings check` suggests the entry to add), and the
+    count of our own desk notes (source: Briefings desk).
+
+    \b
+    Examples:
+      briefings outlets
+      briefings outlets --format json
+      briefings outlets --drafts --format csv > outlets.csv
+    """
+    from briefings.authoring import listing
+    from briefings.pipeline import check as run_check
+
+    content = run_check(project, on_left_out=None if drafts else left_out_of("the counts"))
+    report = listing.outlet_report(content, listing.select_articles(content, drafts=drafts))
+    if fmt == "json":
+        click.echo(listing.outlets_json(report), nl=False)
+    elif fmt == "csv":
+        click.echo(listing.outlets_csv(report), nl=False)
+    else:
+        click.echo(listing.outlets_table(report), nl=False)
 
 
 def _terminal_width() -> int | None:
