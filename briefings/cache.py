@@ -32,16 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from briefings import __version__
-from briefings.content.model import Article, Image, Quote
+from briefings.content.model import Article, Image, Outlet, Quote
 from briefings.fileio import digest
 
-SCHEMA = 5  # 5: the line of each name in people:
+SCHEMA = 6  # 6: story: and the outlet
 
 
 def _shape() -> tuple[Any, ...]:
     """What pickled articles must match: a changed Article (or Quote...) empties the cache."""
     return SCHEMA, tuple(
-        (cls.__name__, tuple(f.name for f in dataclasses.fields(cls))) for cls in (Article, Quote, Image)
+        (cls.__name__, tuple(f.name for f in dataclasses.fields(cls))) for cls in (Article, Quote, Image, Outlet)
     )
 
 
@@ -128,6 +128,11 @@ class BuildCache:
 
     def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None:
         self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
+        self._dirty = True
+
+    def update(self, rel: str, article: Article) -> None:
+        """The article of a kept file, completed after parsing (its outlet)."""
+        self.articles[rel].article = article
         self._dirty = True
 
     def forget_missing(self, present: set[str]) -> None:

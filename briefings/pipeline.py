@@ -214,6 +214,8 @@ def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions
                 options.settings,
                 content.topics,
                 content.people,
+                content.outlets,
+                [(s.id, s.title, s.summary, s.why_it_matters) for s in content.stories],
                 files,
                 [a.slug for a in edition.articles],
                 sorted(edition.unpublished),

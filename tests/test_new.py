@@ -51,6 +51,8 @@ def test_uncommenting_the_hints_gives_a_valid_article(site):
         for line in path.read_text("utf-8").splitlines()
     ]
     path.write_text("\n".join(lines) + "\n", "utf-8")
+    # story: names an entry of stories.yml, which a real event would have
+    site.write("content/stories.yml", "- id: an-event-id\n  title: An event\n  summary: What happened.\n")
     result = site.run("check")
     assert result.exit_code == 0, result.output
 

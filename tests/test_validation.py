@@ -11,7 +11,7 @@ from conftest import VALID, tree_hash
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
 FIELDS = (
     "title, date, source, topics, author, url, section, summary, key_points, why_it_matters, "
-    "quotes, people, image, updated, draft, slug"
+    "quotes, people, image, updated, draft, slug, story"
 )
 
 
@@ -220,7 +220,7 @@ def test_topics_file_problems(site):
         "(expected lowercase letters, digits and hyphens, e.g. us-china)",
         "content/topics.yml:7: topics[4].title: is missing (every topic needs id: and title:)",
         "content/topics.yml:8: topics[4].descripton: unknown key (did you mean 'description'? "
-        "expected one of: id, title, description, keywords)",
+        "expected one of: id, title, description, keywords, expected_sides)",
     ]
 
 

@@ -49,6 +49,7 @@ HINTS: dict[str, str] = {
     "#   caption: What the photo shows.\n#   credit: Photographer / Agency",
     "updated": "# updated: 2024-01-31            # same formats as date",
     "slug": "# slug: my-article               # the URL name (/articles/<slug>/); default: from the file name",
+    "story": "# story: an-event-id              # the event it covers: an id in content/stories.yml",
 }
 _DRAFT_LINE = "draft: true                     # delete this line (or set false) to publish"
 _BODY_HINT = "# Below the closing line: your notes on the article (Markdown), in your own words."

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
-from briefings.content.model import Image, Quote
+from briefings.content.model import SIDES, Image, Quote, Side
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.
@@ -286,6 +286,39 @@ def image(value: Any) -> Image:
     return Image(**parts)
 
 
+def story_id(value: Any) -> str:
+    """story: names one entry of content/stories.yml; an article is in one story at most."""
+    if isinstance(value, list):
+        raise FieldError(f"is a list of {len(value)} (expected one story id: an article belongs to one story at most)")
+    return slug(value, "story id", "pelosi-taiwan-visit-2022")
+
+
+def side(value: Any, allowed: tuple[Side, ...] = SIDES) -> Side:
+    raw = text(value, SHORT_TEXT)
+    for known in allowed:
+        if raw.casefold() == known:
+            return known
+    hint = did_you_mean(raw.casefold(), allowed)
+    raise FieldError(f"unknown side {raw!r} ({hint + ' ' if hint else ''}expected one of: {', '.join(allowed)})")
+
+
+EXPECTED_SIDES: tuple[Side, ...] = ("us", "prc", "taiwan")
+
+
+def expected_sides(value: Any) -> tuple[Side, ...]:
+    """A topic's sides whose absence from a story is worth saying: a list of us, prc, taiwan."""
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of sides, e.g. [us, prc, taiwan] (got {type_name(value)})")
+
+    def item(i: int, raw: Any) -> Side:
+        try:
+            return side(raw, EXPECTED_SIDES)
+        except FieldError as exc:
+            raise FieldError(f"item {i + 1}: {exc.message}", (i,)) from None
+
+    return tuple(dict.fromkeys(_each(value, item)))
+
+
 @dataclass(frozen=True)
 class Field:
     parse: Callable[[Any], Any]
@@ -310,9 +343,10 @@ ARTICLE_FIELDS: dict[str, Field] = {
     "updated": Field(when),
     "draft": Field(flag),
     "slug": Field(slug),
+    "story": Field(story_id),
 }
 
-TOPIC_FIELDS = ("id", "title", "description", "keywords")
+TOPIC_FIELDS = ("id", "title", "description", "keywords", "expected_sides")
 
 
 @functools.lru_cache(maxsize=4096)  # a few topic names, written in thousands of articles

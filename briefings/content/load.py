@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from collections.abc import Callable, Iterable
@@ -22,6 +23,7 @@ from briefings.content.fields import (
     type_name,
 )
 from briefings.content.model import Article, Content, Topic
+from briefings.content.outlets import OutletIndex, load_outlets
 from briefings.content.registries import load_people, load_topics, people_problems
 from briefings.content.source import (
     MAX_FILE_BYTES,
@@ -29,6 +31,7 @@ from briefings.content.source import (
     source_from_bytes,
     stat_file,
 )
+from briefings.content.stories import load_stories
 from briefings.errors import ContentError, Problem, ProjectError
 from briefings.fileio import digest, read_bytes
 from briefings.parallel import Workers
@@ -43,6 +46,7 @@ class ArticleCache(Protocol):
     def article(self, rel: str, stat: os.stat_result) -> Article | None: ...
     def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None: ...
     def forget_missing(self, present: set[str]) -> None: ...
+    def update(self, rel: str, article: Article) -> None: ...
 
 
 def load_content(
@@ -68,6 +72,7 @@ def load_content(
         )
     problems: list[Problem] = []
     topics = load_topics(root, problems)
+    outlets = OutletIndex(load_outlets(root, problems))
     inside = content_dir.resolve()
     files = article_files(root)
     found: dict[str, Article] = {}  # by path, from the cache or parsed below
@@ -119,16 +124,35 @@ def load_content(
             found[rel] = article
             if cache is not None:
                 cache.keep(rel, stat, digest_, article)
-    articles = [found[rel] for rel in sorted(found)]
+    articles = [with_outlet(rel, found[rel], outlets, cache) for rel in sorted(found)]
     if cache is not None:
         cache.forget_missing(set(found))
     problems.extend(duplicate_slugs(articles))
     problems.extend(duplicate_urls(articles))
     people, pages, listed = load_people(root, problems)
     problems.extend(people_problems(people, pages, listed, articles))
+    stories = load_stories(root, articles, problems)
     if problems:
         raise ContentError(problems)
-    return Content(topics=tuple(topics), articles=tuple(sorted(articles, key=Article.sort_key)), people=tuple(people))
+    return Content(
+        topics=tuple(topics),
+        articles=tuple(sorted(articles, key=Article.sort_key)),
+        people=tuple(people),
+        outlets=outlets.outlets,
+        stories=tuple(stories),
+    )
+
+
+def with_outlet(rel: str, article: Article, outlets: OutletIndex, cache: ArticleCache | None) -> Article:
+    """The article with its outlet from outlets.yml. Resolved after the cache, as outlets.yml
+    may have changed; the cache keeps the result, so an unchanged archive copies nothing."""
+    outlet = outlets.outlet_of(article)
+    if outlet == article.outlet:
+        return article
+    article = dataclasses.replace(article, outlet=outlet)
+    if cache is not None:
+        cache.update(rel, article)
+    return article
 
 
 def _parse_file(
@@ -215,6 +239,8 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
                 ids.append(topic_id)
         values["topics"] = tuple(ids)
 
+    if "story" in data:
+        values["story_line"] = source.line("story")
     if "people" in values:
         values["people_lines"] = tuple(source.line("people", i) for i in range(len(values["people"])))
 

@@ -4,6 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal, get_args
+
+# Whose voice a person or an outlet is: quotes are grouped "Washington says / Beijing says /
+# Taipei says / Others say", and a topic may expect the first three (blindspots).
+Side = Literal["us", "prc", "taiwan", "other"]
+SIDES: tuple[Side, ...] = get_args(Side)
+OUTLET_TYPES = (
+    "wire",
+    "newspaper",
+    "broadcaster",
+    "magazine",
+    "news site",
+    "government",
+    "state media",
+    "think tank",
+    "other",
+)
+# Countries as content/outlets.yml writes them (as COVERAGE.yml does) whose official and state
+# media speak for Beijing.
+PRC_COUNTRIES = ("china (prc)", "hong kong (china)")
+PRC_TYPES = ("government", "state media")
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +35,7 @@ class Topic:
     keywords: tuple[str, ...] = ()  # strong ones: each suggests the topic (content/keywords.py)
     weak_keywords: tuple[str, ...] = ()  # count only in numbers: weak_needed different ones
     weak_needed: int = 2
+    expected_sides: tuple[Side, ...] = ()  # a story of this topic with no source from one: a blindspot
 
     @property
     def url(self) -> str:
@@ -27,10 +49,44 @@ class Person:
     name: str
     aliases: tuple[str, ...] = ()
     description: str = ""
+    side: Side | None = None
 
     @property
     def url(self) -> str:
         return f"people/{self.slug}/"
+
+
+def outlet_side(country: str, kind: str) -> Side:
+    """Whose voice an outlet is: a US outlet speaks for the US side, a Taiwanese one for
+    Taiwan; from the PRC (Hong Kong included) only government and state media count as
+    Beijing's voice. Everything else is "other"."""
+    place = " ".join(country.split()).casefold()
+    if place == "us":
+        return "us"
+    if place in PRC_COUNTRIES:
+        return "prc" if kind in PRC_TYPES else "other"
+    if place == "taiwan":
+        return "taiwan"
+    return "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Outlet:
+    """A publisher from content/outlets.yml."""
+
+    id: str
+    name: str  # as `source:` writes it
+    domains: tuple[str, ...]  # a URL on one of them or a subdomain is this outlet's
+    country: str  # free text, e.g. "US", "China (PRC)", "Taiwan"
+    type: str  # one of OUTLET_TYPES
+    language: str  # BCP 47, e.g. en, zh-Hant
+    aliases: tuple[str, ...] = ()
+    owner: str = ""
+    note: str = ""  # a caveat shown to readers
+
+    @property
+    def side(self) -> Side:
+        return outlet_side(self.country, self.type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +122,9 @@ class Article:
     image: Image | None = None
     updated: dt.datetime | None = None
     draft: bool = False
+    story: str = ""  # the id of its story in content/stories.yml, if any
+    story_line: int = field(default=1, repr=False, compare=False)  # where story: is written
+    outlet: Outlet | None = None  # from content/outlets.yml: by source:, else by url's domain
     body: str = field(default="", repr=False)
     body_words: int = field(default=-1, repr=False)  # counted once, then kept with the parsed article
 
@@ -88,15 +147,36 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Story:
+    """One event, confirmed by the curator: an entry of content/stories.yml and the
+    articles whose story: names it (drafts included, as in Content)."""
+
+    id: str
+    title: str
+    summary: str
+    articles: tuple[Article, ...]  # oldest first, then by path
+    why_it_matters: str = ""
+
+    @property
+    def url(self) -> str:
+        return f"stories/{self.id}/"
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything read from content/, validated. Drafts included."""
 
     topics: tuple[Topic, ...]
     articles: tuple[Article, ...]
     people: tuple[Person, ...] = ()  # from content/people.yml (optional)
+    outlets: tuple[Outlet, ...] = ()  # from content/outlets.yml (optional), in its order
+    stories: tuple[Story, ...] = ()  # from content/stories.yml (optional), in its order
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)
+
+    def story(self, story_id: str) -> Story:
+        return next(s for s in self.stories if s.id == story_id)
 
 
 @dataclass(frozen=True, slots=True)

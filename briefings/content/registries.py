@@ -23,6 +23,8 @@ from briefings.content.fields import (
     FieldErrors,
     check_slug,
     did_you_mean,
+    expected_sides,
+    side,
     slug,
     text,
     text_list,
@@ -189,6 +191,14 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                 for e in exc.errors
             )
             ok = False
+        if "expected_sides" in item:
+            try:
+                values["expected_sides"] = expected_sides(item["expected_sides"])
+            except (FieldError, FieldErrors) as exc:
+                for e in exc.errors if isinstance(exc, FieldErrors) else [exc]:
+                    at = lines.get((i, "expected_sides", *e.at), line)
+                    problems.append(Problem(rel, at, f"{where}.expected_sides", e.message))
+                ok = False
         if ok:
             seen[topic_id] = lines.get((i, "id"), line)
             topics.append(Topic(**values))
@@ -203,7 +213,7 @@ def _refused(value: str, what: str) -> str:
     return ""
 
 
-PEOPLE_FIELDS = ("name", "aliases", "description", "slug")
+PEOPLE_FIELDS = ("name", "aliases", "description", "slug", "side")
 PEOPLE_FILE = "content/people.yml"
 SLUG_HINT = f"give this person a slug: in {PEOPLE_FILE}"
 
@@ -249,6 +259,7 @@ def load_people(
             "description": text,
             "aliases": lambda v: text_list(v, "names", SHORT_TEXT),
             "slug": lambda v: slug(v, "slug", "wang-yi-2"),
+            "side": side,
         }
         for key, parse in parsers.items():
             if key not in item:
@@ -299,6 +310,7 @@ def load_people(
                     name=name,
                     aliases=tuple(values.get("aliases", ())),
                     description=values.get("description", ""),
+                    side=values.get("side"),
                 )
             )
     return people, pages, claimed.keys()
