@@ -14,7 +14,7 @@ from __future__ import annotations
 import click
 
 from briefings import __version__
-from briefings.cli import desk, site
+from briefings.cli import desk, site, stories
 from briefings.cli.common import CONTEXT
 
 
@@ -56,5 +56,6 @@ for command in (
     desk.topics,
     desk.outlets,
     desk.init,
+    stories.stories,
 ):
     main.add_command(command)
