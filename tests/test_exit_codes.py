@@ -81,6 +81,20 @@ CASES = [
     (["topics", "--project", "{broken}"], 1),
     (["topics", "--project", "{empty}"], 1),
     (["topics", "--project", "{site}", "--format", "json"], 0),
+    # outlets
+    (["outlets", "--nope"], 2),
+    (["outlets", "--project", "{site}", "--format", "xml"], 2),
+    (["outlets", "--project", "{broken}"], 1),
+    (["outlets", "--project", "{empty}"], 1),
+    (["outlets", "--project", "{site}", "--format", "csv"], 0),
+    # stories
+    (["stories", "nope"], 2),
+    (["stories", "suggest", "--project", "{site}", "--window", "0"], 2),
+    (["stories", "suggest", "--project", "{site}", "--format", "xml"], 2),
+    (["stories", "suggest", "--project", "{broken}"], 1),
+    (["stories", "suggest", "--project", "{empty}"], 1),
+    (["stories", "suggest", "--project", "{site}", "--apply", "no-such-group-2024-01-13"], 1),
+    (["stories", "suggest", "--project", "{site}", "--format", "json"], 0),
     # init
     (["init", "--nope"], 2),
     (["init"], 2),  # no FOLDER
