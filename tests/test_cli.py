@@ -30,13 +30,26 @@ def test_every_command_has_help(command, flag):
         assert "Examples:" in result.output and "--project" in result.output
 
 
-@pytest.mark.parametrize("name", main.list_commands(None))
+def _commands() -> list[str]:
+    """Every command line that runs something: the commands, and each group's subcommands."""
+    names = []
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
+        subs = command.list_commands(None) if isinstance(command, click.Group) else []
+        names += [f"{name} {sub}" for sub in subs] or [name]
+    return names
+
+
+@pytest.mark.parametrize("name", _commands())
 def test_help_is_complete_on_its_own(name):
     """Each command's help stands alone: an Examples: section of command lines that use it,
     a help string for every option, and no pointer to other documents."""
-    command = main.get_command(None, name)
+    group, _, sub = name.partition(" ")
+    command = main.get_command(None, group)
+    if sub:
+        command = command.get_command(None, sub)
     assert command is not None
-    text = run_cli(name, "--help").output
+    text = run_cli(*name.split(), "--help").output
     assert "\n  Examples:\n" in text
     examples = text.split("\n  Examples:\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert examples[0].startswith(f"    briefings {name}")

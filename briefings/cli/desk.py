@@ -211,7 +211,14 @@ def _not_blank(value: str, option: str, expected: str) -> str:
 
 @click.command(context_settings=CONTEXT)
 @click.option("--drafts", is_flag=True, help="Count drafts and future-dated articles too.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table: aligned columns for reading (nothing is cut); json or csv: for other programs.",
+)
 @reports_errors
 @project_option
 def outlets(project: Project, drafts: bool, fmt: str) -> None:

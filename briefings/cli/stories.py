@@ -35,7 +35,15 @@ def stories() -> None:
     help=f"Group only articles published within DAYS of each other (1 to {MAX_WINDOW_DAYS}).",
 )
 @click.option("--all", "include_confirmed", is_flag=True, help="Also group articles already in a story.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: each group with the words that tie it, for reading; json: an array of groups "
+    "(id, articles, shared_terms, similarity) for other programs.",
+)
 @click.option(
     "--apply",
     "apply_ids",
