@@ -4,12 +4,15 @@ line each, when wrong."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, VALID, generate, tree_hash
+from conftest import REPO, VALID, copy_sample, generate, run_cli, tree_hash
 
 from briefings.content.load import load_content
 from briefings.content.model import Outlet, outlet_side
@@ -370,9 +373,142 @@ def test_bad_input_writes_nothing(desk):
         "---\ntitle: x\ndate: 2024-01-15\nsource: City Daily\ntopics: [taiwan]\nstory: [a, b]\n---\n", "utf-8"
     )
     before = tree_hash(desk / "content")
-    from conftest import run_cli
-
     result = run_cli("build", "--project", str(desk))
     assert result.exit_code == 1 and "nothing was built" in result.stderr
     assert tree_hash(desk / "content") == before
     assert not (desk / "site").exists() and not (desk / "build" / "docs").exists()
+
+
+# --- briefings check warns; briefings outlets lists -------------------------------------------------
+
+
+def run(desk: Path, *args: str):
+    return run_cli(*args, "--project", str(desk))
+
+
+def test_check_warns_of_each_unknown_outlet_with_the_entry_to_add(desk):
+    (desk / "content/articles/2024-01-16-no-url.md").write_text(
+        "---\ntitle: x\ndate: 2024-01-16\nsource: 'Radio: Free'\ntopics: [taiwan]\n---\n", "utf-8"
+    )
+    result = run(desk, "check")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "OK: 10 articles (0 drafts) in 2 topics, no problems.\n"
+    assert result.stderr.splitlines() == [
+        "Warning: content/articles/2024-01-16-no-url.md: source: 'Radio: Free' matches no outlet in "
+        "content/outlets.yml by name (and it has no url) (add to content/outlets.yml, filling in each ?: "
+        '- {id: radio-free, name: "Radio: Free", domains: [?], country: ?, type: ?, language: ?})',
+        "Warning: content/articles/2024-01-13-unknown.md (and 1 more article): source: 'The Unlisted Times' "
+        "matches no outlet in content/outlets.yml, by name or by domain (unlisted.example) (add to "
+        "content/outlets.yml, filling in each ?: - {id: the-unlisted-times, name: The Unlisted Times, "
+        "domains: [unlisted.example], country: ?, type: ?, language: ?})",
+    ]
+
+
+def test_the_suggested_entry_once_filled_in_is_valid_and_ends_the_warning(desk):
+    warning = run(desk, "check").stderr.splitlines()[0]
+    entry = warning.split("filling in each ?: ")[1][:-1]
+    filled = entry.replace("country: ?, type: ?, language: ?", "country: US, type: newspaper, language: en")
+    with open(desk / "content/outlets.yml", "a", encoding="utf-8") as fd:
+        fd.write(filled + "\n")
+    result = run(desk, "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert next(a for a in load_content(desk).articles if a.path.endswith("unknown.md")).outlet.id == (
+        "the-unlisted-times"
+    )
+
+
+def test_a_desk_without_outlets_yml_gets_no_warning(desk):
+    (desk / "content/outlets.yml").unlink()
+    result = run(desk, "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "No outlets in content/outlets.yml." in run(desk, "outlets").stdout
+
+
+def test_the_sample_has_no_unknown_outlet(tmp_path):
+    result = run(copy_sample(tmp_path / "sample"), "check")
+    assert (result.exit_code, result.stderr) == (0, "")
+
+
+def test_outlets_table(desk):
+    result = run(desk, "outlets")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "ID               NAME             COUNTRY      TYPE         SIDE    ARTICLES\n"
+        "example-wire     Example Wire     UK           wire         other   1\n"
+        "state-news       State News       China (PRC)  state media  prc     1\n"
+        "city-daily       City Daily       China (PRC)  newspaper    other   1\n"
+        "island-post      Island Post      Taiwan       newspaper    taiwan  1\n"
+        "example-news     Example News     US           news site    us      1\n"
+        "example-news-uk  Example News UK  UK           news site    other   1\n"
+        "\n"
+        "Unknown: sources that match no outlet in content/outlets.yml (`briefings check` suggests entries)\n"
+        "SOURCE              DOMAINS           ARTICLES\n"
+        "The Unlisted Times  unlisted.example  2\n"
+        "\n"
+        "1 desk note (source: Briefings desk): ours, not an outlet's.\n"
+    )
+
+
+def test_outlets_json_and_csv(desk):
+    data = json.loads(run(desk, "outlets", "--format", "json").stdout)
+    assert [(o["id"], o["side"], o["articles"]) for o in data["outlets"]] == [
+        ("example-wire", "other", 1),
+        ("state-news", "prc", 1),
+        ("city-daily", "other", 1),
+        ("island-post", "taiwan", 1),
+        ("example-news", "us", 1),
+        ("example-news-uk", "other", 1),
+    ]
+    assert data["outlets"][1]["aliases"] == ["State News Agency"]
+    assert data["outlets"][1]["note"] == "Owned by the state; speaks for the government."
+    assert data["unknown"] == [
+        {
+            "source": "The Unlisted Times",
+            "domains": ["unlisted.example"],
+            "articles": 2,
+            "paths": ["content/articles/2024-01-13-unknown.md", "content/articles/2024-01-14-unknown-too.md"],
+            "suggestion": "- {id: the-unlisted-times, name: The Unlisted Times, domains: [unlisted.example], "
+            "country: ?, type: ?, language: ?}",
+        }
+    ]
+    assert data["desk_notes"] == 1
+    rows = list(csv.reader(io.StringIO(run(desk, "outlets", "--format", "csv").stdout)))
+    assert rows[0] == ["status", "id", "name", "country", "type", "language", "side", "domains", "articles"]
+    assert rows[2] == [
+        "listed",
+        "state-news",
+        "State News",
+        "China (PRC)",
+        "state media",
+        "zh-Hans",
+        "prc",
+        "statenews.example statenews.example.cn",
+        "1",
+    ]
+    assert rows[-2:] == [
+        ["unknown", "", "The Unlisted Times", "", "", "", "", "unlisted.example", "2"],
+        ["desk", "", "Briefings desk", "", "", "", "", "", "1"],
+    ]
+
+
+def test_outlets_counts_drafts_only_when_asked(desk):
+    path = desk / "content/articles/2022-08-02-wire.md"
+    path.write_text(path.read_text("utf-8").replace("story:", "draft: true\nstory:"), "utf-8")
+
+    def counts(*args: str) -> dict[str, int]:
+        listed = json.loads(run(desk, "outlets", "--format", "json", *args).stdout)["outlets"]
+        return {o["id"]: o["articles"] for o in listed}
+
+    assert counts()["example-wire"] == 0
+    assert counts("--drafts")["example-wire"] == 1
+
+
+def test_outlets_exit_codes(desk, tmp_path):
+    result = run(desk, "outlets", "--format", "xml")
+    assert result.exit_code == 2 and "Invalid value for '--format'" in result.stderr
+    (desk / "content/outlets.yml").write_text("- id: x\n  name: X\n  domains: [http://x.example]\n", "utf-8")
+    result = run(desk, "outlets")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[0].startswith("content/outlets.yml:1: outlets[1].country: is missing")
+    assert "content/outlets.yml:3: outlets[1].domains: item 1 'http://x.example' is not a domain" in result.stderr
+    assert run(tmp_path, "outlets").exit_code == 1  # not a project

@@ -1,4 +1,4 @@
-"""`briefings list` and `briefings topics`: the content as rows, and rows as text."""
+"""`briefings list`, `briefings topics` and `briefings outlets`: the content as rows, and rows as text."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import csv
 import datetime as dt
 import io
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import TypedDict
 
 from briefings.content.fields import FieldError, known_topic, when
-from briefings.content.model import Article, Content
+from briefings.content.model import Article, Content, Outlet
+from briefings.content.outlets import DESK_SOURCE, OUTLETS_FILE, UnknownOutlet, is_desk, unknown_outlets
 from briefings.errors import BriefingsError
 from briefings.pages.group import is_published
 
@@ -154,3 +156,96 @@ def table(header: list[str], rows: list[list[str]], *, width: int, shrink: int |
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header)] + [line(r) for r in rows]) + "\n"
+
+
+@dataclass(frozen=True)
+class OutletReport:
+    """`briefings outlets`: each outlet of outlets.yml with its articles, the sources that
+    match none, and how many of the articles are our own notes."""
+
+    counts: list[tuple[Outlet, int]]  # in outlets.yml order
+    unknown: list[UnknownOutlet]
+    desk_notes: int
+
+
+def outlet_report(content: Content, articles: list[Article]) -> OutletReport:
+    counts = Counter(a.outlet.id for a in articles if a.outlet is not None)
+    return OutletReport(
+        [(o, counts[o.id]) for o in content.outlets],
+        unknown_outlets(articles),
+        sum(1 for a in articles if is_desk(a.source)),
+    )
+
+
+OUTLET_COLUMNS = ("status", "id", "name", "country", "type", "language", "side", "domains", "articles")
+
+
+def outlet_rows(report: OutletReport) -> list[list[str]]:
+    """One row per outlet, unknown source and (if any) our desk's notes, as CSV writes them."""
+    rows = [
+        ["listed", o.id, o.name, o.country, o.type, o.language, o.side, " ".join(o.domains), str(n)]
+        for o, n in report.counts
+    ]
+    rows += [
+        ["unknown", "", u.source, "", "", "", "", " ".join(u.domains), str(len(u.articles))] for u in report.unknown
+    ]
+    if report.desk_notes:
+        rows.append(["desk", "", DESK_SOURCE, "", "", "", "", "", str(report.desk_notes)])
+    return rows
+
+
+def outlets_csv(report: OutletReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(OUTLET_COLUMNS)
+    writer.writerows(outlet_rows(report))
+    return out.getvalue()
+
+
+def outlets_json(report: OutletReport) -> str:
+    data = {
+        "outlets": [
+            {
+                "id": o.id,
+                "name": o.name,
+                "aliases": list(o.aliases),
+                "domains": list(o.domains),
+                "country": o.country,
+                "type": o.type,
+                "language": o.language,
+                "side": o.side,
+                "owner": o.owner,
+                "note": o.note,
+                "articles": n,
+            }
+            for o, n in report.counts
+        ],
+        "unknown": [
+            {
+                "source": u.source,
+                "domains": list(u.domains),
+                "articles": len(u.articles),
+                "paths": [a.path for a in u.articles],
+                "suggestion": u.suggestion(),
+            }
+            for u in report.unknown
+        ],
+        "desk_notes": report.desk_notes,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def outlets_table(report: OutletReport) -> str:
+    rows = [[o.id, o.name, o.country, o.type, o.side, str(n)] for o, n in report.counts]
+    text = (
+        table(["ID", "NAME", "COUNTRY", "TYPE", "SIDE", "ARTICLES"], rows, width=10_000)
+        if rows
+        else f"No outlets in {OUTLETS_FILE}.\n"
+    )
+    if report.unknown:
+        rows = [[u.source, ", ".join(u.domains) or "-", str(len(u.articles))] for u in report.unknown]
+        text += f"\nUnknown: sources that match no outlet in {OUTLETS_FILE} (`briefings check` suggests entries)\n"
+        text += table(["SOURCE", "DOMAINS", "ARTICLES"], rows, width=10_000)
+    notes = report.desk_notes
+    text += f"\n{notes} desk note{'s' if notes != 1 else ''} (source: {DESK_SOURCE}): ours, not an outlet's.\n"
+    return text

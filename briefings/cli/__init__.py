@@ -2,7 +2,7 @@
 
 Owns: the commands, their options and help, and what the user sees: ``main``
 is the command group; the commands live in ``site`` (build, check, deploy,
-serve: the site) and ``desk`` (new, import, list, topics, init: the curator's
+serve: the site) and ``desk`` (new, import, list, topics, outlets, init: the curator's
 desk); ``common`` turns the library's errors into one line and an exit status.
 
 Must not: hold logic of its own beyond reading options and printing results.
@@ -25,10 +25,11 @@ def main() -> None:
 
     A briefing site is a folder with mkdocs.yml and content/: topics in
     content/topics.yml (id, title, description, keywords), optional people in
-    content/people.yml, and one Markdown file per article under
+    content/people.yml, outlets in content/outlets.yml, events in
+    content/stories.yml, and one Markdown file per article under
     content/articles/, whose front matter holds title, date, source and topics
     (required), and url, author, summary, key_points, why_it_matters, quotes,
-    people, draft... (optional). `briefings new` writes a file with every field.
+    people, story, draft... (optional). `briefings new` writes a file with every field.
 
     \b
     Examples:
@@ -48,6 +49,7 @@ for command in (
     desk.import_,
     desk.list_,
     desk.topics,
+    desk.outlets,
     desk.init,
 ):
     main.add_command(command)

@@ -1,4 +1,4 @@
-"""The curator's desk: new, import, list, topics, init."""
+"""The curator's desk: new, import, list, topics, outlets, init."""
 
 from __future__ import annotations
 
@@ -152,6 +152,37 @@ def topics(project: Project, drafts: bool) -> None:
     content = run_check(project)
     articles = listing.select_articles(content, drafts=drafts)
     click.echo(listing.topics_table(listing.topic_stats(content, articles)), nl=False)
+
+
+@click.command(context_settings=CONTEXT)
+@click.option("--drafts", is_flag=True, help="Count drafts and future-dated articles too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@reports_errors
+@project_option
+def outlets(project: Project, drafts: bool, fmt: str) -> None:
+    """List the outlets of content/outlets.yml with their article count.
+
+    Then the unknown ones: sources that match no outlet by name, alias or
+    their url's domain (`briefings check` suggests the entry to add), and the
+    count of our own desk notes (source: Briefings desk).
+
+    \b
+    Examples:
+      briefings outlets
+      briefings outlets --format json
+      briefings outlets --drafts --format csv > outlets.csv
+    """
+    from briefings.authoring import listing
+    from briefings.pipeline import check as run_check
+
+    content = run_check(project)
+    report = listing.outlet_report(content, listing.select_articles(content, drafts=drafts))
+    if fmt == "json":
+        click.echo(listing.outlets_json(report), nl=False)
+    elif fmt == "csv":
+        click.echo(listing.outlets_csv(report), nl=False)
+    else:
+        click.echo(listing.outlets_table(report), nl=False)
 
 
 def _terminal_width() -> int:

@@ -155,11 +155,14 @@ def _report_build(report: BuildReport) -> SiteResult:
 @reports_errors
 @project_option
 def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | None, base_url: str | None) -> None:
-    """Check every article and topics.yml; list every problem.
+    """Check every article and the registries (topics.yml, people.yml, outlets.yml,
+    stories.yml); list every problem.
 
     Each problem is printed as FILE:LINE: FIELD: what is wrong (expected ...).
-    Exits with status 1 if there is any. Nothing is written. Suggestions are
-    hints: they never change a file or the exit status. With --site, the
+    Exits with status 1 if there is any. Nothing is written. Warnings (once
+    there is a content/outlets.yml: a source that matches no outlet in it,
+    with the entry to add) and suggestions are hints: they never change a
+    file or the exit status. With --site, the
     built site's links are checked too, each broken one printed as
     PAGE: LINK: what is missing.
 
@@ -170,10 +173,13 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
       briefings check --project ~/my-desk
       briefings check --site --base-url https://user.github.io/repo/
     """
+    from briefings.content.outlets import outlet_warnings
     from briefings.pipeline import check as run_check
 
     content = run_check(project, track=progress("Checking"))
     drafts = sum(1 for a in content.articles if a.draft)
+    for warning in outlet_warnings(project.root, content.articles):
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(f"OK: {len(content.articles)} articles ({drafts} drafts) in {len(content.topics)} topics, no problems.")
     if suggest:
         print_suggestions(content)

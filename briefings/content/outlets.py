@@ -241,10 +241,10 @@ class UnknownOutlet:
     def warning(self) -> str:
         first, more = self.articles[0], len(self.articles) - 1
         others = f" (and {more} more article{'s' if more != 1 else ''})" if more else ""
-        where = f" nor its domain {self.domains[0]}" if self.domains else ""
+        how = f", by name or by domain ({', '.join(self.domains)})" if self.domains else " by name (and it has no url)"
         return (
-            f"{first.path}{others}: source: {self.source!r} matches no outlet in {OUTLETS_FILE}"
-            f"{' by name' if where else ''}{where} (add to {OUTLETS_FILE}: {self.suggestion()})"
+            f"{first.path}{others}: source: {self.source!r} matches no outlet in {OUTLETS_FILE}{how} "
+            f"(add to {OUTLETS_FILE}, filling in each ?: {self.suggestion()})"
         )
 
 
@@ -253,6 +253,14 @@ def _flow(name: str) -> str:
     if re.fullmatch(r"[A-Za-z0-9][\w .'&()-]*", name) and ": " not in name and not name.endswith(":"):
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def outlet_warnings(root: Path, articles: Iterable[Article]) -> list[str]:
+    """`briefings check`'s warnings: one per unknown outlet, once the desk keeps an
+    outlets.yml (a desk without one works as before, with no warning)."""
+    if not (root / OUTLETS_FILE).exists():
+        return []
+    return [unknown.warning() for unknown in unknown_outlets(articles)]
 
 
 def unknown_outlets(articles: Iterable[Article]) -> list[UnknownOutlet]:
