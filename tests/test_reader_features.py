@@ -14,19 +14,20 @@ from bs4 import BeautifulSoup
 from conftest import VALID, copy_sample, run_cli
 
 from briefings.engine.linkcheck import check_site
+from briefings.pages.feeds import FEED_SIZE
 
 SITE_URL = "https://example.org/briefings/"
-SEED = "2023-11-15-biden-xi-woodside-summit"
+SEED = "2023-11-15-daily-caller-biden-xi-agreement"
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """The sample site with a subpath site_url and one draft added."""
+    """The sample site with a subpath site_url, one draft added, and archive_after above its
+    81 articles so that every listing is whole (tests/test_archive_pages.py has the archives)."""
     root = copy_sample(tmp_path_factory.mktemp("reader"))
     config = root / "mkdocs.yml"
-    config.write_text(
-        config.read_text("utf-8").replace("site_dir: site", f"site_dir: site\nsite_url: {SITE_URL}"), "utf-8"
-    )
+    text = config.read_text("utf-8").replace("site_dir: site", f"site_dir: site\nsite_url: {SITE_URL}")
+    config.write_text(text.replace("extra:\n", "extra:\n  briefings:\n    archive_after: 100\n", 1), "utf-8")
     (root / "content/articles/2024/2024-12-01-draft.md").write_text(
         "---\ntitle: An unfinished draft\ndate: 2024-12-01\nsource: Briefings desk\n"
         "topics: [taiwan, fentanyl, us-china]\npeople: [Xi]\ndraft: true\n---\nNot yet.\n",
@@ -38,7 +39,8 @@ def built(tmp_path_factory):
 
 
 def articles_of(site):
-    """Published sample articles as (slug, date), newest first, from the built pages."""
+    """Published sample articles as (slug, date, topic chips), newest first (equal dates by
+    slug, as the site orders them), from the built pages."""
     items = []
     for page in (site / "articles").iterdir():
         if not page.is_dir():
@@ -46,7 +48,7 @@ def articles_of(site):
         dom = BeautifulSoup((page / "index.html").read_text("utf-8"), "html.parser")
         when = dom.select_one(".bf-article-header time")["datetime"]
         items.append((page.name, when, [a.get_text() for a in dom.select(".bf-article-header .bf-chip")]))
-    return sorted(items, key=lambda i: (i[1], i[0]), reverse=True)
+    return sorted(sorted(items), key=lambda i: i[1], reverse=True)
 
 
 def dom(site, path):
@@ -86,7 +88,7 @@ def test_atom_feeds_parse_newest_first_with_absolute_links(built, name, page):
 def test_site_feed_has_every_published_article_with_topics_as_categories(built):
     feed = feedparser.parse((built / "feed.xml").read_bytes())
     expected = [slug for slug, _, _ in articles_of(built) if slug != "2024-12-01-draft"]
-    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected
+    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected[:FEED_SIZE]  # 80 articles: the newest 50
     seed = next(e for e in feed.entries if SEED in e.link)
     assert [t.label for t in seed.tags] == ["US–China relations", "Fentanyl", "Taiwan"]
     assert seed.author == "Reagan Reese"
@@ -96,7 +98,8 @@ def test_site_feed_has_every_published_article_with_topics_as_categories(built):
 def test_topic_feed_holds_exactly_the_topic(built):
     feed = feedparser.parse((built / "feed-topic-taiwan.xml").read_bytes())
     expected = [slug for slug, _, chips in articles_of(built) if "Taiwan" in chips and slug != "2024-12-01-draft"]
-    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected
+    assert len(expected) > FEED_SIZE
+    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected[:FEED_SIZE]
 
 
 @pytest.mark.parametrize("name, page", FEEDS)
@@ -154,7 +157,7 @@ def test_articles_index_lists_every_published_article_newest_first(built):
     page = dom(built, "articles")
     assert [a["href"].strip("/") for a in page.select(".bf-line__title")] == [slug for slug, _, _ in articles_of(built)]
     assert "An unfinished draft" not in page.get_text() and not page.select(".bf-badge")
-    assert page.select_one(".bf-meta").get_text() == "12 articles, newest first."
+    assert page.select_one(".bf-meta").get_text() == "80 articles, newest first."
     assert [h.get_text() for h in page.select(".bf-month h2")][:2] == ["November 2024", "August 2024"]
     assert not page.select(".bf-archives")
     home = dom(built, "").select_one("nav.md-nav--primary")
@@ -167,30 +170,50 @@ def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):
     assert headings[:4] == ["Latest developments", "Timeline", "Key quotes", "Coverage"]
     developments = page.select(".bf-developments__list li")
     assert len(developments) == 5
-    assert developments[0].time.get_text() == "5 August 2024"
+    assert developments[0].time.get_text() == "7 August 2024"
     timeline = [a["href"] for a in page.select(".bf-timeline a")]
     coverage = [a["href"] for a in page.select(".bf-entry__title a")]
-    assert timeline == coverage and len(timeline) == 5
+    fentanyl = [slug for slug, _, chips in articles_of(built) if "Fentanyl" in chips and slug != "2024-12-01-draft"]
+    assert timeline == coverage == [f"../../articles/{slug}/" for slug in fentanyl] and len(timeline) == 35
     cards = page.select(".bf-quote--card")
-    assert [c.blockquote.get_text(strip=True) for c in cards] == ["“dramatically curtail”", "“worrisome”"]
-    xi = cards[0].figcaption
+    assert [c.blockquote.get_text(strip=True) for c in cards] == [  # newest first
+        "“The concrete action is to save lives.”",
+        "“turning our back on each other is not an option”",
+        "“It’s going to save lives”",
+        "“We're talking to our competitors, just talking and being blunt with one another”",
+        "“We have to ensure that competition does not veer into conflict.”",
+        "“dramatically curtail”",
+    ]
+    burns = cards[0].figcaption
+    assert burns.a["href"] == "../../people/nicholas-burns/"
+    assert "The Diplomatic Insight, 1 February 2024" in burns.get_text(" ", strip=True)
+    xi = cards[-1].figcaption
     assert xi.a["href"] == "../../people/xi-jinping/"
-    assert "Daily Caller, 15 November 2023" in xi.get_text(" ", strip=True)
+    assert "The Daily Caller, 15 November 2023" in xi.get_text(" ", strip=True)
 
 
 def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
     index = dom(built, "people")
     names = [a.get_text() for a in index.select(".bf-people-index a")]
-    assert names[:4] == ["Jen Daskal", "Joe Biden", "Lai Ching-te", "Xi Jinping"]  # two articles each
-    assert "Nancy Pelosi" in names and len(names) == len(set(names))
+    assert names[:4] == ["Nancy Pelosi", "Joe Biden", "Xi Jinping", "Lai Ching-te"]  # 29, 18, 18 and 16 articles
+    assert "Jen Daskal" in names and len(names) == len(set(names)) == 19
     xi = dom(built, "people/xi-jinping")
     assert xi.h1.get_text() == "Xi Jinping"
     assert "Also written as: Xi, President Xi" in xi.get_text()
-    assert [a["href"].split("/")[-2] for a in xi.select(".bf-line__title")] == [
-        "2024-11-16-biden-xi-lima",
-        SEED,
-    ]  # the draft naming "Xi" is not published
-    assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == ["“dramatically curtail”"]
+    naming_xi = [  # the draft naming "Xi" is not published
+        slug
+        for slug, _, _ in articles_of(built)
+        if "../../people/xi-jinping/" in [a["href"] for a in dom(built, f"articles/{slug}").select(".bf-people a")]
+    ]
+    assert [a["href"].split("/")[-2] for a in xi.select(".bf-line__title")] == naming_xi
+    assert len(naming_xi) == 18 and naming_xi[0] == "2024-11-17-peoples-daily-xi-china-us-partner-friend"
+    assert SEED in naming_xi and "2024-12-01-draft" not in naming_xi
+    assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == [
+        "“China is ready to work with the new U.S. administration to maintain communication”",
+        "“turning our back on each other is not an option”",
+        "“dramatically curtail”",
+        "“Planet Earth is big enough for the two countries to succeed,”",
+    ]
     article = dom(built, f"articles/{SEED}")
     assert [a["href"] for a in article.select(".bf-people a")] == [
         "../../people/joe-biden/",
@@ -205,19 +228,19 @@ def test_every_article_has_related_coverage_with_reasons(built):
         assert 1 <= len(related) <= 5, slug
         for item in related:
             assert item.select_one(".bf-related__why").get_text().startswith("shares: ")
-    lima = dom(built, "articles/2024-11-16-biden-xi-lima").select(".bf-related__list li")
-    assert lima[0].a["href"] == f"../{SEED}/"
+    lima = dom(built, "articles/2024-11-16-kjzz-biden-xi-ai-nuclear-decisions").select(".bf-related__list li")
+    assert lima[0].a["href"] == "../2024-11-17-peoples-daily-xi-china-us-partner-friend/"
     assert lima[0].select_one(".bf-related__why").get_text() == "shares: US–China relations, Joe Biden, Xi Jinping"
 
 
 def test_article_pages_show_reading_time_and_previous_next(built):
-    page = dom(built, "articles/2024-01-13-taiwan-election-lai-wins")
+    page = dom(built, "articles/2024-01-13-trt-lai-wins-presidential-election")
     assert re.fullmatch(r"\d+ min read", page.select_one(".bf-reading-time").get_text())
     assert re.fullmatch(r"\d+ words", page.select_one(".bf-words").get_text())
     taiwan = page.select_one(".bf-more__topic")
     assert [(a["rel"][0], a["href"]) for a in taiwan.select("a[rel]")] == [
-        ("prev", f"../{SEED}/"),
-        ("next", "../2024-05-20-lai-inaugurated/"),
+        ("prev", "../2023-11-17-japan-news-biden-special-treatment-for-xi/"),  # older, across the date
+        ("next", "../2024-01-13-the-hill-blinken-congratulates-lai/"),  # same date: by slug
     ]
 
 
@@ -241,7 +264,7 @@ def test_article_previews_and_json_ld(built):
     assert ld["headline"].startswith("Biden, Xi Reach Agreement")
     assert ld["datePublished"] == ld["dateModified"] == "2023-11-15T00:00:00+00:00"
     assert ld["author"] == [{"@type": "Person", "name": "Reagan Reese"}]
-    assert ld["publisher"] == {"@type": "Organization", "name": "Daily Caller"}
+    assert ld["publisher"] == {"@type": "Organization", "name": "The Daily Caller"}
     assert ld["url"] == SITE_URL + f"articles/{SEED}/"
     home = {m.get("property"): m["content"] for m in dom(built, "").find_all("meta") if m.get("property")}
     assert home["og:type"] == "website" and home["og:title"] == "US–China Briefings"

@@ -7,7 +7,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import frontmatter
 import pytest
+import yaml
 from conftest import REPO, tree_hash
 
 from briefings.authoring.suggest import TopicMatch, TopicMatcher
@@ -111,7 +113,14 @@ def test_the_labelled_set_is_large_enough_and_has_every_kind(labelled):
     items, _ = labelled
     kinds = {item.kind for item in items}
     assert len(items) >= 60 and kinds == {"sample", "coverage", "own", "off-topic", "near-miss"}
-    assert sum(item.kind == "sample" for item in items) == len(list((REPO / "content/articles").rglob("*.md")))
+    # Every note of the desk the set was labelled on is an item, labelled with its own topics: (the curator's).
+    desk = {
+        f"content/articles/{p.parent.name}/{p.name}": p for p in (suggest_eval.DESK / "content/articles").rglob("*.md")
+    }
+    samples = [raw for raw in yaml.safe_load(suggest_eval.LABELLED.read_text("utf-8")) if raw["kind"] == "sample"]
+    assert sorted(raw["article"] for raw in samples) == sorted(desk) and len(desk) == 12
+    for raw in samples:
+        assert raw["topics"] == frontmatter.load(desk[raw["article"]]).metadata["topics"], raw["id"]
     assert {item.split for item in items} == {"tune", "holdout"}
 
 

@@ -72,7 +72,7 @@ def sample(tmp_path_factory):
     config.write_text(
         config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 1\n", 1), "utf-8"
     )
-    updated = root / "content/articles/2024/2024-01-13-taiwan-election-lai-wins.md"
+    updated = root / "content/articles/2024/2024-01-13-focus-taiwan-lai-elected-president.md"
     updated.write_text(updated.read_text("utf-8").replace("\ndate: ", "\nupdated: 2024-02-01\ndate: ", 1), "utf-8")
     (root / "content/articles/2024/2024-12-01-draft.md").write_text(
         "---\ntitle: An unfinished draft\ndate: 2024-12-01\nsource: Briefings desk\ntopics: [taiwan]\n"
@@ -167,8 +167,8 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     assert {bool(y["quotes"]) for y in years} == {True, False}
     assert any(y["newer"] and y["older"] for y in years)
     assert sample.pages["articles/index.md"][0]["briefing"]["years"]
-    assert 'class="bf-credit"' in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]
-    assert ("data-pagefind-filter" in rendered["articles/2023-11-15-biden-xi-woodside-summit.md"]) == (
+    assert 'class="bf-credit"' in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]
+    assert ("data-pagefind-filter" in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]) == (
         extra == "pagefind"
     )
 
