@@ -2,8 +2,8 @@
 
 Owns: the commands, their options and help, and what the user sees: ``main``
 is the command group; the commands live in ``site`` (build, check, deploy,
-serve: the site) and ``desk`` (new, import, list, topics, outlets, init: the curator's
-desk); ``common`` turns the library's errors into one line and an exit status.
+serve: the site), ``desk`` (new, import, init: the curator's desk), ``lists`` (list,
+topics, outlets: what the desk holds) and ``stories`` (stories suggest); ``common`` turns the library's errors into one line and an exit status.
 
 Must not: hold logic of its own beyond reading options and printing results.
 It is the only package that imports click.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import click
 
 from briefings import __version__
-from briefings.cli import desk, site, stories
+from briefings.cli import desk, lists, site, stories
 from briefings.cli.common import CONTEXT
 
 
@@ -52,9 +52,9 @@ for command in (
     site.serve,
     desk.new,
     desk.import_,
-    desk.list_,
-    desk.topics,
-    desk.outlets,
+    lists.list_,
+    lists.topics,
+    lists.outlets,
     desk.init,
     stories.stories,
 ):
