@@ -285,9 +285,12 @@ def test_a_date_out_of_range_gets_the_message(year, month):
     ]
 
 
-names = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40).filter(
-    str.strip
-) | st.sampled_from(
+# U+FFFE and U+FFFF are refused in any text field (XML forbids them): a problem, tested elsewhere.
+names = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufffe\uffff"),
+    min_size=1,
+    max_size=40,
+).filter(str.strip) | st.sampled_from(
     [
         "王毅",
         "汪毅",

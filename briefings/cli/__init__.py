@@ -2,8 +2,9 @@
 
 Owns: the commands, their options and help, and what the user sees: ``main``
 is the command group; the commands live in ``site`` (build, check, deploy,
-serve: the site), ``desk`` (new, import, init: the curator's desk), ``lists`` (list,
-topics, outlets: what the desk holds) and ``stories`` (stories suggest); ``common`` turns the library's errors into one line and an exit status.
+serve: the site), ``desk`` (new, import, init: the curator's desk), ``lists``
+(list, topics, outlets: what the desk holds) and ``stories`` (stories suggest);
+``common`` turns the library's errors into one line and an exit status.
 
 Must not: hold logic of its own beyond reading options and printing results.
 It is the only package that imports click.
