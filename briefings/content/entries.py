@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefings.content.fields import FieldError, FieldErrors, type_name
-from briefings.content.registries import read_yaml_file, unknown_keys
+from briefings.content.fields import type_name
+from briefings.content.registries import parse_fields, read_yaml_file, unknown_keys
 from briefings.content.source import KeyPath
 from briefings.errors import Problem
 
@@ -69,19 +69,11 @@ def read_entries(
             continue
         before = len(problems)
         problems.extend(unknown_keys(rel, item, tuple(parsers), where, lines, (i,), line))
-        values: dict[str, Any] = {}
-        for key, parse in parsers.items():
-            if key not in item:
-                if key in required:
-                    problems.append(Problem(rel, line, f"{where}.{key}", f"is missing (every entry needs {expected})"))
-                continue
-            try:
-                values[key] = parse(item[key])
-            except FieldError as exc:
-                problems.append(Problem(rel, lines.get((i, key, *exc.at), line), f"{where}.{key}", exc.message))
-            except FieldErrors as exc:
-                problems.extend(
-                    Problem(rel, lines.get((i, key, *e.at), line), f"{where}.{key}", e.message) for e in exc.errors
-                )
+        problems.extend(
+            Problem(rel, line, f"{where}.{key}", f"is missing (every entry needs {expected})")
+            for key in parsers
+            if key in required and key not in item
+        )
+        values = parse_fields(rel, item, parsers, where, lines, (i,), line, problems)
         if len(problems) == before:
             yield Entry(what, i, line, values, lines)

@@ -108,6 +108,33 @@ def unknown_keys(
     return problems
 
 
+def parse_fields(
+    rel: str,
+    item: Mapping[object, object],
+    parsers: Mapping[str, Callable[[Any], Any]],
+    where: str,
+    lines: Mapping[KeyPath, int],
+    at: KeyPath,
+    line: int,
+    problems: list[Problem],
+) -> dict[str, Any]:
+    """The entry's fields that are present and parse; a problem, at the value's own line, for
+    each that does not. ``at`` and ``line`` as for ``unknown_keys``."""
+    values: dict[str, Any] = {}
+    for key, parse in parsers.items():
+        if key not in item:
+            continue
+        try:
+            values[key] = parse(item[key])
+        except FieldError as exc:
+            problems.append(Problem(rel, lines.get((*at, key, *exc.at), line), f"{where}.{key}", exc.message))
+        except FieldErrors as exc:
+            problems.extend(
+                Problem(rel, lines.get((*at, key, *e.at), line), f"{where}.{key}", e.message) for e in exc.errors
+            )
+    return values
+
+
 def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
     rel = "content/topics.yml"
     if not os.path.lexists(root / rel):
@@ -253,7 +280,6 @@ def load_people(
             continue
         before = len(problems)
         problems.extend(unknown_keys(rel, item, PEOPLE_FIELDS, where, lines, (i,), line))
-        values: dict[str, Any] = {}
         parsers: dict[str, Callable[[object], object]] = {
             "name": lambda v: text(v, SHORT_TEXT),
             "description": text,
@@ -261,17 +287,7 @@ def load_people(
             "slug": lambda v: slug(v, "slug", "wang-yi-2"),
             "side": side,
         }
-        for key, parse in parsers.items():
-            if key not in item:
-                continue
-            try:
-                values[key] = parse(item[key])
-            except FieldError as exc:
-                problems.append(Problem(rel, lines.get((i, key, *exc.at), line), f"{where}.{key}", exc.message))
-            except FieldErrors as exc:
-                problems.extend(
-                    Problem(rel, lines.get((i, key, *e.at), line), f"{where}.{key}", e.message) for e in exc.errors
-                )
+        values = parse_fields(rel, item, parsers, where, lines, (i,), line, problems)
         if not values.get("name"):
             if "name" not in item or "name" in values:
                 problems.append(Problem(rel, line, f"{where}.name", "is missing or empty (every person needs a name:)"))
