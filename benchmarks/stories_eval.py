@@ -2,7 +2,8 @@
 
     python benchmarks/stories_eval.py                  # the table: tune half, held-out half, all, sample desk
     python benchmarks/stories_eval.py --errors tune    # every wrong or missed pair of a half (or of `sample`)
-    python benchmarks/stories_eval.py --compare        # thresholds, windows and linkages, tuned on `tune`
+    python benchmarks/stories_eval.py --compare        # windows and thresholds, on `tune` and `sample`
+    python benchmarks/stories_eval.py --no-fade --threshold 0.4   # the method before the fade
     python benchmarks/stories_eval.py --timing 10000   # seconds for suggest on a 10,000-article archive
 
 The set is tests/fixtures/stories/labelled.yml (its header says how it was
@@ -120,8 +121,10 @@ def score(items: Sequence[Item], groups: Sequence[Group], split: str = "all") ->
     return Scores(tp, fp, fn, tuple(wrong), tuple(missed))
 
 
-def method(*, window: int = WINDOW_DAYS, threshold: float = THRESHOLD) -> Method:
-    return lambda articles: suggest_stories(articles, window=window, threshold=threshold, include_confirmed=True)
+def method(*, window: int = WINDOW_DAYS, threshold: float = THRESHOLD, fade: bool = True) -> Method:
+    return lambda articles: suggest_stories(
+        articles, window=window, threshold=threshold, include_confirmed=True, fade=fade
+    )
 
 
 def table(items: Sequence[Item], sample: Sequence[Item], run: Method, title: str) -> dict[str, Scores]:
@@ -192,6 +195,7 @@ def main() -> None:
     parser.add_argument("--compare", action="store_true", help="Try windows and thresholds on the tune half")
     parser.add_argument("--window", type=int, default=WINDOW_DAYS)
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
+    parser.add_argument("--no-fade", action="store_true", help="Compare within the window as if on one day")
     parser.add_argument("--timing", type=int, metavar="N", help="Time suggestions on an N-article archive")
     args = parser.parse_args()
     if args.timing:
@@ -201,8 +205,9 @@ def main() -> None:
     sample = load_sample()
     print(f"{len(items)} labelled articles, {len({i.event for i in items})} events ({LABELLED.relative_to(REPO)})")
     print(f"{len(sample)} sample articles, {len({i.event for i in sample})} confirmed stories (content/)")
-    run = method(window=args.window, threshold=args.threshold)
-    results = table(items, sample, run, f"window {args.window} days, threshold {args.threshold}")
+    run = method(window=args.window, threshold=args.threshold, fade=not args.no_fade)
+    title = f"window {args.window} days{', no fade' if args.no_fade else ''}, threshold {args.threshold}"
+    results = table(items, sample, run, title)
     if args.errors:
         s = results[args.errors]
         for a, b in s.wrong:
