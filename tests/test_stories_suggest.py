@@ -1,15 +1,17 @@
 """Story suggestions (`briefings stories suggest`): the quality of the method on the labelled
-set (tests/fixtures/stories/labelled.yml), the JSON contract, --apply writing one line per
-article and one entry in stories.yml and nothing else, and its errors."""
+set (tests/fixtures/stories/labelled.yml) and on the sample desk (content/), the JSON contract,
+--apply writing one line per article and one entry in stories.yml and nothing else, and its
+errors."""
 
 from __future__ import annotations
 
 import json
 import sys
+from itertools import combinations
 
 import pytest
 import yaml
-from conftest import REPO, Site, tree_hash
+from conftest import REPO, Site, copy_sample, run_cli, tree_hash
 
 from briefings.authoring.stories import suggest_stories
 
@@ -28,6 +30,27 @@ def test_suggestions_meet_the_targets_on_the_labelled_set(split):
     assert scores.f1 >= 0.85, scores.missed
 
 
+def test_suggest_all_meets_the_targets_on_the_sample_desk(tmp_path):
+    """The sample's articles are written as a curator writes them (key points and why-it-matters
+    that name the event before or after): F1 >= 0.85 with precision >= 0.9 against its confirmed
+    stories, pair by pair. Without the fade, Pelosi's visit and the channels China cut three days
+    later were one group, and Lai's inauguration and the drills after it another (precision 0.61)."""
+    root = copy_sample(tmp_path / "sample")
+    result = run_cli("stories", "suggest", "--all", "--format", "json", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    group_of = {path: g["id"] for g in json.loads(result.stdout) for path in g["articles"]}
+    story_of = {i.article.path: i.event for i in stories_eval.load_sample(root)}
+    assert len(story_of) >= 80 and len(set(story_of.values())) >= 12
+    together = {(a, b): a in group_of and group_of[a] == group_of.get(b) for a, b in combinations(sorted(story_of), 2)}
+    same = {pair: story_of[pair[0]] == story_of[pair[1]] for pair in together}
+    tp = sum(together[p] and same[p] for p in together)
+    wrong = [p for p in together if together[p] and not same[p]]
+    missed = [p for p in together if same[p] and not together[p]]
+    precision, recall = tp / (tp + len(wrong)), tp / (tp + len(missed))
+    assert precision >= 0.9, wrong[:10]
+    assert 2 * precision * recall / (precision + recall) >= 0.85, missed[:10]
+
+
 def test_the_labelled_set_is_as_described():
     assert len(ITEMS) >= 80
     assert len({i.event for i in ITEMS}) >= 15
@@ -41,18 +64,20 @@ NEAR_MISSES = [
     ("lai-inauguration-2024", "joint-sword-2024a"),  # three days apart, Lai in both
     ("taiwan-election-2024", "nauru-switch-2024"),
     ("sullivan-wang-bangkok-2024", "cnwg-beijing-2024"),
+    ("biden-xi-lima-2024", "trilateral-lima-2024"),  # Lima, a day apart, Biden in both
+    ("biden-xi-lima-2024", "xi-ishiba-lima-2024"),  # Lima, a day apart, Xi in both
 ]
 
 
 @pytest.mark.parametrize("events", NEAR_MISSES, ids="/".join)
 def test_near_misses_within_days_are_kept_apart(events):
-    """(Not yet: Biden and Xi in Lima vs Biden with Ishiba and Yoon, and Xi with Ishiba, the
-    day before: one group. See docs/src/stories.md.)"""
+    """(Not yet: Biden with Ishiba and Yoon, and Xi with Ishiba, on the same day in Lima: one
+    group. See docs/src/workflow.md.)"""
     groups = suggest_stories([i.article for i in ITEMS], include_confirmed=True)
     event_of = {i.article.path: i.event for i in ITEMS}
     both = [g.id for g in groups if set(events) <= {event_of[a.path] for a in g.articles}]
     assert not both
-    assert all(any(event_of[g.articles[0].path] == e for g in groups) for e in events), "each is suggested"
+    assert all(any(e in {event_of[a.path] for a in g.articles} for g in groups) for e in events), "each is suggested"
 
 
 # A desk made of the labelled set's articles of August 2022 (the Speaker's visit, the

@@ -58,9 +58,10 @@ def suggest(project: Project, window: int, include_confirmed: bool, fmt: str, ap
     """Suggest stories among the articles not yet in one, each with the words that tie it.
 
     Articles published within --window days whose title, summary, key points,
-    why-it-matters and people are alike (TF-IDF) are grouped; each group shows
-    the words its articles share, its similarity and an id. Nothing is written
-    unless you pass --apply with ids it printed.
+    why-it-matters and people are alike (TF-IDF) are grouped, the more days
+    apart the more alike they must be; each group shows the words its articles
+    share, its similarity and an id. Nothing is written unless you pass --apply
+    with ids it printed.
 
     \b
     Examples:
