@@ -310,6 +310,12 @@ def test_story_page_on_a_phone(visit, served, sample_build):
     box = page.locator(".bf-strip").bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert page.get_by_role("heading", name="Washington says").is_visible()
+    # "our notes" names its headline for screen readers only: those words take no room on screen.
+    hidden = page.locator(".bf-version .bf-visually-hidden").first
+    assert (
+        hidden.bounding_box()["width"] <= 1
+        and "our notes on" in page.locator(".bf-version .bf-meta a").first.text_content()
+    )
 
 
 def test_not_found_page_works_at_any_depth(visit, served):

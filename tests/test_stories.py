@@ -81,7 +81,7 @@ def test_every_story_page_counts_its_sources_and_countries(desk, site):
         # The strip: each country's sources, as text beside the bar.
         strip = page.select(".bf-strip__group")[0]
         counts = {
-            li.select_one(".bf-strip__label").get_text(): int(li.select_one(".bf-strip__count").contents[0])
+            li.select_one(".bf-strip__label").get_text(): int(li.select_one(".bf-strip__count").get_text().split()[0])
             for li in strip.select("li")
         }
         assert counts == {c: sum(o["country"] == c for o in outlets.values()) for c in countries}
