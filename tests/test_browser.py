@@ -42,7 +42,15 @@ TOPICS = ["US–China relations", "Taiwan", "Fentanyl"]
 SEED = "articles/2023-11-15-daily-caller-biden-xi-agreement/"
 ELECTION = "articles/2024-01-13-focus-taiwan-lai-elected-president/"
 BRIEFING = "topics/fentanyl/"
-PAGES = {"home": "", "briefing": BRIEFING, "article": SEED, "articles": "articles/"}
+STORY = "stories/biden-xi-woodside-2023/"
+PAGES = {
+    "home": "",
+    "briefing": BRIEFING,
+    "article": SEED,
+    "articles": "articles/",
+    "story": STORY,
+    "stories": "stories/",
+}
 
 
 DESELECT = 'or leave out the browser tests with: pytest -m "not browser"'
@@ -240,6 +248,7 @@ def test_home_topic_article_and_back(visit, served):
     [
         ("fentanyl", [BRIEFING, SEED]),
         ("Taiwan election", [ELECTION]),
+        ("Woodside", [STORY]),
     ],
 )
 def test_search_finds_briefings_and_articles(visit, served, query, expected):
@@ -275,6 +284,40 @@ def test_phone_layout_has_no_sideways_scroll_and_the_drawer_opens(visit, served)
     page.wait_for_url(served.url("topics/taiwan/"))
 
 
+def test_story_page_on_a_phone(visit, served, sample_build):
+    """The story page at 390×844: nothing scrolls sideways, the strip's bars and counts are
+    drawn, and every headline is a link to the outlet's original page."""
+    import frontmatter
+
+    originals = sorted(
+        m["url"]
+        for p in (sample_build[0] / "content/articles").rglob("*.md")
+        if (m := frontmatter.load(p).metadata).get("story") == "biden-xi-woodside-2023"
+    )
+    page = visit(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    for path in (STORY, "stories/", "sources/"):
+        page.goto(served.url(path))
+        width, inner = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+        assert width <= inner, f"{path} scrolls sideways: {width}px wide in a {inner}px viewport"
+    page.goto(served.url(STORY))
+    assert page.locator(".bf-story-count").inner_text() == "16 sources from 7 countries"
+    links = page.locator(".bf-version__title a")
+    assert sorted(links.evaluate_all("links => links.map(a => a.href)")) == originals
+    # The bars are drawn: the widest is the country with the most sources, inside the phone's width.
+    bars = page.locator(".bf-strip__group").first.locator(".bf-strip__bar > span")
+    widths = [bars.nth(i).bounding_box()["width"] for i in range(bars.count())]
+    assert widths == sorted(widths, reverse=True) and widths[0] > widths[-1] > 0
+    box = page.locator(".bf-strip").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert page.get_by_role("heading", name="Washington says").is_visible()
+    # "our notes" names its headline for screen readers only: those words take no room on screen.
+    hidden = page.locator(".bf-version .bf-visually-hidden").first
+    assert (
+        hidden.bounding_box()["width"] <= 1
+        and "our notes on" in page.locator(".bf-version .bf-meta a").first.text_content()
+    )
+
+
 def test_not_found_page_works_at_any_depth(visit, served):
     page = visit()
     response = page.goto(served.url("no/such/page/"))
@@ -308,7 +351,9 @@ def test_screenshots(visit, served):
     phone = visit(viewport={"width": 390, "height": 844}, is_mobile=True)
     phone.goto(served.url(BRIEFING))
     phone.screenshot(path=folder / "briefing-phone.png")
-    for name in [*PAGES, "briefing-phone"]:
+    phone.goto(served.url(STORY))
+    phone.screenshot(path=folder / "story-phone.png", full_page=True)
+    for name in [*PAGES, "briefing-phone", "story-phone"]:
         png = (folder / f"{name}.png").read_bytes()
         assert png.startswith(b"\x89PNG") and len(png) > 10_000, name
     print(f"\nScreenshots: {folder}")

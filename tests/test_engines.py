@@ -50,7 +50,9 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
     assert (bundle / "pagefind.js").is_file()
     assert not (site / "search").exists(), "Material's search index is built although Pagefind replaces it"
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == 80 + 3  # articles and topic pages only
+    assert entry["languages"]["en"]["page_count"] == 80 + 3 + 12  # articles, topic and story pages only
+    story = pagefind_fragments(bundle)["/stories/biden-xi-woodside-2023/"]  # search finds stories
+    assert story["meta"]["title"] == "Biden and Xi meet in Woodside" and "Filoli estate" in story["content"]
     # An article carries its filters; the header has Pagefind's search, not Material's.
     html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
     filters = {(m["data-pagefind-filter"], m["content"]) for m in html.select("meta[data-pagefind-filter]")}

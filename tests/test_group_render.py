@@ -92,6 +92,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         "index.md",
         "people/index.md",
         "sources.md",
+        "stories/index.md",
         "tags.md",
         "timeline.md",
         "topics/index.md",
@@ -101,6 +102,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
     assert pages.nav == [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md", {"US–China relations": "topics/us-china.md"}, {"Taiwan": "topics/taiwan.md"}]},
+        {"Stories": "stories/index.md"},
         {"Timeline": "timeline.md"},
         {"Articles": "articles/index.md"},
         {"People": "people/index.md"},

@@ -68,9 +68,11 @@ def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(
 
 @pytest.mark.slow
 def test_feeds_follow_an_edit(sample, tmp_path):
-    edit(sample, SEED, "title: Biden, Xi Reach Agreement", "title: Biden and Xi Reach Agreement")
+    # Its summary: the seed leads the Woodside story, whose fifteen other articles show its
+    # headline (as another outlet's version), so a new title rightly takes a full build.
+    edit(sample, SEED, "  Meeting for about four hours", "  Meeting for some four hours")
     assert "rebuilt" in build(sample)
-    assert "Biden and Xi Reach Agreement" in (sample / "site/feed.xml").read_text("utf-8")
+    assert "Meeting for some four hours" in (sample / "site/feed.xml").read_text("utf-8")
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 

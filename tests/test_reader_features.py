@@ -51,6 +51,17 @@ def articles_of(site):
     return sorted(sorted(items), key=lambda i: i[1], reverse=True)
 
 
+def story_of(site, slug):
+    """The story page an article page links to ("" when it is in none), as a site-root path."""
+    link = dom(site, f"articles/{slug}").select_one(".bf-in-story h2 a")
+    return link["href"].replace("../../", "") if link else ""
+
+
+def once(site, slugs):
+    """What a listing of these articles shows as links: each article in no story, each story once."""
+    return {story_of(site, s) or f"articles/{s}/" for s in slugs}
+
+
 def dom(site, path):
     return BeautifulSoup((site / path / "index.html").read_text("utf-8"), "html.parser")
 
@@ -77,19 +88,27 @@ def test_atom_feeds_parse_newest_first_with_absolute_links(built, name, page):
     published = [e.published_parsed for e in entries]
     assert published == sorted(published, reverse=True)
     for e in entries:
-        assert e.link.startswith(SITE_URL + "articles/") and e.link.endswith("/")
-        slug = e.link.rsplit("/", 2)[1]
-        assert (built / "articles" / slug / "index.html").is_file()
-        assert slug[:10] == dt.date(*e.published_parsed[:3]).isoformat()
+        assert e.link.startswith(SITE_URL) and e.link.endswith("/")
+        path = e.link.removeprefix(SITE_URL)
+        assert (built / path / "index.html").is_file()
+        if path.startswith("stories/"):  # a story, once, by its lead's headline with its sources
+            assert re.search(r" \(\d+ sources?\)$", e.title) and not name.startswith("feed-person")
+        else:
+            assert path.startswith("articles/") and path[9:19] == dt.date(*e.published_parsed[:3]).isoformat()
         assert e.updated_parsed and e.tags and e.authors
     assert "An unfinished draft" not in [e.title for e in entries]
 
 
 def test_site_feed_has_every_published_article_with_topics_as_categories(built):
     feed = feedparser.parse((built / "feed.xml").read_bytes())
-    expected = [slug for slug, _, _ in articles_of(built) if slug != "2024-12-01-draft"]
-    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected[:FEED_SIZE]  # 80 articles: the newest 50
-    seed = next(e for e in feed.entries if SEED in e.link)
+    expected = once(built, [slug for slug, _, _ in articles_of(built) if slug != "2024-12-01-draft"])
+    links = [e.link.removeprefix(SITE_URL) for e in feed.entries]
+    assert len(expected) < FEED_SIZE and sorted(links) == sorted(expected)  # 80 articles, 12 stories: each once
+    assert len([link for link in links if link.startswith("stories/")]) == 12
+    seed = next(e for e in feed.entries if e.link.endswith("stories/biden-xi-woodside-2023/"))  # led by the seed
+    assert seed.title.startswith("Biden, Xi Reach Agreement On Illicit Fentanyl") and seed.title.endswith(
+        "After First Meeting In A Year (16 sources)"
+    )
     assert [t.label for t in seed.tags] == ["US–China relations", "Fentanyl", "Taiwan"]
     assert seed.author == "Reagan Reese"
     assert seed.summary.startswith("Meeting for about four hours")
@@ -97,9 +116,9 @@ def test_site_feed_has_every_published_article_with_topics_as_categories(built):
 
 def test_topic_feed_holds_exactly_the_topic(built):
     feed = feedparser.parse((built / "feed-topic-taiwan.xml").read_bytes())
-    expected = [slug for slug, _, chips in articles_of(built) if "Taiwan" in chips and slug != "2024-12-01-draft"]
-    assert len(expected) > FEED_SIZE
-    assert [e.link.rsplit("/", 2)[1] for e in feed.entries] == expected[:FEED_SIZE]
+    expected = once(built, [s for s, _, chips in articles_of(built) if "Taiwan" in chips and s != "2024-12-01-draft"])
+    links = [e.link.removeprefix(SITE_URL) for e in feed.entries]
+    assert sorted(links) == sorted(expected) and len(links) == len(set(links))
 
 
 @pytest.mark.parametrize("name, page", FEEDS)
@@ -170,11 +189,14 @@ def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):
     assert headings[:4] == ["Latest developments", "Timeline", "Key quotes", "Coverage"]
     developments = page.select(".bf-developments__list li")
     assert len(developments) == 5
-    assert developments[0].time.get_text() == "7 August 2024"
+    # The precursor story (5 and 7 August 2024), once, at its lead: the first report.
+    assert developments[0].time.get_text() == "5 August 2024"
     timeline = [a["href"] for a in page.select(".bf-timeline a")]
-    coverage = [a["href"] for a in page.select(".bf-entry__title a")]
+    coverage = [a["href"] for a in page.select(".bf-entry__title > a:first-child")]
     fentanyl = [slug for slug, _, chips in articles_of(built) if "Fentanyl" in chips and slug != "2024-12-01-draft"]
-    assert timeline == coverage == [f"../../articles/{slug}/" for slug in fentanyl] and len(timeline) == 35
+    assert len(fentanyl) == 35 and timeline == coverage  # each story once: by its lead, "N sources" to the story
+    stories = [a["href"] for a in page.select(".bf-entry__title .bf-sources")]
+    assert len(stories) == len(set(stories)) == len(once(built, fentanyl)) == len(coverage) == 5
     cards = page.select(".bf-quote--card")
     assert [c.blockquote.get_text(strip=True) for c in cards] == [  # newest first
         "“The concrete action is to save lives.”",

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import frontmatter
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, VALID, tree_hash
 
@@ -37,6 +38,24 @@ def newest_first(articles: dict[str, dict]) -> list[str]:
 
 def slugs_linked(page: BeautifulSoup, selector: str) -> list[str]:
     return [re.search(r"articles/([^/]+)/", a["href"]).group(1) for a in page.select(selector)]
+
+
+def once_per_story(listed: list[str], candidates: list[str], articles: dict[str, dict]) -> list[str]:
+    """What a listing of ``candidates`` (newest first) should show, read from the files: each
+    article in no story, and each story once, by one of its earliest articles there (the
+    listing's choice, checked here), in that article's place."""
+    chosen = {articles[s]["story"]: s for s in listed if articles[s].get("story")}
+    for story, slug in chosen.items():
+        members = [s for s in candidates if articles[s].get("story") == story]
+        earliest = min(str(articles[s]["date"])[:10] for s in members)
+        assert str(articles[slug]["date"])[:10] == earliest, (story, slug)
+    for slug in candidates:  # a story the listing left out: expect its earliest article
+        if articles[slug].get("story"):
+            chosen.setdefault(
+                articles[slug]["story"],
+                [s for s in candidates if articles[s].get("story") == articles[slug]["story"]][-1],
+            )
+    return [s for s in candidates if not articles[s].get("story") or chosen[articles[s]["story"]] == s]
 
 
 def test_build_succeeds_in_strict_mode_without_warnings(sample_build):
@@ -70,16 +89,19 @@ def test_each_topic_page_lists_exactly_its_articles_newest_first(sample_build):
     articles = sample_articles(root)
     for topic in TOPICS:
         page = soup(root / "site/topics" / topic / "index.html")
-        listed = slugs_linked(page, ".bf-entry__title a")
-        expected = [s for s in newest_first(articles) if topic in articles[s]["topics"]]
-        assert listed == expected[:ARCHIVE_AFTER], topic
+        listed = slugs_linked(page, ".bf-entry__title > a:first-child")
+        in_topic = [s for s in newest_first(articles) if topic in articles[s]["topics"]]
+        assert listed == once_per_story(listed, in_topic, articles)[:ARCHIVE_AFTER], topic
+        stories = [articles[s]["story"] for s in listed if articles[s].get("story")]
+        assert len(stories) == len(set(stories)) > 0, topic  # a story once
 
 
 def test_seed_item_is_on_all_three_topic_pages(sample_build):
     root, _ = sample_build
     for topic in TOPICS:
         page = soup(root / "site/topics" / topic / "index.html")
-        assert SEED in slugs_linked(page, ".bf-entry__title a")
+        # the most complete of the Woodside story's first reports: its lead
+        assert SEED in slugs_linked(page, ".bf-entry__title > a:first-child")
 
 
 def test_article_pages_show_metadata_and_link_back_to_their_topics(sample_build):
@@ -110,9 +132,13 @@ def test_seed_article_shows_author_section_quotes_and_credit(sample_build):
 def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
     root, _ = sample_build
     page = soup(root / "site/index.html")
+    articles = sample_articles(root)
     latest = slugs_linked(page, ".bf-latest .bf-line__title")
-    assert latest == newest_first(sample_articles(root))[:8]
-    assert latest[0] == "2024-11-17-peoples-daily-xi-china-us-partner-friend"
+    assert latest == once_per_story(latest, newest_first(articles), articles)[:8]
+    assert latest[0] == "2024-11-16-kjzz-biden-xi-ai-nuclear-decisions"  # the Lima story, by its first report
+    lima = page.select_one(".bf-latest .bf-line")
+    assert lima.select_one(".bf-sources")["href"] == "stories/biden-xi-lima-2024/"
+    assert lima.select_one(".bf-sources").get_text(" ", strip=True).startswith("2 sources")
     cards = page.select(".bf-card")
     assert [c.select_one(".bf-card__title").get_text(strip=True) for c in cards] == [
         "US–China relations",
@@ -136,7 +162,7 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
 
     # navigation.prune: the home page carries the top level; the Topics section
     # opens (and lists every topic) on the topic pages.
-    top = ["Home", "Topics", "Timeline", "Articles", "People", "Sources"]
+    top = ["Home", "Topics", "Stories", "Timeline", "Articles", "People", "Sources"]
     assert labels("index.html") == top
     for page in ["topics/index.html", "topics/taiwan/index.html"]:
         assert [x for x in labels(page) if x == "Topics" or x not in top] == [
@@ -148,19 +174,46 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
     assert labels(f"articles/{SEED}/index.html") == top
 
 
-def test_timeline_and_sources(sample_build):
+def test_timeline(sample_build):
     root, _ = sample_build
     timeline = slugs_linked(soup(root / "site/timeline/index.html"), ".bf-line__title")
     articles = sample_articles(root)
     assert timeline == newest_first(articles)[:ARCHIVE_AFTER]  # 80 articles: the older ones are in month archives
     assert timeline[0] == "2024-11-17-peoples-daily-xi-china-us-partner-friend"
-    sources = soup(root / "site/sources/index.html").select(".bf-source-group h2")
-    counts = Counter(m["source"] for m in articles.values())
-    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
-    assert [s.get_text(" ", strip=True) for s in sources] == [
-        f"{name} {n} article{'s' if n > 1 else ''}" for name, n in expected
-    ]
-    assert expected[0] == ("People's Daily Online", 5) and ("Briefings desk", 1) in expected and len(expected) == 70
+
+
+def test_sources_page_lists_the_registry_by_country_and_type_with_counts(sample_build):
+    root, _ = sample_build
+    articles = sample_articles(root)
+    outlets = {o["name"].casefold(): o for o in yaml.safe_load((root / "content/outlets.yml").read_text("utf-8"))}
+    for o in list(outlets.values()):
+        outlets.update({alias.casefold(): o for alias in o.get("aliases", [])})
+    by_outlet = Counter(
+        outlets[m["source"].casefold()]["id"] for m in articles.values() if m["source"] != "Briefings desk"
+    )
+    by_country = Counter()
+    for o in {o["id"]: o for o in outlets.values()}.values():
+        by_country[o["country"]] += by_outlet[o["id"]]
+    page = soup(root / "site/sources/index.html")
+    groups = page.select(".bf-source-group")
+    expected = sorted(by_country.items(), key=lambda item: (-item[1], item[0].casefold()))
+    assert [g.h2.get_text(" ", strip=True) for g in groups] == [
+        f"{country} {n} article{'s' if n != 1 else ''}" for country, n in expected
+    ] + ["Not in the outlets registry 1 article"]
+    assert expected[:3] == [("US", 27), ("China (PRC)", 14), ("Taiwan", 8)]
+    people = next(s for s in page.select(".bf-source") if s.h3.get_text(" ", strip=True).startswith("People's Daily"))
+    assert people.h3.get_text(" ", strip=True) == "People's Daily Online state media 5 articles"
+    caixin = next(s for s in page.select(".bf-source") if s.h3.get_text(" ", strip=True).startswith("Caixin"))
+    note = "Caixin is a commercial (non-state) Chinese outlet; this is its newsletter."
+    assert caixin.select_one(".bf-outlet-note").get_text() == note  # the registry's note
+    assert "our own notes" in groups[-1].get_text(" ", strip=True)
+    # Coverage over time: a table per topic, a row per month, articles by their outlet's side.
+    table = page.select_one("table#coverage-taiwan")
+    rows = {r.th.get_text(): [int(td.get_text()) for td in r.select("td")] for r in table.select("tbody tr")}
+    assert rows["August 2022"] == [6, 1, 3, 6]  # US, PRC, Taiwan, other
+    assert sum(sum(r) for r in rows.values()) == sum(
+        1 for m in articles.values() if "taiwan" in m["topics"] and m["source"] != "Briefings desk"
+    )
 
 
 def test_topics_are_material_tags(sample_build):

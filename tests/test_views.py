@@ -34,7 +34,7 @@ from mkdocs.utils.meta import get_data
 from briefings.engine.base import SiteJob
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.options import build_options
-from briefings.pages import views
+from briefings.pages import viewparts, views
 from briefings.project import Project
 
 THEME = REPO / "theme"
@@ -46,7 +46,9 @@ VIEW_PARTIALS = sorted(
     for p in (THEME / "partials").glob("*.html")
     if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html"
 )
-VIEW_CLASSES = [c for c in vars(views).values() if isinstance(c, type) and dataclasses.is_dataclass(c)]
+VIEW_CLASSES = [
+    c for m in (views, viewparts) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+]
 
 
 class Recording(jinja2.BaseLoader):
@@ -167,6 +169,11 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     assert {bool(y["quotes"]) for y in years} == {True, False}
     assert any(y["newer"] and y["older"] for y in years)
     assert sample.pages["articles/index.md"][0]["briefing"]["years"]
+    assert sample.pages["stories/index.md"][0]["briefing"]["years"]
+    assert any("story" in a for a in articles) and any("story" not in a for a in articles)
+    stories = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "story.html"]
+    assert any(s["blindspots"] for s in stories) and any(not s["blindspots"] for s in stories)
+    assert any(s["quotes"] for s in stories) and any(v["note"] for s in stories for v in s["versions"])
     assert 'class="bf-credit"' in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]
     assert ("data-pagefind-filter" in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]) == (
         extra == "pagefind"
@@ -187,6 +194,13 @@ MISSPELT = [
     ("articles.html", "b.shown", "b.show"),
     ("main.html", "b.share.published", "b.share.publish"),
     ("partials/compact-entry.html", "item.source", "item.sourc"),
+    ("partials/story-sources.html", "item.sources", "item.source_count"),
+    ("story.html", "b.blindspots", "b.blindspot"),
+    ("story.html", "v.original", "v.origin"),
+    ("story.html", "group.heading", "group.title"),
+    ("stories.html", "b.years", "b.year"),
+    ("sources.html", "m.taiwan", "m.tw"),
+    ("article.html", "a.story.versions", "a.story.version"),
     ("partials/briefing-entry.html", "item.why_it_matters", "item.why_it_maters"),
     ("partials/quote-card.html", "q.speaker_url", "q.speakers_url"),
     ("partials/topic-cards.html", "card.headlines", "card.headline"),
@@ -238,6 +252,8 @@ VIEW_OF_TEMPLATE = {
     "sources.html": views.SourcesView,
     "people.html": views.PeopleIndexView,
     "person.html": views.PersonView,
+    "story.html": views.StoryView,
+    "stories.html": views.StoriesIndexView,
 }
 
 

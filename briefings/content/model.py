@@ -218,6 +218,8 @@ class Edition:
     left_out: int = 0  # drafts and future-dated articles not published
     people: tuple[PersonFile, ...] = ()  # most articles first, then by name
     unpublished: frozenset[str] = frozenset()  # slugs shown only because of --drafts
+    stories: tuple[Story, ...] = ()  # those with a published article, each with only those; newest first
+    outlets: tuple[Outlet, ...] = ()  # content/outlets.yml, in its order
 
     def topic(self, topic_id: str) -> Topic:
         return next(t for t in self.topics if t.id == topic_id)

@@ -19,16 +19,8 @@ from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.text import esc, month_label
-from briefings.pages.views import (
-    ArchiveLink,
-    ArchiveView,
-    FeedLink,
-    FrontMatter,
-    PageLink,
-    QuoteCard,
-    YearGroup,
-    YearView,
-)
+from briefings.pages.viewparts import ArchiveLink, Entry, FeedLink, PageLink, QuoteCard, YearGroup
+from briefings.pages.views import ArchiveView, FrontMatter, YearView
 
 
 def month_url(base: str, month: dt.date) -> str:
@@ -84,15 +76,17 @@ def archive_page(
     feeds: tuple[FeedLink, ...] = (),
     brief: bool = False,
     quotes: tuple[QuoteCard, ...] = (),
+    entries: tuple[Entry, ...] | None = None,
 ) -> str:
     """Month ``i`` of ``archives`` (``month``): its articles (and a person's quotes), with
-    links up to its year and ``parent``, the listing, and to the months around it."""
+    links up to its year and ``parent``, the listing, and to the months around it.
+    ``entries`` replaces the articles' own (the stories index lists stories)."""
     view = ArchiveView(
         parent=parent,
         year=PageLink(title=str(month.year), url=year_url(parent.url, month.year)),
         count=len(articles),
         brief=brief,
-        entries=tuple(ctx.entry(a, context=context, brief=brief) for a in articles),
+        entries=entries if entries is not None else tuple(ctx.entry(a, context=context, brief=brief) for a in articles),
         newer=archives[i - 1] if i > 0 else None,
         older=archives[i + 1] if i + 1 < len(archives) else None,
         feeds=feeds,

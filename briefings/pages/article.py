@@ -14,19 +14,11 @@ from briefings.content.model import Article, Related
 from briefings.pages.body import article_link, body_html
 from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
-from briefings.pages.group import neighbours
+from briefings.pages.group import completeness, neighbours
 from briefings.pages.related import RelatedIndex
 from briefings.pages.text import day, description, esc, md_text
-from briefings.pages.views import (
-    ArticleLink,
-    ArticleView,
-    FeedLink,
-    FrontMatter,
-    ImageCredit,
-    MoreInTopic,
-    RelatedItem,
-    Share,
-)
+from briefings.pages.viewparts import ArticleLink, FeedLink, StoryRef
+from briefings.pages.views import ArticleView, FrontMatter, ImageCredit, MoreInTopic, RelatedItem, Share
 
 WORDS_PER_MINUTE = 230
 
@@ -78,6 +70,7 @@ class ArticlePages:
             topic = topics[topic_id]
             more.append(MoreInTopic(topic=topic.title, url=topic.url, newer=self.link(newer), older=self.link(older)))
         words = word_count(article)
+        story = ctx.story_of.get(article.slug)
         updated = article.updated.date() if article.updated else None
         image = article.image
         return ArticleView(
@@ -119,6 +112,14 @@ class ArticlePages:
             updated_datetime=updated.isoformat() if updated else None,
             image=ImageCredit(caption=image.caption, credit=image.credit)
             if image and (image.caption or image.credit)
+            else None,
+            story=StoryRef(
+                title=story.title,
+                url=story.url,
+                sources=ctx.sources[story.id],
+                versions=tuple([ctx.version(a) for a in story.articles if a.slug != article.slug]),
+            )
+            if story
             else None,
         )
 
@@ -191,5 +192,4 @@ def json_ld(ctx: RenderContext, article: Article) -> str:
 
 
 def word_count(article: Article) -> int:
-    texts = [article.summary, *article.key_points, article.why_it_matters, *(q.text for q in article.quotes)]
-    return article.body_words + sum(len(t.split()) for t in texts)
+    return completeness(article)

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from briefings.content.model import Article, Edition, Quote
+from briefings.content.model import Article, Edition, Quote, Story
 from briefings.content.people import PeopleIndex
 from briefings.options import Settings
 from briefings.pages.feeds import FeedSpec
+from briefings.pages.group import collapse, story_lead, story_sources
 from briefings.pages.text import day
-from briefings.pages.views import DetailedEntry, Entry, FeedLink, PageLink, QuoteCard
+from briefings.pages.viewparts import DetailedEntry, Entry, FeedLink, Headline, PageLink, QuoteCard, Version
 
 
 class RenderContext:
@@ -32,6 +33,29 @@ class RenderContext:
         # Made once and shared by every page that shows them (views are immutable).
         self.chip = {t.id: PageLink(title=t.title, url=t.url) for t in edition.topics}
         self.topic_feed = {t.id: feed_link(t.title, t.url, f"topic-{t.id}") for t in edition.topics}
+        self.story_of = {a.slug: s for s in edition.stories for a in s.articles}  # article slug -> its story
+        self.sources = {s.id: story_sources(s) for s in edition.stories}
+        self.lead_of = {s.id: story_lead(s).slug for s in edition.stories}
+
+    def collapse(self, articles: Iterable[Article]) -> tuple[Article, ...]:
+        """A listing with each story once, by its lead article (``group.collapse``)."""
+        return collapse(articles, self.story_of, self.lead_of) if self.story_of else tuple(articles)
+
+    def story(self, article: Article) -> tuple[str, int]:
+        """The article's story page and the story's sources: ("", 0) when it is in none."""
+        story: Story | None = self.story_of.get(article.slug)
+        return (story.url, self.sources[story.id]) if story else ("", 0)
+
+    def headline(self, article: Article) -> Headline:
+        url, sources = self.story(article)
+        return Headline(
+            title=article.title,
+            url=article.page_url,
+            date=day(article.date),
+            draft=self.draft(article),
+            story=url,
+            sources=sources,
+        )
 
     def chips(self, topic_ids: Iterable[str], skip: str | None = None) -> tuple[PageLink, ...]:
         """Links to these topics' pages; ``skip`` is the topic page they are shown on."""
@@ -42,6 +66,7 @@ class RenderContext:
 
     def entry(self, article: Article, *, context: str | None = None, brief: bool = False) -> Entry:
         """One article as a listing entry, one line if ``brief``. ``context`` is the topic page it appears on."""
+        story, sources = self.story(article)
         if brief:
             return Entry(
                 title=article.title,
@@ -53,6 +78,8 @@ class RenderContext:
                 summary=article.summary,
                 draft=self.draft(article),
                 topics=self.chips(article.topics, skip=context),
+                story=story,
+                sources=sources,
             )
         return DetailedEntry(
             title=article.title,
@@ -64,8 +91,25 @@ class RenderContext:
             summary=article.summary,
             draft=self.draft(article),
             topics=self.chips(article.topics, skip=context),
+            story=story,
+            sources=sources,
             key_points=article.key_points,
             why_it_matters=article.why_it_matters,
+        )
+
+    def version(self, article: Article) -> Version:
+        """An article as one outlet's version of its story: the published headline and the original."""
+        outlet = article.outlet
+        return Version(
+            title=article.title,
+            original=article.url,
+            url=article.page_url,
+            source=outlet.name if outlet else article.source,
+            country=outlet.country if outlet else "",
+            type=outlet.type if outlet else "",
+            note=outlet.note if outlet else "",
+            date=day(article.date),
+            datetime=article.date.isoformat(),
         )
 
     def quote_card(self, quote: Quote, article: Article) -> QuoteCard:

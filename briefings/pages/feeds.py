@@ -10,13 +10,15 @@ import datetime as dt
 import json
 import posixpath
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from feedgen.feed import FeedGenerator
 
 from briefings import __version__
 from briefings.content.model import Article, Edition
 from briefings.options import Settings
+from briefings.pages.group import collapse, story_lead, story_sources
 
 FEED_SIZE = 50  # newest entries per feed
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -36,6 +38,9 @@ class FeedSpec:
     page: str  # site-root-relative URL of the page the feed follows, e.g. "topics/taiwan/"
     articles: tuple[Article, ...]  # newest first; drafts already removed
     key: str = ""  # "" for the whole site, else e.g. "topic-taiwan"
+    # Article slug -> its story's page and sources: a story is one entry, its first report's
+    # headline with "(N sources)", linking to the story page.
+    stories: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
     # Feeds live at the site root: Material's JavaScript fetches sitemap.xml
     # next to every <link rel="alternate">, which only exists at the root.
@@ -63,6 +68,15 @@ def _updated(article: Article) -> dt.datetime:
     return article.updated or article.published
 
 
+def _target(spec: FeedSpec, article: Article) -> tuple[str, str]:
+    """What an entry links to and its title: the article, or its story with the number of sources."""
+    story = spec.stories.get(article.slug)
+    if story is None:
+        return article.page_url, article.title
+    url, sources = story
+    return url, f"{article.title} ({sources} source{'s' if sources != 1 else ''})"
+
+
 def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     fg = FeedGenerator()
     fg.id(_xml(settings.absolute(spec.atom) or f"urn:briefings:{spec.atom}"))
@@ -77,9 +91,10 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     fg.updated(max((_updated(a) for a in items), default=EPOCH))
     for article in items:
         fe = fg.add_entry(order="append")
-        page = _xml(_url(article.page_url, spec.atom, settings))
-        fe.id(_xml(settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}"))
-        fe.title(_xml(article.title))
+        target, title = _target(spec, article)
+        page = _xml(_url(target, spec.atom, settings))
+        fe.id(_xml(settings.absolute(target) or f"urn:briefings:{target}"))
+        fe.title(_xml(title))
         fe.link(href=page, rel="alternate", type="text/html")
         if article.url:
             fe.link(href=_xml(article.url), rel="related", type="text/html")
@@ -112,10 +127,11 @@ def _restore_link_rels(xml: bytes) -> bytes:
 def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     items = []
     for article in spec.articles[:FEED_SIZE]:
+        target, title = _target(spec, article)
         item = {
-            "id": settings.absolute(article.page_url) or f"urn:briefings:{article.page_url}",
-            "url": _url(article.page_url, spec.json, settings),
-            "title": article.title,
+            "id": settings.absolute(target) or f"urn:briefings:{target}",
+            "url": _url(target, spec.json, settings),
+            "title": title,
             "content_text": article.summary or article.title,
             "date_published": article.published.isoformat(),
             "date_modified": _updated(article).isoformat(),
@@ -142,15 +158,31 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
 
 def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
     """Every feed of the site: all articles, each topic's and each person's.
-    Feeds never carry drafts, even in a --drafts preview."""
+    Feeds never carry drafts, even in a --drafts preview. The site's and the topics'
+    list a story once; a person's lists each article naming them."""
 
-    def published(articles: tuple[Article, ...]) -> tuple[Article, ...]:
-        return tuple(a for a in articles if a.slug not in edition.unpublished)
+    story_of = {a.slug: s for s in edition.stories for a in s.articles}
+    stories = {slug: (s.url, story_sources(s)) for slug, s in story_of.items()}
+    lead_of = {s.id: story_lead(s).slug for s in edition.stories}
 
-    specs = [FeedSpec("All articles", settings.site_description, "", published(edition.articles))]
+    def published(articles: tuple[Article, ...], *, once: bool = False) -> tuple[Article, ...]:
+        """Without drafts; with each story once (``group.collapse``) on the site's and topics' feeds."""
+        shown = tuple(a for a in articles if a.slug not in edition.unpublished)
+        return collapse(shown, story_of, lead_of) if once and story_of else shown
+
+    specs = [
+        FeedSpec("All articles", settings.site_description, "", published(edition.articles, once=True), "", stories)
+    ]
     for b in edition.briefings:
         specs.append(
-            FeedSpec(b.topic.title, b.topic.description, b.topic.url, published(b.articles), key=f"topic-{b.topic.id}")
+            FeedSpec(
+                b.topic.title,
+                b.topic.description,
+                b.topic.url,
+                published(b.articles, once=True),
+                key=f"topic-{b.topic.id}",
+                stories=stories,
+            )
         )
     for f in edition.people:
         specs.append(

@@ -23,23 +23,17 @@ from briefings.pages.context import RenderContext, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.text import day, description, esc, month_label, one_line
+from briefings.pages.viewparts import Headline, MonthGroup, PageLink, QuoteCard, TopicCard
 from briefings.pages.views import (
     ArticlesIndexView,
     Development,
     FrontMatter,
-    Headline,
     HomeView,
-    MonthGroup,
-    PageLink,
     PeopleIndexView,
     PersonSummary,
     PersonView,
-    QuoteCard,
-    SourceSummary,
-    SourcesView,
     TimelineItem,
     TimelineView,
-    TopicCard,
     TopicRef,
     TopicsIndexView,
     TopicView,
@@ -48,12 +42,12 @@ from briefings.pages.views import (
 TIMELINE = PageLink(title="Timeline", url="timeline/")
 LATEST_ON_HOME = 8
 HEADLINES_PER_CARD = 3
-SOURCE_HEADLINES = 10
 
 
 def home_page(ctx: RenderContext) -> str:
     view = HomeView(
-        latest=tuple(ctx.entry(a, brief=True) for a in ctx.edition.articles[:LATEST_ON_HOME]), topics=topic_cards(ctx)
+        latest=tuple(ctx.entry(a, brief=True) for a in ctx.collapse(ctx.edition.articles)[:LATEST_ON_HOME]),
+        topics=topic_cards(ctx),
     )
     return page(FrontMatter(title="Home", template="home.html", briefing=view), "")
 
@@ -76,7 +70,7 @@ def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
             description=b.topic.description,
             count=len(b.articles),
             latest=day(b.articles[0].date) if b.articles else None,
-            headlines=headlines(ctx, b.articles[:HEADLINES_PER_CARD]),
+            headlines=headlines(ctx, ctx.collapse(b.articles)[:HEADLINES_PER_CARD]),
             feed=ctx.topic_feed[b.topic.id],
         )
         for b in ctx.edition.briefings
@@ -84,18 +78,19 @@ def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
 
 
 def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
-    """The topic's briefing page, plus month archives once it outgrows one page."""
+    """The topic's briefing page, plus month archives once it outgrows one page. A story is
+    listed once, by its first report in the topic, with its number of sources."""
     topic = briefing.topic
-    items = briefing.articles
+    items = ctx.collapse(briefing.articles)
     shown, months = newest_and_months(ctx, items)
     years = archive_years(topic.url, [(m, len(group)) for m, group in months])
     archives = all_months(years)
     feed = ctx.topic_feed[topic.id]
     view = TopicView(
         topic=TopicRef(id=topic.id, title=topic.title),
-        count=len(items),
+        count=len(briefing.articles),
         shown=len(shown),
-        latest=day(items[0].date) if items else None,
+        latest=day(briefing.articles[0].date) if items else None,
         feed=feed,
         feeds=(feed,),
         developments=tuple(
@@ -106,6 +101,8 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
                 datetime=a.date.isoformat(),
                 summary=one_line(a.summary),
                 draft=ctx.draft(a),
+                story=ctx.story(a)[0],
+                sources=ctx.story(a)[1],
             )
             for a in items[: ctx.settings.latest]
         ),
@@ -115,7 +112,7 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
             )
             for a in shown
         ),
-        quotes=tuple(islice((ctx.quote_card(q, a) for a in items for q in a.quotes), ctx.settings.quotes)),
+        quotes=tuple(islice((ctx.quote_card(q, a) for a in briefing.articles for q in a.quotes), ctx.settings.quotes)),
         months=month_groups(ctx, shown, context=topic.id),
         archives=archives,
     )
@@ -194,22 +191,6 @@ def articles_index_page(ctx: RenderContext) -> str:
         title="Articles",
         description=esc("Every article, newest first, with the whole archive by year and month."),
         template="articles.html",
-        briefing=view,
-    )
-    return page(front, "")
-
-
-def sources_page(ctx: RenderContext) -> str:
-    view = SourcesView(
-        sources=tuple(
-            SourceSummary(name=s.name, count=len(s.articles), articles=headlines(ctx, s.articles[:SOURCE_HEADLINES]))
-            for s in ctx.edition.sources
-        )
-    )
-    front = FrontMatter(
-        title="Sources",
-        description=esc("The outlets behind the briefings, with their latest articles."),
-        template="sources.html",
         briefing=view,
     )
     return page(front, "")
@@ -311,4 +292,4 @@ def month_groups(
 
 
 def headlines(ctx: RenderContext, articles: Iterable[Article]) -> tuple[Headline, ...]:
-    return tuple(Headline(title=a.title, url=a.page_url, date=day(a.date), draft=ctx.draft(a)) for a in articles)
+    return tuple(ctx.headline(a) for a in articles)

@@ -24,12 +24,13 @@ from briefings.pages.listings import (
     home_page,
     people_index_page,
     person_pages,
-    sources_page,
     tags_page,
     timeline_pages,
     topic_pages,
     topics_index_page,
 )
+from briefings.pages.sources import sources_page
+from briefings.pages.stories import story_pages
 from briefings.pages.text import esc
 
 __all__ = [
@@ -70,13 +71,14 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
 
 
 def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
-    """Every generated file but the article pages: home, topics, timeline, the
+    """Every generated file but the article pages: home, topics, stories, timeline, the
     articles index, sources, people, tags and feeds, as (path, text)."""
     edition = ctx.edition
     yield "index.md", home_page(ctx)
     yield "topics/index.md", topics_index_page(ctx)
     for briefing in edition.briefings:
         yield from topic_pages(ctx, briefing).items()
+    yield from story_pages(ctx).items()
     yield from timeline_pages(ctx).items()
     yield "articles/index.md", articles_index_page(ctx)
     yield "sources.md", sources_page(ctx)
@@ -93,12 +95,13 @@ def sources_of(edition: Edition) -> dict[str, str]:
 
 
 def navigation(edition: Edition) -> list[Any]:
-    """Home, Topics, Timeline, Articles (the index), People, Sources. Articles and archives are
+    """Home, Topics, Stories, Timeline, Articles (the index), People, Sources. Stories, articles and archives are
     never listed: Material copies the navigation into every page, so listing them makes the
     build quadratic."""
     return [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md"] + [{esc(t.title): f"topics/{t.id}.md"} for t in edition.topics]},
+        {"Stories": "stories/index.md"},
         {"Timeline": "timeline.md"},
         {"Articles": "articles/index.md"},
         {"People": "people/index.md"},

@@ -13,13 +13,31 @@ prints as they are, so they hold HTML-escaped text (see ``text.esc``).
 
 A field with OMITTED metadata is left out of the front matter while it is
 None, as pages always have (``updated`` only on updated articles): templates
-test those with ``is defined``. Tuples are written as JSON lists.
+test those with ``is defined``. Tuples are written as JSON lists. The pieces
+several page views share (links, entries, quote cards...) are in ``viewparts.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
+
+from briefings.pages.viewparts import (
+    ArchiveLink,
+    ArticleLink,
+    Entry,
+    FeedLink,
+    Headline,
+    MonthGroup,
+    PageLink,
+    QuoteCard,
+    SideQuotes,
+    StoryRef,
+    Tally,
+    TopicCard,
+    Version,
+    YearGroup,
+)
 
 # Field metadata of an optional field, ``field(default=None, metadata=OMITTED)``:
 # left out of the front matter while it is None (its class derives from LeavesOutUnset).
@@ -42,119 +60,6 @@ class LeavesOutUnset:
         for name in names:
             if state[name] is None:
                 del state[name]
-
-
-# --- pieces several pages show -----------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class PageLink:
-    """A link to a page by its title: a topic chip, an archive's parent page."""
-
-    title: str
-    url: str  # site-root-relative, e.g. "topics/taiwan/" (templates pass URLs through | url)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ArticleLink:
-    """A link to an article with its date: previous/next in a topic."""
-
-    title: str
-    url: str
-    date: str  # as readers see it: "15 November 2023"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Headline:
-    """An article's headline in a short list (topic cards, sources)."""
-
-    title: str
-    url: str
-    date: str
-    draft: bool  # shown only because of --drafts: the template marks it
-
-
-@dataclass(frozen=True, kw_only=True)
-class FeedLink:
-    """A page's own feed, for subscribe buttons and <link rel="alternate">."""
-
-    title: str  # what the feed follows: a topic's title, a person's name
-    atom: str  # file name at the site root, e.g. "feed-topic-taiwan.xml"
-    json: str | None  # JSON Feed file name; None where only Atom is linked (article pages)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Entry:
-    """One article in a listing, one line (``partials/compact-entry.html``)."""
-
-    title: str
-    url: str
-    date: str
-    datetime: str  # ISO 8601, for <time datetime>
-    source: str
-    authors: tuple[str, ...]
-    summary: str
-    draft: bool
-    topics: tuple[PageLink, ...]  # its topics, but the one whose page lists it
-
-
-@dataclass(frozen=True, kw_only=True)
-class DetailedEntry(Entry):
-    """An article on a topic briefing, with its key points (``partials/briefing-entry.html``)."""
-
-    key_points: tuple[str, ...]
-    why_it_matters: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class QuoteCard:
-    """A quote with who said it, where and when (``partials/quote-card.html``)."""
-
-    text: str
-    speaker: str  # as the article wrote it
-    speaker_url: str | None  # the speaker's person page, when they have one
-    source: str  # the article's source...
-    date: str
-    url: str  # ...and its page
-    title: str
-
-
-@dataclass(frozen=True, kw_only=True)
-class TopicCard:
-    """A topic on the home and topics pages (``partials/topic-cards.html``)."""
-
-    title: str
-    url: str
-    description: str
-    count: int  # articles
-    latest: str | None  # date of the newest; None when it has none
-    headlines: tuple[Headline, ...]  # the newest few
-    feed: FeedLink
-
-
-@dataclass(frozen=True, kw_only=True)
-class ArchiveLink:
-    """A month archive of a long listing (``partials/archive-links.html``, pagers)."""
-
-    label: str  # "November 2023"
-    url: str
-    count: int  # articles that month
-
-
-@dataclass(frozen=True, kw_only=True)
-class YearGroup(ArchiveLink):
-    """A year of a long listing's month archives: its page ("2024"), and its months, newest first."""
-
-    months: tuple[ArchiveLink, ...]
-
-
-@dataclass(frozen=True, kw_only=True)
-class MonthGroup:
-    """A listing's articles of one month."""
-
-    label: str  # "November 2023"
-    id: str  # "2023-11": the heading's anchor
-    entries: tuple[Entry, ...]  # DetailedEntry on topic pages
 
 
 # --- the page views ----------------------------------------------------------
@@ -193,6 +98,8 @@ class Development:
     datetime: str
     summary: str  # the summary on one line, shortened
     draft: bool
+    story: str  # its story's page, "" when in none (a story is listed once, by its lead)
+    sources: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -314,6 +221,8 @@ class ArticleView(LeavesOutUnset):
     updated_datetime: str | None = field(default=None, metadata=OMITTED)
     # Only when the article's image has a caption or a credit.
     image: ImageCredit | None = field(default=None, metadata=OMITTED)
+    # Only on articles in a story: the story and the other outlets' versions.
+    story: StoryRef | None = field(default=None, metadata=OMITTED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -338,18 +247,50 @@ class ArticlesIndexView:
 
 @dataclass(frozen=True, kw_only=True)
 class SourceSummary:
-    """An outlet on the sources page."""
+    """An outlet on the sources page (or a source: no outlet of outlets.yml matches)."""
 
     name: str
+    type: str  # the outlet's type; "" for a source not in outlets.yml
+    note: str  # the registry's caveat about it
     count: int  # its articles
     articles: tuple[Headline, ...]  # the newest few
 
 
 @dataclass(frozen=True, kw_only=True)
-class SourcesView:
-    """sources.html: the outlets, most articles first."""
+class CountryGroup:
+    """The outlets of one country on the sources page, by type."""
 
+    label: str  # the country as outlets.yml writes it, or "Not in the outlets registry"
+    id: str  # the heading's anchor
+    count: int  # their articles
     sources: tuple[SourceSummary, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CoverageMonth:
+    """A row of a topic's coverage over time: a month's articles by the side of their outlet."""
+
+    label: str  # "August 2022"
+    us: int
+    prc: int
+    taiwan: int
+    other: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicCoverage:
+    title: str
+    url: str
+    id: str  # the table's anchor
+    months: tuple[CoverageMonth, ...]  # oldest first
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourcesView:
+    """sources.html: the outlets by country, most articles first, and each topic's coverage over time."""
+
+    groups: tuple[CountryGroup, ...]
+    coverage: tuple[TopicCoverage, ...]  # topics with articles from registered outlets
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -388,6 +329,32 @@ class PersonView:
     archives: tuple[ArchiveLink, ...]
 
 
+@dataclass(frozen=True, kw_only=True)
+class StoryView:
+    """story.html: one event, every outlet that covered it, whose voices are missing."""
+
+    dates: str  # from its first article's date to its last's: "2–5 August 2022"
+    datetime: str  # the first, ISO 8601
+    sources: int  # outlets (or sources not in outlets.yml) with a version of it
+    countries: int  # their countries, as outlets.yml writes them
+    by_country: tuple[Tally, ...]  # most first
+    by_type: tuple[Tally, ...]
+    topics: tuple[PageLink, ...]
+    versions: tuple[Version, ...]  # oldest first
+    quotes: tuple[SideQuotes, ...]  # Washington, Beijing, Taipei, others: those with quotes
+    blindspots: tuple[str, ...]  # a line per expected side no source is from
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoriesIndexView:
+    """stories.html: every story, newest first (by its first report), then the archive by year."""
+
+    count: int
+    shown: int
+    months: tuple[MonthGroup, ...]  # the shown stories by month: each its title, summary and sources
+    years: tuple[YearGroup, ...]  # empty while everything fits on the page
+
+
 BriefingView = (
     HomeView
     | TopicsIndexView
@@ -400,6 +367,8 @@ BriefingView = (
     | SourcesView
     | PeopleIndexView
     | PersonView
+    | StoryView
+    | StoriesIndexView
 )
 
 

@@ -1,0 +1,166 @@
+"""Pieces of the page views that several pages show: links, listing entries, quote
+cards, topic cards, archive links, and the parts of story pages. Frozen dataclasses,
+written into the front matter with the page views of ``views.py`` (see its docstring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageLink:
+    """A link to a page by its title: a topic chip, an archive's parent page."""
+
+    title: str
+    url: str  # site-root-relative, e.g. "topics/taiwan/" (templates pass URLs through | url)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArticleLink:
+    """A link to an article with its date: previous/next in a topic."""
+
+    title: str
+    url: str
+    date: str  # as readers see it: "15 November 2023"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Headline:
+    """An article's headline in a short list (topic cards, sources)."""
+
+    title: str
+    url: str
+    date: str
+    draft: bool  # shown only because of --drafts: the template marks it
+    story: str  # its story's page, "" when in none
+    sources: int  # the story's sources, 0 when in none
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeedLink:
+    """A page's own feed, for subscribe buttons and <link rel="alternate">."""
+
+    title: str  # what the feed follows: a topic's title, a person's name
+    atom: str  # file name at the site root, e.g. "feed-topic-taiwan.xml"
+    json: str | None  # JSON Feed file name; None where only Atom is linked (article pages)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """One article in a listing, one line (``partials/compact-entry.html``)."""
+
+    title: str
+    url: str
+    date: str
+    datetime: str  # ISO 8601, for <time datetime>
+    source: str
+    authors: tuple[str, ...]
+    summary: str
+    draft: bool
+    topics: tuple[PageLink, ...]  # its topics, but the one whose page lists it
+    # Its story's page and how many sources it has; "" and 0 when the article is in none.
+    # Listings that show a story once show its lead article's entry with these.
+    story: str
+    sources: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetailedEntry(Entry):
+    """An article on a topic briefing, with its key points (``partials/briefing-entry.html``)."""
+
+    key_points: tuple[str, ...]
+    why_it_matters: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteCard:
+    """A quote with who said it, where and when (``partials/quote-card.html``)."""
+
+    text: str
+    speaker: str  # as the article wrote it
+    speaker_url: str | None  # the speaker's person page, when they have one
+    source: str  # the article's source...
+    date: str
+    url: str  # ...and its page
+    title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicCard:
+    """A topic on the home and topics pages (``partials/topic-cards.html``)."""
+
+    title: str
+    url: str
+    description: str
+    count: int  # articles
+    latest: str | None  # date of the newest; None when it has none
+    headlines: tuple[Headline, ...]  # the newest few
+    feed: FeedLink
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveLink:
+    """A month archive of a long listing (``partials/archive-links.html``, pagers)."""
+
+    label: str  # "November 2023"
+    url: str
+    count: int  # articles that month
+
+
+@dataclass(frozen=True, kw_only=True)
+class YearGroup(ArchiveLink):
+    """A year of a long listing's month archives: its page ("2024"), and its months, newest first."""
+
+    months: tuple[ArchiveLink, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonthGroup:
+    """A listing's articles of one month."""
+
+    label: str  # "November 2023"
+    id: str  # "2023-11": the heading's anchor
+    entries: tuple[Entry, ...]  # DetailedEntry on topic pages
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tally:
+    """A count in a coverage strip: sources from one country, of one outlet type, or a side's."""
+
+    label: str  # "US", "state media"
+    count: int
+    share: int  # percent of the strip's total, for the bar's width
+
+
+@dataclass(frozen=True, kw_only=True)
+class Version:
+    """One outlet's version of a story: its published headline, linked to the original."""
+
+    title: str  # the headline as the outlet published it
+    original: str  # the outlet's page; "" when the article has no url
+    url: str  # our article page
+    source: str  # the outlet's name (or the article's source: when no outlet is registered)
+    country: str  # "" when the outlet is not in outlets.yml
+    type: str
+    note: str  # the registry's caveat about the outlet, if any
+    date: str
+    datetime: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SideQuotes:
+    """The quotes of a story whose speakers are on one side: "Washington says"."""
+
+    side: str  # us, prc, taiwan, other
+    heading: str
+    quotes: tuple[QuoteCard, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryRef:
+    """On an article page: the story it belongs to and the other outlets' versions."""
+
+    title: str
+    url: str
+    sources: int
+    versions: tuple[Version, ...]  # the story's other articles, oldest first
