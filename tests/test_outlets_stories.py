@@ -349,6 +349,16 @@ def test_story_id_that_is_a_page_of_the_site(site):
     )
 
 
+def test_story_id_that_is_a_year_of_the_archive(site):
+    site.write("content/stories.yml", STORY.replace("id: summit", "id: 2024"))
+    site.article("a.md", VALID + "story: '2024'\n")
+    lines = problems(site.run("check"))
+    assert lines[-1] == (
+        "content/stories.yml:1: stories[1].id: '2024' is only digits, the name of an archive page "
+        "(expected words, e.g. pelosi-taiwan-visit-2022)"
+    )
+
+
 def test_side_problems(site):
     site.write(
         "content/topics.yml",

@@ -12,14 +12,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from briefings.content.entries import read_entries
-from briefings.content.fields import SHORT_TEXT, did_you_mean, required_text, slug, text
+from briefings.content.fields import SHORT_TEXT, FieldError, did_you_mean, required_text, slug, text
 from briefings.content.model import Article, Story
 from briefings.errors import Problem
+
+
+def story_id(value: object) -> str:
+    """A story's id: a slug, and not only digits, which name the stories archive's year pages
+    (stories/2024/)."""
+    result = slug(value, "id", "pelosi-taiwan-visit-2022")
+    if result.isdigit():
+        raise FieldError(
+            f"{result!r} is only digits, the name of an archive page (expected words, e.g. pelosi-taiwan-visit-2022)"
+        )
+    return result
+
 
 STORIES_FILE = "content/stories.yml"
 REQUIRED = ("id", "title", "summary")
 PARSERS = {
-    "id": lambda v: slug(v, "id", "pelosi-taiwan-visit-2022"),
+    "id": story_id,
     "title": lambda v: required_text(v, SHORT_TEXT),
     "summary": required_text,
     "why_it_matters": text,
