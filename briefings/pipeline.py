@@ -44,6 +44,7 @@ from briefings.lock import WorkLock
 from briefings.options import BuildOptions, SiteConfig, settings_of
 from briefings.pages.body import broken_article_links, might_link_locally
 from briefings.pages.emit import render_and_write
+from briefings.pages.feeds import feeds_warning
 from briefings.pages.group import group, select
 from briefings.pages.render import navigation, sources_of
 from briefings.pages.write import WriteStats
@@ -101,6 +102,8 @@ def build(
         )
         engine = engine_for(job)
         notes = [note] if (note := recover_site(target)) else []
+        if feeds_note := feeds_warning(options.settings):
+            notes.append(feeds_note)
         plan = engine.plan(target, cache)
         if plan.up_to_date:
             return BuildReport(

@@ -21,6 +21,7 @@ ASSET_FOLDERS = {
     "assets": "stylesheets, scripts, fonts and images of the theme (Material's, Zensical's and ours)",
     "search": "Material's search index (search_index.json), fetched by its search box",
     "pagefind": "Pagefind's index and scripts (search: pagefind), fetched by our search box",
+    "feeds": "Atom and JSON feeds and index.opml listing them, fetched by feed readers; pages and the footer link them",
 }
 DRAFT = """\
 ---
@@ -85,10 +86,10 @@ def count(text: str) -> int:
 @pytest.mark.parametrize(
     "variant, assets",
     [
-        ("sample", {"assets", "search"}),
-        ("archived", {"assets", "search"}),
-        pytest.param("zensical", {"assets"}, marks=pytest.mark.slow),
-        pytest.param("pagefind", {"assets", "pagefind"}, marks=pytest.mark.slow),
+        ("sample", {"assets", "search", "feeds"}),
+        ("archived", {"assets", "search", "feeds"}),
+        pytest.param("zensical", {"assets", "feeds"}, marks=pytest.mark.slow),
+        pytest.param("pagefind", {"assets", "pagefind", "feeds"}, marks=pytest.mark.slow),
     ],
 )
 def test_every_url_prefix_is_a_page(variant, assets, sample_build, archived, tmp_path):

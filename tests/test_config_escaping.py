@@ -90,12 +90,12 @@ def test_the_config_values_read_as_written(hostile_site):
 
 def test_feeds_carry_the_name_as_text(hostile_site):
     hostile_site, name = hostile_site
-    atom = feedparser.parse((hostile_site / "feed.xml").read_bytes())
+    atom = feedparser.parse((hostile_site / "feeds/all.xml").read_bytes())
     assert not atom.bozo and atom.feed.title == name and atom.feed.title_detail.type == "text/plain"
     assert atom.feed.subtitle == DESCRIPTION
-    topic = feedparser.parse((hostile_site / "feed-topic-taiwan.xml").read_bytes())
+    topic = feedparser.parse((hostile_site / "feeds/topic-taiwan.xml").read_bytes())
     assert topic.feed.title == f"{name}: Taiwan"
-    feed = json.loads((hostile_site / "feed.json").read_text("utf-8"))
+    feed = json.loads((hostile_site / "feeds/all.json").read_text("utf-8"))
     assert feed["title"] == name and feed["authors"] == [{"name": name}]
 
 

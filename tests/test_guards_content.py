@@ -90,10 +90,10 @@ def test_plain_scalars_that_yaml_11_reads_as_numbers_or_booleans_stay_text(site)
     out = built(site)
     for i, title in enumerate(YAML11):
         assert h1(out, f"articles/a{i}") == title
-    assert sorted(e.title for e in feedparser.parse((out / "feed.xml").read_bytes()).entries) == sorted(
+    assert sorted(e.title for e in feedparser.parse((out / "feeds/all.xml").read_bytes()).entries) == sorted(
         [*YAML11, "Bond"]
     )
-    assert sorted(i["title"] for i in json.loads((out / "feed.json").read_text("utf-8"))["items"]) == sorted(
+    assert sorted(i["title"] for i in json.loads((out / "feeds/all.json").read_text("utf-8"))["items"]) == sorted(
         [*YAML11, "Bond"]
     )
     assert h1(out, "topics/taiwan") == "010"
@@ -268,7 +268,7 @@ def test_a_site_name_with_a_control_character_still_builds_its_feeds(site):
         "".join('site_name: "Desk\\v Name"\n' if line.startswith("site_name:") else line for line in lines), "utf-8"
     )
     site.article("a.md", VALID)
-    feed = feedparser.parse((built(site) / "feed.xml").read_bytes())
+    feed = feedparser.parse((built(site) / "feeds/all.xml").read_bytes())
     assert not feed.bozo and feed.feed.title == "Desk Name"
 
 
@@ -286,14 +286,14 @@ def test_dates_from_1800_to_2200_build_with_sitemap_and_feeds(site):
     assert (out / "sitemap.xml.gz").read_bytes()[4:8] == bytes(4)  # mtime: clamped to the epoch
     assert h1(out, "articles/old") == "Oldest"
     assert not (out / "articles/far").exists()  # dated in the future: waits
-    for name in ("feed.xml", "feed-topic-taiwan.xml"):
+    for name in ("feeds/all.xml", "feeds/topic-taiwan.xml"):
         feed = feedparser.parse((out / name).read_bytes())
         assert not feed.bozo
         assert [(e.title, e.published[:10]) for e in feed.entries] == [
             ("Eve of the epoch", "1969-12-31"),
             ("Oldest", "1800-01-01"),
         ]
-    items = json.loads((out / "feed.json").read_text("utf-8"))["items"]
+    items = json.loads((out / "feeds/all.json").read_text("utf-8"))["items"]
     assert [i["date_published"] for i in items] == ["1969-12-31T00:00:00+00:00", "1800-01-01T00:00:00+00:00"]
     drafts = built(site, "--drafts")
     assert h1(drafts, "articles/far").startswith("Far future")  # then a Draft badge
@@ -340,7 +340,7 @@ def test_old_dates_build_with_pagefind(site):
 
 def test_names_at_the_byte_limit_build(site):
     """100 bytes is the limit: with every prefix and suffix the build adds
-    (".feed-person-<slug>.json.tmp", "topics/<id>/2024/01.md"), they still fit."""
+    ("feeds/.person-<slug>.json.tmp", "topics/<id>/2024/01.md"), they still fit."""
     long_id, long_slug, long_person = "t" * 100, "a" * 100, "p" * 100
     site.write("content/topics.yml", f"- id: {long_id}\n  title: Long\n")
     site.write("content/people.yml", f"- name: Someone with a long page\n  slug: {long_person}\n")
@@ -357,7 +357,7 @@ def test_names_at_the_byte_limit_build(site):
         )
     out = built(site)
     assert h1(out, f"topics/{long_id}") == "Long"
-    assert (out / f"feed-person-{long_person}.json").is_file() and (out / f"people/{'q' * 100}").is_dir()
+    assert (out / f"feeds/person-{long_person}.json").is_file() and (out / f"people/{'q' * 100}").is_dir()
     assert (out / f"topics/{long_id}/2024/01/index.html").is_file()
 
 

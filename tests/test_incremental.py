@@ -72,7 +72,7 @@ def test_feeds_follow_an_edit(sample, tmp_path):
     # headline (as another outlet's version), so a new title rightly takes a full build.
     edit(sample, SEED, "  Meeting for about four hours", "  Meeting for some four hours")
     assert "rebuilt" in build(sample)
-    assert "Meeting for some four hours" in (sample / "site/feed.xml").read_text("utf-8")
+    assert "Meeting for some four hours" in (sample / "site/feeds/all.xml").read_text("utf-8")
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
 
 

@@ -68,12 +68,12 @@ def dom(site, path):
 
 # (feed file name, the page it follows)
 FEEDS = [
-    ("feed", ""),
-    ("feed-topic-us-china", "topics/us-china/"),
-    ("feed-topic-taiwan", "topics/taiwan/"),
-    ("feed-topic-fentanyl", "topics/fentanyl/"),
-    ("feed-person-xi-jinping", "people/xi-jinping/"),
-    ("feed-person-joe-biden", "people/joe-biden/"),
+    ("feeds/all", ""),
+    ("feeds/topic-us-china", "topics/us-china/"),
+    ("feeds/topic-taiwan", "topics/taiwan/"),
+    ("feeds/topic-fentanyl", "topics/fentanyl/"),
+    ("feeds/person-xi-jinping", "people/xi-jinping/"),
+    ("feeds/person-joe-biden", "people/joe-biden/"),
 ]
 
 
@@ -92,7 +92,7 @@ def test_atom_feeds_parse_newest_first_with_absolute_links(built, name, page):
         path = e.link.removeprefix(SITE_URL)
         assert (built / path / "index.html").is_file()
         if path.startswith("stories/"):  # a story, once, by its lead's headline with its sources
-            assert re.search(r" \(\d+ sources?\)$", e.title) and not name.startswith("feed-person")
+            assert re.search(r" \(\d+ sources?\)$", e.title) and not name.startswith("feeds/person")
         else:
             assert path.startswith("articles/") and path[9:19] == dt.date(*e.published_parsed[:3]).isoformat()
         assert e.updated_parsed and e.tags and e.authors
@@ -100,7 +100,7 @@ def test_atom_feeds_parse_newest_first_with_absolute_links(built, name, page):
 
 
 def test_site_feed_has_every_published_article_with_topics_as_categories(built):
-    feed = feedparser.parse((built / "feed.xml").read_bytes())
+    feed = feedparser.parse((built / "feeds/all.xml").read_bytes())
     expected = once(built, [slug for slug, _, _ in articles_of(built) if slug != "2024-12-01-draft"])
     links = [e.link.removeprefix(SITE_URL) for e in feed.entries]
     assert len(expected) < FEED_SIZE and sorted(links) == sorted(expected)  # 80 articles, 12 stories: each once
@@ -115,7 +115,7 @@ def test_site_feed_has_every_published_article_with_topics_as_categories(built):
 
 
 def test_topic_feed_holds_exactly_the_topic(built):
-    feed = feedparser.parse((built / "feed-topic-taiwan.xml").read_bytes())
+    feed = feedparser.parse((built / "feeds/topic-taiwan.xml").read_bytes())
     expected = once(built, [s for s, _, chips in articles_of(built) if "Taiwan" in chips and s != "2024-12-01-draft"])
     links = [e.link.removeprefix(SITE_URL) for e in feed.entries]
     assert sorted(links) == sorted(expected) and len(links) == len(set(links))
@@ -147,22 +147,27 @@ def test_pages_advertise_their_feeds(built):
             for link in dom(built, path).find_all("link", rel="alternate")
         ]
 
-    site_feeds = [("application/atom+xml", SITE_URL + "feed.xml"), ("application/feed+json", SITE_URL + "feed.json")]
+    site_feeds = [
+        ("application/atom+xml", SITE_URL + "feeds/all.xml"),
+        ("application/feed+json", SITE_URL + "feeds/all.json"),
+    ]
     assert alternates("") == site_feeds
     topic = alternates("topics/taiwan")
     assert topic == [
         *site_feeds,
-        ("application/atom+xml", SITE_URL + "feed-topic-taiwan.xml"),
-        ("application/feed+json", SITE_URL + "feed-topic-taiwan.json"),
+        ("application/atom+xml", SITE_URL + "feeds/topic-taiwan.xml"),
+        ("application/feed+json", SITE_URL + "feeds/topic-taiwan.json"),
     ]
     button = dom(built, "topics/taiwan").select_one(".bf-feed__button")
-    assert button["href"] == SITE_URL + "feed-topic-taiwan.xml"
-    assert ("application/atom+xml", SITE_URL + "feed-topic-fentanyl.xml") in alternates(f"articles/{SEED}")
+    assert button["href"] == SITE_URL + "feeds/topic-taiwan.xml"
+    assert ("application/atom+xml", SITE_URL + "feeds/topic-fentanyl.xml") in alternates(f"articles/{SEED}")
 
 
 def test_every_feed_in_the_site_parses_and_holds_no_draft(built):
-    feeds = sorted(built.glob("feed*.xml"))
-    assert len(feeds) == 1 + 3 + len(list((built / "people").glob("*/index.html")))
+    feeds = sorted(p for p in built.glob("feeds/*.xml") if p.name != "sitemap.xml")
+    pages = [*(built / "people").glob("*/index.html"), *(built / "stories").glob("*/index.html")]
+    assert len(feeds) == 1 + 3 + len([p for p in pages if not p.parent.name.isdigit()])
+    assert not list(built.glob("feed*.*")), "no feed is left at the site root"
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo and feed.entries, path

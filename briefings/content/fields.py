@@ -47,7 +47,7 @@ SITE_NAMES = frozenset(
     }
 )
 RESERVED_SLUGS = WINDOWS_NAMES | SITE_NAMES
-# Slugs and topic ids become file names such as ".feed-person-<slug>.json.tmp": 100 bytes leaves
+# Slugs and topic ids become file names such as "feeds/.person-<slug>.json.tmp": 100 bytes leaves
 # room for every prefix and suffix under the 255-byte limit of common file systems (NAME_MAX).
 MAX_SLUG_BYTES = 100
 SHORT_TEXT = 1_000  # characters: titles, names, outlets

@@ -1,7 +1,11 @@
-"""Atom (via feedgen) and JSON Feed 1.1 documents for a list of articles.
+"""Atom (via feedgen) and JSON Feed 1.1 documents for a list of articles, all
+under feeds/ with an OPML file (feeds/index.opml) listing them.
 
 Links are absolute when site_url is set; otherwise relative to the feed's own
-location, which feed readers resolve against the feed URL.
+location, which feed readers resolve against the feed URL (the build warns:
+``feeds_warning``). Entry ids are tag: URIs (RFC 4151) made of the site's host
+and folder, the entry's date and its page, so they never change on a rebuild
+and never collide with another desk's.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
@@ -21,6 +27,8 @@ from briefings.options import Settings
 from briefings.pages.group import collapse, story_lead, story_sources
 
 FEED_SIZE = 50  # newest entries per feed
+FEEDS = "feeds/"  # every feed file, the OPML list and the sitemap Material looks for
+OPML = FEEDS + "index.opml"
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # Characters XML 1.0 cannot hold, which lxml refuses with an error. The loader refuses them in
 # content; the site's own name and description come from mkdocs.yml, which it does not check.
@@ -42,15 +50,48 @@ class FeedSpec:
     # headline with "(N sources)", linking to the story page.
     stories: Mapping[str, tuple[str, int]] = field(default_factory=dict)
 
-    # Feeds live at the site root: Material's JavaScript fetches sitemap.xml
-    # next to every <link rel="alternate">, which only exists at the root.
     @property
     def atom(self) -> str:
-        return f"feed-{self.key}.xml" if self.key else "feed.xml"
+        return f"{FEEDS}{self.key or 'all'}.xml"
 
     @property
     def json(self) -> str:
-        return f"feed-{self.key}.json" if self.key else "feed.json"
+        return f"{FEEDS}{self.key or 'all'}.json"
+
+    def name(self, settings: Settings) -> str:
+        """The feed's title, as feed readers show it."""
+        return f"{settings.site_name}: {self.title}" if self.page else settings.site_name
+
+
+def feeds_warning(settings: Settings) -> str | None:
+    """The build's one warning when feeds cannot carry absolute links."""
+    if settings.site_url:
+        return None
+    return (
+        "feeds: no site address, so feed links are relative to each feed and entry ids use a made-up host"
+        " (tag:...invalid): set site_url in mkdocs.yml or pass --base-url"
+    )
+
+
+def tag_uri(settings: Settings, day: dt.date, path: str) -> str:
+    """A tag: URI (RFC 4151) for a site-root-relative path: the site's host and folder, so
+    two desks on one host (GitHub project sites) differ; without site_url a host under
+    .invalid (RFC 2606), which no one owns, made from the site's name."""
+    if settings.site_url:
+        url = urlsplit(settings.site_url)
+        host, base = url.hostname or "localhost", url.path.lstrip("/")
+    else:
+        host = (re.sub(r"[^a-z0-9]+", "-", settings.site_name.lower()).strip("-") or "briefings") + ".invalid"
+        base = ""
+    return _xml(f"tag:{host},{day.isoformat()}:{base}{path}")
+
+
+def _content(article: Article) -> str:
+    """Our summary and key points as HTML, escaped as on the pages."""
+    html = f"<p>{escape(article.summary)}</p>" if article.summary else ""
+    if article.key_points:
+        html += "<ul>" + "".join(f"<li>{escape(point)}</li>" for point in article.key_points) + "</ul>"
+    return _xml(html)
 
 
 def feed_files(spec: FeedSpec, edition: Edition, settings: Settings) -> dict[str, str]:
@@ -61,7 +102,7 @@ def _url(path: str, feed_path: str, settings: Settings) -> str:
     if settings.site_url:
         return settings.site_url + path
     rel = posixpath.relpath(path or ".", posixpath.dirname(feed_path) or ".")
-    return rel + "/" if path.endswith("/") and not rel.endswith("/") else rel
+    return rel + "/" if (not path or path.endswith("/")) and not rel.endswith("/") else rel
 
 
 def _updated(article: Article) -> dt.datetime:
@@ -79,8 +120,8 @@ def _target(spec: FeedSpec, article: Article) -> tuple[str, str]:
 
 def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     fg = FeedGenerator()
-    fg.id(_xml(settings.absolute(spec.atom) or f"urn:briefings:{spec.atom}"))
-    fg.title(_xml(f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name))
+    fg.id(_xml(settings.absolute(spec.atom)) or tag_uri(settings, EPOCH.date(), spec.atom))
+    fg.title(_xml(spec.name(settings)))
     fg.subtitle(_xml(spec.description or settings.site_description or spec.title))
     fg.link(href=_xml(_url(spec.page, spec.atom, settings)), rel="alternate", type="text/html")
     fg.link(href=_xml(_url(spec.atom, spec.atom, settings)), rel="self", type="application/atom+xml")
@@ -93,7 +134,7 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
         fe = fg.add_entry(order="append")
         target, title = _target(spec, article)
         page = _xml(_url(target, spec.atom, settings))
-        fe.id(_xml(settings.absolute(target) or f"urn:briefings:{target}"))
+        fe.id(tag_uri(settings, article.published.date(), target))
         fe.title(_xml(title))
         fe.link(href=page, rel="alternate", type="text/html")
         if article.url:
@@ -104,6 +145,8 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
             fe.author({"name": _xml(name)})
         if article.summary:
             fe.summary(_xml(article.summary))
+        if content := _content(article):
+            fe.content(content, type="html")
         for topic_id in article.topics:
             fe.category(term=topic_id, label=_xml(edition.topic(topic_id).title))
     return _restore_link_rels(fg.atom_str(pretty=True)).decode("utf-8")
@@ -129,10 +172,11 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     for article in spec.articles[:FEED_SIZE]:
         target, title = _target(spec, article)
         item = {
-            "id": settings.absolute(target) or f"urn:briefings:{target}",
+            "id": tag_uri(settings, article.published.date(), target),
             "url": _url(target, spec.json, settings),
             "title": title,
             "content_text": article.summary or article.title,
+            "content_html": _content(article) or escape(article.title),
             "date_published": article.published.isoformat(),
             "date_modified": _updated(article).isoformat(),
             "authors": [{"name": name} for name in article.authors or (article.source,)],
@@ -145,7 +189,7 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": f"{settings.site_name}: {spec.title}" if spec.page else settings.site_name,
+        "title": spec.name(settings),
         "home_page_url": _url(spec.page, spec.json, settings),
         "feed_url": _url(spec.json, spec.json, settings),
         "description": spec.description or settings.site_description or spec.title,
@@ -157,9 +201,10 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
 
 
 def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
-    """Every feed of the site: all articles, each topic's and each person's.
-    Feeds never carry drafts, even in a --drafts preview. The site's and the topics'
-    list a story once; a person's lists each article naming them."""
+    """Every feed of the site: all articles, each topic's, person's and story's, the OPML
+    list of them and an empty sitemap. Feeds never carry drafts, even in a --drafts
+    preview. The site's and the topics' list a story once; a person's and a story's list
+    each article."""
 
     story_of = {a.slug: s for s in edition.stories for a in s.articles}
     stories = {slug: (s.url, story_sources(s)) for slug, s in story_of.items()}
@@ -190,7 +235,47 @@ def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
                 f.person.name, f.person.description, f.person.url, published(f.articles), key=f"person-{f.person.slug}"
             )
         )
+    for story in edition.stories:
+        newest = tuple(sorted(story.articles, key=lambda a: a.published, reverse=True))
+        specs.append(FeedSpec(story.title, story.summary, story.url, published(newest), key=f"story-{story.id}"))
     files: dict[str, str] = {}
     for spec in specs:
         files.update(feed_files(spec, edition, settings))
+    files[OPML] = opml(specs, settings)
+    # Material's JavaScript fetches sitemap.xml next to each <link rel="alternate">: one that
+    # lists nothing answers it here (a sitemap lists only URLs under its own folder anyway).
+    files[FEEDS + "sitemap.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+    )
     return files
+
+
+def opml(specs: list[FeedSpec], settings: Settings) -> str:
+    """OPML 2.0: every Atom feed with its title and page, grouped as the site is, for
+    subscribing to all of them at once. Addresses as in the feeds (relative to this file
+    without site_url)."""
+    groups: dict[str, list[str]] = {"": [], "topic": [], "person": [], "story": []}
+    for spec in specs:
+        text = escape(_xml(spec.name(settings)))
+        xml_url = escape(_url(spec.atom, OPML, settings))
+        html_url = escape(_url(spec.page, OPML, settings))
+        groups[spec.key.split("-")[0] if spec.key else ""].append(
+            f'<outline type="rss" text="{text}" title="{text}" xmlUrl="{xml_url}" htmlUrl="{html_url}"/>'
+        )
+    body = [f"    {line}" for line in groups[""]]
+    for key, label in (("topic", "Topics"), ("person", "People"), ("story", "Stories")):
+        if groups[key]:
+            body += [f'    <outline text="{label}">', *(f"      {line}" for line in groups[key]), "    </outline>"]
+    title = escape(_xml(f"{settings.site_name}: feeds"))
+    return "\n".join(
+        [
+            '<?xml version="1.0" encoding="UTF-8"?>',
+            '<opml version="2.0">',
+            f"  <head>\n    <title>{title}</title>\n  </head>",
+            "  <body>",
+            *body,
+            "  </body>",
+            "</opml>",
+            "",
+        ]
+    )

@@ -20,7 +20,7 @@ from briefings.pages.archives import (
     page_file,
     year_pages,
 )
-from briefings.pages.context import RenderContext
+from briefings.pages.context import RenderContext, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month, source_key
 from briefings.pages.text import day, description, esc, month_label
@@ -92,6 +92,7 @@ def story_view(ctx: RenderContext, story: Story) -> StoryView:
     expected = {side for t in topics for side in ctx.topics[t].expected_sides}
     present = {a.outlet.side for a in articles if a.outlet}
     return StoryView(
+        feeds=(feed_link(story.title, story.url, f"story-{story.id}"),),
         dates=span(first, last),
         datetime=first.isoformat(),
         sources=ctx.sources[story.id],

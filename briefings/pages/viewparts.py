@@ -41,7 +41,7 @@ class FeedLink:
     """A page's own feed, for subscribe buttons and <link rel="alternate">."""
 
     title: str  # what the feed follows: a topic's title, a person's name
-    atom: str  # file name at the site root, e.g. "feed-topic-taiwan.xml"
+    atom: str  # its path from the site root, e.g. "feeds/topic-taiwan.xml"
     json: str | None  # JSON Feed file name; None where only Atom is linked (article pages)
 
 

@@ -333,6 +333,7 @@ class PersonView:
 class StoryView:
     """story.html: one event, every outlet that covered it, whose voices are missing."""
 
+    feeds: tuple[FeedLink, ...]  # its own feed, linked from the page's <head>
     dates: str  # from its first article's date to its last's: "2–5 August 2022"
     datetime: str  # the first, ISO 8601
     sources: int  # outlets (or sources not in outlets.yml) with a version of it
