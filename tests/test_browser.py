@@ -327,6 +327,14 @@ def test_not_found_page_works_at_any_depth(visit, served):
     page.locator("nav.md-nav--primary a.md-nav__link", has_text="Timeline").first.click()
     page.wait_for_url(served.url("timeline/"))
     assert page.locator(".bf-line").count() == 50  # archive_after: the newest 50 of 80 articles
+    # It offers search: the words go to the home page, whose search opens with them.
+    page.goto(served.url("no/such/page/"))
+    assert page.locator(".bf-not-found__topics a").all_inner_texts() == ["US–China relations", "Taiwan", "Fentanyl"]
+    page.get_by_label("Search the briefings").fill("fentanyl")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_selector(".md-search-result__item")
+    assert page.locator("input.md-search__input").input_value() == "fentanyl"
+    assert page.evaluate("location.pathname") == served.url("").removeprefix(served.origin)
 
 
 def test_no_page_requests_anything_from_another_host(visit, served, sample_build):

@@ -208,6 +208,17 @@ def test_pagefind_finds_briefings_and_articles(pf_visit, pf_served, query, expec
     page.wait_for_url(pf_served.url(expected[-1]))
 
 
+def test_the_not_found_page_searches_with_pagefind(pf_visit, pf_served):
+    """Its form sends ?q= to the home page, where our search panel opens with the words."""
+    page = pf_visit()
+    page.goto(pf_served.url("no/such/page/"))
+    page.get_by_label("Search the briefings").fill("fentanyl")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_selector(RESULT)
+    assert page.locator(".bf-search__input").input_value() == "fentanyl"
+    assert pf_served.url(BRIEFING) in every_result(page)
+
+
 def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     page = pf_visit()
     page.goto(pf_served.url(SEED))

@@ -38,7 +38,8 @@ from briefings.pages import viewparts, views
 from briefings.project import Project
 
 THEME = REPO / "theme"
-PAGE_TEMPLATES = sorted(p.name for p in THEME.glob("*.html") if p.name != "main.html")
+# main.html is every page's frame; 404.html is MkDocs' page for missing addresses, with no view.
+PAGE_TEMPLATES = sorted(p.name for p in THEME.glob("*.html") if p.name not in ("main.html", "404.html"))
 # Our partials. The others are Material's with marked changes, and pagefind.html
 # is the search button in Material's header: none of them reads a view.
 VIEW_PARTIALS = sorted(

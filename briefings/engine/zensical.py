@@ -11,6 +11,7 @@ and the result is moved into the staging folder afterwards.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sys
 from pathlib import Path
@@ -87,6 +88,11 @@ def build_with_zensical(
     config = zensical_config(
         project, raw, nav=nav, out_dir=out_dir, theme_dir=theme_dir, base_url=base_url, pagefind=pagefind
     )
+    # Zensical's templates have no build_date_utc, MkDocs' "updated" date in the footer
+    # (partials/copyright.html): give them the same day, the build's epoch.
+    day = dt.datetime.fromtimestamp(epoch, dt.UTC)
+    updated = {"iso": f"{day:%Y-%m-%d}", "text": f"{day.day} {day:%B %Y}"}
+    config["extra"] = {**(config.get("extra") or {}), "briefings_updated": updated}
     config_file = project.build_dir / "mkdocs.yml"
     try:
         text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)

@@ -199,4 +199,13 @@
   document.addEventListener("click", function (event) {
     if (panel.open && !panel.contains(event.target)) panel.open = false;
   });
+  // ?q=words, as the 404 page's search form sends (and Material's search
+  // reads): open the panel searching for them.
+  var query = new URLSearchParams(location.search).get("q");
+  if (query) {
+    build();
+    ui.input.value = query;
+    panel.open = true;  // its toggle event focuses the input and loads Pagefind
+    run();
+  }
 })();
