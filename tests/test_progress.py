@@ -86,7 +86,7 @@ def test_import_reports_progress_while_looking_for_the_url(big):
 
 @pytest.mark.slow
 def test_build_reports_progress_in_plain_lines(big):
-    result = big.run("build")
+    result = big.run("build", "--base-url", "https://user.github.io/repo/")  # no feeds warning
     assert result.exit_code == 0, result.output
     assert result.stderr == f"Reading {MANY} articles...\n"
     assert result.stdout.startswith("Built ") and f": {MANY} articles, 3 topics" in result.stdout
