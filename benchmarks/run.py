@@ -5,13 +5,15 @@
     python benchmarks/run.py --engines mkdocs            # MkDocs only (Zensical is timed by default)
     python benchmarks/run.py --search pagefind  # the site with Pagefind; first-search bytes in Chromium
     python benchmarks/run.py --repeat 3       # medians of 3 runs of the timed steps
+    python benchmarks/run.py --no-lighthouse  # leave out the Lighthouse audit of the sample site
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
 ratio, a one-article edit, peak memory, site size, HTML bytes per article page,
 the largest listing page, and the search payload a reader downloads before the
-first result. Every step runs as its own process; wall time and peak memory
-(max RSS of the process) come from the operating system. Figures, not
+first result; then Lighthouse's scores (mobile) for four pages of the sample
+site. Every step runs as its own process; wall time and peak memory (max RSS
+of the process) come from the operating system. Figures, not
 verdicts: machines are noisy, so compare ratios measured in one run.
 """
 
@@ -252,6 +254,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=1, help="time cold generation, full builds and edits this many times (medians)"
     )
+    parser.add_argument(
+        "--no-lighthouse", action="store_true", help="skip the Lighthouse audit of the sample site (mobile profile)"
+    )
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
@@ -267,6 +272,19 @@ def main() -> None:
             width = max(len(label) for label, _ in rows)
             for label, value in rows:
                 print(f"  {label:<{width}}  {value}")
+    if not args.no_lighthouse:
+        audit_sample()
+
+
+def audit_sample() -> None:
+    """Lighthouse's scores for four pages of the sample site; Performance is reported here, not tested."""
+    import lighthouse
+
+    print("\nLighthouse, the sample site served with gzip (mobile profile)")
+    if problem := lighthouse.missing():
+        print(f"  not run: needs {problem}")
+        return
+    lighthouse.main_sample()
 
 
 if __name__ == "__main__":
