@@ -1,5 +1,5 @@
-"""Screenshots of the sample site for README.md and the docs: its home page on a
-desktop and on a phone.
+"""Screenshots of the sample site for README.md and the docs: its home page, a
+topic, a story and an article, each on a desktop and on a phone.
 
 Builds the sample site with the real command line (`briefings build`) in a
 temporary copy of this repository's content/ and mkdocs.yml (so the
@@ -7,7 +7,7 @@ repository's own build/ and site/ are left alone), serves it on 127.0.0.1 and
 photographs it with Playwright driving Debian's Chromium (never `playwright
 install`: no browser is downloaded). A request to any other host is an error.
 
-    .venv/bin/python docs/screenshots.py              # writes docs/src/images/home-*.png
+    .venv/bin/python docs/screenshots.py              # writes docs/src/images/{home,topic,story,article}-*.png
     .venv/bin/python docs/screenshots.py --out DIR    # somewhere else
 """
 
@@ -38,11 +38,19 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 
-# name: (viewport, device scale, phone?)
-SHOTS = {
-    "home-desktop": ({"width": 1280, "height": 800}, 1, False),
-    "home-phone": ({"width": 390, "height": 844}, 2, True),
+# The pages photographed, by name: a page of each kind in the sample.
+PAGES = {
+    "home": "",
+    "topic": "topics/taiwan/",
+    "story": "stories/biden-xi-lima-2024/",
+    "article": "articles/2024-11-16-kjzz-biden-xi-ai-nuclear-decisions/",
 }
+# device: (viewport, device scale, phone?)
+DEVICES = {
+    "desktop": ({"width": 1280, "height": 800}, 1, False),
+    "phone": ({"width": 390, "height": 844}, 2, True),
+}
+SHOTS = {f"{page}-{device}": (PAGES[page], *DEVICES[device]) for page in PAGES for device in DEVICES}
 
 
 def build_sample(folder: Path) -> Path:
@@ -84,7 +92,7 @@ def photograph(base: str, out: Path) -> list[Path]:
     written = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        for name, (viewport, scale, phone) in SHOTS.items():
+        for name, (path, viewport, scale, phone) in SHOTS.items():
             context = browser.new_context(
                 viewport=viewport,
                 device_scale_factor=scale,
@@ -103,10 +111,10 @@ def photograph(base: str, out: Path) -> list[Path]:
                 ),
             )
             page = context.new_page()
-            page.goto(base, wait_until="networkidle")
-            path = out / f"{name}.png"
-            page.screenshot(path=path, animations="disabled", caret="hide")
-            written.append(path)
+            page.goto(base + path, wait_until="networkidle")
+            png = out / f"{name}.png"
+            page.screenshot(path=png, animations="disabled", caret="hide")
+            written.append(png)
             context.close()
         browser.close()
     if foreign:

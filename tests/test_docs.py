@@ -25,7 +25,12 @@ from conftest import REPO
 
 CONFIG = "docs/mkdocs.yml"
 README = REPO / "README.md"
-SCREENSHOTS = {"home-desktop.png": (1280, 800), "home-phone.png": (780, 1688)}  # 390×844 at scale 2
+# Home, a topic, a story and an article; phones are 390×844 at scale 2.
+SCREENSHOTS = {
+    f"{page}-{device}.png": size
+    for page in ("home", "topic", "story", "article")
+    for device, size in (("desktop", (1280, 800)), ("phone", (780, 1688)))
+}
 
 
 def config(path: Path = REPO / CONFIG) -> dict:
