@@ -303,6 +303,20 @@ def test_zensical_links_are_checked_by_briefings(site):
     assert len(warnings) == 1 and "../no-such-article/" in warnings[0]
 
 
+@pytest.mark.slow
+def test_zensical_builds_a_project_site_under_a_subpath(tmp_path):
+    """The 404 page links from the site's root (/repo/...): the link check must
+    read them against the base URL, as for MkDocs."""
+    require_installed("zensical")
+    root = copy_sample(tmp_path)
+    result = run_cli(
+        "build", "--project", str(root), "--engine", "zensical", "--base-url", "https://user.github.io/repo/"
+    )
+    assert result.exit_code == 0, result.output
+    page = (root / "site/404.html").read_text("utf-8")
+    assert 'href="/repo/assets/stylesheets/briefings.css"' in page
+
+
 def test_a_runaway_engine_is_stopped_with_one_line(tmp_path):
     from briefings.engine.guard import run_guarded
     from briefings.errors import SiteBuildError

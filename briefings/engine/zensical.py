@@ -154,7 +154,7 @@ class ZensicalEngine:
             max_memory_gb=options.max_memory_gb,
             epoch=self.job.epoch,
         )
-        broken = check_site(site)
+        broken = check_site(site, options.base_url or options.config.site_url or "/")  # 404.html links from the root
         messages = [f"broken link: {link}" for link in broken]
         if broken and options.strict:
             shown = "; ".join(messages[:5]) + (f"; and {len(broken) - 5} more" if len(broken) > 5 else "")
