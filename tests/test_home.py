@@ -9,7 +9,7 @@ import datetime as dt
 
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, VALID
+from conftest import REPO, VALID, run_cli
 from test_validation import problems
 
 
@@ -183,3 +183,16 @@ def test_a_bad_state_of_play_does_not_make_the_topics_articles_wrong(site):
     topics_with(site, "  updated: soon\n")
     site.article("b.md", VALID.replace("A valid article", "Another"))
     assert len(problems(site.run("check"))) == 1
+
+
+def test_a_new_desk_has_a_state_of_play_dated_the_day_it_was_made(tmp_path):
+    desk = tmp_path / "desk"
+    assert run_cli("init", str(desk)).exit_code == 0
+    example = yaml.safe_load((desk / "content/topics.yml").read_text("utf-8"))[0]
+    assert example["state_of_play"].startswith("Nothing has happened yet")
+    assert str(example["updated"]) == dt.date.today().isoformat()
+    build = run_cli("build", "--project", str(desk))
+    assert build.exit_code == 0, build.output
+    home = soup(desk / "site/index.html")
+    assert words(home.select_one(".bf-topic-state__text")).startswith("Nothing has happened yet")
+    assert home.select_one(".bf-topic-state__text time")["datetime"] == dt.date.today().isoformat()
