@@ -196,3 +196,14 @@ def test_a_new_desk_has_a_state_of_play_dated_the_day_it_was_made(tmp_path):
     home = soup(desk / "site/index.html")
     assert words(home.select_one(".bf-topic-state__text")).startswith("Nothing has happened yet")
     assert home.select_one(".bf-topic-state__text time")["datetime"] == dt.date.today().isoformat()
+
+
+def test_a_newer_state_of_play_dates_the_home_page_and_the_footer(site):
+    """The article is of 13 January 2024; the state of play, rewritten on 2 February, is newer."""
+    topics_with(site, "  state_of_play: Calm since the election.\n  updated: 2024-02-02\n")
+    result = site.run("build")
+    assert result.exit_code == 0, result.output
+    page = soup(site.root / "site/index.html")
+    assert page.select_one("header.bf-home-header .bf-updated time")["datetime"] == "2024-02-02"
+    assert words(page.select_one("header.bf-home-header .bf-updated")) == "Updated 2 February 2024"
+    assert page.select_one(".bf-footer__feeds time")["datetime"] == "2024-02-02"

@@ -4,6 +4,7 @@ its latest stories. An article in no story counts as a story of its own."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import fields
 
 from briefings.content.model import Article
@@ -19,8 +20,9 @@ STORIES_PER_TOPIC = 3
 
 def home_page(ctx: RenderContext) -> str:
     edition = ctx.edition
-    published = [a.date for a in edition.articles if not ctx.draft(a)]
-    dates = published[:1] + [t.updated for t in edition.topics if t.updated]  # articles are newest first
+    # As the footer's date (pipeline.content_epoch), in UTC: articles and their updates, and states of play.
+    stamps = [s for a in edition.articles if not ctx.draft(a) for s in (a.published, a.updated) if s]
+    dates = [s.astimezone(dt.UTC).date() for s in stamps] + [t.updated for t in edition.topics if t.updated]
     updated = max(dates) if dates else None
     items = ctx.collapse(edition.articles)
     view = HomeView(
