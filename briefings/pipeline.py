@@ -286,8 +286,10 @@ def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions
 
 
 def content_epoch(edition: Edition) -> int:
-    """The newest date in the published content: the site's build date."""
+    """The newest date in the published content: the site's build date (the footer's "Updated"),
+    which a topic's state of play (topics.yml ``updated:``) moves on as an article does."""
     stamps = [a.published for a in edition.articles] + [a.updated for a in edition.articles if a.updated]
+    stamps += [dt.datetime.combine(t.updated, dt.time(), dt.UTC) for t in edition.topics if t.updated]
     # It becomes SOURCE_DATE_EPOCH, and gzip headers (sitemap.xml.gz) hold an unsigned 32-bit
     # time: clamp articles dated before 1970 and far-future drafts (built with --drafts).
     return max(0, min(int(max(stamps).timestamp()), 2**32 - 1)) if stamps else 0

@@ -225,8 +225,8 @@ def search(page, query: str) -> list[str]:
 def test_home_topic_article_and_back(visit, served):
     page = visit()
     page.goto(served.url())
-    assert page.locator(".bf-card__title").all_inner_texts() == TOPICS
-    page.locator(".bf-card__title a", has_text="Taiwan").click()
+    assert page.locator(".bf-topic-state__title").all_inner_texts() == TOPICS
+    page.locator(".bf-topic-state__title a", has_text="Taiwan").click()
     page.wait_for_url(served.url("topics/taiwan/"))
     assert page.locator("h1").first.inner_text().startswith("Taiwan")
     headline = page.locator(".bf-entry__title a").first

@@ -85,7 +85,7 @@ def test_the_config_values_read_as_written(hostile_site):
     assert home.title.get_text() == f"Home - {name}"
     assert home.select_one('meta[name="description"]')["content"] == DESCRIPTION
     assert home.select_one('meta[property="og:description"]')["content"] == DESCRIPTION
-    assert home.h1.get_text() == name and home.select_one(".bf-lede").get_text() == DESCRIPTION
+    assert home.h1.get_text() == name and home.select_one(".bf-footer__about").get_text() == DESCRIPTION
 
 
 def test_feeds_carry_the_name_as_text(hostile_site):

@@ -163,7 +163,7 @@ def test_markup_in_front_matter_is_escaped_where_material_prints_it_raw():
     assert "<script>" not in body
     assert body.count("&lt;script&gt;") == 5  # summary, key point, quote text and speaker, person
     # The templates escape what is under briefing:, so it stays raw text there.
-    assert front(pages.files["index.md"])["briefing"]["latest"][0]["title"] == evil
+    assert front(pages.files["index.md"])["briefing"]["top"]["title"] == evil
 
 
 def test_markdown_in_plain_text_fields_is_not_interpreted():

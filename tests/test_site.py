@@ -132,28 +132,6 @@ def test_seed_article_shows_author_section_quotes_and_credit(sample_build):
     assert more == ["US–China relations", "Fentanyl", "Taiwan"]
 
 
-def test_home_shows_latest_developments_and_a_card_per_topic(sample_build):
-    root, _ = sample_build
-    page = soup(root / "site/index.html")
-    articles = sample_articles(root)
-    latest = slugs_linked(page, ".bf-latest .bf-line__title")
-    assert latest == once_per_story(latest, newest_first(articles), articles)[:8]
-    assert latest[0] == "2024-11-16-kjzz-biden-xi-ai-nuclear-decisions"  # the Lima story, by its first report
-    lima = page.select_one(".bf-latest .bf-line")
-    assert lima.select_one(".bf-sources")["href"] == "stories/biden-xi-lima-2024/"
-    assert lima.select_one(".bf-sources").get_text(" ", strip=True).startswith("2 sources")
-    cards = page.select(".bf-card")
-    assert [c.select_one(".bf-card__title").get_text(strip=True) for c in cards] == [
-        "US–China relations",
-        "Taiwan",
-        "Fentanyl",
-    ]
-    fentanyl = cards[2]
-    assert "35 articles" in fentanyl.select_one(".bf-meta").get_text()
-    assert "latest 7 August 2024" in fentanyl.select_one(".bf-meta").get_text()
-    assert len(fentanyl.select(".bf-card__headlines li")) == 3
-
-
 def test_navigation_lists_topics_but_no_articles(sample_build):
     root, _ = sample_build
 

@@ -220,7 +220,7 @@ def test_topics_file_problems(site):
         "(expected lowercase letters, digits and hyphens, e.g. us-china)",
         "content/topics.yml:7: topics[4].title: is missing (every topic needs id: and title:)",
         "content/topics.yml:8: topics[4].descripton: unknown key (did you mean 'description'? "
-        "expected one of: id, title, description, keywords, expected_sides)",
+        "expected one of: id, title, description, state_of_play, updated, keywords, expected_sides)",
     ]
 
 

@@ -81,11 +81,18 @@ TOPICS_YML = """\
 # id: the URL slug (topics/<id>/) and what articles list under topics:.
 # keywords: words and phrases that suggest an article belongs here
 # (`briefings check --suggest` and `briefings import` use them).
+# state_of_play: one paragraph (at most 700 characters) saying where the topic
+# stands today, shown on the home page and the topic's page; updated: the day
+# you last wrote it (YYYY-MM-DD). Rewrite both when the story moves on.
 - id: example
   title: Example topic
   description: >-
     Replace this topic with your own: give it an id, a title, a one-line
     description and a few keywords.
+  state_of_play: >-
+    Nothing has happened yet: this is where you say, in a few sentences, where
+    the topic stands today and what to watch next.
+  updated: {date}
   keywords: [example, briefing]
 """
 
@@ -205,7 +212,7 @@ def scaffold_files(site_name: str, today: dt.date) -> dict[str, str]:
             site_name=_yaml_text(site_name),
             site_description=_yaml_text(f"{site_name}: curated news, grouped by topic."),
         ),
-        "content/topics.yml": TOPICS_YML,
+        "content/topics.yml": TOPICS_YML.format(date=today.isoformat()),
         f"content/articles/{today.year:04d}/{today.isoformat()}-welcome.md": WELCOME.format(date=today.isoformat()),
         ".github/workflows/pages.yml": PAGES_WORKFLOW,
         "requirements.txt": REQUIREMENTS.format(series=f"{major}.{minor}"),

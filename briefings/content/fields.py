@@ -346,7 +346,7 @@ ARTICLE_FIELDS: dict[str, Field] = {
     "story": Field(story_id),
 }
 
-TOPIC_FIELDS = ("id", "title", "description", "keywords", "expected_sides")
+TOPIC_FIELDS = ("id", "title", "description", "state_of_play", "updated", "keywords", "expected_sides")
 
 
 @functools.lru_cache(maxsize=4096)  # a few topic names, written in thousands of articles

@@ -36,6 +36,8 @@ class Topic:
     weak_keywords: tuple[str, ...] = ()  # count only in numbers: weak_needed different ones
     weak_needed: int = 2
     expected_sides: tuple[Side, ...] = ()  # a story of this topic with no source from one: a blindspot
+    state_of_play: str = ""  # one paragraph: where the topic stands today (content/state.py)
+    updated: dt.date | None = None  # the day the state of play was last written
 
     @property
     def url(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,7 @@ from briefings.content.source import (
     parse_yaml,
     stat_file,
 )
+from briefings.content.state import state_of_play, updated
 from briefings.errors import Problem
 from briefings.fileio import read_bytes
 
@@ -226,6 +228,13 @@ def load_topics(root: Path, problems: list[Problem]) -> list[Topic]:
                     at = lines.get((i, "expected_sides", *e.at), line)
                     problems.append(Problem(rel, at, f"{where}.expected_sides", e.message))
                 ok = False
+        # A bad state of play is reported, but the topic stays: its articles are not wrong.
+        name = topic_id or where
+        parsers: dict[str, Callable[[Any], Any]] = {
+            "state_of_play": partial(state_of_play, topic_id=name),
+            "updated": partial(updated, topic_id=name),
+        }
+        values.update(parse_fields(rel, item, parsers, where, lines, (i,), line, problems))
         if ok:
             seen[topic_id] = lines.get((i, "id"), line)
             topics.append(Topic(**values))

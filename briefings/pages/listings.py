@@ -1,4 +1,4 @@
-"""The listing pages: home, topics, timeline, the articles index, sources,
+"""The listing pages (home is ``home.py``): topics, timeline, the articles index, sources,
 people and tags (with the month archives and year pages of the long ones,
 ``archives.py``). Each function makes its page's view and writes it as front
 matter (``frontmatter.page``); the templates in theme/ draw the listings."""
@@ -28,7 +28,6 @@ from briefings.pages.views import (
     ArticlesIndexView,
     Development,
     FrontMatter,
-    HomeView,
     PeopleIndexView,
     PersonSummary,
     PersonView,
@@ -40,16 +39,7 @@ from briefings.pages.views import (
 )
 
 TIMELINE = PageLink(title="Timeline", url="timeline/")
-LATEST_ON_HOME = 8
 HEADLINES_PER_CARD = 3
-
-
-def home_page(ctx: RenderContext) -> str:
-    view = HomeView(
-        latest=tuple(ctx.entry(a, brief=True) for a in ctx.collapse(ctx.edition.articles)[:LATEST_ON_HOME]),
-        topics=topic_cards(ctx),
-    )
-    return page(FrontMatter(title="Home", template="home.html", briefing=view), "")
 
 
 def topics_index_page(ctx: RenderContext) -> str:
@@ -88,6 +78,9 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
     feed = ctx.topic_feed[topic.id]
     view = TopicView(
         topic=TopicRef(id=topic.id, title=topic.title),
+        state_of_play=topic.state_of_play,
+        updated=day(topic.updated) if topic.updated else None,
+        updated_datetime=topic.updated.isoformat() if topic.updated else None,
         count=len(briefing.articles),
         shown=len(shown),
         latest=day(briefing.articles[0].date) if items else None,

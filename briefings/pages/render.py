@@ -19,9 +19,9 @@ from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
 from briefings.pages.feeds import site_feeds
+from briefings.pages.home import home_page
 from briefings.pages.listings import (
     articles_index_page,
-    home_page,
     people_index_page,
     person_pages,
     tags_page,

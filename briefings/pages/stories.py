@@ -123,6 +123,11 @@ def story_page(ctx: RenderContext, story: Story) -> str:
     return page(front, body)
 
 
+def sources_line(sources: int, countries: int) -> str:
+    """How widely a story was reported: "5 sources from 4 countries"."""
+    return f"{sources} source{'s' if sources != 1 else ''} from {countries} countr{'ies' if countries != 1 else 'y'}"
+
+
 def story_entry(ctx: RenderContext, story: Story) -> Entry:
     """A story in the stories index: our title, its dates, its sources and topics."""
     articles = story.articles
@@ -134,7 +139,7 @@ def story_entry(ctx: RenderContext, story: Story) -> Entry:
         url=story.url,
         date=span(first, last),
         datetime=first.isoformat(),
-        source=f"{n} source{'s' if n != 1 else ''} from {countries} countr{'ies' if countries != 1 else 'y'}",
+        source=sources_line(n, countries),
         authors=(),
         summary=story.summary,
         draft=all(ctx.draft(a) for a in articles),

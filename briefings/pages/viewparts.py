@@ -164,3 +164,41 @@ class StoryRef:
     url: str
     sources: int
     versions: tuple[Version, ...]  # the story's other articles, oldest first
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryLine:
+    """A story on the home page, by its title, or an article in no story (``partials/story-line.html``)."""
+
+    title: str  # our title of the story; the published headline of an article in none
+    url: str  # the story's page, or the article's
+    date: str  # the story's dates, "16–17 November 2024", or the article's
+    datetime: str  # its first report, ISO 8601
+    newest: str  # its newest report, ISO 8601: what "New since your last visit" compares
+    sources: int  # the story's sources; 0 for an article in no story
+    source: str  # the outlet of an article in no story; "" for a story
+    draft: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopStory(StoryLine):
+    """The newest story, at the top of the home page."""
+
+    summary: str
+    why_it_matters: str
+    countries: int  # its sources' countries, as outlets.yml writes them
+    reach: str  # "5 sources from 4 countries"; "" for an article in no story
+
+
+@dataclass(frozen=True, kw_only=True)
+class TopicState:
+    """A topic on the home page: where it stands today, and its latest stories."""
+
+    id: str
+    title: str
+    url: str
+    state_of_play: str  # topics.yml's state_of_play:, else its description
+    updated: str | None  # topics.yml's updated:, as readers see it; None when not given
+    updated_datetime: str | None
+    count: int  # its articles
+    stories: tuple[StoryLine, ...]  # the newest few

@@ -35,6 +35,8 @@ from briefings.pages.viewparts import (
     StoryRef,
     Tally,
     TopicCard,
+    TopicState,
+    TopStory,
     Version,
     YearGroup,
 )
@@ -67,10 +69,13 @@ class LeavesOutUnset:
 
 @dataclass(frozen=True, kw_only=True)
 class HomeView:
-    """home.html: the latest articles across topics, then a card per topic."""
+    """home.html, today's briefing: when it was updated, the top story, and each topic's
+    state of play with its latest stories."""
 
-    latest: tuple[Entry, ...]
-    topics: tuple[TopicCard, ...]
+    updated: str | None  # the newest of the newest article's date and the topics' updated:
+    updated_datetime: str | None  # None when nothing is published
+    top: TopStory | None  # the newest story (an article in no story is one)
+    topics: tuple[TopicState, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,6 +123,9 @@ class TopicView:
     """topic.html: a topic's briefing."""
 
     topic: TopicRef
+    state_of_play: str  # topics.yml's state_of_play:, "" when not given
+    updated: str | None  # the day it was written (updated:), as readers see it
+    updated_datetime: str | None
     count: int  # articles in the topic
     shown: int  # of which on this page (the rest are in the month archives)
     latest: str | None  # date of the newest article
