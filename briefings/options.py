@@ -42,7 +42,7 @@ class Settings:
     site_url: str = ""  # "" when not set; otherwise ends with "/"
     # The options under extra.briefings (OPTIONS), with their defaults:
     archive_after: int = 50  # a topic, the timeline or a person with more shows the newest and links month archives
-    latest: int = 5  # items in a topic's "latest developments"
+    latest: int = 5  # unused since topic pages list each story once (kept so configs stay valid)
     quotes: int = 3  # quote cards on a topic page
     quote_card_min_words: int = 8  # shorter quotes are fragments: inline, never cards (unless card: true)
     related: int = 5  # related articles on an article page
