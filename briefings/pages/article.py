@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from briefings.content.model import Article, Quote, Related
+from briefings.content.model import Article, Quote, Related, joined
 from briefings.pages.body import article_link, body_html
 from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
@@ -172,7 +172,7 @@ def speakers_md(ctx: RenderContext, quote: Quote) -> str:
     for s in ctx.speakers(quote):
         who = md_text(s.name)
         names.append(f"[{who}](../people/{s.url.removeprefix('people/').removesuffix('/')}.md)" if s.url else who)
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return joined(tuple(names))
 
 
 def quote_html(ctx: RenderContext, quote: Quote) -> str:
