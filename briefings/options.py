@@ -42,8 +42,9 @@ class Settings:
     site_url: str = ""  # "" when not set; otherwise ends with "/"
     # The options under extra.briefings (OPTIONS), with their defaults:
     archive_after: int = 50  # a topic, the timeline or a person with more shows the newest and links month archives
-    latest: int = 5  # items in a topic's "latest developments"
-    quotes: int = 6  # quote cards on a topic page
+    latest: int = 5  # unused since topic pages list each story once (kept so configs stay valid)
+    quotes: int = 3  # quote cards on a topic page
+    quote_card_min_words: int = 8  # shorter quotes are fragments: inline, never cards (unless card: true)
     related: int = 5  # related articles on an article page
     max_file_mb: int = 5  # larger article files are refused
     trust_html: bool = False  # pass article bodies to MkDocs unsanitised
@@ -55,7 +56,17 @@ class Settings:
         return self.site_url + path if self.site_url else ""
 
 
-OPTIONS = ("archive_after", "latest", "quotes", "related", "max_file_mb", "trust_html", "search", "search_full_text")
+OPTIONS = (
+    "archive_after",
+    "latest",
+    "quotes",
+    "quote_card_min_words",
+    "related",
+    "max_file_mb",
+    "trust_html",
+    "search",
+    "search_full_text",
+)
 SEARCH_CHOICES = ("material", "pagefind")
 
 
@@ -150,6 +161,7 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
         archive_after=given.count("archive_after", Settings.archive_after),
         latest=given.count("latest", Settings.latest),
         quotes=given.count("quotes", Settings.quotes),
+        quote_card_min_words=given.count("quote_card_min_words", Settings.quote_card_min_words),
         related=given.count("related", Settings.related),
         max_file_mb=given.count("max_file_mb", Settings.max_file_mb),
         trust_html=given.flag("trust_html", Settings.trust_html),

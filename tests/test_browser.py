@@ -229,11 +229,14 @@ def test_home_topic_article_and_back(visit, served):
     page.locator(".bf-topic-state__title a", has_text="Taiwan").click()
     page.wait_for_url(served.url("topics/taiwan/"))
     assert page.locator("h1").first.inner_text().startswith("Taiwan")
-    headline = page.locator(".bf-entry__title a").first
+    headline = page.locator(".bf-story-item__title a").first  # a story, once: to its page
     title = headline.inner_text()
     headline.click()
-    page.wait_for_url(served.url("articles/**"))
+    page.wait_for_url(served.url("stories/**"))
     assert page.locator("h1").first.inner_text().startswith(title)
+    page.go_back()
+    page.locator(".bf-story-item__sources a").first.click()  # one outlet's version: its article page
+    page.wait_for_url(served.url("articles/**"))
     chips = page.locator(".bf-article-header .bf-chip")
     assert "Taiwan" in chips.all_inner_texts()
     chips.filter(has_text="Taiwan").click()

@@ -110,7 +110,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
     ]
 
 
-def test_topic_page_lists_its_articles_by_month_with_other_topics():
+def test_topic_page_lists_each_article_in_no_story_as_a_story_of_one_with_its_other_topics():
     pages = render(
         edition_of(
             art("both", "2024-01-05", topics=("taiwan", "us-china"), summary="S."),
@@ -118,13 +118,18 @@ def test_topic_page_lists_its_articles_by_month_with_other_topics():
         )
     )
     meta = front(pages.files["topics/taiwan.md"])["briefing"]
-    assert [(m["label"], [e["url"] for e in m["entries"]]) for m in meta["months"]] == [
-        ("January 2024", ["articles/both/"]),
-        ("December 2023", ["articles/solo/"]),
+    assert [(s["url"], s["date"]) for s in meta["stories"]] == [
+        ("articles/both/", "5 January 2024"),
+        ("articles/solo/", "1 December 2023"),
     ]
-    first = meta["months"][0]["entries"][0]
+    first = meta["stories"][0]
     assert first["summary"] == "S."
     assert first["topics"] == [{"title": "US–China relations", "url": "topics/us-china/"}]
+    # Key dates: the same stories, oldest first, linked to their place on the page.
+    assert [(k["date"], k["anchor"]) for k in meta["key_dates"]] == [
+        ("1 December 2023", "article-solo"),
+        ("5 January 2024", "article-both"),
+    ]
 
 
 def test_article_page_links_to_neighbours_in_each_topic():
@@ -149,7 +154,7 @@ def test_markup_in_front_matter_is_escaped_where_material_prints_it_raw():
                 "2024-01-01",
                 title=evil,
                 summary=evil,
-                quotes=(Quote(evil, evil),),
+                quotes=(Quote(evil, (evil,)),),
                 people=(evil,),
                 key_points=(evil,),
             )
@@ -182,9 +187,9 @@ def test_people_aliases_merge_and_quotes_find_their_speaker():
 
     xi = Person("xi-jinping", "Xi Jinping", aliases=("Xi", "President Xi"))
     items = (
-        art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", "President Xi, at the summit"),)),
+        art("a", "2024-01-01", people=("Xi",), quotes=(Quote("Words.", ("President Xi, at the summit",)),)),
         art("b", "2024-02-01", people=("xi jinping", "Joe Biden")),
-        art("c", "2024-03-01", quotes=(Quote("Other words.", "Joe Biden (readout)"),)),
+        art("c", "2024-03-01", quotes=(Quote("Other words.", ("Joe Biden (readout)",)),)),
     )
     content = Content(TOPICS, tuple(sorted(items, key=Article.sort_key)), people=(xi,))
     e = group(content, select(content, drafts=False, now=dt.datetime(2025, 1, 1, tzinfo=UTC)))

@@ -169,7 +169,7 @@ image: {caption: "Escape \\e"}
         ARTICLE.format("c.md", 6) + "summary: contains a control character U+007F (expected plain text: remove it)",
         ARTICLE.format("c.md", 7) + "key_points: item 2 contains a control character U+0085 "
         "(expected plain text: remove it)",
-        ARTICLE.format("c.md", 10) + "quotes: item 1: speaker: contains a control character U+0007 "
+        ARTICLE.format("c.md", 10) + "quotes[0].speaker: contains a control character U+0007 "
         "(expected plain text: remove it)",
         ARTICLE.format("c.md", 11) + "image: caption: contains a control character U+001B "
         "(expected plain text: remove it)",

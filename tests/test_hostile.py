@@ -198,7 +198,7 @@ def test_non_ascii_titles_and_emoji_work(odd_site):
     assert "正文" in page(odd_site, "chinese-title").select_one(".bf-body").get_text()
     accents = page(odd_site, "accents-and-emoji")
     assert accents.h1.get_text(strip=True) == "Élections à Taïwan : café, façade, naïveté 🗳️🇹🇼"
-    assert "Zoë Ångström" in accents.select_one(".bf-quote figcaption").get_text()
+    assert "Zoë Ångström" in accents.select_one(".bf-quote figcaption, .bf-quoted li").get_text()
     people = json.loads((odd_site / "search/search_index.json").read_text("utf-8"))
     assert any("賴清德" in d["title"] for d in people["docs"])
 
@@ -210,7 +210,7 @@ def test_very_long_title_and_ten_topics(odd_site):
     assert len(ten.select(".bf-article-header .bf-chip")) == 10
     for topic in ["us-china", "asia-pacific", "drugs"]:
         listed = BeautifulSoup((odd_site / "topics" / topic / "index.html").read_text("utf-8"), "html.parser")
-        assert "In every topic" in [a.get_text() for a in listed.select(".bf-entry__title a")]
+        assert "In every topic" in [a.get_text() for a in listed.select(".bf-story-item__title a")]
 
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "file:")

@@ -23,7 +23,7 @@ QUOTED = (
     VALID
     + """\
 quotes:
-  - text: We will keep the lines open.
+  - text: We will keep the lines open, whatever happens next.
     speaker: A Spokesperson
 """
 )
@@ -75,7 +75,7 @@ def test_mkdocs_reads_the_overridden_template_from_overrides_and_every_other_fro
 
     topic = soup(desk.root / "site/topics/taiwan/index.html")
     assert [c.get_text() for c in topic.select("figure.desk-card")] == [
-        "We will keep the lines open., said A Spokesperson"
+        "We will keep the lines open, whatever happens next., said A Spokesperson"
     ]
     assert not topic.select(".bf-quote--card")
     article = soup(desk.root / "site/articles/a/index.html")
@@ -103,7 +103,7 @@ def test_zensical_builds_with_the_overridden_template_and_the_packages_for_the_r
     assert result.exit_code == 0, result.output
     topic = soup(desk.root / "site/topics/taiwan/index.html")
     assert [c.get_text() for c in topic.select("figure.desk-card")] == [
-        "We will keep the lines open., said A Spokesperson"
+        "We will keep the lines open, whatever happens next., said A Spokesperson"
     ]
     assert not topic.select(".bf-quote--card")
     article = soup(desk.root / "site/articles/a/index.html")

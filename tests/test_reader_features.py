@@ -188,35 +188,33 @@ def test_articles_index_lists_every_published_article_newest_first(built):
     assert [a["href"] for a in home.select("a.md-nav__link") if a.get_text(strip=True) == "Articles"] == ["articles/"]
 
 
-def test_topic_page_opens_with_developments_timeline_and_quote_cards(built):
+def test_topic_page_opens_with_key_dates_then_each_story_once_then_quote_cards(built):
     page = dom(built, "topics/fentanyl")
     headings = [h.get_text(strip=True) for h in page.select("article h2")]
-    assert headings[:4] == ["Latest developments", "Timeline", "Key quotes", "Coverage"]
-    developments = page.select(".bf-developments__list li")
-    assert len(developments) == 5
-    # The precursor story (5 and 7 August 2024), once, at its lead: the first report.
-    assert developments[0].time.get_text() == "5 August 2024"
-    timeline = [a["href"] for a in page.select(".bf-timeline a")]
-    coverage = [a["href"] for a in page.select(".bf-entry__title > a:first-child")]
+    assert headings[:3] == ["Key dates", "Stories", "Key quotes"]
     fentanyl = [slug for slug, _, chips in articles_of(built) if "Fentanyl" in chips and slug != "2024-12-01-draft"]
-    assert len(fentanyl) == 35 and timeline == coverage  # each story once: by its lead, "N sources" to the story
-    stories = [a["href"] for a in page.select(".bf-entry__title .bf-sources")]
-    assert len(stories) == len(set(stories)) == len(once(built, fentanyl)) == len(coverage) == 5
+    assert len(fentanyl) == 35
+    # Each story once, newest first (by its first report), linked to its story page.
+    stories = [a["href"].replace("../../", "") for a in page.select(".bf-story-item__title a")]
+    assert len(stories) == len(set(stories)) == 5 and set(stories) == once(built, fentanyl)
+    assert page.select_one(".bf-story-item time").get_text() == "5–7 August 2024"  # the precursor story
+    # Key dates: one line per story, oldest first, each leading to its story on the page.
+    dates = page.select(".bf-key-dates li")
+    assert [li.a["href"] for li in dates] == [f"#{s['id']}" for s in reversed(page.select(".bf-story-item"))]
+    assert dates[-1].time.get_text() == "5 August 2024"
     cards = page.select(".bf-quote--card")
-    assert [c.blockquote.get_text(strip=True) for c in cards] == [  # newest first
-        "“The concrete action is to save lives.”",
+    assert [c.blockquote.get_text(strip=True) for c in cards] == [  # newest first, full clauses only
+        "“The concrete action is to save lives.”",  # 7 words, but card: true
         "“turning our back on each other is not an option”",
-        "“It’s going to save lives”",
         "“We're talking to our competitors, just talking and being blunt with one another”",
-        "“We have to ensure that competition does not veer into conflict.”",
-        "“dramatically curtail”",
     ]
     burns = cards[0].figcaption
     assert burns.a["href"] == "../../people/nicholas-burns/"
-    assert "The Diplomatic Insight, 1 February 2024" in burns.get_text(" ", strip=True)
-    xi = cards[-1].figcaption
-    assert xi.a["href"] == "../../people/xi-jinping/"
-    assert "The Daily Caller, 15 November 2023" in xi.get_text(" ", strip=True)
+    assert (
+        " ".join(burns.select_one(".bf-quote__where").get_text().split())
+        == "in The Diplomatic Insight, 1 February 2024"
+    )
+    assert "“It’s going to save lives”" not in page.get_text()  # 5 words: a fragment, not a card
 
 
 def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
@@ -236,17 +234,20 @@ def test_people_pages_merge_aliases_and_list_articles_and_quotes(built):
     assert len(naming_xi) == 18 and naming_xi[0] == "2024-11-17-peoples-daily-xi-china-us-partner-friend"
     assert SEED in naming_xi and "2024-12-01-draft" not in naming_xi
     assert [q.blockquote.get_text(strip=True) for q in xi.select(".bf-quote--card")] == [
+        "“the need to maintain human control over the decision to use nuclear weapons”",  # with Joe Biden
         "“China is ready to work with the new U.S. administration to maintain communication”",
         "“turning our back on each other is not an option”",
-        "“dramatically curtail”",
         "“Planet Earth is big enough for the two countries to succeed,”",
-    ]
+    ]  # not “dramatically curtail”: a fragment, quoted in its article's text
+    joint = xi.select_one(".bf-quote--card figcaption")
+    assert [a["href"] for a in joint.select("a")][:2] == ["../joe-biden/", "./"]
+    assert joint.get_text(" ", strip=True).startswith("Joe Biden and Xi Jinping in")
     article = dom(built, f"articles/{SEED}")
     assert [a["href"] for a in article.select(".bf-people a")] == [
         "../../people/joe-biden/",
         "../../people/xi-jinping/",
     ]
-    assert article.select_one(".bf-quote figcaption a")["href"] == "../../people/xi-jinping/"
+    assert article.select_one(".bf-quoted a")["href"] == "../../people/xi-jinping/"
 
 
 def test_every_article_has_related_coverage_with_reasons(built):
@@ -311,15 +312,15 @@ def test_updated_badge_and_archives(site):
     assert result.exit_code == 0, result.output
     built = site.root / "site"
     taiwan = dom(built, "topics/taiwan")
-    assert [a.get_text() for a in taiwan.select(".bf-entry__title a")] == ["Item 4", "Item 3"]
-    assert taiwan.select_one(".bf-coverage").get_text() == "Coverage: the latest 2"
+    assert [a.get_text() for a in taiwan.select(".bf-story-item__title a")] == ["Item 4", "Item 3"]
+    assert taiwan.select_one("#stories").get_text() == "Stories: the latest 2"
     assert [(a.get_text(), a["href"]) for a in taiwan.select(".bf-archives a")] == [
         ("March 2024", "2024/03/"),
         ("February 2024", "2024/02/"),
         ("January 2024", "2024/01/"),
     ]
     january = dom(built, "topics/taiwan/2024/01")
-    assert [a.get_text() for a in january.select(".bf-entry__title a")] == ["Item 1", "Item 0"]
+    assert [a.get_text() for a in january.select(".bf-story-item__title a")] == ["Item 1", "Item 0"]
     assert january.select_one(".bf-pager a")["href"] == "../02/"
     assert (built / "timeline/2024/03/index.html").is_file()
     updated = dom(built, "articles/u")
@@ -335,7 +336,11 @@ def test_person_pages_keep_the_newest_and_link_month_archives(site):
     site.settings(archive_after=2)
     days = ["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-30"]
     for i, day in enumerate(days):
-        quote = f'quotes:\n  - text: "Words number {i}."\n    speaker: Jane Doe\n' if i != 2 else ""
+        quote = (
+            f'quotes:\n  - text: "These are the words number {i}, said in full."\n    speaker: Jane Doe\n'
+            if i != 2
+            else ""
+        )
         site.article(
             f"p{i}.md",
             VALID.replace("2024-01-13", day).replace("A valid article", f"Item {i}") + "people: [Jane Doe]\n" + quote,
@@ -354,7 +359,10 @@ def test_person_pages_keep_the_newest_and_link_month_archives(site):
     ]
     january = dom(built, "people/jane-doe/2024/01")
     assert [a.get_text() for a in january.select(".bf-line__title")] == ["Item 1", "Item 0"]
-    assert [q.get_text() for q in january.select(".bf-quote blockquote")] == ["“Words number 1.”", "“Words number 0.”"]
+    assert [q.get_text() for q in january.select(".bf-quote blockquote")] == [
+        "“These are the words number 1, said in full.”",
+        "“These are the words number 0, said in full.”",
+    ]
     assert january.select_one(".bf-kicker a")["href"] == "../../"
     february = dom(built, "people/jane-doe/2024/02")
     assert [a.get_text() for a in february.select(".bf-line__title")] == ["Item 2"]

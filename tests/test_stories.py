@@ -110,9 +110,13 @@ def test_quotes_are_grouped_by_the_speakers_side(desk, site):
         page = soup(site / "stories" / story["id"] / "index.html")
         for meta in desk.members(story["id"]).values():
             for quote in meta.get("quotes", []):
-                # "Joe Biden (statement)", "Xie Feng, PRC Vice Foreign Minister": the name leads
-                # (a White House readout of "Joe Biden and Xi Jinping" is Washington's words)
-                name = re.split(r",| \(| and ", quote["speaker"])[0].strip()
+                shown = [b.get_text(strip=True) for b in page.select("blockquote")]
+                if len(quote["text"].split()) < 8 and not quote.get("card"):  # a fragment: never a card
+                    assert f"“{quote['text']}”" not in shown
+                    continue
+                # "Joe Biden (statement)", "Xie Feng, PRC Vice Foreign Minister": the name leads;
+                # a joint statement goes with its first speaker's side
+                name = quote["speakers"][0] if "speakers" in quote else re.split(r",| \(", quote["speaker"])[0].strip()
                 side = desk.side_of.get(name, "other")
                 group = page.select_one(f"#says-{side}").find_parent("section")
                 assert group.h3.get_text() == SIDE_HEADINGS[side]

@@ -179,8 +179,9 @@ def test_empty_title(site):
 def test_quotes_report_every_bad_item(site):
     site.article("q.md", VALID + "quotes:\n  - text: fine\n    speaker: Someone\n  - text: no speaker\n  - oops\n")
     assert problems(site.run("check")) == [
-        "content/articles/q.md:9: quotes: item 2: speaker: is missing (expected text: and speaker:)",
-        "content/articles/q.md:10: quotes: item 3: expected text: and speaker: (got text)",
+        "content/articles/q.md:9: quotes[1].speaker: is missing "
+        "(add speaker: Name, or speakers: [Name, Name] for a joint statement)",
+        "content/articles/q.md:10: quotes[2]: expected text: and speaker: (got text)",
     ]
 
 

@@ -162,10 +162,11 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     # The branches that read optional keys had data.
     articles = [meta["briefing"] for name, (meta, _) in sample.pages.items() if meta.get("template") == "article.html"]
     assert any("updated" in a for a in articles) and any("updated" not in a for a in articles)
-    assert any("image" in a for a in articles) and any("image" not in a for a in articles)
+    assert any("story" in a for a in articles) and any("story" not in a for a in articles)
     assert any(a["draft"] for a in articles)
     archives = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "archive.html"]
-    assert {a["brief"] for a in archives} == {True, False} and any(a["quotes"] for a in archives)
+    assert any(a["stories"] for a in archives) and any(a["entries"] for a in archives)
+    assert any(a["quotes"] for a in archives)
     years = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "year.html"]
     assert {bool(y["quotes"]) for y in years} == {True, False}
     assert any(y["newer"] and y["older"] for y in years)
@@ -175,7 +176,9 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
     stories = [meta["briefing"] for meta, _ in sample.pages.values() if meta.get("template") == "story.html"]
     assert any(s["blindspots"] for s in stories) and any(not s["blindspots"] for s in stories)
     assert any(s["quotes"] for s in stories) and any(v["note"] for s in stories for v in s["versions"])
-    assert 'class="bf-credit"' in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]
+    # Its front matter has image: credit, but the site shows no photo: so no photo credit either.
+    assert "Photo:" not in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]
+    assert 'class="bf-original__link"' in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]
     assert ("data-pagefind-filter" in rendered["articles/2023-11-15-daily-caller-biden-xi-agreement.md"]) == (
         extra == "pagefind"
     )
@@ -183,8 +186,9 @@ def test_every_template_reads_only_what_its_view_has(sample, extra):
 
 MISSPELT = [
     ("article.html", "a.minutes", "a.minute"),
-    ("article.html", "a.image.credit", "a.image.credits"),
-    ("topic.html", "b.developments", "b.development"),
+    ("article.html", "a.story.sources", "a.story.source"),
+    ("topic.html", "b.key_dates", "b.key_date"),
+    ("topic.html", "k.anchor", "k.id"),
     ("person.html", "b.quote_count", "b.quotes_count"),
     ("partials/month-lines.html", "month.label", "month.title"),
     ("archive.html", "b.newer.label", "b.newer.title"),
@@ -202,8 +206,9 @@ MISSPELT = [
     ("stories.html", "b.count", "b.counts"),
     ("sources.html", "m.taiwan", "m.tw"),
     ("article.html", "a.story.versions", "a.story.version"),
-    ("partials/briefing-entry.html", "item.why_it_matters", "item.why_it_maters"),
-    ("partials/quote-card.html", "q.speaker_url", "q.speakers_url"),
+    ("partials/topic-story.html", "s.why_it_matters", "s.why_it_maters"),
+    ("partials/topic-story.html", "o.name", "o.title"),
+    ("partials/quote-card.html", "s.url", "s.speaker_url"),
     ("partials/topic-cards.html", "card.headlines", "card.headline"),
 ]
 

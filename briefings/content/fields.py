@@ -247,27 +247,53 @@ def check_slug(result: str, what: str = "slug") -> str:
     return result
 
 
+QUOTE_KEYS = ("text", "speaker", "speakers", "card")
+SPEAKER_HINT = "add speaker: Name, or speakers: [Name, Name] for a joint statement"
+
+
 def quotes(value: Any) -> tuple[Quote, ...]:
+    """Each quote: text:, and speaker: (who said it, as the article attributes it) or speakers:
+    (a list, for a joint statement); card: true shows a short quote as a card all the same.
+    Errors point into the list (``at``): the loader names the field ``quotes[1].speaker``."""
     if not isinstance(value, list):
         raise FieldError(f"expected a list of quotes, each with text: and speaker: (got {type_name(value)})")
 
+    def part(at: tuple[str | int, ...], parse: Callable[[Any], T], raw: Any) -> T:
+        try:
+            return parse(raw)
+        except FieldError as exc:
+            raise FieldError(exc.message, (*at, *exc.at)) from None
+
     def item(i: int, raw: Any) -> Quote:
         if not isinstance(raw, dict):
-            raise FieldError(f"item {i + 1}: expected text: and speaker: (got {type_name(raw)})", (i,))
+            raise FieldError(f"expected text: and speaker: (got {type_name(raw)})", (i,))
         for key in raw:
-            if key not in ("text", "speaker"):
-                raise FieldError(f"item {i + 1}: unknown key {key!r} (expected only text: and speaker:)", (i, key))
-        parts = {}
-        for key in ("text", "speaker"):
-            if key not in raw:
-                raise FieldError(f"item {i + 1}: {key}: is missing (expected text: and speaker:)", (i,))
-            try:
-                parts[key] = required_text(raw[key], LONG_TEXT if key == "text" else SHORT_TEXT)
-            except FieldError as exc:
-                raise FieldError(f"item {i + 1}: {key}: {exc.message}", (i, key)) from None
-        return Quote(**parts)
+            if key not in QUOTE_KEYS:
+                raise FieldError(f"unknown key {key!r} (expected text:, speaker: or speakers:, and card:)", (i, key))
+        if "text" not in raw:
+            raise FieldError("is missing (add text: with the words, exactly as said)", (i, "text"))
+        words = part((i, "text"), required_text, raw["text"])
+        if "speaker" in raw and "speakers" in raw:
+            raise FieldError("and speaker: both given (keep one: speakers: lists a joint statement's)", (i, "speakers"))
+        if "speakers" in raw:
+            names = raw["speakers"]
+            if not isinstance(names, list) or not names:
+                got = "an empty list" if names == [] else type_name(names)
+                raise FieldError(f"expected a list of names (got {got}; {SPEAKER_HINT})", (i, "speakers"))
+            speakers = tuple(part((i, "speakers", j), required_short_text, n) for j, n in enumerate(names))
+        elif "speaker" in raw:
+            speakers = (part((i, "speaker"), required_short_text, raw["speaker"]),)
+        else:
+            raise FieldError(f"is missing ({SPEAKER_HINT})", (i, "speaker"))
+        card = part((i, "card"), flag, raw["card"]) if "card" in raw else False
+        return Quote(text=words, speakers=speakers, card=card)
 
     return tuple(_each(value, item))
+
+
+def item_path(key: str, at: tuple[str | int, ...]) -> str:
+    """A field and where inside it, as readers of the error look it up: ``quotes[1].speaker``."""
+    return key + "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in at)
 
 
 def image(value: Any) -> Image:
@@ -324,6 +350,7 @@ class Field:
     parse: Callable[[Any], Any]
     required: bool = False
     attr: str | None = None  # Article attribute, when it differs from the key
+    pointed: bool = False  # errors name the item and key inside the field: quotes[1].speaker
 
 
 ARTICLE_FIELDS: dict[str, Field] = {
@@ -337,7 +364,7 @@ ARTICLE_FIELDS: dict[str, Field] = {
     "summary": Field(text),
     "key_points": Field(lambda v: text_list(v, "points")),
     "why_it_matters": Field(text),
-    "quotes": Field(quotes),
+    "quotes": Field(quotes, pointed=True),
     "people": Field(names),
     "image": Field(image),
     "updated": Field(when),

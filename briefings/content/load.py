@@ -21,10 +21,12 @@ from briefings.content.fields import (
     ARTICLE_FIELDS,
     MAX_SLUG_BYTES,
     SLUG_RE,
+    Field,
     FieldError,
     FieldErrors,
     check_slug,
     did_you_mean,
+    item_path,
     known_topic,
     type_name,
 )
@@ -261,9 +263,9 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
         try:
             values[spec.attr or key] = spec.parse(raw)
         except FieldError as exc:
-            problems.append(Problem(rel, source.line(key, *exc.at), key, exc.message))
+            problems.append(Problem(rel, source.line(key, *exc.at), _named(key, spec, exc), exc.message))
         except FieldErrors as exc:
-            problems.extend(Problem(rel, source.line(key, *e.at), key, e.message) for e in exc.errors)
+            problems.extend(Problem(rel, source.line(key, *e.at), _named(key, spec, e), e.message) for e in exc.errors)
     for key, spec in ARTICLE_FIELDS.items():
         if spec.required and key not in data:
             problems.append(Problem(rel, source.line(), key, f"is missing (every article needs {_required_list()})"))
@@ -352,3 +354,8 @@ def _duplicates(articles: list[Article], field: str, message: str) -> list[Probl
 
 def _required_list() -> str:
     return ", ".join(f"{k}:" for k, f in ARTICLE_FIELDS.items() if f.required)
+
+
+def _named(key: str, spec: Field, exc: FieldError) -> str:
+    """The field an error names: its key, or the item inside it for pointed fields (quotes[1].speaker)."""
+    return item_path(key, exc.at) if spec.pointed else key

@@ -93,8 +93,22 @@ class Outlet:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
+    """Words and who said them: one speaker, or several for a joint statement, each as the
+    article attributes them. ``card`` shows a short quote as a card all the same."""
+
     text: str
-    speaker: str
+    speakers: tuple[str, ...]
+    card: bool = False
+
+    @property
+    def speaker(self) -> str:
+        """The speakers as one line: "A", "A and B", "A, B and C"."""
+        return joined(self.speakers)
+
+
+def joined(names: tuple[str, ...]) -> str:
+    """Names as readers list them: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.text import esc, month_label
-from briefings.pages.viewparts import ArchiveLink, Entry, FeedLink, PageLink, QuoteCard, YearGroup
+from briefings.pages.viewparts import ArchiveLink, Entry, FeedLink, PageLink, QuoteCard, StoryItem, YearGroup
 from briefings.pages.views import ArchiveView, FrontMatter, YearView
 
 
@@ -72,25 +72,25 @@ def archive_page(
     i: int,
     *,
     month: dt.date,
-    context: str | None = None,
     feeds: tuple[FeedLink, ...] = (),
-    brief: bool = False,
     quotes: tuple[QuoteCard, ...] = (),
     entries: tuple[Entry, ...] | None = None,
+    stories: tuple[StoryItem, ...] = (),
 ) -> str:
     """Month ``i`` of ``archives`` (``month``): its articles (and a person's quotes), with
     links up to its year and ``parent``, the listing, and to the months around it.
-    ``entries`` replaces the articles' own (the stories index lists stories)."""
+    ``entries`` replaces the articles' own (the stories index lists stories); a topic's
+    archives list ``stories`` instead, each once."""
     view = ArchiveView(
         parent=parent,
         year=PageLink(title=str(month.year), url=year_url(parent.url, month.year)),
         count=len(articles),
-        brief=brief,
-        entries=entries if entries is not None else tuple(ctx.entry(a, context=context, brief=brief) for a in articles),
+        entries=() if stories else entries if entries is not None else tuple(ctx.entry(a) for a in articles),
         newer=archives[i - 1] if i > 0 else None,
         older=archives[i + 1] if i + 1 < len(archives) else None,
         feeds=feeds,
         quotes=quotes,
+        stories=stories,
     )
     return page(FrontMatter(title=esc(title), template="archive.html", briefing=view), "")
 

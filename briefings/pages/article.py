@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from briefings.content.model import Article, Related
+from briefings.content.model import Article, Quote, Related, joined
 from briefings.pages.body import article_link, body_html
 from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
@@ -18,7 +18,7 @@ from briefings.pages.group import completeness, neighbours
 from briefings.pages.related import RelatedIndex
 from briefings.pages.text import day, description, esc, md_text
 from briefings.pages.viewparts import ArticleLink, FeedLink, StoryRef
-from briefings.pages.views import ArticleView, FrontMatter, ImageCredit, MoreInTopic, RelatedItem, Share
+from briefings.pages.views import ArticleView, FrontMatter, MoreInTopic, RelatedItem, Share
 
 WORDS_PER_MINUTE = 230
 
@@ -72,7 +72,6 @@ class ArticlePages:
         words = word_count(article)
         story = ctx.story_of.get(article.slug)
         updated = article.updated.date() if article.updated else None
-        image = article.image
         return ArticleView(
             source=article.source,
             authors=article.authors,
@@ -110,9 +109,6 @@ class ArticlePages:
             jsonld=json_ld(ctx, article),
             updated=day(updated) if updated else None,
             updated_datetime=updated.isoformat() if updated else None,
-            image=ImageCredit(caption=image.caption, credit=image.credit)
-            if image and (image.caption or image.credit)
-            else None,
             story=StoryRef(
                 title=story.title,
                 url=story.url,
@@ -126,13 +122,21 @@ class ArticlePages:
 
 def article_body(ctx: RenderContext, article: Article) -> str:
     parts = []
+    # Our notes come first, marked as ours: the outlet wrote the headline, we wrote these.
+    ours = []
     if article.summary:
-        parts.append(f'<p class="bf-summary">{esc(article.summary)}</p>')
+        ours.append(f'<p class="bf-summary">{esc(article.summary)}</p>')
     if article.key_points:
         items = "\n".join(f"<li>{esc(p)}</li>" for p in article.key_points)
-        parts.append(f'## Key points\n\n<ul class="bf-key-points">\n{items}\n</ul>')
+        ours.append(f'### Key points\n\n<ul class="bf-key-points">\n{items}\n</ul>')
     if article.why_it_matters:
-        parts.append(f'## Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
+        ours.append(f'### Why it matters\n\n<p class="bf-why">{esc(article.why_it_matters)}</p>')
+    if ours:
+        note = (
+            f'<p class="bf-ours-note">By {esc(ctx.settings.site_name)}: our notes on this article, '
+            f"not {esc(article.source)}'s words.</p>"
+        )
+        parts.append("## Our summary\n\n" + note + "\n\n" + "\n\n".join(ours))
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
         parts.append(
@@ -142,9 +146,17 @@ def article_body(ctx: RenderContext, article: Article) -> str:
     # Links to person pages are Markdown links to their source file inside
     # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
     # a relative href in raw HTML means different things to the two engines.
-    if article.quotes:
-        quotes = "\n".join(quote_html(ctx, q.text, q.speaker) for q in article.quotes)
+    cards = [q for q in article.quotes if ctx.is_card(q)]
+    if cards:
+        quotes = "\n".join(quote_html(ctx, q) for q in cards)
         parts.append(f'## Quotes\n\n<div class="bf-quotes" markdown>\n{quotes}\n</div>')
+    fragments = [q for q in article.quotes if not ctx.is_card(q)]
+    if fragments:  # words too few to stand alone: quoted inline, never as cards
+        lines = "\n".join(
+            f"- “{md_text(q.text)}”{'' if q.text[-1] in '.,;:!?…' else ','} said {speakers_md(ctx, q)}"
+            for q in fragments
+        )
+        parts.append(f'## Quoted\n\n<div class="bf-quoted" markdown>\n\n{lines}\n\n</div>')
     if article.people:
         people = "\n".join(
             f"- [{md_text(p.name)}](../people/{p.slug}.md)"
@@ -154,16 +166,21 @@ def article_body(ctx: RenderContext, article: Article) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
-def quote_html(ctx: RenderContext, text: str, speaker: str) -> str:
-    """A quote in the Markdown body, so search finds it; the speaker links to
+def speakers_md(ctx: RenderContext, quote: Quote) -> str:
+    """A quote's speakers as attributed ("A and B"), each linked to their person page when they have one."""
+    names = []
+    for s in ctx.speakers(quote):
+        who = md_text(s.name)
+        names.append(f"[{who}](../people/{s.url.removeprefix('people/').removesuffix('/')}.md)" if s.url else who)
+    return joined(tuple(names))
+
+
+def quote_html(ctx: RenderContext, quote: Quote) -> str:
+    """A quote in the Markdown body, so search finds it; each speaker links to
     their person page when they have one."""
-    person = ctx.index.speaker(speaker)
-    who = md_text(speaker)
-    if person and person.slug in ctx.persons:
-        who = f"[{who}](../people/{person.slug}.md)"
     return (
-        f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(text)}”</p></blockquote>\n'
-        f'<figcaption markdown="span">{who}</figcaption>\n</figure>'
+        f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(quote.text)}”</p></blockquote>\n'
+        f'<figcaption markdown="span">{speakers_md(ctx, quote)}</figcaption>\n</figure>'
     )
 
 

@@ -12,7 +12,7 @@ from briefings.options import Settings
 from briefings.pages.feeds import FeedSpec
 from briefings.pages.group import collapse, story_lead, story_sources
 from briefings.pages.text import day
-from briefings.pages.viewparts import DetailedEntry, Entry, FeedLink, Headline, PageLink, QuoteCard, Version
+from briefings.pages.viewparts import Entry, FeedLink, Headline, PageLink, QuoteCard, Speaker, Version
 
 
 class RenderContext:
@@ -64,24 +64,10 @@ class RenderContext:
     def draft(self, article: Article) -> bool:
         return article.slug in self.edition.unpublished
 
-    def entry(self, article: Article, *, context: str | None = None, brief: bool = False) -> Entry:
-        """One article as a listing entry, one line if ``brief``. ``context`` is the topic page it appears on."""
+    def entry(self, article: Article, *, context: str | None = None) -> Entry:
+        """One article as a one-line listing entry. ``context`` is the topic page it appears on."""
         story, sources = self.story(article)
-        if brief:
-            return Entry(
-                title=article.title,
-                url=article.page_url,
-                date=day(article.date),
-                datetime=article.date.isoformat(),
-                source=article.source,
-                authors=article.authors,
-                summary=article.summary,
-                draft=self.draft(article),
-                topics=self.chips(article.topics, skip=context),
-                story=story,
-                sources=sources,
-            )
-        return DetailedEntry(
+        return Entry(
             title=article.title,
             url=article.page_url,
             date=day(article.date),
@@ -93,8 +79,6 @@ class RenderContext:
             topics=self.chips(article.topics, skip=context),
             story=story,
             sources=sources,
-            key_points=article.key_points,
-            why_it_matters=article.why_it_matters,
         )
 
     def version(self, article: Article) -> Version:
@@ -112,13 +96,25 @@ class RenderContext:
             datetime=article.date.isoformat(),
         )
 
+    def speakers(self, quote: Quote) -> tuple[Speaker, ...]:
+        """A quote's speakers as attributed, each linked to their person page when they have one."""
+        found = []
+        for name in quote.speakers:
+            person = self.index.speaker(name)
+            found.append(Speaker(name=name, url=person.url if person and person.slug in self.persons else None))
+        return tuple(found)
+
+    def is_card(self, quote: Quote) -> bool:
+        """A full clause (``quote_card_min_words`` words or more), or marked card: true: the
+        rest are fragments, quoted inline on their article's page and never shown as cards."""
+        return quote.card or len(quote.text.split()) >= self.settings.quote_card_min_words
+
     def quote_card(self, quote: Quote, article: Article) -> QuoteCard:
-        person = self.index.speaker(quote.speaker)
         return QuoteCard(
             text=quote.text,
             speaker=quote.speaker,
-            speaker_url=person.url if person and person.slug in self.persons else None,
-            source=article.source,
+            speakers=self.speakers(quote),
+            source=article.outlet.name if article.outlet else article.source,
             date=day(article.date),
             url=article.page_url,
             title=article.title,

@@ -88,10 +88,11 @@ def people_files(content: Content, articles: tuple[Article, ...]) -> tuple[Perso
             named[person.slug].setdefault(article.slug, article)
     for article in articles:  # a second pass, so speakers match people named anywhere
         for quote in article.quotes:
-            speaker = index.speaker(quote.speaker)
-            if speaker:
-                persons[speaker.slug] = speaker
-                quoted[speaker.slug].append((quote, article))
+            for name in quote.speakers:  # a joint statement is each speaker's
+                speaker = index.speaker(name)
+                if speaker:
+                    persons[speaker.slug] = speaker
+                    quoted[speaker.slug].append((quote, article))
     files = [
         PersonFile(persons[slug], tuple(named.get(slug, {}).values()), tuple(quoted.get(slug, ()))) for slug in persons
     ]

@@ -22,16 +22,15 @@ from briefings.pages.archives import (
 from briefings.pages.context import RenderContext, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
-from briefings.pages.text import day, description, esc, month_label, one_line
-from briefings.pages.viewparts import Headline, MonthGroup, PageLink, QuoteCard, TopicCard
+from briefings.pages.stories import topic_story
+from briefings.pages.text import day, description, esc, month_label
+from briefings.pages.viewparts import Headline, KeyDate, MonthGroup, PageLink, QuoteCard, TopicCard
 from briefings.pages.views import (
     ArticlesIndexView,
-    Development,
     FrontMatter,
     PeopleIndexView,
     PersonSummary,
     PersonView,
-    TimelineItem,
     TimelineView,
     TopicRef,
     TopicsIndexView,
@@ -68,45 +67,37 @@ def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
 
 
 def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
-    """The topic's briefing page, plus month archives once it outgrows one page. A story is
-    listed once, by its first report in the topic, with its number of sources."""
+    """The topic's briefing page, plus month archives once it outgrows one page. Each story is
+    listed once (an article in none is a story of one), by its first report in the topic."""
     topic = briefing.topic
     items = ctx.collapse(briefing.articles)
     shown, months = newest_and_months(ctx, items)
     years = archive_years(topic.url, [(m, len(group)) for m, group in months])
     archives = all_months(years)
     feed = ctx.topic_feed[topic.id]
+    stories = tuple(topic_story(ctx, a, context=topic.id) for a in shown)
     view = TopicView(
         topic=TopicRef(id=topic.id, title=topic.title),
         state_of_play=topic.state_of_play,
         updated=day(topic.updated) if topic.updated else None,
         updated_datetime=topic.updated.isoformat() if topic.updated else None,
         count=len(briefing.articles),
+        story_count=len(items),
         shown=len(shown),
         latest=day(briefing.articles[0].date) if items else None,
         feed=feed,
         feeds=(feed,),
-        developments=tuple(
-            Development(
-                title=a.title,
-                url=a.page_url,
-                date=day(a.date),
-                datetime=a.date.isoformat(),
-                summary=one_line(a.summary),
-                draft=ctx.draft(a),
-                story=ctx.story(a)[0],
-                sources=ctx.story(a)[1],
-            )
-            for a in items[: ctx.settings.latest]
+        key_dates=tuple(
+            KeyDate(date=day(dt.date.fromisoformat(s.datetime)), datetime=s.datetime, title=s.title, anchor=s.id)
+            for s in reversed(stories)
         ),
-        timeline=tuple(
-            TimelineItem(
-                title=a.title, url=a.page_url, date=day(a.date), datetime=a.date.isoformat(), draft=ctx.draft(a)
+        stories=stories,
+        quotes=tuple(
+            islice(
+                (ctx.quote_card(q, a) for a in briefing.articles for q in a.quotes if ctx.is_card(q)),
+                ctx.settings.quotes,
             )
-            for a in shown
         ),
-        quotes=tuple(islice((ctx.quote_card(q, a) for a in briefing.articles for q in a.quotes), ctx.settings.quotes)),
-        months=month_groups(ctx, shown, context=topic.id),
         archives=archives,
     )
     # The topic page is the tag's page: tagging every article instead would
@@ -130,8 +121,8 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
             archives,
             i,
             month=month,
-            context=topic.id,
             feeds=(feed,),
+            stories=tuple(topic_story(ctx, a, context=topic.id) for a in group),
         )
     files.update(year_pages(topic.title, parent, years))
     return files
@@ -143,9 +134,7 @@ def timeline_pages(ctx: RenderContext) -> dict[str, str]:
     shown, months = newest_and_months(ctx, items)
     years = archive_years(TIMELINE.url, [(m, len(group)) for m, group in months])
     archives = all_months(years)
-    view = TimelineView(
-        count=len(items), shown=len(shown), months=month_groups(ctx, shown, brief=True), archives=archives
-    )
+    view = TimelineView(count=len(items), shown=len(shown), months=month_groups(ctx, shown), archives=archives)
     front = FrontMatter(
         title="Timeline",
         description=esc("Every article, newest first, across all topics."),
@@ -162,7 +151,6 @@ def timeline_pages(ctx: RenderContext) -> dict[str, str]:
             archives,
             i,
             month=month,
-            brief=True,
         )
     files.update(year_pages(TIMELINE.title, TIMELINE, years))
     return files
@@ -177,7 +165,7 @@ def articles_index_page(ctx: RenderContext) -> str:
     view = ArticlesIndexView(
         count=len(items),
         shown=len(shown),
-        months=month_groups(ctx, shown, brief=True),
+        months=month_groups(ctx, shown),
         years=archive_years(TIMELINE.url, [(m, len(group)) for m, group in months]),
     )
     front = FrontMatter(
@@ -218,7 +206,8 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
     person = person_file.person
     feed = feed_link(person.name, person.url, f"person-{person.slug}")
     limit = ctx.settings.archive_after
-    articles, quotes = person_file.articles, person_file.quotes
+    # Their quotes as cards: full clauses only (fragments stay in their articles' text).
+    articles, quotes = person_file.articles, tuple((q, a) for q, a in person_file.quotes if ctx.is_card(q))
     archived = len(articles) > limit or len(quotes) > limit
     # month -> (articles naming them, cards of their quotes) from that month
     per_month: dict[dt.date, tuple[list[Article], list[QuoteCard]]] = {}
@@ -242,7 +231,7 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
         quote_count=len(quotes),
         feed=feed,
         feeds=(feed,),
-        entries=tuple(ctx.entry(a, brief=True) for a in shown),
+        entries=tuple(ctx.entry(a) for a in shown),
         quotes=tuple(ctx.quote_card(q, a) for q, a in quotes[:limit]),
         archives=archives,
     )
@@ -261,7 +250,6 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
             i,
             month=month,
             feeds=(feed,),
-            brief=True,
             quotes=tuple(cards),
         )
     files.update(year_pages(person.name, parent, years, quotes=quotes_by_year))
@@ -271,14 +259,12 @@ def person_pages(ctx: RenderContext, person_file: PersonFile) -> dict[str, str]:
 # --- pieces ------------------------------------------------------------------
 
 
-def month_groups(
-    ctx: RenderContext, articles: Iterable[Article], *, context: str | None = None, brief: bool = False
-) -> tuple[MonthGroup, ...]:
+def month_groups(ctx: RenderContext, articles: Iterable[Article]) -> tuple[MonthGroup, ...]:
     return tuple(
         MonthGroup(
             label=month_label(m),
             id=f"{m:%Y-%m}",
-            entries=tuple(ctx.entry(a, context=context, brief=brief) for a in group),
+            entries=tuple(ctx.entry(a) for a in group),
         )
         for m, group in by_month(tuple(articles))
     )

@@ -24,7 +24,7 @@ from briefings.pages.context import RenderContext, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month, source_key
 from briefings.pages.text import day, description, esc, month_label
-from briefings.pages.viewparts import Entry, MonthGroup, PageLink, QuoteCard, SideQuotes, Tally
+from briefings.pages.viewparts import Entry, MonthGroup, PageLink, QuoteCard, SideQuotes, SourceLink, StoryItem, Tally
 from briefings.pages.views import FrontMatter, StoriesIndexView, StoryView
 
 STORIES = PageLink(title="Stories", url="stories/")
@@ -86,8 +86,9 @@ def story_view(ctx: RenderContext, story: Story) -> StoryView:
     cards: dict[Side, list[QuoteCard]] = {side: [] for side in SIDES}
     for article in articles:
         for quote in article.quotes:
-            person = ctx.index.speaker(quote.speaker)
-            cards[(person.side if person else None) or "other"].append(ctx.quote_card(quote, article))
+            if ctx.is_card(quote):  # fragments stay in their article's text
+                person = ctx.index.speaker(quote.speakers[0])
+                cards[(person.side if person else None) or "other"].append(ctx.quote_card(quote, article))
     topics = story_topics(story)
     expected = {side for t in topics for side in ctx.topics[t].expected_sides}
     present = {a.outlet.side for a in articles if a.outlet}
@@ -133,7 +134,7 @@ def story_entry(ctx: RenderContext, story: Story) -> Entry:
     articles = story.articles
     first, last = articles[0].date, max(a.date for a in articles)
     n = ctx.sources[story.id]
-    countries = len({a.outlet.country for a in publishers(articles).values() if a.outlet})
+    countries = countries_of(articles)
     return Entry(
         title=story.title,
         url=story.url,
@@ -146,6 +147,36 @@ def story_entry(ctx: RenderContext, story: Story) -> Entry:
         topics=ctx.chips(t for t in ctx.topics if t in story_topics(story)),
         story=story.url,
         sources=n,
+    )
+
+
+def countries_of(articles: Iterable[Article]) -> int:
+    """How many countries a story's sources are from, as outlets.yml writes them."""
+    return len({a.outlet.country for a in publishers(articles).values() if a.outlet})
+
+
+def topic_story(ctx: RenderContext, article: Article, *, context: str | None = None) -> StoryItem:
+    """What a topic page lists for an article: its story, once (our headline, dates, notes and
+    every outlet's version), or the article itself as a story of one. ``context``: the topic."""
+    story = ctx.story_of.get(article.slug)
+    articles = story.articles if story else (article,)
+    first, last = articles[0].date, max(a.date for a in articles)
+    return StoryItem(
+        id=f"story-{story.id}" if story else f"article-{article.slug}",
+        title=story.title if story else article.title,
+        url=story.url if story else article.page_url,
+        date=span(first, last),
+        datetime=first.isoformat(),
+        summary=story.summary if story else article.summary,
+        why_it_matters=(story.why_it_matters if story else "") or article.why_it_matters,
+        draft=all(ctx.draft(a) for a in articles),
+        sources=ctx.sources[story.id] if story else int(bool(source_key(article))),
+        countries=countries_of(articles),
+        outlets=tuple(
+            SourceLink(name=a.outlet.name if a.outlet else a.source, url=a.page_url)
+            for a in publishers(articles).values()
+        ),
+        topics=ctx.chips((t for t in ctx.topics if t in {t for a in articles for t in a.topics}), skip=context),
     )
 
 
@@ -184,7 +215,6 @@ def story_pages(ctx: RenderContext) -> dict[str, str]:
             archives,
             i,
             month=month,
-            brief=True,
             entries=tuple(story_entry(ctx, of_lead[a.slug]) for a in group),
         )
     files.update(year_pages(STORIES.title, STORIES, years))

@@ -65,11 +65,11 @@ class Entry:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DetailedEntry(Entry):
-    """An article on a topic briefing, with its key points (``partials/briefing-entry.html``)."""
+class Speaker:
+    """Who said a quote, as the article attributes it, linked to their person page when they have one."""
 
-    key_points: tuple[str, ...]
-    why_it_matters: str
+    name: str
+    url: str | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,12 +77,49 @@ class QuoteCard:
     """A quote with who said it, where and when (``partials/quote-card.html``)."""
 
     text: str
-    speaker: str  # as the article wrote it
-    speaker_url: str | None  # the speaker's person page, when they have one
-    source: str  # the article's source...
+    speaker: str  # the speakers as one line, as the article attributes them: "A and B"
+    speakers: tuple[Speaker, ...]  # each linked: a joint statement has several
+    source: str  # the outlet it was reported in (its name in outlets.yml, else the article's source)...
     date: str
-    url: str  # ...and its page
+    url: str  # ...our page of that article
     title: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceLink:
+    """One outlet's version of a story on a topic page: its name, linked to our page of its article."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryItem:
+    """A story on a topic page, once: our headline, its dates, summary, why it matters and its
+    sources. An article in no story is a story of one (its own title, page and notes)."""
+
+    id: str  # the anchor key dates link to: "story-<id>", "article-<slug>"
+    title: str
+    url: str  # the story's page; a lone article's own page
+    date: str  # "2–5 August 2022"
+    datetime: str  # the first report, ISO 8601
+    summary: str
+    why_it_matters: str
+    draft: bool
+    sources: int  # outlets with a version of it
+    countries: int  # their countries, as outlets.yml writes them
+    outlets: tuple[SourceLink, ...]  # each once, with its first version
+    topics: tuple[PageLink, ...]  # its other topics
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyDate:
+    """A line of a topic's key dates: the day and a short headline, linked to its story on the page."""
+
+    date: str
+    datetime: str
+    title: str
+    anchor: str  # the story's id on the page
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +157,7 @@ class MonthGroup:
 
     label: str  # "November 2023"
     id: str  # "2023-11": the heading's anchor
-    entries: tuple[Entry, ...]  # DetailedEntry on topic pages
+    entries: tuple[Entry, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

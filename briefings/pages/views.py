@@ -28,10 +28,12 @@ from briefings.pages.viewparts import (
     Entry,
     FeedLink,
     Headline,
+    KeyDate,
     MonthGroup,
     PageLink,
     QuoteCard,
     SideQuotes,
+    StoryItem,
     StoryRef,
     Tally,
     TopicCard,
@@ -94,47 +96,22 @@ class TopicRef:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Development:
-    """A line of a topic's "Latest developments"."""
-
-    title: str
-    url: str
-    date: str
-    datetime: str
-    summary: str  # the summary on one line, shortened
-    draft: bool
-    story: str  # its story's page, "" when in none (a story is listed once, by its lead)
-    sources: int
-
-
-@dataclass(frozen=True, kw_only=True)
-class TimelineItem:
-    """A line of a topic's own timeline."""
-
-    title: str
-    url: str
-    date: str
-    datetime: str
-    draft: bool
-
-
-@dataclass(frozen=True, kw_only=True)
 class TopicView:
-    """topic.html: a topic's briefing."""
+    """topic.html: a topic's briefing: its key dates, then each story once, newest first."""
 
     topic: TopicRef
     state_of_play: str  # topics.yml's state_of_play:, "" when not given
     updated: str | None  # the day it was written (updated:), as readers see it
     updated_datetime: str | None
     count: int  # articles in the topic
-    shown: int  # of which on this page (the rest are in the month archives)
+    story_count: int  # its stories, an article in none counting as one
+    shown: int  # stories on this page (the rest are in the month archives)
     latest: str | None  # date of the newest article
     feed: FeedLink
     feeds: tuple[FeedLink, ...]  # linked from the page's <head>
-    developments: tuple[Development, ...]
-    timeline: tuple[TimelineItem, ...]
-    quotes: tuple[QuoteCard, ...]
-    months: tuple[MonthGroup, ...]  # the shown articles, by month
+    key_dates: tuple[KeyDate, ...]  # the shown stories, oldest first
+    stories: tuple[StoryItem, ...]  # newest first (by first report)
+    quotes: tuple[QuoteCard, ...]  # full clauses only: fragments are never cards
     archives: tuple[ArchiveLink, ...]  # empty while everything fits on the page
 
 
@@ -145,12 +122,12 @@ class ArchiveView:
     parent: PageLink  # the page this archive belongs to
     year: PageLink  # the year page above it: "2024"
     count: int  # articles this month
-    brief: bool  # entries are one line each (Entry), not DetailedEntry
     entries: tuple[Entry, ...]
     newer: ArchiveLink | None  # the next month with articles, if any
     older: ArchiveLink | None
     feeds: tuple[FeedLink, ...]
     quotes: tuple[QuoteCard, ...]  # a person's quotes of the month
+    stories: tuple[StoryItem, ...]  # a topic's stories of the month (then entries is empty)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -197,14 +174,6 @@ class Share:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ImageCredit:
-    """The caption and credit of an article's image."""
-
-    caption: str
-    credit: str
-
-
-@dataclass(frozen=True, kw_only=True)
 class ArticleView(LeavesOutUnset):
     """article.html: an article's header, related coverage and neighbours."""
 
@@ -227,8 +196,6 @@ class ArticleView(LeavesOutUnset):
     # Only on articles updated since they were published: the date, and as ISO 8601.
     updated: str | None = field(default=None, metadata=OMITTED)
     updated_datetime: str | None = field(default=None, metadata=OMITTED)
-    # Only when the article's image has a caption or a credit.
-    image: ImageCredit | None = field(default=None, metadata=OMITTED)
     # Only on articles in a story: the story and the other outlets' versions.
     story: StoryRef | None = field(default=None, metadata=OMITTED)
 
