@@ -6,8 +6,10 @@ pytest -m "not slow and not browser"."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -83,6 +85,16 @@ def require_installed(module: str) -> None:
 
 def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def pagefind_fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's stored page records (what results and excerpts show), by URL:
+    the pages a search can find, each with its meta, filters and indexed text."""
+    records = [
+        json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for f in (bundle / "fragment").iterdir()
+    ]
+    return {r["url"]: r for r in records}
 
 
 def tree_hash(folder: Path) -> str:

@@ -75,6 +75,7 @@ class ArticlePages:
         image = article.image
         return ArticleView(
             source=article.source,
+            country=article.outlet.country if article.outlet else "",
             authors=article.authors,
             date=day(article.date),
             datetime=article.date.isoformat(),

@@ -1,5 +1,5 @@
 """The listing pages: home, topics, timeline, the articles index, sources,
-people and tags (with the month archives and year pages of the long ones,
+and people (with the month archives and year pages of the long ones,
 ``archives.py``). Each function makes its page's view and writes it as front
 matter (``frontmatter.page``); the templates in theme/ draw the listings."""
 
@@ -57,11 +57,6 @@ def topics_index_page(ctx: RenderContext) -> str:
     return page(FrontMatter(title="Topics", template="topics.html", briefing=view), "")
 
 
-def tags_page() -> str:
-    body = '<p class="bf-lede">Every topic, as a tag; each leads to its briefing.</p>\n\n<!-- material/tags -->\n'
-    return page(FrontMatter(title="Tags"), body)
-
-
 def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
     return tuple(
         TopicCard(
@@ -116,13 +111,10 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
         months=month_groups(ctx, shown, context=topic.id),
         archives=archives,
     )
-    # The topic page is the tag's page: tagging every article instead would
-    # make the tags index list the whole archive.
     front = FrontMatter(
         title=esc(topic.title),
         description=description(topic.description),
         template="topic.html",
-        tags=(esc(topic.title),),
         briefing=view,
     )
     body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
