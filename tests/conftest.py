@@ -142,6 +142,23 @@ def subpath_build(tmp_path_factory):
     return root, result
 
 
+@pytest.fixture(scope="session")
+def pf_served(subpath_build, tmp_path_factory):
+    """The sample (Pagefind's search, the default) served under /repo/ on 127.0.0.1."""
+    from test_browser import serve_site
+
+    with serve_site("pagefind", subpath_build[0] / "site", tmp_path_factory, subpath=True) as served:
+        yield served
+
+
+@pytest.fixture
+def pf_visit(browser, pf_served):
+    """A fresh browser context on pf_served; afterwards, no request may have left the test server."""
+    from test_browser import visiting
+
+    yield from visiting(browser, pf_served)
+
+
 BROWSER_FIXTURES = {"browser", "axe_script"}  # Chromium through Playwright; axe-core runs inside it
 
 

@@ -60,6 +60,8 @@ def zensical_config(
         if name in ("search", "material/search") and pagefind:
             continue
         plugins.append(item)
+    if pagefind:
+        plugins.append({"search": {"enabled": False}})  # Zensical builds its index unless told not to
     config["plugins"] = plugins
     return config
 
