@@ -53,6 +53,15 @@ PEOPLE = [
     "Nancy Pelosi",
 ]
 SOURCES = ["Briefings desk", "Wire service", "Evening Post", "Harbour Herald", "Policy Review", "Daily Ledger"]
+# Where each outlet is from (content/outlets.yml; "Briefings desk", our own notes, is none):
+# the search's country filter reads it.
+COUNTRIES = {
+    "Wire service": "UK",
+    "Evening Post": "US",
+    "Harbour Herald": "Taiwan",
+    "Policy Review": "Singapore",
+    "Daily Ledger": "Australia",
+}
 DOMAIN = (
     "talks officials agreed meeting summit channel military trade export controls chips tariffs island "
     "strait drills election legislature precursor chemicals enforcement cooperation readout minister "
@@ -140,6 +149,24 @@ def make_corpus(root: Path, n: int, *, seed: int = 1) -> Path:
     (root / "content" / "topics.yml").write_text(
         yaml.safe_dump(
             [{"id": t, "title": title, "description": f"Everything on {title}."} for t, title in TOPICS],
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        "utf-8",
+    )
+    (root / "content" / "outlets.yml").write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "id": f"outlet-{i}",
+                    "name": name,
+                    "domains": [f"outlet-{i}.example"],
+                    "country": country,
+                    "type": "newspaper",
+                    "language": "en",
+                }
+                for i, (name, country) in enumerate(COUNTRIES.items())
+            ],
             allow_unicode=True,
             sort_keys=False,
         ),

@@ -3,11 +3,12 @@
     python benchmarks/search_payload.py SITE_DIR                 # "fentanyl" and "Taiwan election"
     python benchmarks/search_payload.py SITE_DIR --query "chips" --query "trade"
 
-SITE_DIR is a site built with ``extra.briefings.search: pagefind``. It is
-served on 127.0.0.1; for each query a fresh browser (empty cache) opens the
-home page, then everything downloaded from the click on the search button to
-the first results on screen is counted, split into code (js, css, wasm) and
-index data (Pagefind's meta, filter, index chunks and result fragments). Each
+SITE_DIR is a site built with Pagefind (``extra.briefings.search: pagefind``, the
+default). It is served on 127.0.0.1; for each query a fresh browser (empty cache)
+opens the home page and the search panel, and what Pagefind sent before the
+first key is counted (it should be nothing); then everything downloaded from the
+first key to the first results on screen is counted, split into code (js, css,
+wasm) and index data (Pagefind's meta, filter, index chunks and result fragments). Each
 query is run twice: pasted (one search) and typed at a person's pace (a pause
 longer than the UI's debounce searches the words typed so far). It also
 counts the search code every page loads before anyone searches. Any request to another host is
@@ -69,6 +70,7 @@ class Measurement:
     results: list[str]
     search: Payload
     on_page_load: Payload
+    before_typing: Payload  # under /pagefind/, from the page load to the first key (opening the panel)
     foreign: list[str]
 
 
@@ -107,6 +109,7 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
     page = context.new_page()
     phase = Payload()
     on_load = phase
+    opened = Payload()
 
     def record(response):
         path = urlsplit(response.url).path
@@ -117,16 +120,21 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         current = phase
         if current is on_load and not ("/pagefind/" in path or path.endswith("briefings-search.js")):
             return  # only the search code counts on page load, not Material's own assets
+        if current is opened and "/pagefind/" not in path:
+            return
         current.add(path, body)
 
     page.on("response", record)
     try:
         page.goto(origin + "/", wait_until="load")
         page.wait_for_load_state("networkidle")
-        phase = Payload()
+        phase = opened
         page.locator("details.bf-search > summary").click()
         page.locator(".bf-search__input").wait_for(state="visible")
         page.locator(".bf-search__input").focus()
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        phase = Payload()
         if mode == "typed":
             page.keyboard.type(query, delay=delay_ms)
         else:
@@ -138,7 +146,7 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         results = page.eval_on_selector_all(".bf-search__link", "links => links.map(a => a.href)")
     finally:
         context.close()
-    return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, foreign)
+    return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, opened, foreign)
 
 
 def measure(site: Path, queries=QUERIES, *, delay_ms: int = TYPING_DELAY_MS) -> list[Measurement]:
@@ -173,6 +181,14 @@ def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
             f"{kb(first.total())} served, {kb(first.total(gzipped=True))} gzip",
         )
     )
+    before = [m.before_typing for m in measurements]
+    out.append(
+        (
+            "Pagefind bytes before the first key",
+            f"{max(b.total() for b in before):,} B served, {max(len(b.files) for b in before)} files "
+            "(page load and the search panel opened)",
+        )
+    )
     for m in measurements:
         s, page = m.search, m.on_page_load
         out.append(
@@ -180,7 +196,7 @@ def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
                 f"first search, {m.mode} {m.query!r}",
                 f"{kb(s.total(gzipped=True) + page.total(gzipped=True))} gzip, "
                 f"{kb(s.total() + page.total())} served, with the page's search code "
-                f"(after the click: {kb(s.total('code'))} code + {kb(s.total('data'))} data served, "
+                f"(from the first key: {kb(s.total('code'))} code + {kb(s.total('data'))} data served, "
                 f"{len(s.files)} files); {len(m.results)} results",
             )
         )

@@ -48,7 +48,9 @@ class Settings:
     related: int = 5  # related articles on an article page
     max_file_mb: int = 5  # larger article files are refused
     trust_html: bool = False  # pass article bodies to MkDocs unsanitised
-    search: str = "material"  # or "pagefind": a static index fetched in small pieces, for big sites
+    # "pagefind": a static index fetched in small pieces, only once the reader types; or
+    # "material": Material's own search, whose one index every page downloads (small desks only).
+    search: str = "pagefind"
     search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
 
     def absolute(self, path: str) -> str:
@@ -67,7 +69,7 @@ OPTIONS = (
     "search",
     "search_full_text",
 )
-SEARCH_CHOICES = ("material", "pagefind")
+SEARCH_CHOICES = ("pagefind", "material")  # the first is the default
 
 
 @dataclass(frozen=True)

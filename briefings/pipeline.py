@@ -31,7 +31,7 @@ from briefings.cache import BuildCache
 from briefings.content.load import Track, load_content
 from briefings.content.model import Content, Edition
 from briefings.engine import incremental
-from briefings.engine.base import Engine, SiteJob
+from briefings.engine.base import Engine, SiteJob, retired_plugins_note
 from briefings.engine.hosting import add_hosting_files
 from briefings.engine.linkcheck import check_pages
 from briefings.engine.mkdocs import MkDocsEngine
@@ -104,6 +104,8 @@ def build(
         notes = [note] if (note := recover_site(target)) else []
         if feeds_note := feeds_warning(options.settings):
             notes.append(feeds_note)
+        if tags_note := retired_plugins_note(options.config.raw):
+            notes.append(tags_note)
         plan = engine.plan(target, cache)
         if plan.up_to_date:
             return BuildReport(

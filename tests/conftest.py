@@ -6,8 +6,10 @@ pytest -m "not slow and not browser"."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import importlib.util
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -85,6 +87,16 @@ def run_cli(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
+def pagefind_fragments(bundle: Path) -> dict[str, dict]:
+    """Pagefind's stored page records (what results and excerpts show), by URL:
+    the pages a search can find, each with its meta, filters and indexed text."""
+    records = [
+        json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for f in (bundle / "fragment").iterdir()
+    ]
+    return {r["url"]: r for r in records}
+
+
 def tree_hash(folder: Path) -> str:
     """One hash over every file's path and bytes under ``folder``."""
     digest = hashlib.sha256()
@@ -128,6 +140,23 @@ def subpath_build(tmp_path_factory):
     result = run_cli("build", "--project", str(root), "--base-url", SUBPATH_URL)
     assert result.exit_code == 0, result.output
     return root, result
+
+
+@pytest.fixture(scope="session")
+def pf_served(subpath_build, tmp_path_factory):
+    """The sample (Pagefind's search, the default) served under /repo/ on 127.0.0.1."""
+    from test_browser import serve_site
+
+    with serve_site("pagefind", subpath_build[0] / "site", tmp_path_factory, subpath=True) as served:
+        yield served
+
+
+@pytest.fixture
+def pf_visit(browser, pf_served):
+    """A fresh browser context on pf_served; afterwards, no request may have left the test server."""
+    from test_browser import visiting
+
+    yield from visiting(browser, pf_served)
 
 
 BROWSER_FIXTURES = {"browser", "axe_script"}  # Chromium through Playwright; axe-core runs inside it

@@ -40,7 +40,7 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     result = site.run("deploy")
     assert result.exit_code == 0, result.output
     files = branch_files(remote)
-    assert {"index.html", ".nojekyll", "404.html", "articles/a/index.html", "search/search_index.json"} <= set(files)
+    assert {"index.html", ".nojekyll", "404.html", "articles/a/index.html", "pagefind/pagefind.js"} <= set(files)
     built = sorted(p.relative_to(site.root / "site").as_posix() for p in (site.root / "site").rglob("*") if p.is_file())
     assert sorted(files) == built  # exactly the site, nothing of the project's own files
     head = git(site.root, "rev-parse", "--short", "HEAD")

@@ -1,26 +1,31 @@
-"""The other back ends: Pagefind search (extra.briefings.search: pagefind) and the
+"""The back ends: Pagefind search (extra.briefings.search: pagefind, the default) and the
 Zensical engine (briefings build --engine zensical), built from the sample site
-and checked on disk and in Chromium (fixtures from test_browser.py)."""
+and checked on disk and in Chromium (fixtures from test_browser.py). Material's own
+search (search: material) and the search's results, filters and keyboard: test_search.py."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import sys
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import VALID, copy_sample, require_installed, run_cli
+from conftest import VALID, copy_sample, pagefind_fragments, require_installed, run_cli
 from test_browser import (
-    BRIEFING,
     ELECTION,
+    RESULT,
     SEED,
+    STORY,
     axe_problems,
+    every_result,
     serve_site,
     settle,
     visiting,
 )
+from test_browser import search as pagefind_search
+
+FENTANYL_ONLY = "articles/2024-08-05-briefings-desk-china-schedules-fentanyl-precursors/"  # not in Taiwan
 
 
 @pytest.fixture(autouse=True)
@@ -37,20 +42,18 @@ def with_pagefind(root, full_text: bool = True):
 
 
 @pytest.fixture(scope="session")
-def pagefind_build(tmp_path_factory):
-    root = with_pagefind(copy_sample(tmp_path_factory.mktemp("pagefind")))
-    result = run_cli("build", "--project", str(root), "--base-url", "https://user.github.io/repo/")
-    assert result.exit_code == 0, result.output
-    return root
+def pagefind_build(subpath_build):
+    """The sample as it is (Pagefind is the default search), built for /repo/."""
+    return subpath_build[0]
 
 
-def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefind_build):
+def test_pagefind_indexes_articles_and_stories_instead_of_materials_index(pagefind_build):
     site = pagefind_build / "site"
     bundle = site / "pagefind"
     assert (bundle / "pagefind.js").is_file()
     assert not (site / "search").exists(), "Material's search index is built although Pagefind replaces it"
     entry = json.loads((bundle / "pagefind-entry.json").read_text("utf-8"))
-    assert entry["languages"]["en"]["page_count"] == 80 + 3 + 12  # articles, topic and story pages only
+    assert entry["languages"]["en"]["page_count"] == 80 + 12  # article and story pages only
     story = pagefind_fragments(bundle)["/stories/biden-xi-woodside-2023/"]  # search finds stories
     assert story["meta"]["title"] == "Biden and Xi meet in Woodside" and "Filoli estate" in story["content"]
     # An article carries its filters; the header has Pagefind's search, not Material's.
@@ -60,26 +63,19 @@ def test_pagefind_indexes_articles_and_topics_instead_of_materials_index(pagefin
         ("topic[content]", "US–China relations"),
         ("topic[content]", "Fentanyl"),
         ("topic[content]", "Taiwan"),
-        ("source[content]", "The Daily Caller"),
-        ("person[content]", "Joe Biden"),
-        ("person[content]", "Xi Jinping"),
+        ("outlet[content]", "The Daily Caller"),
+        ("country[content]", "US"),
         ("year[content]", "2023"),
     }
+    meta = {(m["data-pagefind-meta"], m["content"]) for m in html.select("meta[data-pagefind-meta]")}
+    assert meta == {("outlet[content]", "The Daily Caller"), ("date[content]", "15 November 2023")}
+    assert html.select_one("meta[data-pagefind-sort]")["content"] == "2023-11-15"
     assert html.select("[data-pagefind-body]") and html.select("details.bf-search #bf-search")
     assert not html.select('[data-md-component="search"]')
     home = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
     assert not home.select("[data-pagefind-body]") and home.select("details.bf-search")
-    # Pagefind's UI is not on the page: briefings-search.js fetches it when the panel opens.
+    # Pagefind's UI is not on the page: briefings-search.js fetches it once the reader types.
     assert not [s for s in home.select("script[src], link[href]") if "pagefind" in (s.get("src") or s["href"])]
-
-
-def pagefind_fragments(bundle) -> dict[str, dict]:
-    """Pagefind's stored page records (what results and excerpts show), by URL."""
-    records = [
-        json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
-        for f in (bundle / "fragment").iterdir()
-    ]
-    return {r["url"]: r for r in records}
 
 
 def article_record(site):
@@ -116,51 +112,25 @@ def test_unknown_search_option_is_one_line(tmp_path):
     result = run_cli("build", "--project", str(root))
     assert result.exit_code == 1
     assert result.output.strip() == (
-        "Error: mkdocs.yml: extra.briefings.search: expected one of: material, pagefind (got 'google')"
+        "Error: mkdocs.yml: extra.briefings.search: expected one of: pagefind, material (got 'google')"
     )
 
 
-@pytest.fixture(scope="session")
-def pf_served(pagefind_build, tmp_path_factory):
-    with serve_site("pagefind", pagefind_build / "site", tmp_path_factory, subpath=True) as served:
-        yield served
-
-
-@pytest.fixture
-def pf_visit(browser, pf_served):
-    yield from visiting(browser, pf_served)
-
-
-RESULT = ".bf-search__link"
 FILTER_FILES = "/pagefind/filter/"
 
 
-def pagefind_search(page, query: str) -> list[str]:
-    page.locator("details.bf-search > summary").click()
-    page.get_by_role("searchbox", name="Search").focus()
-    page.keyboard.type(query)
-    page.wait_for_selector(RESULT)
-    page.wait_for_load_state("networkidle")
-    return page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
-
-
-def every_result(page) -> list[str]:
-    """All the results: five show first, each "More results" adds five more (the sample has 80 articles)."""
-    more = page.locator(".bf-search__more")
-    while more.is_visible():
-        shown = page.locator(RESULT).count()
-        more.click()
-        page.wait_for_function(f"document.querySelectorAll('{RESULT}').length > {shown}")
-    return page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
-
-
-def test_pagefind_loads_only_when_the_search_opens_and_filters_only_when_asked(pf_visit, pf_served):
+def test_pagefind_loads_only_when_the_reader_types_and_filters_only_when_asked(pf_visit, pf_served):
     page = pf_visit()
     requested = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(pf_served.url(SEED))
     page.wait_for_load_state("networkidle")
     assert not [url for url in requested if "/pagefind/" in url]
+    page.locator("details.bf-search > summary").click()  # the panel opens, the box has the focus:
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.activeElement.classList.contains('bf-search__input')")
+    assert not [url for url in requested if "/pagefind/" in url]  # still nothing fetched
+    page.locator("details.bf-search > summary").click()
     pagefind_search(page, "fentanyl")
     assert pf_served.url("pagefind/pagefind.js") in requested
     # Our UI, not Pagefind's; and a plain search fetches none of the filter files.
@@ -172,33 +142,34 @@ def test_pagefind_loads_only_when_the_search_opens_and_filters_only_when_asked(p
     assert page.locator(RESULT).count() == 5
     page.locator(".bf-search__more").click()
     page.wait_for_function(f"document.querySelectorAll('{RESULT}').length === {min(total, 10)}")
-    assert pf_served.url(BRIEFING) in every_result(page)
+    assert pf_served.url(SEED) in every_result(page)
     assert page.locator(RESULT).count() == total and page.locator(".bf-search__more").is_hidden()
     page.keyboard.press("Escape")
     page.locator("details.bf-search > summary").click()  # opened again: the same UI, not a second one
     assert page.locator(".bf-search__input").count() == 1
     assert requested.count(pf_served.url("pagefind/pagefind.js")) == 1
-    # Opening the Filter panel loads the filters (topic, source, person, year).
+    # Opening the Filter panel loads the filters (topic, outlet, country, year).
     page.locator(".bf-search__filters > summary").click()
     page.wait_for_selector(".bf-search__group")
     assert [u for u in requested if FILTER_FILES in u]
     legends = page.eval_on_selector_all(".bf-search__group legend", "ls => ls.map(l => l.textContent)")
-    assert legends == ["topic", "source", "person", "year"]
+    assert legends == ["topic", "outlet", "country", "year"]
 
 
-@pytest.mark.parametrize("query, expected", [("fentanyl", [BRIEFING, SEED]), ("Taiwan election", [ELECTION])])
-def test_pagefind_finds_briefings_and_articles(pf_visit, pf_served, query, expected):
+@pytest.mark.parametrize("query, expected", [("fentanyl", [STORY, SEED]), ("Taiwan election", [ELECTION])])
+def test_pagefind_finds_stories_and_articles(pf_visit, pf_served, query, expected):
     page = pf_visit()
     page.goto(pf_served.url())
     pagefind_search(page, query)
     results = every_result(page)
     for path in expected:
         assert pf_served.url(path) in results, (path, results)
-    # Each result: its title linked, its date (articles), an excerpt with the words marked.
+    # Each result: its headline linked, its outlet and date, its topics, an excerpt with the words marked.
     item = page.locator(".bf-search__result", has=page.locator(f'{RESULT}[href="/repo/{expected[-1]}"]'))
     assert item.locator(".bf-search__excerpt mark").count() >= 1
-    date, source = item.locator(".bf-search__meta").inner_text().split(" · ")
+    source, date = item.locator(".bf-search__meta").inner_text().split(" · ")
     assert re.search(r"\b20\d\d$", date) and source
+    assert item.locator(".bf-search__topics").inner_text().startswith("Topics: ")
     # Keyboard: from the box, the arrow key reaches the results; Enter follows the link.
     page.get_by_role("searchbox", name="Search").focus()
     page.keyboard.press("ArrowDown")
@@ -216,14 +187,14 @@ def test_the_not_found_page_searches_with_pagefind(pf_visit, pf_served):
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_selector(RESULT)
     assert page.locator(".bf-search__input").input_value() == "fentanyl"
-    assert pf_served.url(BRIEFING) in every_result(page)
+    assert pf_served.url(SEED) in every_result(page)
 
 
 def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     page = pf_visit()
     page.goto(pf_served.url(SEED))
     pagefind_search(page, "fentanyl")
-    assert pf_served.url(BRIEFING) in every_result(page)
+    assert pf_served.url(FENTANYL_ONLY) in every_result(page)
     page.locator(".bf-search__filters > summary").click()
     topic = page.locator(".bf-search__group", has=page.locator("legend", has_text="topic"))
     topic.get_by_label("Taiwan").check()
@@ -231,7 +202,7 @@ def test_pagefind_results_filter_by_topic(pf_visit, pf_served):
     page.wait_for_load_state("networkidle")
     results = every_result(page)
     assert pf_served.url(SEED) in results  # in Fentanyl and Taiwan
-    assert pf_served.url(BRIEFING) not in results
+    assert pf_served.url(FENTANYL_ONLY) not in results
     assert "(filtered)" in page.locator(".bf-search__status").inner_text()
 
 
@@ -249,7 +220,7 @@ def test_pagefind_results_show_only_marks_from_the_excerpt(pf_visit, pf_served):
 @pytest.mark.parametrize("palette", ["light", "dark"])
 def test_pagefind_results_have_no_serious_accessibility_violation(pf_visit, pf_served, axe_script, palette):
     page = pf_visit(color_scheme="light")
-    page.goto(pf_served.url(BRIEFING))
+    page.goto(pf_served.url(SEED))
     if palette == "dark":
         page.locator('form[data-md-component="palette"] label:visible').click()
         settle(page)
@@ -277,7 +248,9 @@ def test_zensical_builds_the_same_pages(zensical_build, sample_build):
     site, mkdocs_site = root / "site", sample_build[0] / "site"
     pages = {p.relative_to(mkdocs_site).as_posix() for p in mkdocs_site.rglob("index.html")}
     assert pages <= {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
-    assert (site / ".nojekyll").is_file() and (site / "search.json").is_file()
+    # Pagefind indexes it, as the MkDocs build: Zensical's own index is empty (it writes the file anyway).
+    assert (site / ".nojekyll").is_file() and (site / "pagefind/pagefind.js").is_file()
+    assert json.loads((site / "search.json").read_text("utf-8"))["items"] == []
     html = BeautifulSoup((site / SEED / "index.html").read_text("utf-8"), "html.parser")
     assert html.select_one(".bf-article-header h1").get_text().startswith("Biden, Xi Reach Agreement")
     # Links to people from the body resolve as in the MkDocs build.
@@ -361,22 +334,18 @@ def zs_visit(browser, zs_served):
 
 
 def test_zensical_site_search_works_in_the_browser(zs_visit, zs_served):
-    """Zensical's own search: a button opening a dialog in a shadow root (Playwright's CSS pierces it)."""
+    """Our search on Pagefind's index, as on the MkDocs build: nothing fetched before typing."""
     page = zs_visit()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
     page.goto(zs_served.url())
-    page.locator(".md-search__button").click()
-    page.locator('dialog[aria-label="Search"] input').first.focus()
-    page.keyboard.type("fentanyl")
-    page.wait_for_selector('dialog[aria-label="Search"] a[href*="articles/"]')
-    results = {
-        u.split("#")[0].split("?")[0]
-        for u in page.eval_on_selector_all(
-            "div",
-            """divs => divs.filter(d => d.shadowRoot).flatMap(d => [...d.shadowRoot.querySelectorAll('a')])
-                  .map(a => a.href)""",
-        )
-    }
-    assert zs_served.url(SEED) in results and zs_served.url(BRIEFING) in results, sorted(results)
+    page.wait_for_load_state("networkidle")
+    assert not [url for url in requested if "/pagefind/" in url or url.endswith("search.json")]
+    pagefind_search(page, "fentanyl")
+    results = every_result(page)
+    assert zs_served.url(SEED) in results and zs_served.url(STORY) in results, sorted(results)
+    meta = page.locator(".bf-search__meta").first.inner_text()
+    assert re.search(r"\d{1,2} \w+ 20\d\d$", meta), meta
 
 
 @pytest.mark.slow

@@ -93,7 +93,6 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         "people/index.md",
         "sources.md",
         "stories/index.md",
-        "tags.md",
         "timeline.md",
         "topics/index.md",
         "topics/taiwan.md",

@@ -13,7 +13,7 @@ import frontmatter
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import REPO, VALID, tree_hash
+from conftest import REPO, VALID, Site, pagefind_fragments, tree_hash
 
 from briefings.engine.linkcheck import check_site
 from briefings.options import Settings
@@ -76,11 +76,13 @@ def test_site_has_every_page(sample_build):
         "timeline/index.html",
         "sources/index.html",
         "topics/index.html",
-        "tags/index.html",
         "404.html",
-        "search/search_index.json",
+        "pagefind/pagefind.js",
     ]:
         assert (site / page).is_file(), page
+    # Pagefind is the search: Material's index is not built; the topics are the tags (no Tags page).
+    for absent in ["search/search_index.json", "tags/index.html", "tags.json"]:
+        assert not (site / absent).exists(), absent
     for topic in TOPICS:
         assert (site / "topics" / topic / "index.html").is_file()
     built = sorted(p.name for p in (site / "articles").iterdir() if p.is_dir())
@@ -212,28 +214,50 @@ def test_sources_page_lists_the_registry_by_country_and_type_with_counts(sample_
     )
 
 
-def test_topics_are_material_tags(sample_build):
-    root, _ = sample_build
-    tags = soup(root / "site/tags/index.html")
-    links = {a.get_text(strip=True): a["href"] for a in tags.select(".md-content a[href*='topics/']")}
-    assert links == {
-        "US–China relations": "../topics/us-china/",
-        "Taiwan": "../topics/taiwan/",
-        "Fentanyl": "../topics/fentanyl/",
-    }
+@pytest.mark.parametrize("plugin", ["tags", "material/tags"])
+def test_a_desk_still_listing_the_tags_plugin_builds_without_a_tags_page(tmp_path, plugin):
+    """The topics are the site's taxonomy: the Tags page is gone. A mkdocs.yml written for
+    an older briefings still builds (strict), with a note saying what to remove."""
+    site = Site(tmp_path / "desk")
+    config = site.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("  - search\n", f"  - search\n  - {plugin}\n"), "utf-8")
+    site.article("a.md", VALID)
+    result = site.run("build", "--base-url", "https://example.org/")
+    assert result.exit_code == 0, result.output
+    note = (
+        f"Warning: mkdocs.yml: plugins: {plugin} is not used: the topics are the site's tags, and there is no "
+        f"Tags page (remove `- {plugin}` from plugins)\n"
+    )
+    assert result.stderr == note
+    built = site.root / "site"
+    assert not (built / "tags").exists() and not (built / "tags.json").exists()
+    assert not [p for p in built.rglob("*.html") if "material/tags" in p.read_text("utf-8")]
 
 
-def test_search_index_finds_the_articles(sample_build):
+def test_the_search_index_holds_every_article_and_story_and_nothing_else(sample_build):
+    """Pagefind indexes the pages a reader looks for (articles and stories), each with what a
+    result shows: the headline, outlet, date and topics; and the filters and the sort date."""
     root, _ = sample_build
-    index = json.loads((root / "site/search/search_index.json").read_text("utf-8"))
-    locations = {d["location"].split("#")[0] for d in index["docs"]}
-    for slug in sample_articles(root):
-        assert f"articles/{slug}/" in locations
-    fentanyl = {
-        d["location"].split("#")[0] for d in index["docs"] if "fentanyl" in (d["title"] + " " + d["text"]).lower()
+    records = pagefind_fragments(root / "site/pagefind")
+    stories = {p.name for p in (root / "site/stories").iterdir() if (p / "index.html").is_file()}
+    assert set(records) == {f"/articles/{slug}/" for slug in sample_articles(root)} | {
+        f"/stories/{name}/" for name in stories
     }
-    assert f"articles/{SEED}/" in fentanyl
-    assert "topics/fentanyl/" in fentanyl
+    seed = records[f"/articles/{SEED}/"]
+    page = soup(root / "site/articles" / SEED / "index.html")
+    assert seed["meta"] == {
+        "title": page.h1.get_text(strip=True),
+        "outlet": page.select_one(".bf-article-header .bf-source").get_text(strip=True),
+        "date": page.select_one(".bf-article-header time").get_text(strip=True),
+    }
+    assert seed["filters"]["topic"] == [a.get_text(strip=True) for a in page.select(".bf-article-header .bf-chip")]
+    assert seed["filters"]["year"] == [page.select_one(".bf-article-header time")["datetime"][:4]]
+    assert seed["filters"]["country"] and seed["filters"]["outlet"] == [seed["meta"]["outlet"]]
+    assert "fentanyl" in seed["content"].lower()
+    # The reading time and the link to the original are not searched.
+    assert "min read" not in seed["content"] and "Read the original" not in seed["content"]
+    sort = soup(root / "site/articles" / SEED / "index.html").select_one("meta[data-pagefind-sort]")
+    assert sort["content"] == page.select_one(".bf-article-header time")["datetime"][:10]
 
 
 def test_every_internal_link_and_anchor_resolves(sample_build):

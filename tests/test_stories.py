@@ -4,7 +4,6 @@ outlets.yml, people.yml, topics.yml and each article's front matter)."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import frontmatter
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import Site
+from conftest import Site, pagefind_fragments
 
 WOODSIDE = "biden-xi-woodside-2023"
 SEED = "2023-11-15-daily-caller-biden-xi-agreement"
@@ -167,10 +166,12 @@ def test_an_article_links_its_story_and_the_other_outlets_versions(desk, site):
         assert not soup(site / "articles" / slug / "index.html").select(".bf-in-story")
 
 
-def test_material_search_finds_a_story(site):
-    index = json.loads((site / "search/search_index.json").read_text("utf-8"))
-    found = {d["location"] for d in index["docs"] if "Woodside" in d["title"] or "Woodside" in d["text"]}
-    assert f"stories/{WOODSIDE}/" in found
+def test_search_finds_a_story(site):
+    records = pagefind_fragments(site / "pagefind")
+    found = {url for url, r in records.items() if "Woodside" in r["meta"]["title"] or "Woodside" in r["content"]}
+    assert f"/stories/{WOODSIDE}/" in found
+    story = records[f"/stories/{WOODSIDE}/"]
+    assert story["meta"]["kind"] == "Story" and story["meta"]["outlet"].endswith(" sources")
 
 
 @pytest.fixture

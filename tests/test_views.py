@@ -138,15 +138,16 @@ def render_page(env, config, name, meta, body) -> str:
 
 
 def configured(sample, extra: str):
-    """The sample's MkDocs configuration with extra.briefings absent, as written, or with Pagefind."""
+    """The sample's MkDocs configuration as the engine gives it (extra.briefings.search resolved:
+    pagefind, the default), with Material's search instead, or with extra.briefings absent."""
     config = sample.config
     config.extra.pop("briefings", None)
     if extra != "absent":
-        config.extra["briefings"] = {**sample.briefings, **({"search": "pagefind"} if extra == "pagefind" else {})}
+        config.extra["briefings"] = {**sample.briefings, **({"search": "material"} if extra == "material" else {})}
     return config
 
 
-@pytest.mark.parametrize("extra", ["absent", "written", "pagefind"])
+@pytest.mark.parametrize("extra", ["absent", "material", "pagefind"])
 def test_every_template_reads_only_what_its_view_has(sample, extra):
     config = configured(sample, extra)  # the pagefind branches read other keys
     env = strict_env(config)

@@ -62,8 +62,10 @@ theme:
         name: Switch to light mode
 
 plugins:
+  # Material's search, used only with `search: material` under extra.briefings below:
+  # the site's search is Pagefind's, whose index a reader fetches in small pieces once
+  # they type (Material's is one file every page downloads: fine for a small desk).
   - search
-  - tags
 
 markdown_extensions:
   - attr_list
@@ -74,6 +76,9 @@ markdown_extensions:
 
 extra:
   generator: false
+  # briefings' options (docs: Configuration), such as
+  # briefings:
+  #   search: material  # Material's search instead of Pagefind's
 """
 
 TOPICS_YML = """\
@@ -174,8 +179,8 @@ jobs:
 
 REQUIREMENTS = """\
 # What the GitHub Pages workflow installs to build this site: briefings
-# {series} or a later release before 1.0, so upgrades reach the site. With
-# search: pagefind, write briefings[pagefind]~={series} instead.
+# {series} or a later release before 1.0, so upgrades reach the site
+# (Pagefind, the site's search, comes with it).
 briefings~={series}
 """
 

@@ -8,6 +8,7 @@ both: staging, the search index, checking links, the swap.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -59,3 +60,34 @@ class Engine(Protocol):
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         """Generated pages whose links this build did not check: the pipeline checks them."""
         ...
+
+
+# Plugins a desk's mkdocs.yml may still list that briefings turns off: Material's tags
+# plugin (the topics are the site's taxonomy; there is no Tags page any more).
+RETIRED_PLUGINS = ("tags", "material/tags")
+
+
+def plugin_names(raw: Mapping[str, Any]) -> list[str]:
+    """The plugins mkdocs.yml lists, by name (a plugin with options is a one-key mapping)."""
+    return [next(iter(item)) if isinstance(item, dict) else str(item) for item in raw.get("plugins") or []]
+
+
+def retired_plugins_note(raw: Mapping[str, Any]) -> str | None:
+    """A line for the build's notes when mkdocs.yml lists a plugin briefings turns off."""
+    listed = [name for name in plugin_names(raw) if name in RETIRED_PLUGINS]
+    if not listed:
+        return None
+    return (
+        f"mkdocs.yml: plugins: {listed[0]} is not used: the topics are the site's tags, and there is "
+        f"no Tags page (remove `- {listed[0]}` from plugins)"
+    )
+
+
+def extra_for_templates(raw: Mapping[str, Any], options: BuildOptions) -> dict[str, Any]:
+    """mkdocs.yml's ``extra:`` as the templates get it: ``extra.briefings.search`` is the
+    search this build uses (Pagefind unless mkdocs.yml chose Material's), written or not."""
+    extra = raw.get("extra")
+    extra = dict(extra) if isinstance(extra, dict) else {}
+    given = extra.get("briefings")
+    extra["briefings"] = {**(given if isinstance(given, dict) else {}), "search": options.search}
+    return extra

@@ -22,13 +22,13 @@ import jinja2
 
 from briefings.cache import BuildCache
 from briefings.engine import incremental
-from briefings.engine.base import SiteJob, SitePlan
+from briefings.engine.base import SiteJob, SitePlan, extra_for_templates
 from briefings.engine.theme import engine_theme, theme_of
 from briefings.errors import SiteBuildError
 
 # Article pages are deliberately not in the nav (Material copies the nav into
 # every page); MkDocs should not list them all as pages left out of it.
-NOT_IN_NAV = "/articles/\n/tags.md\n"
+NOT_IN_NAV = "/articles/\n"
 
 
 class _Collect(logging.Handler):
@@ -105,6 +105,7 @@ class MkDocsEngine:
             "strict": options.strict,
             "use_directory_urls": True,  # the templates rely on them
             "not_in_nav": NOT_IN_NAV,
+            "extra": extra_for_templates(options.config.raw, options),
         }
         if options.base_url is not None:
             overrides["site_url"] = options.base_url
@@ -120,6 +121,9 @@ class MkDocsEngine:
         if options.search == "pagefind" and "material/search" in config.plugins:
             # Pagefind replaces it: don't build Material's index (66 MB at 10,000 pages).
             config.plugins["material/search"].config.enabled = False
+        if "material/tags" in config.plugins:
+            # The topics are the tags: no Tags page, no tags.json (the pipeline notes it).
+            config.plugins["material/tags"].config.enabled = False
         self.warnings = list(logs.messages)  # from mkdocs.yml itself, kept for --no-strict
         return config
 

@@ -1,16 +1,22 @@
-"""Index a built site with Pagefind (``search: pagefind``).
+"""Index a built site with Pagefind (``search: pagefind``, the default).
 
 Pagefind splits its index into small fragments, so a reader downloads a few
-kilobytes per query instead of the whole index Material's search fetches
-first (66 MB at 10,000 articles). The templates mark what it indexes:
-``data-pagefind-body`` on article and topic pages, ``data-pagefind-filter``
-for topic, source, person and year.
+kilobytes per query, and only once they type, instead of the whole index
+Material's search fetches with every page (66 MB at 10,000 articles). The
+templates mark what it indexes: ``data-pagefind-body`` on article and story
+pages; ``data-pagefind-meta`` for what a result shows (outlet, date, topics),
+``data-pagefind-filter`` for topic, outlet, country and year, and
+``data-pagefind-sort`` for the date (theme/main.html).
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from briefings.engine.guard import run_guarded
 from briefings.errors import SiteBuildError
@@ -28,7 +34,10 @@ def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> s
     try:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
     except ImportError:
-        raise SiteBuildError("search: pagefind needs Pagefind: pip install 'briefings[pagefind]'") from None
+        raise SiteBuildError(
+            "the site's search needs Pagefind, which comes with briefings: reinstall it (pip install briefings), "
+            "or choose Material's search (extra.briefings.search: material in mkdocs.yml)"
+        ) from None
     excludes = [] if full_text else [arg for selector in BODY_SELECTORS for arg in ("--exclude-selectors", selector)]
     finished = run_guarded(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
@@ -38,4 +47,126 @@ def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> s
     )
     if not (site / "pagefind" / "pagefind.js").is_file():
         raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")
+    order_filters(site / "pagefind")
     return finished.output
+
+
+# Pagefind (1.5) writes each filter's values in a different order on every run (a hash map's),
+# so the filter files, the language's metadata file that names them and pagefind-entry.json that
+# names that differ from one build of the same pages to the next. The same content must build
+# the same bytes: the values are put in order, and the files renamed after their new content.
+# Everything else Pagefind writes (index chunks, fragments, the sort) is already the same.
+SIGNATURE = b"pagefind_dcd"
+
+
+def order_filters(bundle: Path) -> None:
+    """Rewrite Pagefind's filter files with each filter's values sorted, and rename them (and
+    the metadata naming them) after their content. Leaves a bundle it does not recognise as it is."""
+    entry_file = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_file.read_text("utf-8"))
+    for language in entry.get("languages", {}).values():
+        meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_file)
+        filters = meta[3] if isinstance(meta, list) and len(meta) > 3 else None
+        if not isinstance(filters, list) or not all(isinstance(f, list) and len(f) == 2 for f in filters):
+            continue  # a layout this code does not know: the bundle works, only less reproducibly
+        prefix = language["hash"].rsplit("_", 1)[0]
+        named = []
+        for name, old in sorted(filters):
+            path = bundle / "filter" / f"{old}.pf_filter"
+            data = _read(path)
+            data[1] = sorted(data[1], key=lambda value: value[0])
+            new = _write_named(bundle / "filter", prefix, 7, ".pf_filter", data)
+            if new != old:
+                path.unlink()
+            named.append([name, new])
+        meta[3] = named
+        meta_hash = _write_named(bundle, f"pagefind.{prefix}", 10, ".pf_meta", meta)
+        if meta_hash != language["hash"]:
+            meta_file.unlink()
+        language["hash"] = f"{prefix}_{meta_hash.rsplit('_', 1)[1]}"
+    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+
+
+def _read(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise SiteBuildError(f"Pagefind wrote an unexpected file: {path.name}")
+    value, end = _decode(data, len(SIGNATURE))
+    if end != len(data):
+        raise SiteBuildError(f"Pagefind wrote an unexpected file: {path.name}")
+    return value
+
+
+def _write_named(folder: Path, prefix: str, digits: int, suffix: str, value: Any) -> str:
+    """Write ``value`` as Pagefind does (gzipped, signed CBOR) into PREFIX_HASH.SUFFIX; returns
+    the name's hash part as Pagefind writes it (such as en_1a2b3c4)."""
+    data = SIGNATURE + _encode(value)
+    lang = prefix.rsplit(".", 1)[-1]
+    name = f"{lang}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    stem = f"{prefix.rsplit('.', 1)[0]}.{name}" if "." in prefix else name
+    (folder / f"{stem}{suffix}").write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+    return name
+
+
+def _decode(data: bytes, i: int) -> tuple[Any, int]:
+    """One CBOR item (the kinds Pagefind writes: numbers, strings, arrays, maps) at ``data[i]``."""
+    head = data[i]
+    major, info = head >> 5, head & 31
+    i += 1
+    if info < 24:
+        arg = info
+    elif info <= 27:
+        size = 1 << (info - 24)
+        arg, i = int.from_bytes(data[i : i + size], "big"), i + size
+    else:
+        raise SiteBuildError(f"Pagefind wrote an unexpected value (CBOR {head:#x})")
+    if major == 0:
+        return arg, i
+    if major == 1:
+        return -1 - arg, i
+    if major in (2, 3):
+        raw = data[i : i + arg]
+        return (raw if major == 2 else raw.decode()), i + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, i = _decode(data, i)
+            items.append(item)
+        return items, i
+    if major == 5:
+        mapping = {}
+        for _ in range(arg):
+            key, i = _decode(data, i)
+            mapping[key], i = _decode(data, i)
+        return mapping, i
+    if major == 7 and info in (20, 21, 22):
+        return {20: False, 21: True, 22: None}[info], i
+    raise SiteBuildError(f"Pagefind wrote an unexpected value (CBOR {head:#x})")
+
+
+def _head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, size in ((24, 1), (25, 2), (26, 4), (27, 8)):
+        if arg < 1 << (8 * size):
+            return bytes([major << 5 | info]) + arg.to_bytes(size, "big")
+    raise SiteBuildError("Pagefind's index holds a number too large to write")
+
+
+def _encode(value: Any) -> bytes:
+    """CBOR in its shortest form, as Pagefind writes it."""
+    if value is False or value is True or value is None:
+        return bytes([{False: 0xF4, True: 0xF5, None: 0xF6}[value]])
+    if isinstance(value, int):
+        return _head(0, value) if value >= 0 else _head(1, -1 - value)
+    if isinstance(value, bytes):
+        return _head(2, len(value)) + value
+    if isinstance(value, str):
+        raw = value.encode()
+        return _head(3, len(raw)) + raw
+    if isinstance(value, list):
+        return _head(4, len(value)) + b"".join(_encode(v) for v in value)
+    if isinstance(value, dict):
+        return _head(5, len(value)) + b"".join(_encode(k) + _encode(v) for k, v in value.items())
+    raise SiteBuildError(f"Pagefind's index holds a value briefings cannot write: {type(value).__name__}")

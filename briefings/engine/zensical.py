@@ -20,15 +20,15 @@ from typing import Any
 import yaml
 
 from briefings.cache import BuildCache
-from briefings.engine.base import SiteJob, SitePlan
+from briefings.engine.base import RETIRED_PLUGINS, SiteJob, SitePlan, extra_for_templates
 from briefings.engine.guard import run_guarded
 from briefings.engine.theme import Theme, engine_theme, theme_of
 from briefings.errors import SiteBuildError
 from briefings.project import Project
 
-# Plugins not passed on: tags (our topic pages are the tag pages, and Zensical's
+# Plugins not passed on: tags (RETIRED_PLUGINS: the topics are the tags, and Zensical's
 # tags plugin needed 19 GB at 5,000 pages) and search when Pagefind replaces it.
-NOT_PASSED_ON = {"tags", "material/tags"}
+NOT_PASSED_ON = set(RETIRED_PLUGINS)
 
 
 def zensical_config(
@@ -60,6 +60,8 @@ def zensical_config(
         if name in ("search", "material/search") and pagefind:
             continue
         plugins.append(item)
+    if pagefind:
+        plugins.append({"search": {"enabled": False}})  # Zensical builds its index unless told not to
     config["plugins"] = plugins
     return config
 
@@ -145,7 +147,7 @@ class ZensicalEngine:
         options = self.job.options
         build_with_zensical(
             self.job.project,
-            dict(options.config.raw),
+            {**options.config.raw, "extra": extra_for_templates(options.config.raw, options)},
             nav=self.job.nav,
             theme=theme_of(options.config),
             staging=site,

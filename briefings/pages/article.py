@@ -74,6 +74,7 @@ class ArticlePages:
         updated = article.updated.date() if article.updated else None
         return ArticleView(
             source=article.source,
+            country=article.outlet.country if article.outlet else "",
             authors=article.authors,
             date=day(article.date),
             datetime=article.date.isoformat(),

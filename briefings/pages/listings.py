@@ -1,5 +1,5 @@
-"""The listing pages (home is ``home.py``): topics, timeline, the articles index, sources,
-people and tags (with the month archives and year pages of the long ones,
+"""The listing pages (home is ``home.py``): topics, timeline, the articles index, sources
+and people (with the month archives and year pages of the long ones,
 ``archives.py``). Each function makes its page's view and writes it as front
 matter (``frontmatter.page``); the templates in theme/ draw the listings."""
 
@@ -44,11 +44,6 @@ HEADLINES_PER_CARD = 3
 def topics_index_page(ctx: RenderContext) -> str:
     view = TopicsIndexView(topics=topic_cards(ctx))
     return page(FrontMatter(title="Topics", template="topics.html", briefing=view), "")
-
-
-def tags_page() -> str:
-    body = '<p class="bf-lede">Every topic, as a tag; each leads to its briefing.</p>\n\n<!-- material/tags -->\n'
-    return page(FrontMatter(title="Tags"), body)
 
 
 def topic_cards(ctx: RenderContext) -> tuple[TopicCard, ...]:
@@ -100,13 +95,10 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
         ),
         archives=archives,
     )
-    # The topic page is the tag's page: tagging every article instead would
-    # make the tags index list the whole archive.
     front = FrontMatter(
         title=esc(topic.title),
         description=description(topic.description),
         template="topic.html",
-        tags=(esc(topic.title),),
         briefing=view,
     )
     body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""

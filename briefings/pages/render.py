@@ -24,7 +24,6 @@ from briefings.pages.listings import (
     articles_index_page,
     people_index_page,
     person_pages,
-    tags_page,
     timeline_pages,
     topic_pages,
     topics_index_page,
@@ -72,7 +71,7 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
 
 def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
     """Every generated file but the article pages: home, topics, stories, timeline, the
-    articles index, sources, people, tags and feeds, as (path, text)."""
+    articles index, sources, people and feeds, as (path, text)."""
     edition = ctx.edition
     yield "index.md", home_page(ctx)
     yield "topics/index.md", topics_index_page(ctx)
@@ -85,7 +84,6 @@ def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
     yield "people/index.md", people_index_page(ctx)
     for person_file in edition.people:
         yield from person_pages(ctx, person_file).items()
-    yield "tags.md", tags_page()
     yield from site_feeds(edition, ctx.settings).items()
 
 

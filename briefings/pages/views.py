@@ -8,7 +8,7 @@ here, so a field's name here is the name a template uses (tests/test_views.py
 renders every template against real views with StrictUndefined).
 
 Values are raw text: the templates escape them with ``|e``. The exceptions
-are FrontMatter's ``title``, ``description`` and ``tags``, which Material
+are FrontMatter's ``title`` and ``description``, which Material
 prints as they are, so they hold HTML-escaped text (see ``text.esc``).
 
 A field with OMITTED metadata is left out of the front matter while it is
@@ -178,6 +178,7 @@ class ArticleView(LeavesOutUnset):
     """article.html: an article's header, related coverage and neighbours."""
 
     source: str
+    country: str  # its outlet's (outlets.yml), "" when the source is not listed there
     authors: tuple[str, ...]
     date: str
     datetime: str
@@ -358,8 +359,6 @@ class FrontMatter(LeavesOutUnset):
     # Every generated page hides the table of contents: a few short, fixed
     # sections at most, and the text gets the width instead.
     hide: tuple[str, ...] = ("toc",)
-    # The template in theme/ drawing the page, and what it reads (page.meta.briefing);
-    # None for the tags page, which Material's tags plugin draws.
+    # The template in theme/ drawing the page, and what it reads (page.meta.briefing).
     template: str | None = field(default=None, metadata=OMITTED)
-    tags: tuple[str, ...] | None = field(default=None, metadata=OMITTED)  # HTML-escaped; topic pages only
     briefing: BriefingView | None = field(default=None, metadata=OMITTED)

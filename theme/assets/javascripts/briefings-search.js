@@ -1,8 +1,12 @@
-// Our search UI on Pagefind's JS API (extra.briefings.search: pagefind).
-// Nothing of Pagefind loads with the page: pagefind.js is imported the first
-// time the header panel opens. Its filter files (topic, source, person, year)
-// are fetched only when the reader opens the "Filter" panel, not for a plain
-// search: Pagefind's own UI loads them all at start. The bundle is at
+// Our search UI on Pagefind's JS API (extra.briefings.search: pagefind, the
+// default). Nothing of Pagefind loads with the page, nor when the panel opens:
+// pagefind.js is imported when the reader types a first character (or opens
+// the filters, or arrives with ?q=). The filter files (topic, outlet, country,
+// year) are fetched only when the reader opens the "Filter" panel, not for a
+// plain search: Pagefind's own UI loads them all at start. Each result shows
+// its headline, outlet (or "Story" and its sources), date and topics, from the
+// page's data-pagefind-meta and -filter (theme/main.html); "Sort" orders them
+// by relevance or by date (data-pagefind-sort). The bundle is at
 // <site root>/pagefind/; the site root, which result links need under a
 // subpath such as /repo/, is read off this script's own address
 // (<root>/assets/javascripts/briefings-search.js).
@@ -14,7 +18,8 @@
   if (!host || !self) return;
   var root = new URL("../../", self.src);
   var label = panel.querySelector("summary").getAttribute("aria-label");
-  var FILTERS = ["topic", "source", "person", "year"];
+  var FILTERS = ["topic", "outlet", "country", "year"];
+  var SORTS = [["", "Best match"], ["desc", "Newest first"], ["asc", "Oldest first"]];
   var PAGE = 5;  // results shown at once, as Pagefind's UI: each one fetches its fragment
   // Our own debounce around pagefind.search, not pagefind.debouncedSearch:
   // that one preloads the index chunks of every prefix typed on the way (one
@@ -47,6 +52,8 @@
   function build() {
     ui = {
       input: el("input", "bf-search__input"),
+      tools: el("div", "bf-search__tools"),
+      sort: el("select", "bf-search__sort"),
       filters: el("details", "bf-search__filters"),
       groups: el("div", "bf-search__groups"),
       status: el("p", "bf-search__status"),
@@ -58,12 +65,21 @@
     ui.input.autocomplete = "off";
     ui.input.spellcheck = false;
     ui.input.setAttribute("aria-label", label);
+    var sortLabel = el("label", "bf-search__sort-label", "Sort ");
+    sortLabel.appendChild(ui.sort);
+    SORTS.forEach(function (pair) {
+      var option = el("option", null, pair[1]);
+      option.value = pair[0];
+      ui.sort.appendChild(option);
+    });
     ui.filters.appendChild(el("summary", "bf-search__filters-toggle", "Filter"));
     ui.filters.appendChild(ui.groups);
+    ui.tools.appendChild(sortLabel);
+    ui.tools.appendChild(ui.filters);
     ui.status.setAttribute("role", "status");  // a polite live region: announces the counts
     ui.more.type = "button";
     ui.more.hidden = true;
-    [ui.input, ui.filters, ui.status, ui.results, ui.more].forEach(function (n) { host.appendChild(n); });
+    [ui.input, ui.tools, ui.status, ui.results, ui.more].forEach(function (n) { host.appendChild(n); });
     ui.input.addEventListener("input", run);
     ui.input.addEventListener("keydown", function (event) {
       var first = ui.results.querySelector("a");
@@ -78,6 +94,7 @@
       if (next) next.focus();
     });
     ui.more.addEventListener("click", function () { show(searchId); });
+    ui.sort.addEventListener("change", run);
     ui.filters.addEventListener("toggle", function () {
       if (ui.filters.open && !filtersLoaded) loadFilters();
     });
@@ -147,7 +164,9 @@
     }
     timer = setTimeout(function () {
       load().then(function () {
-        return id === searchId ? pagefind.search(term || null, { filters: selected }) : null;
+        var options = { filters: selected };
+        if (ui.sort.value) options.sort = { date: ui.sort.value };
+        return id === searchId ? pagefind.search(term || null, options) : null;
       }).then(function (search) {
         if (!search || id !== searchId) return;  // a newer search replaced this one
         found = search.results;
@@ -172,9 +191,11 @@
         var link = el("a", "bf-search__link", (data.meta && data.meta.title) || data.url);
         link.href = data.url;
         item.appendChild(el("h3", "bf-search__title")).appendChild(link);
-        var source = data.filters && data.filters.source && data.filters.source[0];
-        var meta = [data.meta && data.meta.date, source].filter(Boolean).join(" · ");
-        if (meta) item.appendChild(el("p", "bf-search__meta", meta));
+        var meta = data.meta || {};
+        var line = [meta.kind, meta.outlet, meta.date].filter(Boolean).join(" · ");
+        if (line) item.appendChild(el("p", "bf-search__meta", line));
+        var topics = (data.filters && data.filters.topic) || [];
+        if (topics.length) item.appendChild(el("p", "bf-search__topics", "Topics: " + topics.join(", ")));
         item.appendChild(excerpt(data.excerpt));
         ui.results.appendChild(item);
       });
@@ -187,8 +208,7 @@
   panel.addEventListener("toggle", function () {
     if (!panel.open) return;
     if (!ui) build();
-    ui.input.focus();
-    load().catch(function () { /* tried again on the next search */ });
+    ui.input.focus();  // nothing is fetched yet: run() loads Pagefind at the first character typed
   });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && panel.open) {
@@ -205,7 +225,7 @@
   if (query) {
     build();
     ui.input.value = query;
-    panel.open = true;  // its toggle event focuses the input and loads Pagefind
+    panel.open = true;  // its toggle event focuses the input
     run();
   }
 })();
