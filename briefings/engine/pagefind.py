@@ -27,6 +27,9 @@ from briefings.errors import SiteBuildError
 # the title, summary, key points, why it matters, quotes and people still carry
 # most of what a reader searches for.
 BODY_SELECTORS = (".bf-body",)
+# Never indexed: the headings' permalink sign and the line that says our notes are ours,
+# which would otherwise start many excerpts ("Our summary¶ By ...: our notes on ...").
+NOISE_SELECTORS = (".headerlink", ".bf-ours-note")
 
 
 def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> str:
@@ -38,7 +41,8 @@ def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> s
             "the site's search needs Pagefind, which comes with briefings: reinstall it (pip install briefings), "
             "or choose Material's search (extra.briefings.search: material in mkdocs.yml)"
         ) from None
-    excludes = [] if full_text else [arg for selector in BODY_SELECTORS for arg in ("--exclude-selectors", selector)]
+    selectors = NOISE_SELECTORS + (() if full_text else BODY_SELECTORS)
+    excludes = [arg for selector in selectors for arg in ("--exclude-selectors", selector)]
     finished = run_guarded(
         [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
         what="Pagefind",
