@@ -95,8 +95,10 @@ def test_key_dates_one_line_per_story_oldest_first_linking_to_it_on_the_page(sam
         items = page.select(".bf-story-item")
         lines = page.select(".bf-key-dates li")
         assert [li.a["href"] for li in lines] == [f"#{item['id']}" for item in reversed(items)]
+        # Each line is one link: the date, then the story's headline.
         assert [li.a.get_text() for li in lines] == [
-            i.select_one(".bf-story-item__title a").get_text() for i in reversed(items)
+            f"{li.time.get_text()} {i.select_one('.bf-story-item__title a').get_text()}"
+            for li, i in zip(lines, reversed(items), strict=True)
         ]
         days = [li.time["datetime"] for li in lines]
         assert days == sorted(days)

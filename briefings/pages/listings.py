@@ -101,7 +101,9 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
         template="topic.html",
         briefing=view,
     )
-    body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if topic.description else ""
+    # The state of play says more than the description, which stays in the page's meta description.
+    lede = topic.description and not topic.state_of_play
+    body = f'<p class="bf-lede">{esc(topic.description)}</p>\n' if lede else ""
     files = {page_file(topic.url): page(front, body)}
     parent = PageLink(title=topic.title, url=topic.url)
     for i, (month, group) in enumerate(months):
