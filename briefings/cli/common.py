@@ -167,7 +167,7 @@ def workers_option(func: F) -> F:
         type=click.IntRange(min=1),
         envvar="BRIEFINGS_WORKERS",
         show_envvar=True,
-        help=f"Worker processes for reading and writing a big archive (1: none).  "
+        help=f"Worker processes for reading, writing and building the pages of a big archive (1: none).  "
         f"[default: the CPUs available, at most {MAX_WORKERS}]",
     )(func)
 

@@ -23,8 +23,10 @@ import jinja2
 from briefings.cache import BuildCache
 from briefings.engine import incremental
 from briefings.engine.base import SiteJob, SitePlan, extra_for_templates
+from briefings.engine.pagebuild import build_site
 from briefings.engine.theme import engine_theme, theme_of
 from briefings.errors import SiteBuildError
+from briefings.parallel import Workers
 
 # Article pages are deliberately not in the nav (Material copies the nav into
 # every page); MkDocs should not list them all as pages left out of it.
@@ -163,14 +165,13 @@ class MkDocsEngine:
 
     def _build(self, config: Any, previous: Path) -> list[str]:
         """One MkDocs build; its warnings, with those of mkdocs.yml first."""
-        from mkdocs.commands.build import build
         from mkdocs.exceptions import MkDocsException
 
         strict, sources = self.job.options.strict, self.job.sources
         untouched = f"the previous site in {previous.name}/ is untouched"
         with mkdocs_logs() as logs, source_date_epoch(self.job.epoch):
             try:
-                build(config)
+                build_site(config, Workers(self.job.options.workers))  # MkDocs' build, pages in workers
             except (MkDocsException, SystemExit):
                 detail = "; ".join(name_sources(logs.messages, sources)) or "unknown error"
                 hint = "; fix it, or build with --no-strict" if strict and logs.messages else ""

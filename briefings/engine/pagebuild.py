@@ -1,0 +1,158 @@
+"""MkDocs' build command, with the pages built by forked worker processes.
+
+MkDocs reads, converts and renders pages one after another; at 10,000 articles
+that is most of a build. Here this process does what concerns the whole site
+once (the configuration's plugin events, the files, the navigation, static
+files, the theme's own templates such as 404.html and the sitemap, the search
+index), and forked workers read, convert and render contiguous slices of the
+pages. Their log records and search entries come back and are merged in page
+order, so the site is byte-identical to MkDocs' serial build
+(tests/test_pagebuild.py).
+
+Only plugins whose whole-site state is known here take part: Material's
+search (its entries are merged). A site with any other plugin, or with
+anchor validation at warning level (which needs every page's anchors in one
+process), is built by MkDocs' own command. This follows MkDocs 1.6's
+``mkdocs.commands.build.build`` step by step (mkdocs<2 is pinned).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from briefings.parallel import Workers
+
+# The one plugin whose per-page work may run in workers: the parent merges its entries.
+SEARCH_PLUGIN = "material/search"
+
+
+@dataclass(frozen=True)
+class _Slice:
+    """What a worker sends back for one slice of the pages."""
+
+    reading: list[tuple[str, int, str]]  # log records while reading and converting: (logger, level, message)
+    rendering: list[tuple[str, int, str]]  # ... while rendering and writing
+    search: list[dict[str, Any]]  # Material's search entries for these pages, in page order
+    failed: BaseException | None = None
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.INFO:
+            self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def parallel_safe(config: Any) -> bool:
+    """Can this site's pages be built by workers with the same result?"""
+    enabled = [name for name, plugin in config.plugins.items() if getattr(plugin.config, "enabled", True)]
+    anchors = config.validation.links.anchors
+    return all(name == SEARCH_PLUGIN for name in enabled) and anchors < logging.WARNING
+
+
+def build_site(config: Any, workers: Workers) -> None:
+    """Build the site as ``mkdocs build`` does, the pages in workers when it pays."""
+    from mkdocs.commands.build import build
+    from mkdocs.structure.files import InclusionLevel
+
+    pages = 0
+    if workers.count > 1 and parallel_safe(config):
+        from mkdocs.structure.files import get_files
+
+        pages = len(get_files(config).documentation_pages(inclusion=InclusionLevel.is_included))
+    if not workers.forks(pages):
+        build(config)
+        return
+    _build_in_workers(config, workers)
+
+
+def _build_in_workers(config: Any, workers: Workers) -> None:
+    from mkdocs import utils
+    from mkdocs.commands.build import _build_extra_template, _build_page, _build_theme_template, _populate_page
+    from mkdocs.exceptions import Abort, BuildError
+    from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+    from mkdocs.structure.nav import get_navigation
+    from mkdocs.structure.pages import Page
+
+    logger = logging.getLogger("mkdocs")
+    counter = utils.CountHandler()
+    counter.setLevel(logging.WARNING)
+    if config.strict:
+        logger.addHandler(counter)
+    inclusion = InclusionLevel.is_included
+    try:
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        utils.clean_directory(config.site_dir)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        nav = config.plugins.on_nav(nav, config=config, files=files)
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        for file in doc_files:
+            if file.page is None and file.inclusion.is_not_in_nav():
+                Page(None, file, config)
+        # The whole-site parts, here. No plugin allowed in parallel_safe reads pages in these events.
+        env = config.plugins.on_env(env, config=config, files=files)
+        files.copy_static_files(dirty=False, inclusion=inclusion)
+        for template in config.theme.static_templates:
+            _build_theme_template(template, env, files, config, nav)
+        for template in config.extra_templates:
+            _build_extra_template(template, files, config, nav)
+        search = _search_index(config)
+
+        def build_slice(span: range) -> _Slice:
+            handler = _Records()
+            logger.addHandler(handler)
+            before = len(search.entries) if search is not None else 0
+            reading: list[tuple[str, int, str]] = []
+            try:
+                for i in span:
+                    _populate_page(doc_files[i].page, config, files)
+                reading, handler.records = handler.records, []
+                for i in span:
+                    file = doc_files[i]
+                    _build_page(file.page, config, doc_files, nav, env, excluded=file.inclusion.is_excluded())
+            except Exception as exc:  # noqa: BLE001 - sent back with the records that say what failed
+                return _Slice(reading, handler.records, [], exc)
+            finally:
+                logger.removeHandler(handler)
+            return _Slice(reading, handler.records, search.entries[before:] if search is not None else [])
+
+        slices, _ = workers.chunks(build_slice, len(doc_files), lambda: None)
+        # Replay what the workers logged, in MkDocs' order: all reading, then all rendering.
+        for records in [s.reading for s in slices] + [s.rendering for s in slices]:
+            for name, level, message in records:
+                logging.getLogger(name).log(level, "%s", message)
+        for part in slices:
+            if part.failed is not None:
+                raise part.failed
+            if search is not None:
+                search.entries.extend(part.search)
+        config.plugins.on_post_build(config=config)
+        if counts := counter.get_counts():
+            raise Abort(f"Aborted with {', '.join(f'{v} {k.lower()}s' for k, v in counts)} in strict mode!")
+    except Exception as exc:
+        config.plugins.on_build_error(error=exc)
+        if isinstance(exc, BuildError):
+            logger.error(str(exc))
+            raise Abort("Aborted with a BuildError!") from None
+        raise
+    finally:
+        logger.removeHandler(counter)
+
+
+def _search_index(config: Any) -> Any:
+    """Material's search index (its ``entries`` list), when its plugin is on."""
+    plugin = config.plugins.get(SEARCH_PLUGIN)
+    if plugin is None or not getattr(plugin.config, "enabled", True):
+        return None
+    return plugin.search_index

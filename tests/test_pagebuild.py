@@ -1,0 +1,81 @@
+"""MkDocs' pages built by worker processes: the same site, byte for byte."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from conftest import copy_sample, run_cli, tree_hash
+
+from briefings import parallel
+from briefings.engine import pagebuild
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def forked(monkeypatch):
+    """Workers for a site this small, and a record of each build that used them."""
+    monkeypatch.setattr(parallel, "THRESHOLD", 5)
+    used: list[bool] = []
+    real = pagebuild._build_in_workers
+
+    def spy(config, workers):
+        used.append(True)
+        return real(config, workers)
+
+    monkeypatch.setattr(pagebuild, "_build_in_workers", spy)
+    return used
+
+
+def two_samples(tmp_path, search: str):
+    """The sample desk twice, with the given search and no plugin but search."""
+    serial = copy_sample(tmp_path / "serial")
+    config = serial / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", f"extra:\n  briefings:\n    search: {search}\n", 1), "utf-8"
+    )
+    workers = tmp_path / "workers"
+    shutil.copytree(serial, workers)
+    return serial, workers
+
+
+@pytest.mark.parametrize("search", ["material", "pagefind"])
+def test_pages_built_by_workers_are_byte_identical(tmp_path, forked, search):
+    serial, workers = two_samples(tmp_path, search)
+    one = run_cli("build", "--project", str(serial), "--workers", "1")
+    assert one.exit_code == 0, one.output
+    assert forked == []
+    two = run_cli("build", "--project", str(workers), "--workers", "2")
+    assert two.exit_code == 0, two.output
+    assert forked == [True]
+    assert tree_hash(serial / "site") == tree_hash(workers / "site")  # Pagefind's bundle included
+    if search == "material":  # the workers' search entries, merged in page order
+        index = (workers / "site/search/search_index.json").read_text("utf-8")
+        assert index.count('"location":"articles/') >= 80
+
+
+def test_a_page_that_fails_in_a_worker_is_the_same_one_line_error(tmp_path, forked):
+    serial, workers = two_samples(tmp_path, "material")
+    for root in (serial, workers):
+        (root / "overrides").mkdir(exist_ok=True)
+        (root / "overrides/article.html").write_text(
+            '{% extends "main.html" %}{% block content %}{{ page.meta.no_such.field }}{% endblock %}', "utf-8"
+        )
+    one = run_cli("build", "--project", str(serial), "--workers", "1")
+    two = run_cli("build", "--project", str(workers), "--workers", "2")
+    assert forked == [True]
+    assert one.exit_code == two.exit_code == 1
+    assert two.output == one.output.replace(str(serial), str(workers))
+    assert len(two.output.strip().splitlines()) == 1 and "Traceback" not in two.output
+
+
+def test_a_site_with_another_plugin_is_built_by_mkdocs_itself(tmp_path, forked):
+    root = copy_sample(tmp_path / "offline")
+    config = root / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    assert "\n  - search\n" in text
+    config.write_text(text.replace("\n  - search\n", "\n  - search\n  - offline\n"), "utf-8")  # Material's
+    result = run_cli("build", "--project", str(root), "--workers", "2")
+    assert result.exit_code == 0, result.output
+    assert forked == []
