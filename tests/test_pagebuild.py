@@ -79,3 +79,23 @@ def test_a_site_with_another_plugin_is_built_by_mkdocs_itself(tmp_path, forked):
     result = run_cli("build", "--project", str(root), "--workers", "2")
     assert result.exit_code == 0, result.output
     assert forked == []
+
+
+def test_the_json_front_matter_reader_reads_what_mkdocs_reads(sample_build):
+    """Every page briefings generates, read by the fast path and by MkDocs' own
+    YAML reader: the same Markdown and the same values."""
+    from mkdocs.utils import meta
+
+    original = meta.get_data
+    pages = sorted((sample_build[0] / "build/docs").rglob("*.md"))
+    assert len(pages) > 100
+    with pagebuild.json_front_matter():
+        fast = meta.get_data
+        assert fast is not original
+        for path in pages:
+            doc = path.read_text("utf-8")
+            assert fast(doc) == original(doc), path
+        # Not JSON, or not briefings' page: MkDocs' reader, as before.
+        assert fast("---\ntitle: Yours\n---\n\nText") == ({"title": "Yours"}, "Text")[::-1]
+        assert fast("---\n{not json: [1}\n---\nx") == original("---\n{not json: [1}\n---\nx")
+    assert meta.get_data is original

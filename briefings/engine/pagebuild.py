@@ -18,7 +18,10 @@ process), is built by MkDocs' own command. This follows MkDocs 1.6's
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,10 +68,40 @@ def build_site(config: Any, workers: Workers) -> None:
         from mkdocs.structure.files import get_files
 
         pages = len(get_files(config).documentation_pages(inclusion=InclusionLevel.is_included))
-    if not workers.forks(pages):
-        build(config)
-        return
-    _build_in_workers(config, workers)
+    with json_front_matter():
+        if not workers.forks(pages):
+            build(config)
+            return
+        _build_in_workers(config, workers)
+
+
+@contextlib.contextmanager
+def json_front_matter() -> Iterator[None]:
+    """Read the front matter briefings writes (compact JSON, ``pages/frontmatter.py``)
+    with ``json.loads`` instead of PyYAML: the same values, 1-2 ms a page less.
+
+    JSON is YAML, so MkDocs reads it either way; anything else (a page of the
+    desk's own, YAML that is not JSON) goes to MkDocs' own reader, as before.
+    """
+    from mkdocs.utils import meta
+
+    original: Callable[[str], tuple[str, dict[str, Any]]] = meta.get_data
+
+    def get_data(doc: str) -> tuple[str, dict[str, Any]]:
+        if doc.startswith("---\n{") and (match := meta.YAML_RE.match(doc)):
+            try:
+                data = json.loads(match.group(1))
+            except ValueError:
+                return original(doc)
+            if isinstance(data, dict):
+                return doc[match.end() :].lstrip("\n"), data
+        return original(doc)
+
+    setattr(meta, "get_data", get_data)  # noqa: B010 - for this build only, put back after
+    try:
+        yield
+    finally:
+        setattr(meta, "get_data", original)  # noqa: B010
 
 
 def _build_in_workers(config: Any, workers: Workers) -> None:
