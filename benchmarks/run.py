@@ -6,6 +6,7 @@
     python benchmarks/run.py --search material  # Material's search instead of Pagefind's (the default)
     python benchmarks/run.py --repeat 3       # medians of 3 runs of the timed steps
     python benchmarks/run.py --no-lighthouse  # leave out the Lighthouse audit of the sample site
+    python benchmarks/run.py --sizes 1000 10000 50000 --no-bare  # how peak memory grows
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
@@ -109,8 +110,16 @@ def spread(values: list[float], digits: int, unit: str) -> str:
 
 
 def measure(
-    n: int, work: Path, engines: list[str], max_memory_gb: float, search: str = "pagefind", repeat: int = 1
+    n: int,
+    work: Path,
+    engines: list[str],
+    max_memory_gb: float,
+    search: str = "pagefind",
+    repeat: int = 1,
+    bare: bool = True,
+    peaks: dict[str, float] | None = None,
 ) -> list[tuple[str, str]]:
+    """The rows printed for N articles; ``peaks`` gets the peak memory of the cold build and the edit."""
     root = make_corpus(work / f"site-{n}", n)
     if search == "material":
         config = root / "mkdocs.yml"
@@ -147,11 +156,12 @@ def measure(
     hugo_rss = 0.0
     for _ in range(repeat):
         build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
-        # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
-        bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
         builds.append(build_wall)
-        bares.append(bare_wall)
-        ratios.append(build_wall / bare_wall)
+        if bare:
+            # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
+            bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
+            bares.append(bare_wall)
+            ratios.append(build_wall / bare_wall)
         if hugo:
             public = hugo_root / "public"
             hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--cleanDestinationDir",
@@ -160,8 +170,11 @@ def measure(
             hugo_ratios.append(build_wall / hugo_wall)
     build_wall = statistics.median(builds)
     rows.append(("briefings build (full site)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB"))
-    rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
-    rows.append(("ratio briefings / bare", spread(ratios, 2, "x")))
+    if bare:
+        rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
+        rows.append(("ratio briefings / bare", spread(ratios, 2, "x")))
+    else:
+        rows.append(("mkdocs build of the same pages (bare)", "not run (--no-bare)"))
     if hugo:
         anchor = f"{spread(hugos, 2, ' s')}, peak {hugo_rss:,.0f} MiB"
         rows.append(("Hugo build of an equivalent site (anchor)", anchor))
@@ -197,21 +210,31 @@ def measure(
             rows.append(("briefings build --engine zensical", f"stopped: {exc}"))
         peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
 
+    # Nothing changed: what `briefings build` costs when the site is current.
+    noops = [peak_of([py, "-m", "briefings", "build", "--project", str(root)])[0] for _ in range(repeat)]
+    rows.append(("briefings build, no-op (nothing changed)", spread(noops, 2, " s")))
+
     # One article edited: what a curator's save costs (another article each time).
-    articles, edits = sorted((root / "content/articles").rglob("*.md")), []
+    articles, edits, edit_rss = sorted((root / "content/articles").rglob("*.md")), [], 0.0
     for i in range(repeat):
         article = articles[n // 2 + i]
         article.write_text(
             article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Edited. ", 1), "utf-8"
         )
-        edits.append(peak_of([py, "-m", "briefings", "build", "--project", str(root)])[0])
+        wall, run_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+        edits.append(wall)
+        edit_rss = max(edit_rss, run_rss)
     edit_wall = statistics.median(edits)
     rows.append(
         (
             "one article edited, briefings build",
-            f"{spread(edits, 1, ' s')}, {edit_wall / build_wall:.0%} of a full build",
+            f"{spread(edits, 1, ' s')}, peak {edit_rss:,.0f} MiB, {edit_wall / build_wall:.0%} of a full build",
         )
     )
+    if hugos:
+        rows.append(("ratio edit / Hugo's full build", f"{edit_wall / statistics.median(hugos):.2f}x"))
+    if peaks is not None:
+        peaks["cold build"], peaks["edit"] = build_rss, edit_rss
 
     site = root / "site"
     pages = sorted((site / "articles").glob("*/index.html"))
@@ -279,21 +302,32 @@ def main() -> None:
     parser.add_argument(
         "--no-lighthouse", action="store_true", help="skip the Lighthouse audit of the sample site (mobile profile)"
     )
+    parser.add_argument(
+        "--no-bare", action="store_true", help="skip the bare MkDocs anchor (it takes the longest at 100,000)"
+    )
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        growth: dict[int, dict[str, float]] = {}
         for n in args.sizes:
             started = time.perf_counter()
+            growth[n] = {}
             try:
-                rows = measure(n, work, args.engines, args.max_memory_gb, args.search, args.repeat)
+                rows = measure(
+                    n, work, args.engines, args.max_memory_gb, args.search, args.repeat, not args.no_bare, growth[n]
+                )
             except StepFailed as exc:
                 raise SystemExit(f"benchmark step {exc}") from None
-            print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)")
+            print(f"\nN = {n:,} articles (measured in {time.perf_counter() - started:.0f} s)", flush=True)
             width = max(len(label) for label, _ in rows)
             for label, value in rows:
-                print(f"  {label:<{width}}  {value}")
+                print(f"  {label:<{width}}  {value}", flush=True)
+        if len(growth) > 1:
+            print("\nPeak memory by archive size (MiB): how it grows")
+            for n, peaks in growth.items():
+                print(f"  {n:>9,} articles  " + ", ".join(f"{k} {v:,.0f}" for k, v in peaks.items()))
     if not args.no_lighthouse:
         audit_sample()
 

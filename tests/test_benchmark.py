@@ -17,7 +17,9 @@ FIGURES = [
     "ratio briefings / bare",
     "Hugo build of an equivalent site (anchor)",
     "ratio briefings / Hugo",
+    "briefings build, no-op (nothing changed)",
     "one article edited, briefings build",
+    "ratio edit / Hugo's full build",
     "site size",
     "article page HTML",
     "largest listing page",
@@ -32,14 +34,15 @@ FIGURES = [
 @pytest.mark.slow
 def test_benchmark_runs_and_prints_every_figure():
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40", "--no-lighthouse"],
+        [sys.executable, str(REPO / "benchmarks/run.py"), "--sizes", "40", "30", "--no-lighthouse"],
         capture_output=True,
         text=True,
         timeout=600,
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert "N = 40 articles" in result.stdout
+    assert "N = 40 articles" in result.stdout and "N = 30 articles" in result.stdout
+    assert "Peak memory by archive size (MiB)" in result.stdout
     for figure in FIGURES:
         assert figure in result.stdout, figure
     assert "0 files written" in result.stdout  # the no-op generation writes nothing
