@@ -99,3 +99,45 @@ def test_the_json_front_matter_reader_reads_what_mkdocs_reads(sample_build):
         assert fast("---\ntitle: Yours\n---\n\nText") == ({"title": "Yours"}, "Text")[::-1]
         assert fast("---\n{not json: [1}\n---\nx") == original("---\n{not json: [1}\n---\nx")
     assert meta.get_data is original
+
+
+def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(sample_build):
+    """Every generated sample page converted by a new Python-Markdown converter (as MkDocs
+    does) and by the one converter reused page after page: the same HTML, table of
+    contents, title, anchors and links to anchors."""
+    import markdown
+    from mkdocs.structure import pages as mkdocs_pages
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.nav import get_navigation
+
+    from briefings.engine.base import SiteJob
+    from briefings.engine.mkdocs import MkDocsEngine
+    from briefings.options import build_options
+    from briefings.pages.render import navigation
+    from briefings.pipeline import build
+    from briefings.project import Project
+
+    project = Project.at(sample_build[0])
+    options = build_options(project, pages_only=True, strict=False)
+    report = build(project, options)
+    engine = MkDocsEngine(SiteJob(project, options, nav=navigation(report.edition), sources={}, epoch=0))
+    config = engine.config(docs_dir=project.docs_dir, site_dir=sample_build[0] / "unused-site")
+    files = get_files(config)
+    get_navigation(files, config)
+
+    def converted(page):
+        page.read_source(config)
+        page.render(config, files)
+        return page.content, str(page.toc), page.title, page.present_anchor_ids, page.links_to_anchors
+
+    pages = [f.page for f in files.documentation_pages() if f.page is not None]
+    assert len(pages) > 100
+    fresh = [converted(page) for page in pages]
+    with pagebuild.reused_markdown():
+        reused = [converted(page) for page in pages]
+        new = mkdocs_pages.markdown.Markdown  # what Page.render calls: one converter, reused
+        made = [new(extensions=config["markdown_extensions"], extension_configs={}) for _ in range(2)]
+        assert made[0] is made[1]
+    assert mkdocs_pages.markdown.Markdown is markdown.Markdown  # put back after
+    assert reused == fresh
+    assert sum("headerlink" in content for content, *_ in reused) > 80  # the toc extension ran on them

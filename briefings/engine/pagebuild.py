@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -68,7 +69,7 @@ def build_site(config: Any, workers: Workers) -> None:
         from mkdocs.structure.files import get_files
 
         pages = len(get_files(config).documentation_pages(inclusion=InclusionLevel.is_included))
-    with json_front_matter():
+    with json_front_matter(), reused_markdown():
         if not workers.forks(pages):
             build(config)
             return
@@ -102,6 +103,50 @@ def json_front_matter() -> Iterator[None]:
         yield
     finally:
         setattr(meta, "get_data", original)  # noqa: B010
+
+
+# Python-Markdown's own extensions reset whatever they keep from one document in
+# ``Markdown.reset()``; an extension from elsewhere may not, so with one of those
+# every page gets a new converter, as in MkDocs.
+RESETTABLE = frozenset(
+    "abbr admonition attr_list codehilite def_list extra fenced_code footnotes legacy_attrs legacy_em "
+    "md_in_html meta nl2br sane_lists smarty tables toc wikilinks".split()
+)
+
+
+@contextlib.contextmanager
+def reused_markdown() -> Iterator[None]:
+    """One Python-Markdown converter per process, reset between pages, instead of a
+    new one for each page as MkDocs makes (about 1 ms a page: the extensions are
+    loaded and set up again each time).
+
+    MkDocs registers its own per-page processors by name on each page's converter,
+    which replaces the previous page's, and ``reset()`` clears the rest; the pages
+    come out the same (tests/test_pagebuild.py compares every sample page).
+    """
+    import markdown
+    from mkdocs.structure import pages
+
+    made: dict[int, tuple[list[Any], dict[str, Any], markdown.Markdown]] = {}
+
+    def converter(*, extensions: list[Any], extension_configs: dict[str, Any]) -> markdown.Markdown:
+        if not all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in RESETTABLE for e in extensions):
+            return markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+        known = made.get(id(extensions))
+        if known is not None and known[0] is extensions and known[1] == extension_configs:
+            return known[2].reset()
+        md = markdown.Markdown(extensions=extensions, extension_configs=extension_configs)
+        made[id(extensions)] = (extensions, dict(extension_configs), md)
+        return md
+
+    module = types.ModuleType("markdown")
+    module.__dict__.update(markdown.__dict__)
+    module.__dict__["Markdown"] = converter
+    setattr(pages, "markdown", module)  # noqa: B010 - for this build only, put back after
+    try:
+        yield
+    finally:
+        setattr(pages, "markdown", markdown)  # noqa: B010
 
 
 def _build_in_workers(config: Any, workers: Workers) -> None:
