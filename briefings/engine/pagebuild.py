@@ -186,6 +186,7 @@ def _build_in_workers(config: Any, workers: Workers) -> None:
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
         search = _search_index(config)
+        _nav_once_per_folder(env)
 
         def build_slice(span: range) -> _Slice:
             handler = _Records()
@@ -226,6 +227,47 @@ def _build_in_workers(config: Any, workers: Workers) -> None:
         raise
     finally:
         logger.removeHandler(counter)
+
+
+NAV_TEMPLATE = "partials/nav.html"
+
+
+def _nav_once_per_folder(env: Any) -> None:
+    """Render the site navigation once per folder of pages that are not in it.
+
+    Material renders the whole navigation into every page. For a page outside the
+    navigation (every article: the navigation never lists them) nothing in it is
+    active, and its links, relative to the page, are the same for every page of
+    one folder: so the first article's navigation serves all ten thousand. Pages
+    in the navigation render theirs as before. Only this build's environment is
+    changed; tests/test_pagebuild.py compares the site with MkDocs' own build.
+    """
+    import posixpath
+
+    try:
+        template = env.get_template(NAV_TEMPLATE)
+    except Exception:  # noqa: BLE001 - a theme without one: nothing to do
+        return
+    render = template.root_render_func
+    done: dict[tuple[str, str], str] = {}
+    in_nav: dict[int, set[int]] = {}  # the navigation's pages, by navigation
+
+    def root(context: Any) -> Iterator[str]:
+        page, nav = context.get("page"), context.get("nav")
+        if page is None or nav is None or not isinstance(getattr(page, "url", None), str):
+            yield from render(context)
+            return
+        if id(nav) not in in_nav:
+            in_nav[id(nav)] = {id(p) for p in nav.pages}
+        if id(page) in in_nav[id(nav)]:
+            yield from render(context)  # a page in the navigation: its own items are active
+            return
+        key = (posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url")))
+        if key not in done:
+            done[key] = "".join(render(context))
+        yield done[key]
+
+    template.root_render_func = root
 
 
 def _search_index(config: Any) -> Any:
