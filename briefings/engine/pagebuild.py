@@ -186,7 +186,7 @@ def _build_in_workers(config: Any, workers: Workers) -> None:
         for template in config.extra_templates:
             _build_extra_template(template, files, config, nav)
         search = _search_index(config)
-        _nav_once_per_folder(env)
+        _render_once_per_folder(env)
 
         def build_slice(span: range) -> _Slice:
             handler = _Records()
@@ -230,44 +230,63 @@ def _build_in_workers(config: Any, workers: Workers) -> None:
 
 
 NAV_TEMPLATE = "partials/nav.html"
+# Material's blocks whose output depends on nothing of the page but the folder it is in
+# (links relative to it): the JSON configuration its scripts read.
+SAME_PER_FOLDER_BLOCKS = (("base.html", "config"),)
 
 
-def _nav_once_per_folder(env: Any) -> None:
-    """Render the site navigation once per folder of pages that are not in it.
+def _render_once_per_folder(env: Any) -> None:
+    """Render what is the same for every page of a folder once per folder, not per page.
 
-    Material renders the whole navigation into every page. For a page outside the
-    navigation (every article: the navigation never lists them) nothing in it is
-    active, and its links, relative to the page, are the same for every page of
-    one folder: so the first article's navigation serves all ten thousand. Pages
-    in the navigation render theirs as before. Only this build's environment is
-    changed; tests/test_pagebuild.py compares the site with MkDocs' own build.
+    Material renders the whole site navigation into every page. For a page outside
+    the navigation (every article: the navigation never lists them) nothing in it
+    is active, and its links, relative to the page, are the same for every page of
+    one folder: so the first article's navigation serves all ten thousand. Pages in
+    the navigation render theirs as before. The same goes, for every page, for the
+    blocks of SAME_PER_FOLDER_BLOCKS. Only this build's environment is changed;
+    tests/test_pagebuild.py compares the site with MkDocs' own build.
     """
+    try:
+        nav = env.get_template(NAV_TEMPLATE)
+    except Exception:  # noqa: BLE001 - a theme without one: nothing to do
+        pass
+    else:
+        nav.root_render_func = _once_per_folder(nav.root_render_func, outside_nav_only=True)
+    for name, block in SAME_PER_FOLDER_BLOCKS:
+        try:
+            blocks = env.get_template(name).blocks
+        except Exception:  # noqa: BLE001 - another theme
+            continue
+        if block in blocks:
+            blocks[block] = _once_per_folder(blocks[block], outside_nav_only=False)
+
+
+def _once_per_folder(
+    render: Callable[[Any], Iterator[str]], *, outside_nav_only: bool
+) -> Callable[[Any], Iterator[str]]:
+    """``render`` (a Jinja render function), remembered per folder of the page rendered."""
     import posixpath
 
-    try:
-        template = env.get_template(NAV_TEMPLATE)
-    except Exception:  # noqa: BLE001 - a theme without one: nothing to do
-        return
-    render = template.root_render_func
     done: dict[tuple[str, str], str] = {}
     in_nav: dict[int, set[int]] = {}  # the navigation's pages, by navigation
 
-    def root(context: Any) -> Iterator[str]:
+    def once(context: Any) -> Iterator[str]:
         page, nav = context.get("page"), context.get("nav")
         if page is None or nav is None or not isinstance(getattr(page, "url", None), str):
             yield from render(context)
             return
-        if id(nav) not in in_nav:
-            in_nav[id(nav)] = {id(p) for p in nav.pages}
-        if id(page) in in_nav[id(nav)]:
-            yield from render(context)  # a page in the navigation: its own items are active
-            return
+        if outside_nav_only:
+            if id(nav) not in in_nav:
+                in_nav[id(nav)] = {id(p) for p in nav.pages}
+            if id(page) in in_nav[id(nav)]:
+                yield from render(context)  # a page in the navigation: its own items are active
+                return
         key = (posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url")))
         if key not in done:
             done[key] = "".join(render(context))
         yield done[key]
 
-    template.root_render_func = root
+    return once
 
 
 def _search_index(config: Any) -> Any:
