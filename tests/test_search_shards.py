@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from conftest import copy_sample, pagefind_fragments, run_cli, tree_hash
-from test_browser import RESULT, every_result, serve_site, visiting
+from test_browser import every_result, serve_site, visiting
 from test_browser import search as type_search
 from test_search import article_days
 

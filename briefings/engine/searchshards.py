@@ -87,9 +87,9 @@ def plan(site: Path, *, shard_pages: int, fingerprint: str) -> list[Shard]:
             groups[year if years[year] <= shard_pages else f"{year}-{month}"].extend(pages)
     shards = []
     for key in sorted(groups):
-        pages = tuple(sorted(groups[key]))
-        digest = hashlib.sha256(repr((FORMAT, fingerprint, key, pages)).encode()).hexdigest()
-        shards.append(Shard(key, pages, digest))
+        members = tuple(sorted(groups[key]))
+        digest = hashlib.sha256(repr((FORMAT, fingerprint, key, members)).encode()).hexdigest()
+        shards.append(Shard(key, members, digest))
     return shards
 
 
