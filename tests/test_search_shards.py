@@ -14,7 +14,7 @@ from test_browser import every_result, serve_site, visiting
 from test_browser import search as type_search
 from test_search import article_days
 
-SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 and six months of 2024
+SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08 to -11
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
 
 
@@ -62,7 +62,9 @@ def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_d
     single = shards_of(sample_build[0] / "site")
     assert [key for key, _ in single] == ["all"]  # a small desk: one bundle, as before shards
     keys = [key for key, _ in shards]
-    assert len(keys) >= 3 and keys == sorted(keys, reverse=True)
+    # 2022, 2023 and 2024 each hold more than 20 pages: their months, grouped from the oldest up to 20 a shard.
+    assert keys == ["2024-08_2024-11", "2024-04_2024-05", "2023-12_2024-02", "2023-11", "2022-08"]
+    assert all(len(urls) <= SHARD_PAGES or "_" not in key for key, urls in shards)
     assert set().union(*(urls for _, urls in shards)) == single[0][1]
     assert sum(len(urls) for _, urls in shards) == len(single[0][1])  # no page in two shards
     bundle = sharded_build / "site" / "pagefind"

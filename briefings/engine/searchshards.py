@@ -4,9 +4,10 @@ One Pagefind run over a whole archive takes time and memory that grow faster
 than the archive (10,000 articles: about 27 s and 2.8 GB), and an edit would
 index everything again. So the pages Pagefind indexes (articles and stories,
 ``data-pagefind-body``) are split by their sort date: one shard while they are
-no more than ``extra.briefings.search_shard_pages``, else one per year, and a
-year over that number one per month. The boundaries never depend on other
-pages, so an edit changes one shard.
+no more than ``extra.briefings.search_shard_pages``, else consecutive years (the
+months of a year over that number) grouped from the oldest, up to that number
+a shard. An edit changes no page's date, so it changes one shard; new articles,
+most often the newest, change the shards from theirs on.
 
 Each shard is indexed by its own Pagefind run (two at most at a time, each
 within ``--max-memory``) over a folder of hard links to its pages, and its
@@ -48,7 +49,7 @@ _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 @dataclass(frozen=True)
 class Shard:
-    key: str  # "all", a year ("2024") or a month ("2024-03")
+    key: str  # "all", a year ("2024"), a month ("2024-03"), or the first and last of several ("2015_2016")
     pages: tuple[tuple[str, str], ...]  # (site-relative path, sha256 of its bytes), sorted
     digest: str = ""
 
@@ -75,19 +76,23 @@ def plan(site: Path, *, shard_pages: int, fingerprint: str) -> list[Shard]:
         found = _DATE.search(data)
         year, month = (found.group(1).decode(), found.group(2).decode()) if found else ("0000", "00")
         dated[(year, month)].append((rel, hashlib.sha256(data).hexdigest()))
-    total = sum(len(p) for p in dated.values())
-    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    if total <= shard_pages:
-        groups["all"] = [page for pages in dated.values() for page in pages]
-    else:
-        years: dict[str, int] = defaultdict(int)
-        for (year, _), pages in dated.items():
-            years[year] += len(pages)
-        for (year, month), pages in dated.items():
-            groups[year if years[year] <= shard_pages else f"{year}-{month}"].extend(pages)
+    years: dict[str, int] = defaultdict(int)
+    for (year, _), pages in dated.items():
+        years[year] += len(pages)
+    units: dict[str, list[tuple[str, str]]] = defaultdict(list)  # a year, or the months of a year over the limit
+    for (year, month), pages in dated.items():
+        units[year if years[year] <= shard_pages else f"{year}-{month}"].extend(pages)
+    groups: list[tuple[list[str], list[tuple[str, str]]]] = []  # consecutive units up to the limit, oldest first
+    for unit in sorted(units):
+        if groups and len(groups[-1][1]) + len(units[unit]) <= shard_pages:
+            groups[-1][0].append(unit)
+            groups[-1][1].extend(units[unit])
+        else:
+            groups.append(([unit], list(units[unit])))
     shards = []
-    for key in sorted(groups):
-        members = tuple(sorted(groups[key]))
+    for names, pages in groups:
+        key = "all" if len(groups) == 1 else names[0] if len(names) == 1 else f"{names[0]}_{names[-1]}"
+        members = tuple(sorted(pages))
         digest = hashlib.sha256(repr((FORMAT, fingerprint, key, members)).encode()).hexdigest()
         shards.append(Shard(key, members, digest))
     return shards
