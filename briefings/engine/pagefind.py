@@ -70,7 +70,7 @@ def index_site(
         order_filters(out)
         return finished.output
 
-    shards = plan(site, shard_pages=shard_pages, fingerprint=repr((version, excludes)))
+    shards = plan(site, shard_pages=shard_pages, fingerprint=repr((version, excludes)), cache=cache)
     if not shards:  # no page marks what to index: Pagefind indexes every page, in one run
         log = run(site, site / "pagefind")
         (site / "pagefind" / SHARDS_LIST).write_text('{"shards":[{"key":"all","path":""}]}', "utf-8")

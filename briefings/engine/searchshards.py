@@ -34,9 +34,11 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SHARDS_DIR = "pagefind-shards"  # in the build folder
 SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
+PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
 DEFAULT_SHARD_PAGES = 2000
 PARALLEL_RUNS = 2
 FORMAT = "1"  # bump when what a shard's bundle holds changes
@@ -63,19 +65,11 @@ class ShardsDone:
     log: str
 
 
-def plan(site: Path, *, shard_pages: int, fingerprint: str) -> list[Shard]:
+def plan(site: Path, *, shard_pages: int, fingerprint: str, cache: Path | None = None) -> list[Shard]:
     """The shards of a built site, oldest first; [] when no page asks to be indexed."""
     dated: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        if rel.startswith("pagefind/"):
-            continue
-        data = path.read_bytes()
-        if _BODY not in data:
-            continue
-        found = _DATE.search(data)
-        year, month = (found.group(1).decode(), found.group(2).decode()) if found else ("0000", "00")
-        dated[(year, month)].append((rel, hashlib.sha256(data).hexdigest()))
+    for rel, (year, month, sha) in _pages(site, cache).items():
+        dated[(year, month)].append((rel, sha))
     years: dict[str, int] = defaultdict(int)
     for (year, _), pages in dated.items():
         years[year] += len(pages)
@@ -96,6 +90,42 @@ def plan(site: Path, *, shard_pages: int, fingerprint: str) -> list[Shard]:
         digest = hashlib.sha256(repr((FORMAT, fingerprint, key, members)).encode()).hexdigest()
         shards.append(Shard(key, members, digest))
     return shards
+
+
+def _pages(site: Path, cache: Path | None) -> dict[str, tuple[str, str, str]]:
+    """Each page Pagefind indexes: its date's year and month and its bytes' sha256, by
+    site-relative path. A page whose size, mtime and inode are those ``cache/pages.json``
+    recorded (an incremental build's hard-linked pages) is not read again."""
+    record = cache / PAGES_FILE if cache is not None else None
+    try:
+        known: dict[str, Any] = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
+    except (OSError, ValueError):
+        known = {}
+    seen: dict[str, list[Any]] = {}
+    found = {}
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("pagefind/"):
+            continue
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        entry = known.get(rel)
+        if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
+            data = path.read_bytes()
+            entry = [stamp, "", "", ""]
+            if _BODY in data:
+                date = _DATE.search(data)
+                year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
+                entry = [stamp, year, month, hashlib.sha256(data).hexdigest()]
+        seen[rel] = entry
+        if entry[3]:
+            found[rel] = (str(entry[1]), str(entry[2]), str(entry[3]))
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        tmp = record.with_name(f".{record.name}.new")
+        tmp.write_text(json.dumps(seen, separators=(",", ":")), "utf-8")
+        tmp.replace(record)
+    return found
 
 
 def index_in_shards(
