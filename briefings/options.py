@@ -52,6 +52,7 @@ class Settings:
     # "material": Material's own search, whose one index every page downloads (small desks only).
     search: str = "pagefind"
     search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
+    search_shard_pages: int = 2000  # pagefind: more pages than this are indexed in shards by year (month)
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
@@ -68,6 +69,7 @@ OPTIONS = (
     "trust_html",
     "search",
     "search_full_text",
+    "search_shard_pages",
 )
 SEARCH_CHOICES = ("pagefind", "material")  # the first is the default
 
@@ -169,6 +171,7 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
         trust_html=given.flag("trust_html", Settings.trust_html),
         search=given.word("search", SEARCH_CHOICES),
         search_full_text=given.flag("search_full_text", Settings.search_full_text),
+        search_shard_pages=given.count("search_shard_pages", Settings.search_shard_pages),
     )
 
 

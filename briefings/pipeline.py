@@ -36,6 +36,7 @@ from briefings.engine.hosting import add_hosting_files
 from briefings.engine.linkcheck import check_pages
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
+from briefings.engine.searchshards import SHARDS_DIR
 from briefings.engine.sitefolder import recover as recover_site
 from briefings.engine.sitefolder import staged, swap_in, target_folder
 from briefings.errors import ContentError, Problem
@@ -119,6 +120,8 @@ def build(
                     stage.site,
                     max_memory_gb=options.max_memory_gb,  # search index
                     full_text=options.settings.search_full_text,
+                    cache=project.build_dir / SHARDS_DIR,
+                    shard_pages=options.settings.search_shard_pages,
                 )
             warnings += check_pages(
                 stage.site,

@@ -11,8 +11,9 @@ of pages is unchanged, it is enough to:
    and replace the changed pages' HTML and the changed feeds there;
 3. splice the changed pages' entries into the previous search index, in
    place, so it stays complete and in the order a full build writes (with
-   ``search: pagefind``, the staged site is indexed again instead: Pagefind
-   cannot update an index, and it is the cheaper half of a full build);
+   ``search: pagefind``, the staged site is indexed again instead, in date
+   shards: only the shards holding a changed page run Pagefind, the others'
+   kept bundles are linked back, engine/searchshards.py);
 4. check the changed pages' links against the whole staged site.
 
 The result is byte-identical to a full build (tests/test_incremental.py), and
@@ -141,7 +142,8 @@ def apply(
     for name in the_plan.changed_files:
         _replace(docs_dir / name, staging / name)
     if search == "pagefind":
-        # Hard links to the published bundle: removed, never written through.
+        # Hard links to the published bundle: removed, never written through; index_site
+        # links the unchanged shards' kept bundles back and indexes the changed ones.
         shutil.rmtree(staging / "pagefind")
     else:
         _splice_search_index(

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from briefings.engine.guard import run_guarded
+from briefings.engine.searchshards import DEFAULT_SHARD_PAGES, SHARDS_LIST, ShardsDone, index_in_shards, plan
 from briefings.errors import SiteBuildError
 
 # With extra.briefings.search_full_text: false, an article's full text
@@ -32,27 +35,50 @@ BODY_SELECTORS = (".bf-body",)
 NOISE_SELECTORS = (".headerlink", ".bf-ours-note")
 
 
-def index_site(site: Path, *, max_memory_gb: float, full_text: bool = True) -> str:
-    """Write the Pagefind bundle into ``site/pagefind/``. Returns Pagefind's log."""
+def index_site(
+    site: Path,
+    *,
+    max_memory_gb: float,
+    full_text: bool = True,
+    cache: Path | None = None,
+    shard_pages: int = DEFAULT_SHARD_PAGES,
+) -> ShardsDone:
+    """Write the Pagefind bundle into ``site/pagefind/``: in shards by date, each indexed
+    once and kept in ``cache`` (a folder of the build folder) for the next build
+    (engine/searchshards.py). Without ``cache``, everything is indexed in a scratch folder."""
     try:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
-    except ImportError:
+
+        version = importlib.metadata.version("pagefind")
+    except (ImportError, importlib.metadata.PackageNotFoundError):
         raise SiteBuildError(
             "the site's search needs Pagefind, which comes with briefings: reinstall it (pip install briefings), "
             "or choose Material's search (extra.briefings.search: material in mkdocs.yml)"
         ) from None
     selectors = NOISE_SELECTORS + (() if full_text else BODY_SELECTORS)
     excludes = [arg for selector in selectors for arg in ("--exclude-selectors", selector)]
-    finished = run_guarded(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet", *excludes],
-        what="Pagefind",
-        cwd=site,
-        max_memory_gb=max_memory_gb,
-    )
-    if not (site / "pagefind" / "pagefind.js").is_file():
-        raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")
-    order_filters(site / "pagefind")
-    return finished.output
+
+    def run(pages: Path, out: Path) -> str:
+        finished = run_guarded(
+            [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(out), "--quiet", *excludes],
+            what="Pagefind",
+            cwd=pages,
+            max_memory_gb=max_memory_gb,
+        )
+        if not (out / "pagefind.js").is_file():
+            raise SiteBuildError(f"Pagefind wrote no search bundle: {finished.output.strip()[-300:] or 'no message'}")
+        order_filters(out)
+        return finished.output
+
+    shards = plan(site, shard_pages=shard_pages, fingerprint=repr((version, excludes)), cache=cache)
+    if not shards:  # no page marks what to index: Pagefind indexes every page, in one run
+        log = run(site, site / "pagefind")
+        (site / "pagefind" / SHARDS_LIST).write_text('{"shards":[{"key":"all","path":""}]}', "utf-8")
+        return ShardsDone(("all",), ("all",), log)
+    if cache is not None:
+        return index_in_shards(site, shards, cache=cache, run=run)
+    with tempfile.TemporaryDirectory(prefix="briefings-pagefind-") as scratch:
+        return index_in_shards(site, shards, cache=Path(scratch), run=run)
 
 
 # Pagefind (1.5) writes each filter's values in a different order on every run (a hash map's),

@@ -26,7 +26,7 @@
   // more ~34 KB chunk for a typed "Taiwan election" at 10,000 articles).
   var DEBOUNCE_MS = 300;
   var timer = 0;
-  var pagefind = null, loading = null, ui = null;
+  var pagefind = null, loading = null, ui = null, shards = [];
   var found = [], shown = 0, searchId = 0, filtersLoaded = false;
 
   function el(tag, className, text) {
@@ -100,15 +100,48 @@
     });
   }
 
+  // A large archive's index comes in shards by date (engine/searchshards.py):
+  // pagefind/briefings-shards.json lists them, newest first; the first is the
+  // bundle at pagefind/, the others are merged into it (sharing its wasm), each
+  // tagged with a "shard" filter so that a search can ask one shard alone.
   function load() {
     if (!loading) {
-      loading = import(new URL("pagefind/pagefind.js", root).href).then(function (module) {
-        pagefind = module;
-        return pagefind.options({ baseUrl: root.pathname }).then(function () { return pagefind.init(); });
+      var bundle = new URL("pagefind/", root);
+      var listed = fetch(new URL("briefings-shards.json", bundle).href).then(function (response) {
+        return response.ok ? response.json() : { shards: [] };
+      }).catch(function () { return { shards: [] }; });
+      loading = Promise.all([import(new URL("pagefind.js", bundle).href), listed]).then(function (got) {
+        pagefind = got[0];
+        shards = (got[1] && got[1].shards) || [];
+        var several = shards.length > 1;
+        var first = { baseUrl: root.pathname };
+        if (several) first.mergeFilter = { shard: shards[0].key };
+        return pagefind.options(first).then(function () { return pagefind.init(); }).then(function () {
+          if (!several) return null;
+          return Promise.all(shards.slice(1).map(function (shard) {
+            return pagefind.mergeIndex(new URL(shard.path, bundle).pathname,
+              { baseUrl: root.pathname, mergeFilter: { shard: shard.key } });
+          }));
+        });
       });
       loading.catch(function () { loading = null; });  // offline or missing bundle: try again later
     }
     return loading;
+  }
+
+  // Pagefind merges the shards' results by score, and with a sort a result's
+  // score is its place in its own shard's order: merged, the dates would
+  // interleave. Sorted by date, each shard is searched alone, in date order
+  // (shards never overlap in dates), and the lists are put end to end.
+  function searchAll(term, options) {
+    if (shards.length < 2 || !options.sort) return pagefind.search(term, options);
+    var order = options.sort.date === "asc" ? shards.slice().reverse() : shards;
+    return Promise.all(order.map(function (shard) {
+      var filters = Object.assign({}, options.filters, { shard: shard.key });
+      return pagefind.search(term, { filters: filters, sort: options.sort });
+    })).then(function (searches) {
+      return { results: [].concat.apply([], searches.map(function (s) { return s.results; })) };
+    });
   }
 
   function loadFilters() {
@@ -166,7 +199,7 @@
       load().then(function () {
         var options = { filters: selected };
         if (ui.sort.value) options.sort = { date: ui.sort.value };
-        return id === searchId ? pagefind.search(term || null, options) : null;
+        return id === searchId ? searchAll(term || null, options) : null;
       }).then(function (search) {
         if (!search || id !== searchId) return;  // a newer search replaced this one
         found = search.results;

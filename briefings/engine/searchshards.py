@@ -1,0 +1,201 @@
+"""Pagefind in shards by date, each kept between builds (``search: pagefind``).
+
+One Pagefind run over a whole archive takes time and memory that grow faster
+than the archive (10,000 articles: about 27 s and 2.8 GB), and an edit would
+index everything again. So the pages Pagefind indexes (articles and stories,
+``data-pagefind-body``) are split by their sort date: one shard while they are
+no more than ``extra.briefings.search_shard_pages``, else consecutive years (the
+months of a year over that number) grouped from the oldest, up to that number
+a shard. An edit changes no page's date, so it changes one shard; new articles,
+most often the newest, change the shards from theirs on.
+
+Each shard is indexed by its own Pagefind run (two at most at a time, each
+within ``--max-memory``) over a folder of hard links to its pages, and its
+bundle is kept in the build folder (``build/pagefind-shards/<digest>/``), named
+after a digest of exactly what it indexes: the next build that indexes the same
+pages the same way links it into the site instead of running Pagefind again.
+
+In the site, the newest shard is the primary bundle at ``pagefind/`` (with
+pagefind.js and the wasm the others share); the others are at
+``pagefind/shard-<key>/``, only their index, and ``pagefind/briefings-shards.json``
+lists them all, newest first, for our search script to merge
+(theme/assets/javascripts/briefings-search.js).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SHARDS_DIR = "pagefind-shards"  # in the build folder
+SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
+PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
+DEFAULT_SHARD_PAGES = 2000
+PARALLEL_RUNS = 2
+FORMAT = "1"  # bump when what a shard's bundle holds changes
+# Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
+_SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
+_BODY = b"data-pagefind-body"
+_DATE = re.compile(rb'data-pagefind-sort="date\[content\]" content="(\d{4})-(\d{2})')
+_DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class Shard:
+    key: str  # "all", a year ("2024"), a month ("2024-03"), or the first and last of several ("2015_2016")
+    pages: tuple[tuple[str, str], ...]  # (site-relative path, sha256 of its bytes), sorted
+    digest: str = ""
+
+
+@dataclass(frozen=True)
+class ShardsDone:
+    """What a build did: the shards, newest first, and which of them Pagefind indexed (not reused)."""
+
+    keys: tuple[str, ...]
+    indexed: tuple[str, ...]
+    log: str
+
+
+def plan(site: Path, *, shard_pages: int, fingerprint: str, cache: Path | None = None) -> list[Shard]:
+    """The shards of a built site, oldest first; [] when no page asks to be indexed."""
+    dated: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    for rel, (year, month, sha) in _pages(site, cache).items():
+        dated[(year, month)].append((rel, sha))
+    years: dict[str, int] = defaultdict(int)
+    for (year, _), pages in dated.items():
+        years[year] += len(pages)
+    units: dict[str, list[tuple[str, str]]] = defaultdict(list)  # a year, or the months of a year over the limit
+    for (year, month), pages in dated.items():
+        units[year if years[year] <= shard_pages else f"{year}-{month}"].extend(pages)
+    groups: list[tuple[list[str], list[tuple[str, str]]]] = []  # consecutive units up to the limit, oldest first
+    for unit in sorted(units):
+        if groups and len(groups[-1][1]) + len(units[unit]) <= shard_pages:
+            groups[-1][0].append(unit)
+            groups[-1][1].extend(units[unit])
+        else:
+            groups.append(([unit], list(units[unit])))
+    shards = []
+    for names, pages in groups:
+        key = "all" if len(groups) == 1 else names[0] if len(names) == 1 else f"{names[0]}_{names[-1]}"
+        members = tuple(sorted(pages))
+        digest = hashlib.sha256(repr((FORMAT, fingerprint, key, members)).encode()).hexdigest()
+        shards.append(Shard(key, members, digest))
+    return shards
+
+
+def _pages(site: Path, cache: Path | None) -> dict[str, tuple[str, str, str]]:
+    """Each page Pagefind indexes: its date's year and month and its bytes' sha256, by
+    site-relative path. A page whose size, mtime and inode are those ``cache/pages.json``
+    recorded (an incremental build's hard-linked pages) is not read again."""
+    record = cache / PAGES_FILE if cache is not None else None
+    try:
+        known: dict[str, Any] = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
+    except (OSError, ValueError):
+        known = {}
+    seen: dict[str, list[Any]] = {}
+    found = {}
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("pagefind/"):
+            continue
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+        entry = known.get(rel)
+        if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
+            data = path.read_bytes()
+            entry = [stamp, "", "", ""]
+            if _BODY in data:
+                date = _DATE.search(data)
+                year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
+                entry = [stamp, year, month, hashlib.sha256(data).hexdigest()]
+        seen[rel] = entry
+        if entry[3]:
+            found[rel] = (str(entry[1]), str(entry[2]), str(entry[3]))
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        tmp = record.with_name(f".{record.name}.new")
+        tmp.write_text(json.dumps(seen, separators=(",", ":")), "utf-8")
+        tmp.replace(record)
+    return found
+
+
+def index_in_shards(
+    site: Path,
+    shards: list[Shard],
+    *,
+    cache: Path,
+    run: Callable[[Path, Path], str],
+) -> ShardsDone:
+    """Index the shards not yet in ``cache`` (``run(pages_folder, bundle_folder)`` runs Pagefind
+    and returns its log), link every shard's bundle into ``site/pagefind/``, write the list, and
+    remove the bundles of ``cache`` no shard uses any more."""
+    cache.mkdir(parents=True, exist_ok=True)
+    missing = [s for s in shards if not (cache / s.digest / "pagefind-entry.json").is_file()]
+    with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
+        logs = list(pool.map(lambda s: _index_one(site, s, cache, run), missing))
+    newest_first = list(reversed(shards))
+    bundle = site / "pagefind"
+    shutil.rmtree(bundle, ignore_errors=True)  # unlinks only: never writes through a link
+    listed = []
+    for i, shard in enumerate(newest_first):
+        where = "" if i == 0 else f"shard-{shard.key}/"
+        _link_bundle(cache / shard.digest, bundle / where, scripts=i == 0)
+        listed.append({"key": shard.key, "path": where})
+    text = json.dumps({"shards": listed}, ensure_ascii=False, separators=(",", ":"))
+    (bundle / SHARDS_LIST).write_text(text, "utf-8")
+    _prune(cache, {s.digest for s in shards})
+    return ShardsDone(keys=tuple(s.key for s in newest_first), indexed=tuple(s.key for s in missing), log="".join(logs))
+
+
+def _index_one(site: Path, shard: Shard, cache: Path, run: Callable[[Path, Path], str]) -> str:
+    work = cache / f".work-{shard.digest}"
+    shutil.rmtree(work, ignore_errors=True)
+    pages, out = work / "site", work / "pagefind"
+    for rel, _ in shard.pages:
+        dest = pages / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(site / rel, dest)
+    log = run(pages, out)
+    shutil.rmtree(cache / shard.digest, ignore_errors=True)
+    out.rename(cache / shard.digest)  # whole, or not at all
+    shutil.rmtree(work, ignore_errors=True)
+    return log
+
+
+def _link_bundle(source: Path, dest: Path, *, scripts: bool) -> None:
+    """dest gets hard links to the cached bundle's files (a copy across file systems).
+    The site's files are only ever replaced, never written in place, so the cache stays whole."""
+    for folder, dirs, files in os.walk(source):
+        dirs.sort()
+        rel = Path(folder).relative_to(source)
+        for name in sorted(files):
+            if not scripts and rel == Path(".") and _SCRIPTS.match(name):
+                continue
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            _link_or_copy(Path(folder) / name, dest / rel / name)
+
+
+def _link_or_copy(source: Path, dest: Path) -> None:
+    try:
+        os.link(source, dest)
+    except OSError:
+        shutil.copyfile(source, dest)
+
+
+def _prune(cache: Path, keep: Iterable[str]) -> None:
+    """Remove what this module made in ``cache`` and no shard uses: other digests' bundles and
+    leftover work folders. Anything else there is left alone."""
+    kept = set(keep)
+    for entry in sorted(cache.iterdir()):
+        name = entry.name.removeprefix(".work-")
+        if entry.is_dir() and _DIGEST.match(name) and (entry.name != name or name not in kept):
+            shutil.rmtree(entry, ignore_errors=True)

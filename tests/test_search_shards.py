@@ -1,0 +1,144 @@
+"""Pagefind's index in shards by date (engine/searchshards.py): a sample split into
+several shards searches, sorts and filters in Chromium exactly as one index does;
+an edit indexes one shard again and the site still equals a cold build, byte for
+byte; extra.briefings.search_shard_pages is checked."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import copy_sample, pagefind_fragments, run_cli, tree_hash
+from test_browser import every_result, serve_site, visiting
+from test_browser import search as type_search
+from test_search import article_days
+
+SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08 to -11
+SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
+
+
+def sharded(root):
+    """The sample's mkdocs.yml with extra.briefings.search_shard_pages set."""
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + f"  briefings:\n    search_shard_pages: {SHARD_PAGES}\n", "utf-8")
+    return root
+
+
+def build(root):
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def shards_of(site):
+    """Each shard's key and the URLs its bundle indexes, newest first."""
+    bundle = site / "pagefind"
+    listed = json.loads((bundle / "briefings-shards.json").read_text("utf-8"))["shards"]
+    return [(s["key"], set(pagefind_fragments(bundle / s["path"]))) for s in listed]
+
+
+@pytest.fixture(scope="session")
+def sharded_build(tmp_path_factory):
+    root = sharded(copy_sample(tmp_path_factory.mktemp("sharded")))
+    build(root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def single_served(sample_build, tmp_path_factory):
+    with serve_site("root", sample_build[0] / "site", tmp_path_factory, subpath=False) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def sharded_served(sharded_build, tmp_path_factory):
+    with serve_site("root", sharded_build / "site", tmp_path_factory, subpath=False) as served:
+        yield served
+
+
+def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_does(sharded_build, sample_build):
+    shards = shards_of(sharded_build / "site")
+    single = shards_of(sample_build[0] / "site")
+    assert [key for key, _ in single] == ["all"]  # a small desk: one bundle, as before shards
+    keys = [key for key, _ in shards]
+    # 2022, 2023 and 2024 each hold more than 20 pages: their months, grouped from the oldest up to 20 a shard.
+    assert keys == ["2024-08_2024-11", "2024-04_2024-05", "2023-12_2024-02", "2023-11", "2022-08"]
+    assert all(len(urls) <= SHARD_PAGES or "_" not in key for key, urls in shards)
+    assert set().union(*(urls for _, urls in shards)) == single[0][1]
+    assert sum(len(urls) for _, urls in shards) == len(single[0][1])  # no page in two shards
+    bundle = sharded_build / "site" / "pagefind"
+    assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.en.pagefind").is_file()
+    assert not list(bundle.glob("shard-*/pagefind.js")) and not list(bundle.glob("shard-*/wasm.*"))
+
+
+def results(page, served, query):
+    """Every result for ``query``: by relevance, newest first, oldest first."""
+    page.goto(served.url())
+    type_search(page, query)
+    found = [every_result(page)]
+    for sort in ("Newest first", "Oldest first"):
+        page.get_by_label("Sort").select_option(label=sort)
+        page.wait_for_function("document.querySelectorAll('.bf-search__result').length <= 5")
+        page.wait_for_load_state("networkidle")
+        found.append(every_result(page))
+    return [[u.removeprefix(served.base) for u in urls] for urls in found]
+
+
+def filter_counts(page) -> list[str]:
+    page.locator(".bf-search__filters > summary").click()
+    page.wait_for_selector(".bf-search__group")
+    return page.eval_on_selector_all(".bf-search__option", "labels => labels.map(l => l.textContent.trim())")
+
+
+def test_a_sharded_index_finds_sorts_and_filters_as_one_index(browser, sharded_served, single_served, sharded_build):
+    pages = {}
+    for name, served in (("sharded", sharded_served), ("single", single_served)):
+        for page_of in visiting(browser, served):
+            page = page_of()
+            found, newest, oldest = results(page, served, "China")
+            pages[name] = (found, newest, oldest, filter_counts(page))
+    found, newest, oldest, counts = pages["sharded"]
+    assert sorted(found) == sorted(pages["single"][0])
+    for key, urls in shards_of(sharded_build / "site"):  # every shard has a result
+        assert {"/" + u for u in found} & urls, key
+    days = article_days(["/" + u for u in newest])
+    assert len(days) > 40 and days == sorted(days, reverse=True), days
+    assert sorted(newest) == sorted(found) and newest == pages["single"][1]
+    assert article_days(["/" + u for u in oldest]) == sorted(days) and oldest == pages["single"][2]
+    assert counts == pages["single"][3] and len(counts) > 10  # filter counts summed over shards
+
+
+def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    bundle = root / "site" / "pagefind"
+    before = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    path = root / SEED
+    old = "agreed to restore military-to-military"
+    path.write_text(
+        path.read_text("utf-8").replace(old, "agreed, after a year, to restore military-to-military"), "utf-8"
+    )
+    assert "rebuilt" in build(root)
+    after = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    changed = {p.parts[0] for p in after if before.get(p) != after[p]}
+    # SEED's month is indexed again; every other shard's files are the same files (the list is rewritten).
+    assert changed == {"shard-2023-11", "briefings-shards.json"}
+    kept = [p for p in (root / "build" / "pagefind-shards").iterdir() if p.is_dir()]
+    assert len(kept) == len(shards_of(root / "site"))  # the replaced bundle of SEED's shard is removed
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
+@pytest.mark.parametrize("value", [0, "many", True])
+def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
+    root = copy_sample(tmp_path / "desk")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + f"  briefings:\n    search_shard_pages: {value}\n", "utf-8")
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 1, result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: mkdocs.yml: extra.briefings.search_shard_pages: expected a whole number of at least 1 (got {value!r})"
+    )
