@@ -9,8 +9,13 @@ same layout) holds::
     cache/generate.fingerprint  everything the generated pages depend on, stored
                                 once they are all written: a run with the same
                                 inputs renders and writes nothing
+    cache/generate.keys         each article page's key (pages/emit.py), stored
+                                with the fingerprint: a page whose key is the
+                                same is not rendered again
     cache/site.json             what the site folder was last built from: the
-                                site key, the folder, and each page's size and mtime
+                                site key, the folder, each page's size and mtime,
+                                the page count, and where the spare copy of the
+                                previous site differs from it
     incremental/                scratch space of an incremental site build
     lock                        held by the build that is running (lock.py)
 
@@ -27,6 +32,7 @@ import dataclasses
 import json
 import os
 import pickle
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +66,8 @@ class SiteRecord:
     key: str  # everything but the pages that every page's HTML depends on
     target: Path
     files: dict[str, list[int]]  # generated file -> [size, mtime_ns]
+    pages: int | None = None  # HTML pages in the site (Pagefind's left out); None: not counted
+    spare: tuple[str, ...] | None = None  # site files in which the spare copy of the previous site differs
 
 
 class BuildCache:
@@ -156,16 +164,30 @@ class BuildCache:
         """Are the generated pages exactly what these inputs give?"""
         return fingerprint == self.fingerprint and docs_dir.is_dir()
 
+    def page_keys(self) -> dict[str, str]:
+        """Each article page's key, as stored with the last complete generation (else none)."""
+        if self.folder is None or not self.fingerprint:
+            return {}
+        try:
+            with open(self._path("generate.keys"), "rb") as fd:
+                version, keys = pickle.load(fd)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return {}
+        return keys if version == __version__ and isinstance(keys, dict) else {}
+
     def pages_changing(self) -> None:
-        """Before pages are written: until they all are, no run is a no-op."""
+        """Before pages are written: until they all are, no run is a no-op, and no page's key holds."""
         self.fingerprint = ""
         if self.folder is not None:
             self._path("generate.fingerprint").unlink(missing_ok=True)
+            self._path("generate.keys").unlink(missing_ok=True)
 
-    def pages_written(self, fingerprint: str) -> None:
-        """Once every page is written."""
+    def pages_written(self, fingerprint: str, keys: Mapping[str, str] | None = None) -> None:
+        """Once every page is written, with the article pages' keys."""
         self.fingerprint = fingerprint
         if self.folder is not None:
+            data = pickle.dumps((__version__, dict(keys or {})), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self._path("generate.keys"), data)
             _write_atomically(self._path("generate.fingerprint"), (fingerprint + "\n").encode("ascii"))
 
     # --- the site folder ---
@@ -182,7 +204,9 @@ class BuildCache:
     def site_built(self, record: SiteRecord) -> None:
         """After a successful site build."""
         if self.folder is not None:
-            data = {"key": record.key, "target": str(record.target), "files": record.files}
+            spare = list(record.spare) if record.spare is not None else None
+            data: dict[str, object] = {"key": record.key, "target": str(record.target), "files": record.files}
+            data |= {"pages": record.pages, "spare": spare}
             _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
@@ -190,7 +214,14 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
     """The site record alone, without loading the rest of the cache."""
     try:
         data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
-        return SiteRecord(key=data["key"], target=Path(data["target"]), files=data["files"])
+        pages, spare = data.get("pages"), data.get("spare")
+        return SiteRecord(
+            key=data["key"],
+            target=Path(data["target"]),
+            files=data["files"],
+            pages=pages if isinstance(pages, int) else None,
+            spare=tuple(str(rel) for rel in spare) if isinstance(spare, list) else None,
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

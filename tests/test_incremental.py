@@ -132,3 +132,60 @@ def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, 
     (sample / SEED).write_text(original, "utf-8")
     assert "rebuilt" in build(sample)
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+QUINT = "content/articles/2022/2022-08-02-the-quint-pelosi-leaves-taipei.md"
+
+
+@pytest.mark.slow
+def test_edits_that_other_pages_show_match_a_full_build_each_time(sample, tmp_path):
+    """Each edit changes what other article pages show: the story's other versions, the
+    neighbours in each topic, related coverage, a person page, the feeds. Only the pages
+    whose inputs changed are rendered again, and after every edit the generated pages and
+    the site equal a cold build's (from the second edit on, staged from the spare copy)."""
+    steps = [
+        (QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei"),  # story, neighbours
+        (QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August."),  # the summary
+        (SEED, "people: [Joe Biden, Xi Jinping]", "people: [Joe Biden, Xi Jinping, Nancy Pelosi]"),  # related, person
+        (QUINT, "topics: [taiwan, us-china]", "topics: [taiwan]"),  # neighbours in us-china
+        (QUINT, "date: 2022-08-02  #", "date: 2022-08-04  #"),  # the order of everything around it
+    ]
+    incremental, spares = [], []
+    for n, (rel, old, new) in enumerate(steps):
+        edit(sample, rel, old, new)
+        spares.append((sample / ".site-spare").is_dir())
+        incremental.append("rebuilt" in build(sample))
+        fresh = full_build_of(sample, tmp_path / f"cold-{n}")
+        assert tree_hash(sample / "build/docs") == tree_hash(fresh.parent / "build/docs"), steps[n]
+        assert tree_hash(sample / "site") == tree_hash(fresh), steps[n]
+    # A new title shows on the story's fifteen other pages, a new date moves listings: full site builds.
+    assert incremental == [False, True, True, True, False]
+    assert spares[2:4] == [True, True]  # kept by the incremental build before
+    assert not (sample / ".site-spare").exists()  # a full build deletes it
+
+
+def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch):
+    from conftest import generate
+
+    from briefings.pages.article import ArticlePages
+    from briefings.project import Project
+
+    rendered = []
+    real_page = ArticlePages.page
+
+    def page(self, i):
+        rendered.append(self.name(i))
+        return real_page(self, i)
+
+    monkeypatch.setattr(ArticlePages, "page", page)
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    generate(Project.at(sample), workers=1)
+    assert rendered == ["articles/2022-08-02-the-quint-pelosi-leaves-taipei.md"]  # a summary no other page shows
+    rendered.clear()
+    edit(sample, QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei")
+    generate(Project.at(sample), workers=1)
+    # The article, the other versions of its story, its neighbours and the pages it is related to: not all 80.
+    assert QUINT.rsplit("/", 1)[1] in {name.rsplit("/", 1)[1] for name in rendered}
+    assert 10 <= len(rendered) < 40
+    generate(Project.at(sample), workers=1)
+    assert len(rendered) < 40  # nothing changed: nothing rendered

@@ -156,7 +156,6 @@ class MkDocsEngine:
             plan,
             docs_dir=docs,
             work=self.job.project.build_dir / "incremental",
-            target=previous,
             staging=site,
             build_pages=build_pages,
             search=self.job.options.search,

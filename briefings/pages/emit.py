@@ -6,15 +6,23 @@ That work is split between worker processes, which render and write their
 share and send back only the names they changed, while this process renders
 and writes the listings (home, topics, timeline, people, feeds). The bytes
 written are the same as render.render() gives, serial or not.
+
+An article page is not even rendered when its key, the digest of everything it
+is made from (``scope``: what every page shares, such as settings and the
+registries; then the content files of the article and of each article it
+shows, ``ArticlePages.inputs``), is the one its file was last written with:
+an edit renders the few pages that show the article, not ten thousand.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from briefings.content.model import Edition
+from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
@@ -30,22 +38,34 @@ def render_and_write(
     *,
     workers: Workers = Workers(),
     also: Callable[[], None] = lambda: None,
+    scope: str = "",
+    digest_of: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> WriteStats:
     """Write every page under docs_dir; ``also`` is more work for this process
-    while the workers render (it finishes the listings well before them)."""
+    while the workers render (it finishes the listings well before them).
+    With ``digest_of`` (content file -> digest of its bytes), article pages get
+    keys (in the result); a page whose key is the one ``known`` gives for its
+    file, which exists, is left as it is."""
     ctx = RenderContext(edition, settings)
     articles = ArticlePages(ctx)
     base = str(docs_dir)
     fresh = not docs_dir.is_dir() or not any(os.scandir(base))  # a first build: nothing to compare with
     os.makedirs(os.path.join(base, "articles"), exist_ok=True)
 
-    def article_share(indices: range) -> list[str]:  # runs in a worker: sends back only names
-        changed = []
+    known = {} if known is None or fresh else known
+
+    def article_share(indices: range) -> tuple[list[str], dict[str, str]]:  # runs in a worker: names and keys
+        changed, keys = [], {}
         for i in indices:
             name = articles.name(i)
+            if digest_of is not None and (inputs := articles.inputs(i, digest_of)) is not None:
+                keys[name] = key = digest(repr((scope, inputs)))
+                if known.get(name) == key and os.path.exists(os.path.join(base, name)):
+                    continue
             if write_file(base, name, articles.page(i), fresh=fresh):
                 changed.append(name)
-        return changed
+        return changed, keys
 
     def listings() -> tuple[list[str], list[str]]:
         names, changed = [], []
@@ -57,7 +77,9 @@ def render_and_write(
         return names, changed
 
     shares, (names, changed) = workers.chunks(article_share, len(edition.articles), listings)
-    for share_changed in shares:
+    keys: dict[str, str] = {}
+    for share_changed, share_keys in shares:
         changed += share_changed
+        keys |= share_keys
     names += [articles.name(i) for i in range(len(edition.articles))]
-    return finish(docs_dir, names, changed)
+    return replace(finish(docs_dir, names, changed), keys=keys)
