@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from conftest import REPO, copy_sample, pagefind_fragments, run_cli, tree_hash
@@ -187,5 +188,34 @@ def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch
     # The article, the other versions of its story, its neighbours and the pages it is related to: not all 80.
     assert QUINT.rsplit("/", 1)[1] in {name.rsplit("/", 1)[1] for name in rendered}
     assert 10 <= len(rendered) < 40
+    rendered.clear()
+    generate(Project.at(sample), workers=1, full=True)  # the site, not the pages: nothing changed
+    assert rendered == []
+
+
+def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monkeypatch):
+    from conftest import generate
+
+    import briefings.pages.emit
+    import briefings.pages.render
+    from briefings.project import Project
+
+    made = []
+    units = briefings.pages.render.listing_units
+
+    def listing_units(ctx):
+        for unit in units(ctx):
+            made.append(unit.key)
+            yield replace(unit, make=lambda unit=unit: made.append(f"made {unit.key}") or unit.make())
+
+    monkeypatch.setattr(briefings.pages.emit, "listing_units", listing_units)
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
     generate(Project.at(sample), workers=1)
-    assert len(rendered) < 40  # nothing changed: nothing rendered
+    assert "topic:taiwan" in made and "person:nancy-pelosi" in made  # keyed units, all considered
+    topics = sorted(m for m in made if m.startswith("made topic:"))
+    people = {m.removeprefix("made person:") for m in made if m.startswith("made person:")}
+    assert topics == ["made topic:taiwan", "made topic:us-china"]  # not fentanyl's
+    # The people it names, and those who list another version of its story (which shows
+    # the story's sources): not Joe Biden's pages, nor most people's.
+    assert {"nancy-pelosi", "tsai-ing-wen"} <= people
+    assert "joe-biden" not in people and len(people) < len([m for m in made if m.startswith("person:")]) / 2

@@ -9,9 +9,12 @@ written are the same as render.render() gives, serial or not.
 
 An article page is not even rendered when its key, the digest of everything it
 is made from (``scope``: what every page shares, such as settings and the
-registries; then the content files of the article and of each article it
-shows, ``ArticlePages.inputs``), is the one its file was last written with:
-an edit renders the few pages that show the article, not ten thousand.
+registries; then the article's content file and what the page shows of other
+articles, ``ArticlePages.inputs``), is the one its file was last written with:
+an edit renders the few pages that show the article, not ten thousand. A
+topic's or a person's pages likewise, keyed by the content files of the
+articles they list (``unit_key``); the pages that show the whole archive (the
+timeline, the feeds...) are made every time.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
-from briefings.pages.render import listing_pages
+from briefings.pages.render import ListingUnit, listing_units
 from briefings.pages.write import WriteStats, finish, write_file
 from briefings.parallel import Workers
 
@@ -67,19 +70,51 @@ def render_and_write(
                 changed.append(name)
         return changed, keys
 
-    def listings() -> tuple[list[str], list[str]]:
-        names, changed = [], []
-        for name, text in listing_pages(ctx):
-            names.append(name)
-            if write_file(base, name, text, fresh=fresh):
-                changed.append(name)
+    def listings() -> tuple[list[str], list[str], dict[str, str]]:
+        names, changed, keys = [], [], {}
+        for unit in listing_units(ctx):
+            key = unit_key(ctx, unit, scope, digest_of)
+            if key is not None:
+                # Stored as the key, then the unit's page names: one per line.
+                entry = f"{LISTING}{unit.key}"
+                stored = known.get(entry, "").split("\n")
+                if stored[0] == key and all(os.path.exists(os.path.join(base, n)) for n in stored[1:]):
+                    names += stored[1:]
+                    keys[entry] = known[entry]
+                    continue
+            made = []
+            for name, text in unit.pages():
+                made.append(name)
+                if write_file(base, name, text, fresh=fresh):
+                    changed.append(name)
+            names += made
+            if key is not None:
+                keys[entry] = "\n".join([key, *made])
         also()
-        return names, changed
+        return names, changed, keys
 
-    shares, (names, changed) = workers.chunks(article_share, len(edition.articles), listings)
-    keys: dict[str, str] = {}
+    shares, (names, changed, keys) = workers.chunks(article_share, len(edition.articles), listings)
     for share_changed, share_keys in shares:
         changed += share_changed
         keys |= share_keys
     names += [articles.name(i) for i in range(len(edition.articles))]
     return replace(finish(docs_dir, names, changed), keys=keys)
+
+
+LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
+
+
+def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:
+    """The key of a topic's or a person's pages: the content files, by digest, of the articles
+    they list, and of the other articles of those articles' stories. None: made every time."""
+    if not unit.key or digest_of is None:
+        return None
+    parts: list[object] = []
+    for article in unit.articles:
+        story = ctx.story_of.get(article.slug)
+        files = [article, *story.articles] if story is not None else [article]
+        digests = tuple(digest_of.get(a.path) for a in files)
+        if None in digests:
+            return None
+        parts.append((story.id if story is not None else None, digests))
+    return digest(repr((scope, unit.key, parts)))
