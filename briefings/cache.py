@@ -4,8 +4,9 @@ The build folder (``build/``; ``build/preview/`` for `briefings serve`, with the
 same layout) holds::
 
     docs/                       the generated Markdown tree: the engine's docs_dir
-    cache/generate.pickle       parsed articles, by file (checked by size and
-                                mtime, then by a hash of the bytes)
+    cache/generate-NN.pickle    parsed articles, by file (checked by size and
+                                mtime, then by a hash of the bytes), in SHARDS
+                                files by a hash of the path: an edit rewrites one
     cache/generate.fingerprint  everything the generated pages depend on, stored
                                 once they are all written: a run with the same
                                 inputs renders and writes nothing
@@ -32,6 +33,7 @@ import dataclasses
 import json
 import os
 import pickle
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +44,11 @@ from briefings.content.model import Article, Image, Outlet, Quote
 from briefings.fileio import digest
 
 SCHEMA = 6  # 6: story: and the outlet
+SHARDS = 16  # files the parsed articles are kept in
+
+
+def shard_of(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % SHARDS
 
 
 def _shape() -> tuple[Any, ...]:
@@ -80,7 +87,7 @@ class BuildCache:
         self.root = root  # article paths are relative to it
         self.articles: dict[str, Entry] = {}
         self.fingerprint = ""
-        self._dirty = folder is not None
+        self._dirty: set[int] = set(range(SHARDS)) if folder is not None else set()  # shards to save
         if folder is not None:
             self._load()
 
@@ -101,14 +108,17 @@ class BuildCache:
         return self.folder / "incremental"
 
     def _load(self) -> None:
-        try:
-            with open(self._path("generate.pickle"), "rb") as fd:
-                schema, version, stored_key, articles = pickle.load(fd)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            return
-        if (schema, version, stored_key) != (_shape(), __version__, self.key):
-            return
-        self.articles, self._dirty = articles, False
+        for shard in range(SHARDS):
+            try:
+                with open(self._path(f"generate-{shard:02}.pickle"), "rb") as fd:
+                    schema, version, stored_key, articles = pickle.load(fd)
+            except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+                continue
+            if (schema, version, stored_key) == (_shape(), __version__, self.key) and isinstance(articles, dict):
+                self.articles.update(articles)
+                self._dirty.discard(shard)
+        if self._dirty:
+            return  # not all kept: a first run, or another version
         try:
             self.fingerprint = self._path("generate.fingerprint").read_text("ascii").strip()
         except (OSError, ValueError):
@@ -130,33 +140,37 @@ class BuildCache:
             return None
         if same:
             entry.mtime_ns = stat.st_mtime_ns
-            self._dirty = True
+            self._dirty.add(shard_of(rel))
             return entry.article
         return None
 
     def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None:
         self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
-        self._dirty = True
+        self._dirty.add(shard_of(rel))
 
     def update(self, rel: str, article: Article) -> None:
         """The article of a kept file, completed after parsing (its outlet)."""
         self.articles[rel].article = article
-        self._dirty = True
+        self._dirty.add(shard_of(rel))
 
     def forget_missing(self, present: set[str]) -> None:
         for rel in set(self.articles) - present:
             del self.articles[rel]
-            self._dirty = True
+            self._dirty.add(shard_of(rel))
 
     def save_articles(self) -> None:
-        """Store the parsed articles, if they changed."""
+        """Store the parsed articles of the shards that changed."""
         if self.folder is None or not self._dirty:
             return
-        _write_atomically(
-            self._path("generate.pickle"),
-            pickle.dumps((_shape(), __version__, self.key, self.articles), protocol=pickle.HIGHEST_PROTOCOL),
-        )
-        self._dirty = False
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self._dirty}
+        for rel, entry in self.articles.items():
+            if (shard := shard_of(rel)) in shards:
+                shards[shard][rel] = entry
+        for shard, entries in sorted(shards.items()):
+            data = pickle.dumps((_shape(), __version__, self.key, entries), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self._path(f"generate-{shard:02}.pickle"), data)
+        self._path("generate.pickle").unlink(missing_ok=True)  # the one file of earlier versions
+        self._dirty.clear()
 
     # --- the generated pages ---
 

@@ -219,3 +219,14 @@ def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monk
     # the story's sources): not Joe Biden's pages, nor most people's.
     assert {"nancy-pelosi", "tsai-ing-wen"} <= people
     assert "joe-biden" not in people and len(people) < len([m for m in made if m.startswith("person:")]) / 2
+
+
+def test_an_edit_saves_the_parsed_articles_of_one_shard(sample):
+    shards = sorted((sample / "build/cache").glob("generate-*.pickle"))
+    assert len(shards) == 16 and not (sample / "build/cache/generate.pickle").exists()
+    before = {p.name: p.stat().st_mtime_ns for p in shards}
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    assert "rebuilt" in build(sample)
+    after = {p.name: p.stat().st_mtime_ns for p in sorted((sample / "build/cache").glob("generate-*.pickle"))}
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    assert "up to date" in build(sample)  # what was saved is read back: nothing to do
