@@ -19,7 +19,7 @@ from briefings.content.model import Article, Edition
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
-from briefings.pages.feeds import site_feeds
+from briefings.pages.feeds import FEED_SIZE, feed_files, feed_lists, feed_specs
 from briefings.pages.home import home_page
 from briefings.pages.listings import (
     articles_index_page,
@@ -111,7 +111,12 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
     for person_file in edition.people:
         shown = person_file.articles + tuple(a for _, a in person_file.quotes)
         yield ListingUnit(f"person:{person_file.person.slug}", shown, partial(person_pages, ctx, person_file))
-    yield ListingUnit("", (), partial(site_feeds, edition, ctx.settings))
+    specs = feed_specs(edition, ctx.settings)
+    for spec in specs:  # a feed: made from the articles it lists
+        yield ListingUnit(
+            f"feed:{spec.atom}", spec.articles[:FEED_SIZE], partial(feed_files, spec, edition, ctx.settings)
+        )
+    yield ListingUnit("", (), partial(feed_lists, specs, ctx.settings))
 
 
 def sources_of(edition: Edition) -> dict[str, str]:
