@@ -130,8 +130,8 @@ def build(
             )
             pages = plan.pages if plan.pages is not None else count_pages(stage.site)  # the same pages
             add_hosting_files(stage.site, options.cname)
-            kept = swap_in(stage, target, keep=plan.incremental)  # swap in
-        spare = incremental.replaced(plan, options.search) if kept else None
+            kept = swap_in(stage, target, keep=engine.incremental, relink=not plan.incremental)  # swap in
+        spare = (incremental.replaced(plan, options.search) if plan.incremental else ()) if kept else None
         cache.site_built(incremental.record(plan.key, target, project.docs_dir, pages, plan.stats, spare))
     site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
     return BuildReport(edition, written, site, time.perf_counter() - started, len(left_out))

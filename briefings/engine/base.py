@@ -50,6 +50,7 @@ class SitePlan:
 
 class Engine(Protocol):
     name: str
+    incremental: bool  # can build only the changed pages (then the previous site is kept as a spare)
 
     def plan(self, target: Path, cache: BuildCache) -> SitePlan:
         """A full build, an incremental one, or nothing to do."""

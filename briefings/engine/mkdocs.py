@@ -86,6 +86,7 @@ def nav_pages(nav: list[Any]) -> list[str]:
 
 class MkDocsEngine:
     name = "mkdocs"
+    incremental = True
 
     def __init__(self, job: SiteJob):
         self.job = job

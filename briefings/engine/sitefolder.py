@@ -27,8 +27,10 @@ Rules (issue: nothing is ever lost):
   the build replaced, is kept beside the target as ``.<name>-spare/`` (a staging
   folder renamed, marker inside) instead of being deleted file by file; the next
   incremental build takes it as its staging copy and links again just the files
-  the build record names. Any other build deletes it; a kill leaves at worst a
-  spare that no record names, which the next build deletes.
+  the build record names. After a full build the previous site is first made a
+  copy of the new one, linked file by file (about what deleting it costs). Any
+  build that does not use the spare deletes it; a kill leaves at worst a spare
+  that no record names, which the next build deletes.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.cache import read_site_record
+from briefings.engine.linktree import link_tree, relink_tree
 from briefings.errors import SiteBuildError
 from briefings.options import BuildOptions
 from briefings.project import Project
@@ -220,16 +223,6 @@ def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None)
             os.link(target / rel, site / rel)
 
 
-def link_tree(source: Path, dest: Path) -> None:
-    """dest becomes a copy of source made of hard links: instant, and safe as long
-    as files are only ever replaced (new inode), never written in place."""
-    for folder, _, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder) / name, dest / rel / name)
-
-
 def target_folder(project: Project, options: BuildOptions) -> Path:
     """The build's site folder, checked: a build may replace only a folder it owns."""
     record = read_site_record(project.build_dir)
@@ -294,9 +287,11 @@ def _alive(pid: int) -> bool:
 # --- the swap ------------------------------------------------------------------
 
 
-def swap_in(staging: Staging, target: Path, *, keep: bool = False) -> bool:
+def swap_in(staging: Staging, target: Path, *, keep: bool = False, relink: bool = False) -> bool:
     """Publish the staged site at ``target``; the previous site is deleted last, or
-    with ``keep`` kept as the spare (returns True) when the swap was an exchange."""
+    with ``keep`` kept as the spare (returns True) when the swap was an exchange.
+    With ``relink`` (the staged site was built anew), the spare is first made a copy
+    of the new site; otherwise it differs from it only where the build replaced files."""
     new = staging.site
     (new / MARKER).unlink(missing_ok=True)  # a staged copy holds a hard link to the published one
     (new / MARKER).write_text(MARKER_TEXT, "utf-8")
@@ -306,6 +301,8 @@ def swap_in(staging: Staging, target: Path, *, keep: bool = False) -> bool:
     elif exchange_supported() and _exchange(new, target):
         # The old site is now at staging.site.
         if keep:
+            if relink:
+                relink_tree(target, staging.site)
             drop_spare(target)
             _rename(staging.folder, spare_of(target))
             return True
