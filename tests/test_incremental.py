@@ -175,9 +175,9 @@ def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch
     rendered = []
     real_page = ArticlePages.page
 
-    def page(self, i):
+    def page(self, i, *args):
         rendered.append(self.name(i))
-        return real_page(self, i)
+        return real_page(self, i, *args)
 
     monkeypatch.setattr(ArticlePages, "page", page)
     edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")

@@ -62,11 +62,12 @@ def render_and_write(
         changed, keys = [], {}
         for i in indices:
             name = articles.name(i)
-            if digest_of is not None and (inputs := articles.inputs(i, digest_of)) is not None:
+            related = articles.related.of(i)
+            if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
                 keys[name] = key = digest(repr((scope, inputs)))
                 if known.get(name) == key and os.path.exists(os.path.join(base, name)):
                     continue
-            if write_file(base, name, articles.page(i), fresh=fresh):
+            if write_file(base, name, articles.page(i, related), fresh=fresh):
                 changed.append(name)
         return changed, keys
 
