@@ -231,3 +231,23 @@ def test_an_edit_saves_the_parsed_articles_of_one_shard(sample):
     after = {p.name: p.stat().st_mtime_ns for p in sorted((sample / "build/cache").glob("generate-*.pickle"))}
     assert len([name for name in after if after[name] != before[name]]) == 1
     assert "up to date" in build(sample)  # what was saved is read back: nothing to do
+
+
+@pytest.mark.slow
+def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(sample, tmp_path):
+    config = sample / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: material\n", 1), "utf-8"
+    )
+    build(sample)  # a full build: another search
+    for n, (old, new) in enumerate(
+        [
+            ("  her departure from Taipei.", "  her departure from Taipei on 3 August."),
+            ("Nancy Pelosi spent 2 and 3", "Nancy Pelosi spent two days, 2 and 3"),
+        ]
+    ):
+        edit(sample, QUINT, old, new)
+        assert "rebuilt" in build(sample)
+        index = (sample / "site/search/search_index.json").read_text("utf-8")
+        assert "on 3 August" in index
+        assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / f"cold-{n}"))

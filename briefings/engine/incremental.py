@@ -199,41 +199,41 @@ def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
     another, each starting ``{"location":"URL`` (a string value cannot hold that
     unescaped), so the pages' entries are cut out of the text and the rebuilt
     ones put in, byte for byte what Material writes, without parsing 50 MB."""
-    text = staged.read_text("utf-8")
-    fresh: dict[str, list[str]] = {}  # Material's search_index.json entries, by page, as it writes them
+    text = staged.read_bytes()  # bytes: nothing to decode (Material escapes all but ASCII)
+    fresh: dict[str, list[bytes]] = {}  # Material's search_index.json entries, by page, as it writes them
     for entry in json.loads(rebuilt.read_text("utf-8"))["docs"]:
         url = entry["location"].split("#", 1)[0]
         if url in urls:
-            fresh.setdefault(url, []).append(json.dumps(entry, separators=(",", ":"), default=str))
+            fresh.setdefault(url, []).append(json.dumps(entry, separators=(",", ":"), default=str).encode())
     spans = sorted((*span, url) for url in urls if (span := _entries_span(text, url)) is not None)
     pieces, at = [], 0
     for first, last, url in spans:
-        entries = ",".join(fresh.get(url, []))
+        entries = b",".join(fresh.get(url, []))
         start, end = first, last
         if not entries:  # the page has none now: its comma goes too
-            start, end = (first - 1, last) if text[first - 1] == "," else (first, last + 1)
+            start, end = (first - 1, last) if text[first - 1 : first] == b"," else (first, last + 1)
         pieces += [text[at:start], entries]
         at = end
     pieces.append(text[at:])
     tmp = staged.with_name(f".{staged.name}.new")
-    tmp.write_text("".join(pieces), "utf-8")
+    tmp.write_bytes(b"".join(pieces))
     tmp.replace(staged)
 
 
-_ENTRY = '{"location":"'
+_ENTRY = b'{"location":"'
 
 
-def _entries_span(text: str, url: str) -> tuple[int, int] | None:
+def _entries_span(text: bytes, url: str) -> tuple[int, int] | None:
     """Where the entries of the page at ``url`` are in Material's index text."""
-    key = _ENTRY + json.dumps(url)[1:-1]
-    found = [i for i in (text.find(key + '"'), text.find(key + "#")) if i >= 0]
+    key = _ENTRY + json.dumps(url)[1:-1].encode()
+    found = [i for i in (text.find(key + b'"'), text.find(key + b"#")) if i >= 0]
     if not found:
         return None
     start = at = min(found)
     while True:
-        following = text.find("," + _ENTRY, at + 1)
+        following = text.find(b"," + _ENTRY, at + 1)
         if following < 0:
             return start, len(text) - 2  # the end of the list: ``]}``
-        if not (text.startswith(key + '"', following + 1) or text.startswith(key + "#", following + 1)):
+        if not (text.startswith(key + b'"', following + 1) or text.startswith(key + b"#", following + 1)):
             return start, following
         at = following
