@@ -4,13 +4,19 @@ The build folder (``build/``; ``build/preview/`` for `briefings serve`, with the
 same layout) holds::
 
     docs/                       the generated Markdown tree: the engine's docs_dir
-    cache/generate.pickle       parsed articles, by file (checked by size and
-                                mtime, then by a hash of the bytes)
+    cache/generate-NN.pickle    parsed articles, by file (checked by size and
+                                mtime, then by a hash of the bytes), in SHARDS
+                                files by a hash of the path: an edit rewrites one
     cache/generate.fingerprint  everything the generated pages depend on, stored
                                 once they are all written: a run with the same
                                 inputs renders and writes nothing
+    cache/generate.keys         each article page's key (pages/emit.py), stored
+                                with the fingerprint: a page whose key is the
+                                same is not rendered again
     cache/site.json             what the site folder was last built from: the
-                                site key, the folder, and each page's size and mtime
+                                site key, the folder, each page's size and mtime,
+                                the page count, and where the spare copy of the
+                                previous site differs from it
     incremental/                scratch space of an incremental site build
     lock                        held by the build that is running (lock.py)
 
@@ -27,6 +33,8 @@ import dataclasses
 import json
 import os
 import pickle
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +44,11 @@ from briefings.content.model import Article, Image, Outlet, Quote
 from briefings.fileio import digest
 
 SCHEMA = 6  # 6: story: and the outlet
+SHARDS = 16  # files the parsed articles are kept in
+
+
+def shard_of(rel: str) -> int:
+    return zlib.crc32(rel.encode("utf-8")) % SHARDS
 
 
 def _shape() -> tuple[Any, ...]:
@@ -60,6 +73,8 @@ class SiteRecord:
     key: str  # everything but the pages that every page's HTML depends on
     target: Path
     files: dict[str, list[int]]  # generated file -> [size, mtime_ns]
+    pages: int | None = None  # HTML pages in the site (Pagefind's left out); None: not counted
+    spare: tuple[str, ...] | None = None  # site files in which the spare copy of the previous site differs
 
 
 class BuildCache:
@@ -72,7 +87,7 @@ class BuildCache:
         self.root = root  # article paths are relative to it
         self.articles: dict[str, Entry] = {}
         self.fingerprint = ""
-        self._dirty = folder is not None
+        self._dirty: set[int] = set(range(SHARDS)) if folder is not None else set()  # shards to save
         if folder is not None:
             self._load()
 
@@ -93,14 +108,17 @@ class BuildCache:
         return self.folder / "incremental"
 
     def _load(self) -> None:
-        try:
-            with open(self._path("generate.pickle"), "rb") as fd:
-                schema, version, stored_key, articles = pickle.load(fd)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
-            return
-        if (schema, version, stored_key) != (_shape(), __version__, self.key):
-            return
-        self.articles, self._dirty = articles, False
+        for shard in range(SHARDS):
+            try:
+                with open(self._path(f"generate-{shard:02}.pickle"), "rb") as fd:
+                    schema, version, stored_key, articles = pickle.load(fd)
+            except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+                continue
+            if (schema, version, stored_key) == (_shape(), __version__, self.key) and isinstance(articles, dict):
+                self.articles.update(articles)
+                self._dirty.discard(shard)
+        if self._dirty:
+            return  # not all kept: a first run, or another version
         try:
             self.fingerprint = self._path("generate.fingerprint").read_text("ascii").strip()
         except (OSError, ValueError):
@@ -122,33 +140,37 @@ class BuildCache:
             return None
         if same:
             entry.mtime_ns = stat.st_mtime_ns
-            self._dirty = True
+            self._dirty.add(shard_of(rel))
             return entry.article
         return None
 
     def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None:
         self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
-        self._dirty = True
+        self._dirty.add(shard_of(rel))
 
     def update(self, rel: str, article: Article) -> None:
         """The article of a kept file, completed after parsing (its outlet)."""
         self.articles[rel].article = article
-        self._dirty = True
+        self._dirty.add(shard_of(rel))
 
     def forget_missing(self, present: set[str]) -> None:
         for rel in set(self.articles) - present:
             del self.articles[rel]
-            self._dirty = True
+            self._dirty.add(shard_of(rel))
 
     def save_articles(self) -> None:
-        """Store the parsed articles, if they changed."""
+        """Store the parsed articles of the shards that changed."""
         if self.folder is None or not self._dirty:
             return
-        _write_atomically(
-            self._path("generate.pickle"),
-            pickle.dumps((_shape(), __version__, self.key, self.articles), protocol=pickle.HIGHEST_PROTOCOL),
-        )
-        self._dirty = False
+        shards: dict[int, dict[str, Entry]] = {shard: {} for shard in self._dirty}
+        for rel, entry in self.articles.items():
+            if (shard := shard_of(rel)) in shards:
+                shards[shard][rel] = entry
+        for shard, entries in sorted(shards.items()):
+            data = pickle.dumps((_shape(), __version__, self.key, entries), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self._path(f"generate-{shard:02}.pickle"), data)
+        self._path("generate.pickle").unlink(missing_ok=True)  # the one file of earlier versions
+        self._dirty.clear()
 
     # --- the generated pages ---
 
@@ -156,16 +178,30 @@ class BuildCache:
         """Are the generated pages exactly what these inputs give?"""
         return fingerprint == self.fingerprint and docs_dir.is_dir()
 
+    def page_keys(self) -> dict[str, str]:
+        """Each article page's key, as stored with the last complete generation (else none)."""
+        if self.folder is None or not self.fingerprint:
+            return {}
+        try:
+            with open(self._path("generate.keys"), "rb") as fd:
+                version, keys = pickle.load(fd)
+        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError, AttributeError, ImportError):
+            return {}
+        return keys if version == __version__ and isinstance(keys, dict) else {}
+
     def pages_changing(self) -> None:
-        """Before pages are written: until they all are, no run is a no-op."""
+        """Before pages are written: until they all are, no run is a no-op, and no page's key holds."""
         self.fingerprint = ""
         if self.folder is not None:
             self._path("generate.fingerprint").unlink(missing_ok=True)
+            self._path("generate.keys").unlink(missing_ok=True)
 
-    def pages_written(self, fingerprint: str) -> None:
-        """Once every page is written."""
+    def pages_written(self, fingerprint: str, keys: Mapping[str, str] | None = None) -> None:
+        """Once every page is written, with the article pages' keys."""
         self.fingerprint = fingerprint
         if self.folder is not None:
+            data = pickle.dumps((__version__, dict(keys or {})), protocol=pickle.HIGHEST_PROTOCOL)
+            _write_atomically(self._path("generate.keys"), data)
             _write_atomically(self._path("generate.fingerprint"), (fingerprint + "\n").encode("ascii"))
 
     # --- the site folder ---
@@ -182,7 +218,9 @@ class BuildCache:
     def site_built(self, record: SiteRecord) -> None:
         """After a successful site build."""
         if self.folder is not None:
-            data = {"key": record.key, "target": str(record.target), "files": record.files}
+            spare = list(record.spare) if record.spare is not None else None
+            data: dict[str, object] = {"key": record.key, "target": str(record.target), "files": record.files}
+            data |= {"pages": record.pages, "spare": spare}
             _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
@@ -190,7 +228,14 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
     """The site record alone, without loading the rest of the cache."""
     try:
         data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
-        return SiteRecord(key=data["key"], target=Path(data["target"]), files=data["files"])
+        pages, spare = data.get("pages"), data.get("spare")
+        return SiteRecord(
+            key=data["key"],
+            target=Path(data["target"]),
+            files=data["files"],
+            pages=pages if isinstance(pages, int) else None,
+            spare=tuple(str(rel) for rel in spare) if isinstance(spare, list) else None,
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -110,10 +110,10 @@ def build(
         plan = engine.plan(target, cache)
         if plan.up_to_date:
             return BuildReport(
-                edition, written, up_to_date(target, notes), time.perf_counter() - started, len(left_out)
+                edition, written, up_to_date(target, notes, plan.pages), time.perf_counter() - started, len(left_out)
             )
         cache.site_changing()
-        with staged(target) as stage:
+        with staged(target, copy=plan.incremental, spare_differs=plan.spare) as stage:
             warnings = engine.build(plan, stage.site, target)  # engine
             if options.search == "pagefind":
                 index_site(
@@ -131,10 +131,11 @@ def build(
                 strict=options.strict,
                 target=target,
             )
-            pages = count_pages(stage.site)
+            pages = plan.pages if plan.pages is not None else count_pages(stage.site)  # the same pages
             add_hosting_files(stage.site, options.cname)
-            swap_in(stage, target)  # swap in
-        cache.site_built(incremental.record(plan.key, target, project.docs_dir))
+            kept = swap_in(stage, target, keep=engine.incremental, relink=not plan.incremental)  # swap in
+        spare = (incremental.replaced(plan, options.search) if plan.incremental else ()) if kept else None
+        cache.site_built(incremental.record(plan.key, target, project.docs_dir, pages, plan.stats, spare))
     site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
     return BuildReport(edition, written, site, time.perf_counter() - started, len(left_out))
 
@@ -227,12 +228,20 @@ def render_and_write_pages(
         count = sum(len(files) for _, _, files in os.walk(project.docs_dir))
         return WriteStats(written=0, unchanged=count, removed=0)
     validate_links(project, content, left_out)  # (a stored fingerprint means these inputs passed)
+    known = cache.page_keys()
     cache.pages_changing()
     # This process saves the parsed articles while the workers render.
     written = render_and_write(
-        edition, options.settings, project.docs_dir, workers=Workers(options.workers), also=cache.save_articles
+        edition,
+        options.settings,
+        project.docs_dir,
+        workers=Workers(options.workers),
+        also=cache.save_articles,
+        scope=pages_scope(content, edition, options),
+        digest_of={rel: entry.digest for rel, entry in cache.articles.items()},
+        known=known,
     )
-    cache.pages_written(fingerprint)
+    cache.pages_written(fingerprint, written.keys)
     return written
 
 
@@ -249,8 +258,8 @@ def linking_pages(edition: Edition) -> tuple[str, ...]:
     return tuple(f"articles/{a.slug}.md" for a in edition.articles if might_link_locally(a.body))
 
 
-def up_to_date(target: Path, notes: list[str]) -> SiteResult:
-    return SiteResult(target, count_pages(target), tuple(notes), updated=0)
+def up_to_date(target: Path, notes: list[str], pages: int | None) -> SiteResult:
+    return SiteResult(target, pages if pages is not None else count_pages(target), tuple(notes), updated=0)
 
 
 def count_pages(site: Path) -> int:
@@ -285,6 +294,26 @@ def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions
                 files,
                 [a.slug for a in edition.articles],
                 sorted(edition.unpublished),
+            )
+        )
+    )
+
+
+def pages_scope(content: Content, edition: Edition, options: BuildOptions) -> str:
+    """What every article page may show besides articles (``emit.py``): any change here
+    renders them all again."""
+    return digest(
+        repr(
+            (
+                __version__,
+                options.settings,
+                content.topics,
+                content.people,
+                content.outlets,
+                [(s.id, s.title, s.summary, s.why_it_matters) for s in content.stories],
+                [(a.path, a.slug) for a in edition.articles],
+                sorted(edition.unpublished),
+                [f.person for f in edition.people],
             )
         )
     )

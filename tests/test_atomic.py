@@ -52,7 +52,7 @@ def test_killing_a_build_midway_leaves_the_old_site_and_the_next_build_works(sit
     result = site.run("build")
     assert result.exit_code == 0, result.output
     assert (site.root / "site/articles/a0399/index.html").is_file()
-    assert not list(site.root.glob(".site-*")), "the abandoned staging folder is cleared"
+    assert not list(site.root.glob(".site-build-*")), "the abandoned staging folder is cleared"
 
 
 def test_a_build_writes_only_its_build_and_site_folders(site, tmp_path):

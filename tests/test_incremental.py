@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 
 import pytest
 from conftest import REPO, copy_sample, pagefind_fragments, run_cli, tree_hash
@@ -132,3 +133,121 @@ def test_a_generation_that_dies_halfway_is_not_taken_for_a_finished_one(sample, 
     (sample / SEED).write_text(original, "utf-8")
     assert "rebuilt" in build(sample)
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+QUINT = "content/articles/2022/2022-08-02-the-quint-pelosi-leaves-taipei.md"
+
+
+@pytest.mark.slow
+def test_edits_that_other_pages_show_match_a_full_build_each_time(sample, tmp_path):
+    """Each edit changes what other article pages show: the story's other versions, the
+    neighbours in each topic, related coverage, a person page, the feeds. Only the pages
+    whose inputs changed are rendered again, and after every edit the generated pages and
+    the site equal a cold build's (from the second edit on, staged from the spare copy)."""
+    steps = [
+        (QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei"),  # story, neighbours
+        (QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August."),  # the summary
+        (SEED, "people: [Joe Biden, Xi Jinping]", "people: [Joe Biden, Xi Jinping, Nancy Pelosi]"),  # related, person
+        (QUINT, "topics: [taiwan, us-china]", "topics: [taiwan]"),  # neighbours in us-china
+        (QUINT, "date: 2022-08-02  #", "date: 2022-08-04  #"),  # the order of everything around it
+    ]
+    incremental, spares = [], []
+    for n, (rel, old, new) in enumerate(steps):
+        edit(sample, rel, old, new)
+        spares.append((sample / ".site-spare").is_dir())
+        incremental.append("rebuilt" in build(sample))
+        fresh = full_build_of(sample, tmp_path / f"cold-{n}")
+        assert tree_hash(sample / "build/docs") == tree_hash(fresh.parent / "build/docs"), steps[n]
+        assert tree_hash(sample / "site") == tree_hash(fresh), steps[n]
+    # A new title shows on the story's fifteen other pages, a new date moves listings: full site builds.
+    assert incremental == [False, True, True, True, False]
+    assert spares == [False] + [True] * 4  # the previous site, kept by each build (the first had none)
+    # After a full build, the spare is a copy of the new site (made of hard links).
+    assert tree_hash(sample / ".site-spare/site") == tree_hash(sample / "site")
+
+
+def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch):
+    from conftest import generate
+
+    from briefings.pages.article import ArticlePages
+    from briefings.project import Project
+
+    rendered = []
+    real_page = ArticlePages.page
+
+    def page(self, i, *args):
+        rendered.append(self.name(i))
+        return real_page(self, i, *args)
+
+    monkeypatch.setattr(ArticlePages, "page", page)
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    generate(Project.at(sample), workers=1)
+    assert rendered == ["articles/2022-08-02-the-quint-pelosi-leaves-taipei.md"]  # a summary no other page shows
+    rendered.clear()
+    edit(sample, QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei")
+    generate(Project.at(sample), workers=1)
+    # The article, the other versions of its story, its neighbours and the pages it is related to: not all 80.
+    assert QUINT.rsplit("/", 1)[1] in {name.rsplit("/", 1)[1] for name in rendered}
+    assert 10 <= len(rendered) < 40
+    rendered.clear()
+    generate(Project.at(sample), workers=1, full=True)  # the site, not the pages: nothing changed
+    assert rendered == []
+
+
+def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monkeypatch):
+    from conftest import generate
+
+    import briefings.pages.emit
+    import briefings.pages.render
+    from briefings.project import Project
+
+    made = []
+    units = briefings.pages.render.listing_units
+
+    def listing_units(ctx):
+        for unit in units(ctx):
+            made.append(unit.key)
+            yield replace(unit, make=lambda unit=unit: made.append(f"made {unit.key}") or unit.make())
+
+    monkeypatch.setattr(briefings.pages.emit, "listing_units", listing_units)
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    generate(Project.at(sample), workers=1)
+    assert "topic:taiwan" in made and "person:nancy-pelosi" in made  # keyed units, all considered
+    topics = sorted(m for m in made if m.startswith("made topic:"))
+    people = {m.removeprefix("made person:") for m in made if m.startswith("made person:")}
+    assert topics == ["made topic:taiwan", "made topic:us-china"]  # not fentanyl's
+    # The people it names, and those who list another version of its story (which shows
+    # the story's sources): not Joe Biden's pages, nor most people's.
+    assert {"nancy-pelosi", "tsai-ing-wen"} <= people
+    assert "joe-biden" not in people and len(people) < len([m for m in made if m.startswith("person:")]) / 2
+
+
+def test_an_edit_saves_the_parsed_articles_of_one_shard(sample):
+    shards = sorted((sample / "build/cache").glob("generate-*.pickle"))
+    assert len(shards) == 16 and not (sample / "build/cache/generate.pickle").exists()
+    before = {p.name: p.stat().st_mtime_ns for p in shards}
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    assert "rebuilt" in build(sample)
+    after = {p.name: p.stat().st_mtime_ns for p in sorted((sample / "build/cache").glob("generate-*.pickle"))}
+    assert len([name for name in after if after[name] != before[name]]) == 1
+    assert "up to date" in build(sample)  # what was saved is read back: nothing to do
+
+
+@pytest.mark.slow
+def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(sample, tmp_path):
+    config = sample / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: material\n", 1), "utf-8"
+    )
+    build(sample)  # a full build: another search
+    for n, (old, new) in enumerate(
+        [
+            ("  her departure from Taipei.", "  her departure from Taipei on 3 August."),
+            ("Nancy Pelosi spent 2 and 3", "Nancy Pelosi spent two days, 2 and 3"),
+        ]
+    ):
+        edit(sample, QUINT, old, new)
+        assert "rebuilt" in build(sample)
+        index = (sample / "site/search/search_index.json").read_text("utf-8")
+        assert "on 3 August" in index
+        assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / f"cold-{n}"))

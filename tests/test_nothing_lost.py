@@ -239,7 +239,8 @@ def swap_calls(site: Site, mode: str) -> list[str]:
 def test_exchange_is_used_where_the_system_has_it(site):
     site.article("a.md", VALID)
     built(site)
-    assert swap_calls(site, "exchange") == ["_exchange", "_remove_tree"]
+    # The previous site is not deleted: made a copy of the new one, it is kept as the spare.
+    assert swap_calls(site, "exchange") == ["_exchange", "_rename"]
 
 
 @pytest.mark.slow
@@ -249,6 +250,7 @@ def test_a_build_killed_at_every_step_of_the_swap_loses_nothing(site, mode):
         pytest.skip("this system cannot exchange two folders atomically")
     site.article("a.md", VALID)
     built(site)
+    built(site, "--full")  # as before each killed build below: the site before kept as the spare
     old = tree_hash(site.root / "site")
     site.article("b.md", VALID.replace("A valid article", "A second article").replace("2024-01-13", "2024-01-20"))
     calls = swap_calls(site, mode)  # builds the new site once: its hash is the new one
@@ -267,7 +269,8 @@ def test_a_build_killed_at_every_step_of_the_swap_loses_nothing(site, mode):
             assert tree_hash(site_dir) in (old, new), f"killed before {calls[step - 1]}: a half site"
         else:
             # Only the two-rename fallback has this instant: the old site waits in the staging folder.
-            assert mode == "fallback" and calls[step - 1] == "_rename" and step == 2
+            # (The first rename moved it there; a spare of the build before may be deleted first.)
+            assert mode == "fallback" and calls[step - 1] == "_rename" and calls[: step - 1].count("_rename") == 1
             kept = [p / sitefolder.OLD_SITE for p in sitefolder.leftovers(site_dir)]
             assert [tree_hash(p) for p in kept] == [old]
         result = site.run("build")

@@ -39,6 +39,9 @@ class SitePlan:
     context: tuple[str, ...] = ()  # incremental: pages built only so that navigation and links resolve
     changed_files: tuple[str, ...] = ()  # incremental: other generated files (feeds) to copy again
     up_to_date: bool = False  # the site folder already is what these pages build
+    stats: dict[str, list[int]] | None = None  # the generated files' stats, when the plan took them
+    pages: int | None = None  # HTML pages in the site, when the last build's count still holds
+    spare: tuple[str, ...] | None = None  # incremental: where the previous build's spare copy differs from the site
 
     @property
     def incremental(self) -> bool:
@@ -47,14 +50,15 @@ class SitePlan:
 
 class Engine(Protocol):
     name: str
+    incremental: bool  # can build only the changed pages (then the previous site is kept as a spare)
 
     def plan(self, target: Path, cache: BuildCache) -> SitePlan:
         """A full build, an incremental one, or nothing to do."""
         ...
 
     def build(self, plan: SitePlan, site: Path, previous: Path) -> list[str]:
-        """Build into the empty folder ``site`` (``previous`` is the published site,
-        for an incremental build). Returns warnings; raises SiteBuildError."""
+        """Build into the empty folder ``site``; for an incremental build, ``site`` is a copy
+        of ``previous``, the published site. Returns warnings; raises SiteBuildError."""
         ...
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:

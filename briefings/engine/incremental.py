@@ -7,8 +7,9 @@ of pages is unchanged, it is enough to:
 
 1. render the changed pages (with the navigation pages and the pages they link
    to, so MkDocs resolves their links) in a small MkDocs build of their own;
-2. lay the previous site into the staging folder as hard links (no copying),
-   and replace the changed pages' HTML and the changed feeds there;
+2. replace the changed pages' HTML and the changed feeds in the staging
+   folder, which holds the previous site as hard links (no copying; laid by
+   ``sitefolder.staged``, from the previous build's spare when there is one);
 3. splice the changed pages' entries into the previous search index, in
    place, so it stays complete and in the order a full build writes (with
    ``search: pagefind``, the staged site is indexed again instead, in date
@@ -66,16 +67,42 @@ def site_key(project: Project, options: BuildOptions, **more: Any) -> str:
 
 def stats(docs_dir: Path) -> dict[str, list[int]]:
     """Each generated file's size and mtime: what tells a changed page."""
-    return {
-        p.relative_to(docs_dir).as_posix(): [s.st_size, s.st_mtime_ns]
-        for p in docs_dir.rglob("*")
-        if p.is_file()
-        for s in (p.stat(),)
-    }
+    found: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    s = entry.stat()
+                    found[f"{prefix}{entry.name}"] = [s.st_size, s.st_mtime_ns]
+
+    if docs_dir.is_dir():
+        walk(str(docs_dir), "")
+    return found
 
 
-def record(key: str, target: Path, docs_dir: Path) -> SiteRecord:
-    return SiteRecord(key=key, target=target, files=stats(docs_dir))
+def record(
+    key: str,
+    target: Path,
+    docs_dir: Path,
+    pages: int,
+    files: dict[str, list[int]] | None = None,
+    spare: tuple[str, ...] | None = None,
+) -> SiteRecord:
+    """What the site in ``target`` was built from; ``files``: the stats the plan took, when it did;
+    ``spare``: the files in which the spare copy of the previous site differs from it, if one is kept."""
+    files = files if files is not None else stats(docs_dir)
+    return SiteRecord(key=key, target=target, files=files, pages=pages, spare=spare)
+
+
+def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
+    """The site files an incremental build replaced (a folder ends with /): where the
+    staged site differs from the one it was copied from."""
+    assert the_plan.changed is not None
+    index = ("pagefind/",) if search == "pagefind" else ("search/search_index.json",)
+    return tuple(page_output(n) for n in the_plan.changed) + the_plan.changed_files + index
 
 
 def plan(
@@ -96,7 +123,7 @@ def plan(
     pages = tuple(n for n in changed if n.endswith(".md"))
     files = tuple(n for n in changed if not n.endswith(".md"))
     if not pages and not files:
-        return SitePlan(key=key, changed=(), up_to_date=True)
+        return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages)
     if len(pages) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
         return full
     context = set(nav_pages)
@@ -106,7 +133,15 @@ def plan(
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
             if resolved in now:
                 context.add(resolved)
-    return SitePlan(key=key, changed=pages, context=tuple(sorted(context - set(pages))), changed_files=files)
+    return SitePlan(
+        key=key,
+        changed=pages,
+        context=tuple(sorted(context - set(pages))),
+        changed_files=files,
+        stats=now,
+        pages=last.pages,
+        spare=last.spare,
+    )
 
 
 def page_url(name: str) -> str:
@@ -119,12 +154,11 @@ def apply(
     *,
     docs_dir: Path,
     work: Path,
-    target: Path,
     staging: Path,
     build_pages: Callable[[Path, Path], None],
     search: str = "material",
 ) -> None:
-    """Stage the previous site with the changed pages rebuilt. ``build_pages(docs, site)``
+    """Rebuild the changed pages into ``staging``, a copy of the previous site. ``build_pages(docs, site)``
     runs the engine over a docs folder into a site folder; ``work`` is scratch
     space. With Pagefind, the staged site is left without a search bundle, for
     the caller to index."""
@@ -136,7 +170,6 @@ def apply(
         shutil.copyfile(docs_dir / name, docs / name)
     build_pages(docs, site)
 
-    _link_tree(target, staging)
     for name in the_plan.changed:
         _replace(site / page_output(name), staging / page_output(name))
     for name in the_plan.changed_files:
@@ -154,16 +187,6 @@ def apply(
     shutil.rmtree(work, ignore_errors=True)
 
 
-def _link_tree(source: Path, dest: Path) -> None:
-    """dest becomes a copy of source made of hard links: instant, and safe as long
-    as files are only ever replaced (new inode), never written in place."""
-    for folder, _, files in os.walk(source):
-        rel = Path(folder).relative_to(source)
-        (dest / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(Path(folder) / name, dest / rel / name)
-
-
 def _replace(source: Path, dest: Path) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{dest.name}.new")
@@ -172,23 +195,47 @@ def _replace(source: Path, dest: Path) -> None:
 
 
 def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
-    """Replace, in place, the entries of the rebuilt pages; keep everything else."""
-    old = json.loads(staged.read_text("utf-8"))
-    fresh: dict[str, list[dict[str, object]]] = {}  # Material's search_index.json entries, by page
+    """Replace, in place, the entries of the rebuilt pages; keep everything else.
+
+    Material writes the index as compact JSON, one page's entries one after
+    another, each starting ``{"location":"URL`` (a string value cannot hold that
+    unescaped), so the pages' entries are cut out of the text and the rebuilt
+    ones put in, byte for byte what Material writes, without parsing 50 MB."""
+    text = staged.read_bytes()  # bytes: nothing to decode (Material escapes all but ASCII)
+    fresh: dict[str, list[bytes]] = {}  # Material's search_index.json entries, by page, as it writes them
     for entry in json.loads(rebuilt.read_text("utf-8"))["docs"]:
         url = entry["location"].split("#", 1)[0]
         if url in urls:
-            fresh.setdefault(url, []).append(entry)
-    docs, done = [], set()
-    for entry in old["docs"]:
-        url = entry["location"].split("#", 1)[0]
-        if url not in urls:
-            docs.append(entry)
-        elif url not in done:
-            docs.extend(fresh.get(url, []))
-            done.add(url)
-    # As Material writes it:
-    data = json.dumps({"config": old["config"], "docs": docs}, separators=(",", ":"), default=str)
+            fresh.setdefault(url, []).append(json.dumps(entry, separators=(",", ":"), default=str).encode())
+    spans = sorted((*span, url) for url in urls if (span := _entries_span(text, url)) is not None)
+    pieces, at = [], 0
+    for first, last, url in spans:
+        entries = b",".join(fresh.get(url, []))
+        start, end = first, last
+        if not entries:  # the page has none now: its comma goes too
+            start, end = (first - 1, last) if text[first - 1 : first] == b"," else (first, last + 1)
+        pieces += [text[at:start], entries]
+        at = end
+    pieces.append(text[at:])
     tmp = staged.with_name(f".{staged.name}.new")
-    tmp.write_text(data, "utf-8")
+    tmp.write_bytes(b"".join(pieces))
     tmp.replace(staged)
+
+
+_ENTRY = b'{"location":"'
+
+
+def _entries_span(text: bytes, url: str) -> tuple[int, int] | None:
+    """Where the entries of the page at ``url`` are in Material's index text."""
+    key = _ENTRY + json.dumps(url)[1:-1].encode()
+    found = [i for i in (text.find(key + b'"'), text.find(key + b"#")) if i >= 0]
+    if not found:
+        return None
+    start = at = min(found)
+    while True:
+        following = text.find(b"," + _ENTRY, at + 1)
+        if following < 0:
+            return start, len(text) - 2  # the end of the list: ``]}``
+        if not (text.startswith(key + b'"', following + 1) or text.startswith(key + b"#", following + 1)):
+            return start, following
+        at = following

@@ -86,6 +86,7 @@ def nav_pages(nav: list[Any]) -> list[str]:
 
 class MkDocsEngine:
     name = "mkdocs"
+    incremental = True
 
     def __init__(self, job: SiteJob):
         self.job = job
@@ -156,7 +157,6 @@ class MkDocsEngine:
             plan,
             docs_dir=docs,
             work=self.job.project.build_dir / "incremental",
-            target=previous,
             staging=site,
             build_pages=build_pages,
             search=self.job.options.search,

@@ -21,6 +21,16 @@ Rules (issue: nothing is ever lost):
   anything else, so the last good copy is never deleted while it is the only one.
 - Leftover staging folders are deleted only when they carry the staging marker
   and their process is gone.
+- An incremental build stages a copy of the published site made of hard links
+  (only replaced files are new; nothing is ever written through a link). After
+  its swap, the previous site, which differs from the new one only in the files
+  the build replaced, is kept beside the target as ``.<name>-spare/`` (a staging
+  folder renamed, marker inside) instead of being deleted file by file; the next
+  incremental build takes it as its staging copy and links again just the files
+  the build record names. After a full build the previous site is first made a
+  copy of the new one, linked file by file (about what deleting it costs). Any
+  build that does not use the spare deletes it; a kill leaves at worst a spare
+  that no record names, which the next build deletes.
 """
 
 from __future__ import annotations
@@ -34,11 +44,12 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.cache import read_site_record
+from briefings.engine.linktree import link_tree, relink_tree
 from briefings.errors import SiteBuildError
 from briefings.options import BuildOptions
 from briefings.project import Project
@@ -155,11 +166,17 @@ def discard(staging: Staging) -> None:
 
 
 @contextlib.contextmanager
-def staged(target: Path) -> Iterator[Staging]:
+def staged(target: Path, *, copy: bool = False, spare_differs: Collection[str] | None = None) -> Iterator[Staging]:
     """A staging folder for the next site at ``target``; removed, with what it
-    holds, if the block fails. The block ends with ``swap_in``."""
+    holds, if the block fails. The block ends with ``swap_in``. With ``copy``,
+    its site starts as a copy of ``target`` made of hard links: from the spare
+    when ``spare_differs`` names the files in which it differs from ``target``."""
     staging = stage(target)
     try:
+        if copy:
+            copy_target(target, staging.site, spare_differs)
+        else:
+            drop_spare(target)
         yield staging
     except OSError as exc:  # a full disk, a folder that became unwritable...
         discard(staging)
@@ -170,6 +187,40 @@ def staged(target: Path) -> Iterator[Staging]:
     except BaseException:
         discard(staging)
         raise
+
+
+def spare_of(target: Path) -> Path:
+    return target.parent / f".{target.name}-spare"
+
+
+def drop_spare(target: Path) -> None:
+    """Delete the spare copy of the previous site, if there is one (it is ours: marker inside)."""
+    spare = spare_of(target)
+    if spare.is_dir() and not spare.is_symlink() and (spare / STAGING_MARKER).is_file():
+        _remove_tree(spare)
+
+
+def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None) -> None:
+    """Make the empty folder ``site`` a copy of ``target`` of hard links. The spare, when
+    ``spare_differs`` says how it differs, is moved in and only those files linked again."""
+    spare = spare_of(target)
+    if spare_differs is None or not (spare / STAGING_MARKER).is_file() or not (spare / STAGED_SITE).is_dir():
+        drop_spare(target)
+        link_tree(target, site)
+        return
+    site.rmdir()
+    _rename(spare / STAGED_SITE, site)
+    _remove_tree(spare)
+    for rel in spare_differs:
+        if rel.endswith("/"):  # a whole folder (Pagefind's bundle)
+            shutil.rmtree(site / rel, ignore_errors=True)
+            if (target / rel).is_dir():
+                link_tree(target / rel, site / rel)
+            continue
+        (site / rel).unlink(missing_ok=True)
+        if (target / rel).is_file():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.link(target / rel, site / rel)
 
 
 def target_folder(project: Project, options: BuildOptions) -> Path:
@@ -236,19 +287,30 @@ def _alive(pid: int) -> bool:
 # --- the swap ------------------------------------------------------------------
 
 
-def swap_in(staging: Staging, target: Path) -> None:
-    """Publish the staged site at ``target``; the previous site is deleted last."""
+def swap_in(staging: Staging, target: Path, *, keep: bool = False, relink: bool = False) -> bool:
+    """Publish the staged site at ``target``; the previous site is deleted last, or
+    with ``keep`` kept as the spare (returns True) when the swap was an exchange.
+    With ``relink`` (the staged site was built anew), the spare is first made a copy
+    of the new site; otherwise it differs from it only where the build replaced files."""
     new = staging.site
+    (new / MARKER).unlink(missing_ok=True)  # a staged copy holds a hard link to the published one
     (new / MARKER).write_text(MARKER_TEXT, "utf-8")
     os.chmod(new, 0o755)  # a web server must be able to read it
     if not os.path.lexists(target):
         _rename(new, target)
     elif exchange_supported() and _exchange(new, target):
-        pass  # the old site is now at staging.site
+        # The old site is now at staging.site.
+        if keep:
+            if relink:
+                relink_tree(target, staging.site)
+            drop_spare(target)
+            _rename(staging.folder, spare_of(target))
+            return True
     else:
         _rename(target, staging.folder / OLD_SITE)
         _rename(new, target)
     _remove_tree(staging.folder)
+    return False
 
 
 # Module-level primitives, so a test can stop the process at any one of them.

@@ -127,6 +127,7 @@ class ZensicalEngine:
     strict build and are warnings otherwise."""
 
     name = "zensical"
+    incremental = False
 
     def __init__(self, job: SiteJob):
         self.job = job

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from briefings.content.model import Article, Quote, Related, joined
@@ -51,15 +51,38 @@ class ArticlePages:
     def name(self, i: int) -> str:
         return f"articles/{self.ctx.edition.articles[i].slug}.md"
 
-    def page(self, i: int) -> str:
+    def page(self, i: int, related: Sequence[Related] | None = None) -> str:
+        """Page ``i``; ``related``: its related coverage, when already known."""
         article = self.ctx.edition.articles[i]
         front = FrontMatter(
             title=esc(article.title),
             description=description(article.summary),
             template="article.html",
-            briefing=self.view(article, self.related.of(i)),
+            briefing=self.view(article, self.related.of(i) if related is None else related),
         )
         return page(front, article_body(self.ctx, article))
+
+    def inputs(self, i: int, digest_of: Mapping[str, str], related: Sequence[Related]) -> tuple[object, ...] | None:
+        """What page ``i`` is made from besides what every page shares (``emit.py``'s scope):
+        the article's content file, by digest, and what the page shows of other articles
+        (its neighbours in each topic, ``related`` coverage, the story's other versions).
+        None when the file's digest is unknown."""
+        article = self.ctx.edition.articles[i]
+        own = digest_of.get(article.path)
+        if own is None:
+            return None
+        parts: list[object] = [own]
+        for topic_id in article.topics:
+            for other in self.around[topic_id][article.slug]:
+                parts.append((other.slug, other.title, other.date) if other is not None else None)
+        for r in related:
+            other = r.article
+            parts.append((other.slug, other.title, other.date, other.source, r.shared_topics, r.shared_people))
+        story = self.ctx.story_of.get(article.slug)
+        if story is not None:
+            parts += [story.id, story.title, self.ctx.sources[story.id]]
+            parts += [self.ctx.version(a) for a in story.articles if a.slug != article.slug]
+        return tuple(parts)
 
     def view(self, article: Article, related: Sequence[Related]) -> ArticleView:
         ctx = self.ctx

@@ -6,19 +6,30 @@ That work is split between worker processes, which render and write their
 share and send back only the names they changed, while this process renders
 and writes the listings (home, topics, timeline, people, feeds). The bytes
 written are the same as render.render() gives, serial or not.
+
+An article page is not even rendered when its key, the digest of everything it
+is made from (``scope``: what every page shares, such as settings and the
+registries; then the article's content file and what the page shows of other
+articles, ``ArticlePages.inputs``), is the one its file was last written with:
+an edit renders the few pages that show the article, not ten thousand. A
+topic's or a person's pages likewise, keyed by the content files of the
+articles they list (``unit_key``); the pages that show the whole archive (the
+timeline, the feeds...) are made every time.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from briefings.content.model import Edition
+from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
-from briefings.pages.render import listing_pages
+from briefings.pages.render import ListingUnit, listing_units
 from briefings.pages.write import WriteStats, finish, write_file
 from briefings.parallel import Workers
 
@@ -30,34 +41,81 @@ def render_and_write(
     *,
     workers: Workers = Workers(),
     also: Callable[[], None] = lambda: None,
+    scope: str = "",
+    digest_of: Mapping[str, str] | None = None,
+    known: Mapping[str, str] | None = None,
 ) -> WriteStats:
     """Write every page under docs_dir; ``also`` is more work for this process
-    while the workers render (it finishes the listings well before them)."""
+    while the workers render (it finishes the listings well before them).
+    With ``digest_of`` (content file -> digest of its bytes), article pages get
+    keys (in the result); a page whose key is the one ``known`` gives for its
+    file, which exists, is left as it is."""
     ctx = RenderContext(edition, settings)
     articles = ArticlePages(ctx)
     base = str(docs_dir)
     fresh = not docs_dir.is_dir() or not any(os.scandir(base))  # a first build: nothing to compare with
     os.makedirs(os.path.join(base, "articles"), exist_ok=True)
 
-    def article_share(indices: range) -> list[str]:  # runs in a worker: sends back only names
-        changed = []
+    known = {} if known is None or fresh else known
+
+    def article_share(indices: range) -> tuple[list[str], dict[str, str]]:  # runs in a worker: names and keys
+        changed, keys = [], {}
         for i in indices:
             name = articles.name(i)
-            if write_file(base, name, articles.page(i), fresh=fresh):
+            related = articles.related.of(i)
+            if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
+                keys[name] = key = digest(repr((scope, inputs)))
+                if known.get(name) == key and os.path.exists(os.path.join(base, name)):
+                    continue
+            if write_file(base, name, articles.page(i, related), fresh=fresh):
                 changed.append(name)
-        return changed
+        return changed, keys
 
-    def listings() -> tuple[list[str], list[str]]:
-        names, changed = [], []
-        for name, text in listing_pages(ctx):
-            names.append(name)
-            if write_file(base, name, text, fresh=fresh):
-                changed.append(name)
+    def listings() -> tuple[list[str], list[str], dict[str, str]]:
+        names, changed, keys = [], [], {}
+        for unit in listing_units(ctx):
+            key = unit_key(ctx, unit, scope, digest_of)
+            if key is not None:
+                # Stored as the key, then the unit's page names: one per line.
+                entry = f"{LISTING}{unit.key}"
+                stored = known.get(entry, "").split("\n")
+                if stored[0] == key and all(os.path.exists(os.path.join(base, n)) for n in stored[1:]):
+                    names += stored[1:]
+                    keys[entry] = known[entry]
+                    continue
+            made = []
+            for name, text in unit.pages():
+                made.append(name)
+                if write_file(base, name, text, fresh=fresh):
+                    changed.append(name)
+            names += made
+            if key is not None:
+                keys[entry] = "\n".join([key, *made])
         also()
-        return names, changed
+        return names, changed, keys
 
-    shares, (names, changed) = workers.chunks(article_share, len(edition.articles), listings)
-    for share_changed in shares:
+    shares, (names, changed, keys) = workers.chunks(article_share, len(edition.articles), listings)
+    for share_changed, share_keys in shares:
         changed += share_changed
+        keys |= share_keys
     names += [articles.name(i) for i in range(len(edition.articles))]
-    return finish(docs_dir, names, changed)
+    return replace(finish(docs_dir, names, changed), keys=keys)
+
+
+LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
+
+
+def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:
+    """The key of a topic's or a person's pages: the content files, by digest, of the articles
+    they list, and of the other articles of those articles' stories. None: made every time."""
+    if not unit.key or digest_of is None:
+        return None
+    parts: list[object] = []
+    for article in unit.articles:
+        story = ctx.story_of.get(article.slug)
+        files = [article, *story.articles] if story is not None else [article]
+        digests = tuple(digest_of.get(a.path) for a in files)
+        if None in digests:
+            return None
+        parts.append((story.id if story is not None else None, digests))
+    return digest(repr((scope, unit.key, parts)))

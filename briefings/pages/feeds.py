@@ -200,11 +200,10 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
-def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
-    """Every feed of the site: all articles, each topic's, person's and story's, the OPML
-    list of them and an empty sitemap. Feeds never carry drafts, even in a --drafts
-    preview. The site's and the topics' list a story once; a person's and a story's list
-    each article."""
+def feed_specs(edition: Edition, settings: Settings) -> list[FeedSpec]:
+    """Every feed of the site: all articles, each topic's, person's and story's. Feeds
+    never carry drafts, even in a --drafts preview. The site's and the topics' list a
+    story once; a person's and a story's list each article."""
 
     story_of = {a.slug: s for s in edition.stories for a in s.articles}
     stories = {slug: (s.url, story_sources(s)) for slug, s in story_of.items()}
@@ -238,16 +237,15 @@ def site_feeds(edition: Edition, settings: Settings) -> dict[str, str]:
     for story in edition.stories:
         newest = tuple(sorted(story.articles, key=lambda a: a.published, reverse=True))
         specs.append(FeedSpec(story.title, story.summary, story.url, published(newest), key=f"story-{story.id}"))
-    files: dict[str, str] = {}
-    for spec in specs:
-        files.update(feed_files(spec, edition, settings))
-    files[OPML] = opml(specs, settings)
+    return specs
+
+
+def feed_lists(specs: list[FeedSpec], settings: Settings) -> dict[str, str]:
+    """The OPML list of the feeds, and an empty sitemap beside them."""
     # Material's JavaScript fetches sitemap.xml next to each <link rel="alternate">: one that
     # lists nothing answers it here (a sitemap lists only URLs under its own folder anyway).
-    files[FEEDS + "sitemap.xml"] = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
-    )
-    return files
+    sitemap = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+    return {OPML: opml(specs, settings), FEEDS + "sitemap.xml": sitemap}
 
 
 def opml(specs: list[FeedSpec], settings: Settings) -> str:

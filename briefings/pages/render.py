@@ -10,15 +10,16 @@ The listing pages are made in ``listings.py``, article pages in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from briefings.content.model import Edition
+from briefings.content.model import Article, Edition
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
-from briefings.pages.feeds import site_feeds
+from briefings.pages.feeds import FEED_SIZE, feed_files, feed_lists, feed_specs
 from briefings.pages.home import home_page
 from briefings.pages.listings import (
     articles_index_page,
@@ -34,6 +35,7 @@ from briefings.pages.text import esc
 
 __all__ = [
     "ArticlePages",
+    "ListingUnit",
     "Pages",
     "RenderContext",
     "iter_pages",
@@ -69,22 +71,52 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
         yield articles.name(i), articles.page(i)
 
 
+@dataclass(frozen=True)
+class ListingUnit:
+    """Some of the listing pages, made together: a topic's or a person's pages (``key``
+    "topic:ID", "person:SLUG": made from ``articles`` and what every page shares), or
+    pages that show the whole archive (``key`` ""), made by every generation."""
+
+    key: str
+    articles: tuple[Article, ...]
+    make: Callable[[], Iterable[tuple[str, str]] | dict[str, str]]
+
+    def pages(self) -> Iterable[tuple[str, str]]:
+        made = self.make()
+        return made.items() if isinstance(made, dict) else made
+
+
 def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
     """Every generated file but the article pages: home, topics, stories, timeline, the
     articles index, sources, people and feeds, as (path, text)."""
+    for unit in listing_units(ctx):
+        yield from unit.pages()
+
+
+def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
+    """The listing pages, in ``listing_pages``' order, by unit."""
     edition = ctx.edition
-    yield "index.md", home_page(ctx)
-    yield "topics/index.md", topics_index_page(ctx)
+    yield ListingUnit("", (), lambda: [("index.md", home_page(ctx)), ("topics/index.md", topics_index_page(ctx))])
     for briefing in edition.briefings:
-        yield from topic_pages(ctx, briefing).items()
-    yield from story_pages(ctx).items()
-    yield from timeline_pages(ctx).items()
-    yield "articles/index.md", articles_index_page(ctx)
-    yield "sources.md", sources_page(ctx)
-    yield "people/index.md", people_index_page(ctx)
+        yield ListingUnit(f"topic:{briefing.topic.id}", briefing.articles, partial(topic_pages, ctx, briefing))
+
+    def archive_wide() -> Iterator[tuple[str, str]]:
+        yield from story_pages(ctx).items()
+        yield from timeline_pages(ctx).items()
+        yield "articles/index.md", articles_index_page(ctx)
+        yield "sources.md", sources_page(ctx)
+        yield "people/index.md", people_index_page(ctx)
+
+    yield ListingUnit("", (), archive_wide)
     for person_file in edition.people:
-        yield from person_pages(ctx, person_file).items()
-    yield from site_feeds(edition, ctx.settings).items()
+        shown = person_file.articles + tuple(a for _, a in person_file.quotes)
+        yield ListingUnit(f"person:{person_file.person.slug}", shown, partial(person_pages, ctx, person_file))
+    specs = feed_specs(edition, ctx.settings)
+    for spec in specs:  # a feed: made from the articles it lists
+        yield ListingUnit(
+            f"feed:{spec.atom}", spec.articles[:FEED_SIZE], partial(feed_files, spec, edition, ctx.settings)
+        )
+    yield ListingUnit("", (), partial(feed_lists, specs, ctx.settings))
 
 
 def sources_of(edition: Edition) -> dict[str, str]:

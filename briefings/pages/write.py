@@ -8,7 +8,8 @@ tens of thousands of files, and this is called for each of them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefings.errors import BriefingsError
@@ -22,6 +23,7 @@ class WriteStats:
     removed: int
     changed: tuple[str, ...] = ()  # names written (new or different bytes), for incremental builds
     deleted: tuple[str, ...] = ()  # names removed
+    keys: Mapping[str, str] = field(default_factory=dict)  # article page -> the key of what it was made from
 
 
 def finish(docs_dir: Path, names: list[str], changed: list[str]) -> WriteStats:

@@ -1,0 +1,60 @@
+"""Copies of a site made of hard links, for staging a site without copying it
+(``sitefolder.py``). Safe only because a build never writes a staged file in
+place: it replaces it (a new inode), so the site it was linked from is untouched.
+Plain strings and os calls: a big site is ten thousand folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def link_tree(source: Path, dest: Path) -> None:
+    """``dest`` becomes a copy of ``source`` made of hard links."""
+
+    def link(src: str, dst: str) -> None:
+        os.makedirs(dst, exist_ok=True)
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    link(entry.path, os.path.join(dst, entry.name))
+                else:
+                    os.link(entry.path, os.path.join(dst, entry.name), follow_symlinks=False)
+
+    link(str(source), str(dest))
+
+
+def relink_tree(source: Path, dest: Path) -> None:
+    """Make ``dest``, an older copy of a site, a copy of ``source`` made of hard links: each
+    file linked again by rename (nothing is written through a link), its folders kept (a
+    site keeps its pages), what ``source`` does not hold deleted. About what deleting
+    ``dest`` would cost, and it leaves a spare instead of nothing."""
+
+    def walk(src: str, dst: str) -> None:
+        os.makedirs(dst, exist_ok=True)
+        with os.scandir(dst) as entries:
+            old = {e.name: e.is_dir(follow_symlinks=False) for e in entries}
+        with os.scandir(src) as entries:
+            for entry in entries:
+                target = os.path.join(dst, entry.name)
+                is_dir = entry.is_dir(follow_symlinks=False)
+                if old.pop(entry.name, is_dir) != is_dir:  # a file became a folder, or the other way
+                    _remove(target, was_dir=not is_dir)
+                if is_dir:
+                    walk(entry.path, target)
+                else:
+                    tmp = os.path.join(dst, f".{entry.name}.link")
+                    os.link(entry.path, tmp, follow_symlinks=False)
+                    os.replace(tmp, target)
+        for name, was_dir in old.items():
+            _remove(os.path.join(dst, name), was_dir=was_dir)
+
+    walk(str(source), str(dest))
+
+
+def _remove(path: str, *, was_dir: bool) -> None:
+    if was_dir:
+        shutil.rmtree(path)
+    else:
+        os.unlink(path)
