@@ -282,41 +282,22 @@ def cache_key(project: Project, options: BuildOptions) -> str:
 def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions, cache: BuildCache) -> str:
     """Everything the generated pages depend on, in one hash."""
     files = [(rel, entry.digest) for rel, entry in sorted(cache.articles.items())]
-    return digest(
-        repr(
-            (
-                __version__,
-                options.settings,
-                content.topics,
-                content.people,
-                content.outlets,
-                [(s.id, s.title, s.summary, s.why_it_matters) for s in content.stories],
-                files,
-                [a.slug for a in edition.articles],
-                sorted(edition.unpublished),
-            )
-        )
-    )
+    articles = [a.slug for a in edition.articles]
+    return digest(repr((*shared_inputs(content, options), files, articles, sorted(edition.unpublished))))
 
 
 def pages_scope(content: Content, edition: Edition, options: BuildOptions) -> str:
     """What every article page may show besides articles (``emit.py``): any change here
     renders them all again."""
-    return digest(
-        repr(
-            (
-                __version__,
-                options.settings,
-                content.topics,
-                content.people,
-                content.outlets,
-                [(s.id, s.title, s.summary, s.why_it_matters) for s in content.stories],
-                [(a.path, a.slug) for a in edition.articles],
-                sorted(edition.unpublished),
-                [f.person for f in edition.people],
-            )
-        )
-    )
+    articles = [(a.path, a.slug) for a in edition.articles]
+    people = [f.person for f in edition.people]
+    return digest(repr((*shared_inputs(content, options), articles, sorted(edition.unpublished), people)))
+
+
+def shared_inputs(content: Content, options: BuildOptions) -> tuple[object, ...]:
+    """The inputs besides the articles that any generated page may show."""
+    stories = [(s.id, s.title, s.summary, s.why_it_matters) for s in content.stories]
+    return (__version__, options.settings, content.topics, content.people, content.outlets, stories)
 
 
 def content_epoch(edition: Edition) -> int:
