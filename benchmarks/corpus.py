@@ -104,8 +104,8 @@ def sentence(rng: random.Random, named: tuple[str, ...] = ()) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def article(i: int, rng: random.Random, start: dt.date) -> tuple[str, str]:
-    day = start + dt.timedelta(days=i * 3650 // 10_000 + rng.randint(0, 2))
+def article(i: int, rng: random.Random, start: dt.date, days: int, n: int) -> tuple[str, str]:
+    day = start + dt.timedelta(days=i * days // n + rng.randint(0, 2))
     topics = rng.sample([t for t, _ in TOPICS], rng.choice([1, 1, 2, 2, 3]))
     people = rng.sample(PEOPLE, rng.randint(0, 3))
     named = tuple(title for t, title in TOPICS if t in topics)
@@ -173,9 +173,11 @@ def make_corpus(root: Path, n: int, *, seed: int = 1) -> Path:
         "utf-8",
     )
     rng = random.Random(seed)
-    start = dt.date(2015, 1, 1)
+    # A thousand articles a year from 2015, up to 10,000; a bigger archive spans 2005-2024
+    # (100,000: 5,000 a year), so that every article is in the past and published.
+    start, days, per = (dt.date(2015, 1, 1), 3650, 10_000) if n <= 10_000 else (dt.date(2005, 1, 1), 7300, n)
     for i in range(n):
-        name, text = article(i, rng, start)
+        name, text = article(i, rng, start, days, per)
         path = root / "content" / "articles" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")
