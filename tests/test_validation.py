@@ -11,7 +11,7 @@ from conftest import VALID, tree_hash
 DATE_HELP = "expected YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2023-11-15T09:30:00-05:00"
 FIELDS = (
     "title, date, source, topics, author, url, section, summary, key_points, why_it_matters, "
-    "quotes, people, image, updated, draft, slug, story"
+    "quotes, people, image, updated, corrections, draft, slug, story"
 )
 
 
@@ -183,6 +183,38 @@ def test_quotes_report_every_bad_item(site):
         "(add speaker: Name, or speakers: [Name, Name] for a joint statement)",
         "content/articles/q.md:10: quotes[2]: expected text: and speaker: (got text)",
     ]
+
+
+def test_corrections_need_a_date_no_earlier_than_the_article_and_a_text(site):
+    site.article(
+        "c.md",
+        VALID
+        + "corrections:\n  - text: no date\n  - date: 13/01/2024\n    text: bad format\n"
+        + "  - date: 2024-01-20\n  - date: 2024-01-02\n    text: before the article\n  - oops\n",
+    )
+    assert problems(site.run("check")) == [
+        "content/articles/c.md:7: corrections[0].date: is missing "
+        "(add date: YYYY-MM-DD, the day the correction was made)",
+        f"content/articles/c.md:8: corrections[1].date: '13/01/2024' is not a date ({DATE_HELP})",
+        "content/articles/c.md:10: corrections[2].text: is missing (add text: saying what was corrected)",
+        "content/articles/c.md:13: corrections[4]: expected date: and text: (got text)",
+    ]
+    site.article("c.md", VALID + "corrections:\n  - date: 2024-01-02\n    text: before the article\n")
+    assert problems(site.run("check")) == [
+        "content/articles/c.md:7: corrections[0].date: 2024-01-02 is before the article's date 2024-01-13 "
+        "(expected the day the correction was made)"
+    ]
+
+
+def test_corrections_are_kept_oldest_first(site):
+    from briefings.content.load import load_content
+
+    site.article(
+        "c.md",
+        VALID + "corrections:\n  - date: 2024-02-01\n    text: Second.\n  - date: 2024-01-20\n    text: First.\n",
+    )
+    (article,) = load_content(site.root).articles
+    assert [(str(c.date), c.text) for c in article.corrections] == [("2024-01-20", "First."), ("2024-02-01", "Second.")]
 
 
 def test_every_problem_in_the_folder_is_reported_in_one_run(site):

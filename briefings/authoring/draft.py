@@ -48,6 +48,8 @@ HINTS: dict[str, str] = {
     "image": "# image:                         # the article's photo\n"
     "#   caption: What the photo shows.\n#   credit: Photographer / Agency",
     "updated": "# updated: 2024-01-31            # same formats as date",
+    "corrections": "# corrections:                   # changes after publication, shown to readers\n"
+    "#   - date: {date}               # the day it was made\n#     text: What was corrected, in one sentence.",
     "slug": "# slug: my-article               # the URL name (/articles/<slug>/); default: from the file name",
     "story": "# story: an-event-id              # the event it covers: an id in content/stories.yml",
 }
@@ -228,7 +230,7 @@ def render(draft: Draft) -> str:
     for key, spec in ARTICLE_FIELDS.items():
         if spec.required or key == "draft":
             continue
-        lines.append(known.get(key) or HINTS[key])
+        lines.append(known.get(key) or HINTS[key].replace("{date}", str(draft.date)))
     lines += [_BODY_HINT, "---"]
     body = draft.body.strip()
     return "\n".join(lines) + "\n" + (body + "\n" if body else "")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
-from briefings.content.model import SIDES, Image, Quote, Side
+from briefings.content.model import SIDES, Correction, Image, Quote, Side
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Names Windows refuses as file names, whatever the extension.
@@ -42,6 +42,7 @@ SITE_NAMES = frozenset(
         "stories",
         "outlets",
         "digests",
+        "corrections",
         "404",
         "sitemap",
     }
@@ -247,6 +248,14 @@ def check_slug(result: str, what: str = "slug") -> str:
     return result
 
 
+def _within(at: tuple[str | int, ...], parse: Callable[[Any], T], raw: Any) -> T:
+    """Parse one part of a list item; an error names where: (1, "speaker") for quotes[1].speaker."""
+    try:
+        return parse(raw)
+    except FieldError as exc:
+        raise FieldError(exc.message, (*at, *exc.at)) from None
+
+
 QUOTE_KEYS = ("text", "speaker", "speakers", "card")
 SPEAKER_HINT = "add speaker: Name, or speakers: [Name, Name] for a joint statement"
 
@@ -258,12 +267,6 @@ def quotes(value: Any) -> tuple[Quote, ...]:
     if not isinstance(value, list):
         raise FieldError(f"expected a list of quotes, each with text: and speaker: (got {type_name(value)})")
 
-    def part(at: tuple[str | int, ...], parse: Callable[[Any], T], raw: Any) -> T:
-        try:
-            return parse(raw)
-        except FieldError as exc:
-            raise FieldError(exc.message, (*at, *exc.at)) from None
-
     def item(i: int, raw: Any) -> Quote:
         if not isinstance(raw, dict):
             raise FieldError(f"expected text: and speaker: (got {type_name(raw)})", (i,))
@@ -272,7 +275,7 @@ def quotes(value: Any) -> tuple[Quote, ...]:
                 raise FieldError(f"unknown key {key!r} (expected text:, speaker: or speakers:, and card:)", (i, key))
         if "text" not in raw:
             raise FieldError("is missing (add text: with the words, exactly as said)", (i, "text"))
-        words = part((i, "text"), required_text, raw["text"])
+        words = _within((i, "text"), required_text, raw["text"])
         if "speaker" in raw and "speakers" in raw:
             raise FieldError("and speaker: both given (keep one: speakers: lists a joint statement's)", (i, "speakers"))
         if "speakers" in raw:
@@ -280,13 +283,39 @@ def quotes(value: Any) -> tuple[Quote, ...]:
             if not isinstance(names, list) or not names:
                 got = "an empty list" if names == [] else type_name(names)
                 raise FieldError(f"expected a list of names (got {got}; {SPEAKER_HINT})", (i, "speakers"))
-            speakers = tuple(part((i, "speakers", j), required_short_text, n) for j, n in enumerate(names))
+            speakers = tuple(_within((i, "speakers", j), required_short_text, n) for j, n in enumerate(names))
         elif "speaker" in raw:
-            speakers = (part((i, "speaker"), required_short_text, raw["speaker"]),)
+            speakers = (_within((i, "speaker"), required_short_text, raw["speaker"]),)
         else:
             raise FieldError(f"is missing ({SPEAKER_HINT})", (i, "speaker"))
-        card = part((i, "card"), flag, raw["card"]) if "card" in raw else False
+        card = _within((i, "card"), flag, raw["card"]) if "card" in raw else False
         return Quote(text=words, speakers=speakers, card=card)
+
+    return tuple(_each(value, item))
+
+
+CORRECTION_KEYS = ("date", "text")
+
+
+def corrections(value: Any) -> tuple[Correction, ...]:
+    """Each correction: date: (the day it was made, YYYY-MM-DD) and text: (what changed, in a
+    sentence readers see). In the order written: the loader checks them against the date and
+    keeps them oldest first."""
+    if not isinstance(value, list):
+        raise FieldError(f"expected a list of corrections, each with date: and text: (got {type_name(value)})")
+
+    def item(i: int, raw: Any) -> Correction:
+        if not isinstance(raw, dict):
+            raise FieldError(f"expected date: and text: (got {type_name(raw)})", (i,))
+        for key in raw:
+            if key not in CORRECTION_KEYS:
+                raise FieldError(f"unknown key {key!r} (expected date: and text:)", (i, key))
+        if "date" not in raw:
+            raise FieldError("is missing (add date: YYYY-MM-DD, the day the correction was made)", (i, "date"))
+        if "text" not in raw:
+            raise FieldError("is missing (add text: saying what was corrected)", (i, "text"))
+        day = _within((i, "date"), when, raw["date"]).date()
+        return Correction(date=day, text=_within((i, "text"), required_text, raw["text"]))
 
     return tuple(_each(value, item))
 
@@ -368,6 +397,7 @@ ARTICLE_FIELDS: dict[str, Field] = {
     "people": Field(names),
     "image": Field(image),
     "updated": Field(when),
+    "corrections": Field(corrections, pointed=True),
     "draft": Field(flag),
     "slug": Field(slug),
     "story": Field(story_id),

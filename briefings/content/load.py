@@ -283,6 +283,20 @@ def load_article(source: SourceFile, topics: list[Topic], problems: list[Problem
                 ids.append(topic_id)
         values["topics"] = tuple(ids)
 
+    if "corrections" in values and "published" in values:
+        day = values["published"].date()
+        for i, fix in enumerate(values["corrections"]):
+            if fix.date < day:
+                problems.append(
+                    Problem(
+                        rel,
+                        source.line("corrections", i, "date"),
+                        f"corrections[{i}].date",
+                        f"{fix.date} is before the article's date {day} (expected the day the correction was made)",
+                    )
+                )
+        values["corrections"] = tuple(sorted(values["corrections"], key=lambda fix: fix.date))
+
     if "story" in data:
         values["story_line"] = source.line("story")
     if "people" in values:

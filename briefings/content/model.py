@@ -112,6 +112,14 @@ def joined(names: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Correction:
+    """A change made after publication, shown to readers: when, and what changed."""
+
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Image:
     caption: str = ""
     credit: str = ""
@@ -137,6 +145,7 @@ class Article:
     people_lines: tuple[int, ...] = field(default=(), repr=False, compare=False)
     image: Image | None = None
     updated: dt.datetime | None = None
+    corrections: tuple[Correction, ...] = ()  # oldest first
     draft: bool = False
     story: str = ""  # the id of its story in content/stories.yml, if any
     story_line: int = field(default=1, repr=False, compare=False)  # where story: is written
@@ -156,6 +165,16 @@ class Article:
     @property
     def page_url(self) -> str:
         return f"articles/{self.slug}/"
+
+    @property
+    def last_changed(self) -> dt.datetime:
+        """When readers last saw this article change: its date, ``updated:`` or its newest
+        correction (a correction is dated by day, so it counts from that day's start, UTC)."""
+        moments = [self.published]
+        if self.updated:
+            moments.append(self.updated)
+        moments.extend(dt.datetime(c.date.year, c.date.month, c.date.day, tzinfo=dt.UTC) for c in self.corrections)
+        return max(moments)
 
     def sort_key(self) -> tuple[float, str]:
         """Newest first, then by slug so equal dates keep a stable order."""

@@ -1,0 +1,205 @@
+"""What changed in a window: new stories, stories that gained sources, new quotes by person,
+topics whose state of play was rewritten, corrections and updates. Pure: from the Edition.
+
+A story is a story of stories.yml, or an article in none (a story of one), as on topic
+pages. Everything is counted by the dates written in the articles (``date:``, ``updated:``,
+``corrections[].date``), so the digest of a past week does not change when later articles
+arrive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from briefings.content.model import Article, Correction, Edition, Quote, Story, Topic
+from briefings.content.people import PeopleIndex
+from briefings.digest.window import Window, week_of
+from briefings.pages.group import source_key
+
+
+@dataclass(frozen=True)
+class StoryChange:
+    """A story new in the window, or one that gained sources in it."""
+
+    key: str  # the story's id, or the article's slug for a story of one
+    title: str
+    url: str  # our page, site-relative: stories/<id>/ or articles/<slug>/
+    summary: str
+    why_it_matters: str
+    topics: tuple[str, ...]  # topic ids of all its articles so far, first seen first
+    sources_before: int  # outlets that had reported it before the window (0: a new story)
+    sources_now: int  # ...and by the window's last day
+    countries: int  # countries of those outlets, by the window's last day
+    articles: tuple[Article, ...]  # the reports published in the window, oldest first
+    started: dt.date  # its first report
+
+
+@dataclass(frozen=True)
+class PersonQuotes:
+    """What one person was quoted saying in the window, oldest first."""
+
+    name: str
+    url: str  # their page, site-relative: people/<slug>/
+    quotes: tuple[tuple[Quote, Article], ...]
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    correction: Correction
+    article: Article
+
+
+@dataclass(frozen=True)
+class Digest:
+    window: Window
+    new_stories: tuple[StoryChange, ...]  # oldest first
+    gained: tuple[StoryChange, ...]  # stories that gained sources, most gained first
+    quotes: tuple[PersonQuotes, ...]  # most quotes first, then by name
+    states: tuple[Topic, ...]  # topics whose state of play was rewritten, topics.yml order
+    corrections: tuple[CorrectionNote, ...]  # oldest first
+    updated: tuple[Article, ...]  # earlier articles updated in the window, without a correction in it
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.new_stories or self.gained or self.quotes or self.states or self.corrections or self.updated)
+
+    @property
+    def quote_count(self) -> int:
+        return len({(a.slug, q.text) for p in self.quotes for q, a in p.quotes})
+
+    @property
+    def headline(self) -> str:
+        """The week in one line: "3 new stories, 2 gained sources, 4 quotes, 1 correction"."""
+        parts = [
+            counted(len(self.new_stories), "new story", "new stories"),
+            counted(len(self.gained), "gained sources", "gained sources"),
+            counted(self.quote_count, "quote", "quotes"),
+            counted(len(self.corrections), "correction", "corrections"),
+            counted(len(self.states), "state of play rewritten", "states of play rewritten"),
+        ]
+        return ", ".join(p for p in parts if p) or "nothing new"
+
+    def about(self, topic_id: str) -> Digest:
+        """Only what concerns one topic."""
+        return replace(
+            self,
+            new_stories=tuple(s for s in self.new_stories if topic_id in s.topics),
+            gained=tuple(s for s in self.gained if topic_id in s.topics),
+            quotes=tuple(
+                kept
+                for p in self.quotes
+                if (kept := replace(p, quotes=tuple((q, a) for q, a in p.quotes if topic_id in a.topics))).quotes
+            ),
+            states=tuple(t for t in self.states if t.id == topic_id),
+            corrections=tuple(c for c in self.corrections if topic_id in c.article.topics),
+            updated=tuple(a for a in self.updated if topic_id in a.topics),
+        )
+
+
+def counted(n: int, one: str, many: str) -> str:
+    if n == 0:
+        return ""
+    return f"{n} {one if n == 1 else many}" if one != many else f"{n} {many}"
+
+
+def digest(edition: Edition, window: Window) -> Digest:
+    """What changed in ``window`` among the published articles of ``edition``."""
+    new, gained = story_changes(edition, window)
+    return Digest(
+        window=window,
+        new_stories=tuple(new),
+        gained=tuple(gained),
+        quotes=person_quotes(edition, window),
+        states=tuple(t for t in edition.topics if t.updated is not None and t.updated in window),
+        corrections=tuple(
+            sorted(
+                (CorrectionNote(c, a) for a in edition.articles for c in a.corrections if c.date in window),
+                key=lambda n: (n.correction.date, n.article.published, n.article.slug),
+            )
+        ),
+        updated=tuple(
+            sorted(
+                (
+                    a
+                    for a in edition.articles
+                    if a.updated is not None
+                    and a.updated.date() in window
+                    and a.date < window.since
+                    and not any(c.date in window for c in a.corrections)
+                ),
+                key=lambda a: (a.updated or a.published, a.slug),
+            )
+        ),
+    )
+
+
+def story_changes(edition: Edition, window: Window) -> tuple[list[StoryChange], list[StoryChange]]:
+    stories: list[tuple[str, Story | None, tuple[Article, ...]]] = [(s.id, s, s.articles) for s in edition.stories]
+    in_story = {a.slug for s in edition.stories for a in s.articles}
+    stories += [(a.slug, None, (a,)) for a in reversed(edition.articles) if a.slug not in in_story]
+    new: list[StoryChange] = []
+    gained: list[StoryChange] = []
+    for key, story, articles in stories:
+        fresh = tuple(a for a in articles if a.date in window)
+        if not fresh:
+            continue
+        so_far = [a for a in articles if a.date <= window.until]
+        before = sources(a for a in articles if a.date < window.since)
+        change = StoryChange(
+            key=key,
+            title=story.title if story else articles[0].title,
+            url=story.url if story else articles[0].page_url,
+            summary=story.summary if story else articles[0].summary,
+            why_it_matters=story.why_it_matters if story else articles[0].why_it_matters,
+            topics=tuple(dict.fromkeys(t for a in so_far for t in a.topics)),
+            sources_before=len(before),
+            sources_now=len(sources(so_far)),
+            countries=len({a.outlet.country for a in so_far if a.outlet}),
+            articles=fresh,
+            started=min(a.date for a in articles),
+        )
+        if not any(a.date < window.since for a in articles):
+            new.append(change)
+        elif change.sources_now > change.sources_before:
+            gained.append(change)
+    new.sort(key=lambda c: (c.articles[0].published, c.key))
+    gained.sort(key=lambda c: (c.sources_before - c.sources_now, c.articles[0].published, c.key))
+    return new, gained
+
+
+def sources(articles: Iterable[Article]) -> set[str]:
+    """The outlets among ``articles`` (our own desk notes are no source)."""
+    return {key for a in articles if (key := source_key(a))}
+
+
+def person_quotes(edition: Edition, window: Window) -> tuple[PersonQuotes, ...]:
+    """Quotes from the window's articles, by speaker: a known person (people.yml, or named in
+    an article) by their page, anyone else by the name as the article attributes it."""
+    index = PeopleIndex(tuple(f.person for f in edition.people))
+    said: dict[tuple[str, str], list[tuple[Quote, Article]]] = defaultdict(list)  # (name, url) -> quotes
+    for article in sorted(edition.articles, key=lambda a: (a.published, a.slug)):
+        if article.date not in window:
+            continue
+        for quote in article.quotes:
+            for name in quote.speakers:
+                person = index.speaker(name)
+                said[(person.name, person.url) if person else (name, "")].append((quote, article))
+    people = [PersonQuotes(name, url, tuple(quotes)) for (name, url), quotes in said.items()]
+    people.sort(key=lambda p: (-len(p.quotes), p.name.casefold(), p.url))
+    return tuple(people)
+
+
+def weeks(edition: Edition) -> list[Window]:
+    """Every ISO week with something in it, newest first: a published article, a correction,
+    an update or a rewritten state of play."""
+    days: set[dt.date] = set()
+    for a in edition.articles:
+        days.add(a.date)
+        days.update(c.date for c in a.corrections)
+        if a.updated is not None:
+            days.add(a.updated.date())
+    days.update(t.updated for t in edition.topics if t.updated is not None)
+    return sorted({week_of(d) for d in days}, reverse=True)
