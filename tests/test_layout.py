@@ -22,7 +22,7 @@ STAGES = [
         "briefings.options",
     },
     {"briefings.content"},
-    {"briefings.cache", "briefings.pages"},
+    {"briefings.cache", "briefings.pages", "briefings.digest"},
     {"briefings.engine"},
     {"briefings.pipeline", "briefings.publish"},
     {"briefings.authoring"},

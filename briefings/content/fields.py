@@ -27,25 +27,8 @@ WINDOWS_NAMES = frozenset(
 # Pages and folders the site itself builds or may build: an article, topic or person with one of
 # these slugs would overwrite a listing (articles/index.md, topics/index.md, people/index.md).
 SITE_NAMES = frozenset(
-    {
-        "index",
-        "topics",
-        "timeline",
-        "sources",
-        "people",
-        "tags",
-        "articles",
-        "search",
-        "assets",
-        "feeds",
-        "pagefind",
-        "stories",
-        "outlets",
-        "digests",
-        "corrections",
-        "404",
-        "sitemap",
-    }
+    "index topics timeline sources people tags articles search assets feeds pagefind stories outlets digests "
+    "corrections 404 sitemap edition".split()
 )
 RESERVED_SLUGS = WINDOWS_NAMES | SITE_NAMES
 # Slugs and topic ids become file names such as "feeds/.person-<slug>.json.tmp": 100 bytes leaves

@@ -1,5 +1,9 @@
-"""What changed in a window of time: the weekly digest, its renderings and the edition manifest.
+"""What changed in a window of time, and what one build publishes.
 
-``window.py`` says which days a digest covers, ``changes.py`` works out what changed in them
-from the published edition, ``manifest.py`` records what one build publishes.
+Owns: the days a digest covers (``window``), what changed in them, worked out from the
+published edition (``changes``), the digest's renderings for mail and newsletter tools, and
+the edition manifest each build writes (``manifest``).
+
+Must not: read files or the clock (the CLI and the pipeline pass content and today in),
+or import click.
 """
