@@ -89,6 +89,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         "articles/a.md",
         "articles/b.md",
         "articles/index.md",
+        "corrections.md",
         "index.md",
         "people/index.md",
         "sources.md",

@@ -261,6 +261,7 @@ VIEW_OF_TEMPLATE = {
     "person.html": views.PersonView,
     "story.html": views.StoryView,
     "stories.html": views.StoriesIndexView,
+    "corrections.html": views.CorrectionsView,
 }
 
 

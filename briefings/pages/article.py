@@ -95,6 +95,7 @@ class ArticlePages:
         words = word_count(article)
         story = ctx.story_of.get(article.slug)
         updated = article.updated.date() if article.updated else None
+        corrected = article.corrections[-1].date if article.corrections else None
         return ArticleView(
             source=article.source,
             country=article.outlet.country if article.outlet else "",
@@ -127,7 +128,7 @@ class ArticlePages:
             share=Share(
                 type="article",
                 published=article.published.isoformat(),
-                modified=(article.updated or article.published).isoformat(),
+                modified=article.last_changed.isoformat(),
                 section=article.section or topics[article.topics[0]].title,  # tags: the topics
             ),
             jsonld=json_ld(ctx, article),
@@ -141,6 +142,8 @@ class ArticlePages:
             )
             if story
             else None,
+            corrected=day(corrected) if corrected else None,
+            corrected_datetime=corrected.isoformat() if corrected else None,
         )
 
 
@@ -161,6 +164,8 @@ def article_body(ctx: RenderContext, article: Article) -> str:
             f"not {esc(article.source)}'s words.</p>"
         )
         parts.append("## Our summary\n\n" + note + "\n\n" + "\n\n".join(ours))
+    if article.corrections:
+        parts.append(corrections_html(article))
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
         parts.append(
@@ -190,6 +195,21 @@ def article_body(ctx: RenderContext, article: Article) -> str:
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
+def corrections_html(article: Article) -> str:
+    """The corrections of our notes, oldest first, right after them: each dated, in the body so
+    search finds them and readers see them without JavaScript. The header links here."""
+    items = "\n".join(
+        f'<li><strong>Corrected <time datetime="{c.date.isoformat()}">{day(c.date)}</time>:</strong> {esc(c.text)}</li>'
+        for c in article.corrections
+    )
+    return (
+        '<section class="bf-corrections" aria-labelledby="corrections">\n'
+        '<h2 id="corrections">Corrections</h2>\n'
+        f'<ol class="bf-corrections__list">\n{items}\n</ol>\n'
+        "</section>"
+    )
+
+
 def speakers_md(ctx: RenderContext, quote: Quote) -> str:
     """A quote's speakers as attributed ("A and B"), each linked to their person page when they have one."""
     names = []
@@ -216,7 +236,7 @@ def json_ld(ctx: RenderContext, article: Article) -> str:
         "@type": "NewsArticle",
         "headline": article.title,
         "datePublished": article.published.isoformat(),
-        "dateModified": (article.updated or article.published).isoformat(),
+        "dateModified": article.last_changed.isoformat(),
         "author": [{"@type": "Person", "name": a} for a in article.authors]
         or [{"@type": "Organization", "name": article.source}],
         "publisher": {"@type": "Organization", "name": article.source},

@@ -12,7 +12,16 @@ from briefings.options import Settings
 from briefings.pages.feeds import FeedSpec
 from briefings.pages.group import collapse, story_lead, story_sources
 from briefings.pages.text import day
-from briefings.pages.viewparts import Entry, FeedLink, Headline, PageLink, QuoteCard, Speaker, Version
+from briefings.pages.viewparts import (
+    CorrectionNote,
+    Entry,
+    FeedLink,
+    Headline,
+    PageLink,
+    QuoteCard,
+    Speaker,
+    Version,
+)
 
 
 class RenderContext:
@@ -116,9 +125,18 @@ class RenderContext:
             speakers=self.speakers(quote),
             source=article.outlet.name if article.outlet else article.source,
             date=day(article.date),
+            datetime=article.date.isoformat(),
             url=article.page_url,
             title=article.title,
+            original=article.url,
         )
+
+
+def correction_notes(article: Article) -> tuple[CorrectionNote, ...]:
+    """The corrections of our notes on an article, oldest first, as readers see them."""
+    return tuple(
+        CorrectionNote(date=day(c.date), datetime=c.date.isoformat(), text=c.text) for c in article.corrections
+    )
 
 
 def feed_link(title: str, page_url: str, key: str) -> FeedLink:

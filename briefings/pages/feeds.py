@@ -25,6 +25,7 @@ from briefings import __version__
 from briefings.content.model import Article, Edition
 from briefings.options import Settings
 from briefings.pages.group import collapse, story_lead, story_sources
+from briefings.pages.text import day
 
 FEED_SIZE = 50  # newest entries per feed
 FEEDS = "feeds/"  # every feed file, the OPML list and the sitemap Material looks for
@@ -87,10 +88,16 @@ def tag_uri(settings: Settings, day: dt.date, path: str) -> str:
 
 
 def _content(article: Article) -> str:
-    """Our summary and key points as HTML, escaped as on the pages."""
+    """Our summary and key points as HTML, escaped as on the pages, then the corrections of
+    our notes, dated (an entry with corrections is updated: ``_updated``)."""
     html = f"<p>{escape(article.summary)}</p>" if article.summary else ""
     if article.key_points:
         html += "<ul>" + "".join(f"<li>{escape(point)}</li>" for point in article.key_points) + "</ul>"
+    if article.corrections:
+        html += "<p><strong>Corrections</strong></p><ul>" + "".join(
+            f"<li>Corrected {day(c.date)}: {escape(c.text)}</li>" for c in article.corrections
+        )
+        html += "</ul>"
     return _xml(html)
 
 
@@ -106,7 +113,8 @@ def _url(path: str, feed_path: str, settings: Settings) -> str:
 
 
 def _updated(article: Article) -> dt.datetime:
-    return article.updated or article.published
+    """When readers last saw it change: its date, updated: or its newest correction."""
+    return article.last_changed
 
 
 def _target(spec: FeedSpec, article: Article) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from briefings.content.model import Article, Edition
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
+from briefings.pages.corrections import CORRECTIONS, corrections_page
 from briefings.pages.feeds import FEED_SIZE, feed_files, feed_lists, feed_specs
 from briefings.pages.home import home_page
 from briefings.pages.listings import (
@@ -108,6 +109,7 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
         yield "people/index.md", people_index_page(ctx)
 
     yield ListingUnit("", (), archive_wide)
+    yield ListingUnit("", (), lambda: [(CORRECTIONS, corrections_page(ctx))])  # every correction
     for person_file in edition.people:
         shown = person_file.articles + tuple(a for _, a in person_file.quotes)
         yield ListingUnit(f"person:{person_file.person.slug}", shown, partial(person_pages, ctx, person_file))

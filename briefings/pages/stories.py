@@ -20,11 +20,21 @@ from briefings.pages.archives import (
     page_file,
     year_pages,
 )
-from briefings.pages.context import RenderContext, feed_link
+from briefings.pages.context import RenderContext, correction_notes, feed_link
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month, source_key
 from briefings.pages.text import day, description, esc, month_label
-from briefings.pages.viewparts import Entry, MonthGroup, PageLink, QuoteCard, SideQuotes, SourceLink, StoryItem, Tally
+from briefings.pages.viewparts import (
+    Entry,
+    MonthGroup,
+    PageLink,
+    QuoteCard,
+    SideQuotes,
+    SourceLink,
+    StoryItem,
+    StoryVersion,
+    Tally,
+)
 from briefings.pages.views import FrontMatter, StoriesIndexView, StoryView
 
 STORIES = PageLink(title="Stories", url="stories/")
@@ -92,6 +102,7 @@ def story_view(ctx: RenderContext, story: Story) -> StoryView:
     topics = story_topics(story)
     expected = {side for t in topics for side in ctx.topics[t].expected_sides}
     present = {a.outlet.side for a in articles if a.outlet}
+    corrected = max((c.date for a in articles for c in a.corrections), default=None)
     return StoryView(
         feeds=(feed_link(story.title, story.url, f"story-{story.id}"),),
         dates=span(first, last),
@@ -101,11 +112,14 @@ def story_view(ctx: RenderContext, story: Story) -> StoryView:
         by_country=tallies(by_country),
         by_type=tallies(by_type, OUTLET_TYPES),
         topics=ctx.chips(t for t in ctx.topics if t in topics),
-        versions=tuple(ctx.version(a) for a in articles),
+        versions=tuple(StoryVersion(**vars(ctx.version(a)), corrections=correction_notes(a)) for a in articles),
         quotes=tuple(
             SideQuotes(side=side, heading=SAYS[side], quotes=tuple(cards[side])) for side in SIDES if cards[side]
         ),
         blindspots=tuple(BLINDSPOT[side] for side in SIDES if side in expected and side not in present),
+        corrected=day(corrected) if corrected else None,
+        corrected_datetime=corrected.isoformat() if corrected else None,
+        corrected_versions=sum(1 for a in articles if a.corrections),
     )
 
 

@@ -81,8 +81,10 @@ class QuoteCard:
     speakers: tuple[Speaker, ...]  # each linked: a joint statement has several
     source: str  # the outlet it was reported in (its name in outlets.yml, else the article's source)...
     date: str
+    datetime: str  # the article's date, ISO 8601
     url: str  # ...our page of that article
     title: str
+    original: str  # the outlet's page, "" when the article has no url
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -182,6 +184,22 @@ class Version:
     note: str  # the registry's caveat about the outlet, if any
     date: str
     datetime: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionNote:
+    """A correction of our notes on an article, as readers see it: when, and what changed."""
+
+    date: str  # "21 May 2024"
+    datetime: str  # ISO 8601
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoryVersion(Version):
+    """A version on its story's page, with the corrections of our notes on it (oldest first)."""
+
+    corrections: tuple[CorrectionNote, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,11 +35,11 @@ from briefings.pages.viewparts import (
     SideQuotes,
     StoryItem,
     StoryRef,
+    StoryVersion,
     Tally,
     TopicCard,
     TopicState,
     TopStory,
-    Version,
     YearGroup,
 )
 
@@ -199,6 +199,9 @@ class ArticleView(LeavesOutUnset):
     updated_datetime: str | None = field(default=None, metadata=OMITTED)
     # Only on articles in a story: the story and the other outlets' versions.
     story: StoryRef | None = field(default=None, metadata=OMITTED)
+    # Only on articles with corrections: the newest one's date, and as ISO 8601 (the list is in the body).
+    corrected: str | None = field(default=None, metadata=OMITTED)
+    corrected_datetime: str | None = field(default=None, metadata=OMITTED)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,9 +320,12 @@ class StoryView:
     by_country: tuple[Tally, ...]  # most first
     by_type: tuple[Tally, ...]
     topics: tuple[PageLink, ...]
-    versions: tuple[Version, ...]  # oldest first
+    versions: tuple[StoryVersion, ...]  # oldest first, each with the corrections of our notes on it
     quotes: tuple[SideQuotes, ...]  # Washington, Beijing, Taipei, others: those with quotes
     blindspots: tuple[str, ...]  # a line per expected side no source is from
+    corrected: str | None  # the newest correction of our notes on its versions; None when there is none
+    corrected_datetime: str | None
+    corrected_versions: int  # how many of its versions have corrections
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -330,6 +336,27 @@ class StoriesIndexView:
     shown: int
     months: tuple[MonthGroup, ...]  # the shown stories by month: each its title, summary and sources
     years: tuple[YearGroup, ...]  # empty while everything fits on the page
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionEntry:
+    """A line of the corrections log: when, what changed, our article page and the original."""
+
+    date: str
+    datetime: str
+    text: str
+    title: str  # the article's headline as the outlet published it
+    url: str  # our article page
+    source: str  # the outlet (or the article's source)
+    original: str  # the outlet's page, "" when the article has no url
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionsView:
+    """corrections.html: every correction of published articles' notes, newest first."""
+
+    count: int
+    entries: tuple[CorrectionEntry, ...]
 
 
 BriefingView = (
@@ -346,6 +373,7 @@ BriefingView = (
     | PersonView
     | StoryView
     | StoriesIndexView
+    | CorrectionsView
 )
 
 
