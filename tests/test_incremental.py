@@ -77,6 +77,22 @@ def test_feeds_follow_an_edit(sample, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_new_correction_reaches_its_page_its_story_the_log_and_the_feeds(sample, tmp_path):
+    fix = "Our summary now says how long the meeting lasted."
+    edit(sample, SEED, "\n---\n", f"\ncorrections:\n  - date: 2023-11-17\n    text: {fix}\n---\n")
+    assert "rebuilt" in build(sample)
+    site = sample / "site"
+    for page in (
+        "articles/2023-11-15-daily-caller-biden-xi-agreement/index.html",
+        "stories/biden-xi-woodside-2023/index.html",
+        "corrections/index.html",
+        "feeds/all.xml",
+    ):
+        assert fix in (site / page).read_text("utf-8"), page
+    assert tree_hash(site) == tree_hash(full_build_of(sample, tmp_path))
+
+
+@pytest.mark.slow
 def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path):
     shutil.copy(sample / SEED, sample / "content/articles/2023/2023-11-16-copy.md")
     edit(sample, "content/articles/2023/2023-11-16-copy.md", "title: Biden, Xi", "title: Copy of Biden, Xi")
