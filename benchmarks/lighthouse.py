@@ -1,6 +1,6 @@
 """Lighthouse on a built site, served the way GitHub Pages serves it (gzip).
 
-    python benchmarks/lighthouse.py                 # build the sample, audit home, a topic, a story, an article
+    python benchmarks/lighthouse.py                 # build the sample, audit home, a topic, a story, an article, a person
     python benchmarks/lighthouse.py --site site/    # audit a site already built (the sample's pages)
 
 Prints, for each page, Lighthouse's four scores (mobile profile: a mid-range
@@ -39,6 +39,7 @@ SAMPLE_PAGES = {
     "topic": "topics/taiwan/",
     "story": "stories/biden-xi-lima-2024/",
     "article": "articles/2024-11-16-kjzz-biden-xi-ai-nuclear-decisions/",
+    "person": "people/lai-ching-te/",  # quote cards, each with its date, the original and our notes
 }
 
 COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}

@@ -1,5 +1,5 @@
-"""Lighthouse's mobile audit of the sample site: home, a topic, a story and an
-article score 100 for Accessibility, Best Practices and SEO. (Performance is
+"""Lighthouse's mobile audit of the sample site: home, a topic, a story, an
+article and a person score 100 for Accessibility, Best Practices and SEO. (Performance is
 printed by benchmarks/lighthouse.py, never asserted: it depends on the machine.)"""
 
 from __future__ import annotations
