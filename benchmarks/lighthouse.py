@@ -1,6 +1,6 @@
 """Lighthouse on a built site, served the way GitHub Pages serves it (gzip).
 
-    python benchmarks/lighthouse.py                 # build the sample, audit home, a topic, a story, an article, a person
+    python benchmarks/lighthouse.py                 # build the sample, audit a page of each kind
     python benchmarks/lighthouse.py --site site/    # audit a site already built (the sample's pages)
 
 Prints, for each page, Lighthouse's four scores (mobile profile: a mid-range

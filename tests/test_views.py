@@ -210,6 +210,10 @@ MISSPELT = [
     ("partials/topic-story.html", "s.why_it_matters", "s.why_it_maters"),
     ("partials/topic-story.html", "o.name", "o.title"),
     ("partials/quote-card.html", "s.url", "s.speaker_url"),
+    ("partials/quote-card.html", "q.original", "q.origin"),
+    ("story.html", "v.corrections", "v.correction"),
+    ("story.html", "b.corrected_versions", "b.corrected_version"),
+    ("corrections.html", "c.original", "c.origin"),
     ("partials/topic-cards.html", "card.headlines", "card.headline"),
 ]
 
