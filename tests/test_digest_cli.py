@@ -202,7 +202,11 @@ def test_content_problems_stop_it_with_exit_status_1(tmp_path):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_mail_fits_600_px_without_sideways_scroll(browser, html, tmp_path, scheme):
+def test_the_mail_fits_600_px_without_sideways_scroll(browser, axe_script, html, tmp_path, scheme):
+    """At 600 px (and on a phone) in both palettes: no sideways scroll, the dark palette
+    applied, no request but the file itself, no serious accessibility problem."""
+    from test_browser import axe_problems
+
     path = tmp_path / "digest.html"
     path.write_text(html, "utf-8")
     requests: list[str] = []
@@ -215,5 +219,6 @@ def test_the_mail_fits_600_px_without_sideways_scroll(browser, html, tmp_path, s
         main = page.evaluate("getComputedStyle(document.querySelector('table.main')).backgroundColor")
         assert (main == "rgb(255, 255, 255)") == (scheme == "light"), main
         assert page.evaluate("document.querySelector('table.main').getBoundingClientRect().width") <= 600
+        assert axe_problems(page, axe_script) == []
         page.close()
     assert all(u.startswith("file:") for u in requests), requests
