@@ -222,3 +222,27 @@ def test_the_mail_fits_600_px_without_sideways_scroll(browser, axe_script, html,
         assert axe_problems(page, axe_script) == []
         page.close()
     assert all(u.startswith("file:") for u in requests), requests
+
+
+def test_a_story_that_gained_sources_says_how_many_before_and_after(project):
+    from briefings.digest.window import week_of
+    from briefings.pages.group import source_key
+
+    content = load_content(project)
+    now = dt.datetime.now(dt.UTC)
+    published = {a.slug for a in select(content, drafts=False, now=now)}
+    found = 0
+    for story in content.stories:
+        articles = [a for a in story.articles if a.slug in published]
+        days = week_of(max(a.date for a in articles)) if articles else None
+        if not days or min(a.date for a in articles) >= days.since:
+            continue
+        before = {source_key(a) for a in articles if a.date < days.since} - {None, ""}
+        after = {source_key(a) for a in articles if a.date <= days.until} - {None, ""}
+        if len(after) > len(before):
+            text = " ".join(digest_of(project, "--week", days.week, "--format", "text").stdout.split())
+            assert "STORIES THAT GAINED SOURCES" in text
+            assert f"{story.title} {BASE}stories/{story.id}/" in text
+            assert f"{len(before)} → {len(after)} sources" in text
+            found += 1
+    assert found
