@@ -246,3 +246,29 @@ def test_a_story_that_gained_sources_says_how_many_before_and_after(project):
             assert f"{len(before)} → {len(after)} sources" in text
             found += 1
     assert found
+
+
+def test_corrections_and_updates_of_earlier_articles_have_their_sections(tmp_path):
+    from conftest import VALID, Site
+
+    site = Site(tmp_path / "desk")
+    site.article("2024/a.md", VALID + "corrections:\n  - date: 2024-01-17\n    text: The turnout was misstated.\n")
+    site.article(
+        "2024/b.md",
+        VALID.replace("A valid article", "An updated one").replace("01-13", "01-10") + "updated: 2024-01-16\n",
+    )
+    site.article("2024/c.md", VALID.replace("A valid article", "Something new").replace("01-13", "01-16"))
+    result = run_cli(
+        "digest", "--project", str(site.root), "--week", "2024-W03", "--base-url", BASE, "--format", "text"
+    )
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "1 new story, 1 correction." in text
+    assert (
+        f"CORRECTIONS =========== A valid article (17 January 2024) {BASE}articles/a/ The turnout was misstated."
+        in text
+    )
+    assert f"UPDATED ARTICLES ================ An updated one (16 January 2024) {BASE}articles/b/" in text
+    html = run_cli("digest", "--project", str(site.root), "--week", "2024-W03", "--base-url", BASE).stdout
+    headings = [h.get_text() for h in BeautifulSoup(html, "html.parser").find_all("h2")]
+    assert headings == ["New stories", "Corrections", "Updated articles"]
