@@ -258,6 +258,9 @@ def test_corrections_and_updates_of_earlier_articles_have_their_sections(tmp_pat
         VALID.replace("A valid article", "An updated one").replace("01-13", "01-10") + "updated: 2024-01-16\n",
     )
     site.article("2024/c.md", VALID.replace("A valid article", "Something new").replace("01-13", "01-16"))
+    site.article(
+        "2024/d.md", VALID.replace("A valid article", "Still a draft").replace("01-13", "01-18") + "draft: true\n"
+    )
     result = run_cli(
         "digest", "--project", str(site.root), "--week", "2024-W03", "--base-url", BASE, "--format", "text"
     )
@@ -269,6 +272,7 @@ def test_corrections_and_updates_of_earlier_articles_have_their_sections(tmp_pat
         in text
     )
     assert f"UPDATED ARTICLES ================ An updated one (16 January 2024) {BASE}articles/b/" in text
+    assert "Still a draft" not in text  # left out, as in a build
     html = run_cli("digest", "--project", str(site.root), "--week", "2024-W03", "--base-url", BASE).stdout
     headings = [h.get_text() for h in BeautifulSoup(html, "html.parser").find_all("h2")]
     assert headings == ["New stories", "Corrections", "Updated articles"]
