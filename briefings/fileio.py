@@ -7,8 +7,10 @@ each file for its buffering; for whole-file reads and writes they are wasted.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import tempfile
 
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
 _WRITE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
@@ -42,3 +44,25 @@ def digest(data: bytes | str) -> str:
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def replace_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write a whole file atomically: into a temporary file beside it, then renamed over it,
+    so a reader (or a mail sent meanwhile) never sees half of it."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

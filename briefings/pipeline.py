@@ -30,6 +30,9 @@ from briefings import __version__
 from briefings.cache import BuildCache
 from briefings.content.load import Track, load_content
 from briefings.content.model import Content, Edition
+from briefings.digest.changes import Digest
+from briefings.digest.changes import digest as changes_in
+from briefings.digest.window import Window
 from briefings.engine import incremental
 from briefings.engine.base import Engine, SiteJob, retired_plugins_note
 from briefings.engine.hosting import add_hosting_files
@@ -322,3 +325,13 @@ def collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def digest_of(
+    project: Project, window: Window, *, now: dt.datetime, on_left_out: Callable[[Problem], None] | None = None
+) -> Digest:
+    """What changed in ``window`` (``briefings digest``): the content loaded and validated as
+    ``check`` does, drafts and articles dated after ``now`` left out as in a build."""
+    content = check(project, on_left_out=on_left_out or (lambda problem: None))
+    edition = group(content, select(content, drafts=False, now=now), now=now)
+    return changes_in(edition, window)

@@ -97,6 +97,28 @@ CASES = [
     (["stories", "suggest", "--project", "{site}", "--format", "json"], 0),
     # init
     (["init", "--nope"], 2),
+    # digest (its every message: tests/test_digest_cli.py)
+    (["digest", "--nope"], 2),
+    (["digest", "--project", "{site}", "--week", "2024-W02"], 2),  # no site_url: links cannot be absolute
+    (["digest", "--project", "{site}", "--week", "2024-2", "--base-url", "https://x.org/"], 2),
+    (
+        [
+            "digest",
+            "--project",
+            "{site}",
+            "--since",
+            "2024-01-14",
+            "--until",
+            "2024-01-08",
+            "--base-url",
+            "https://x.org/",
+        ],
+        2,
+    ),
+    (["digest", "--project", "{broken}", "--week", "2024-W02", "--base-url", "https://x.org/"], 1),
+    (["digest", "--project", "{site}", "--week", "2024-W03", "--base-url", "https://x.org/"], 1),  # nothing in it
+    (["digest", "--project", "{site}", "--week", "2024-W03", "--base-url", "https://x.org/", "--allow-empty"], 0),
+    (["digest", "--project", "{site}", "--week", "2024-W02", "--base-url", "https://x.org/"], 0),
     (["init"], 2),  # no FOLDER
     (["init", "{new}", "--site-name", " "], 2),
     (["init", "{site}"], 1),  # not empty: nothing of yours is overwritten

@@ -3,8 +3,9 @@
 Owns: the commands, their options and help, and what the user sees: ``main``
 is the command group; the commands live in ``site`` (build, check, deploy,
 serve: the site), ``desk`` (new, import, init: the curator's desk), ``lists``
-(list, topics, outlets: what the desk holds) and ``stories`` (stories suggest);
-``common`` turns the library's errors into one line and an exit status.
+(list, topics, outlets: what the desk holds), ``stories`` (stories suggest)
+and ``digest`` (what changed in a week); ``common`` turns the library's errors
+into one line and an exit status.
 
 Must not: hold logic of its own beyond reading options and printing results.
 It is the only package that imports click.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import click
 
 from briefings import __version__
-from briefings.cli import desk, lists, site, stories
+from briefings.cli import desk, digest, lists, site, stories
 from briefings.cli.common import CONTEXT
 
 
@@ -58,5 +59,6 @@ for command in (
     lists.outlets,
     desk.init,
     stories.stories,
+    digest.digest,
 ):
     main.add_command(command)
