@@ -34,7 +34,7 @@ from mkdocs.utils.meta import get_data
 from briefings.engine.base import SiteJob
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.options import build_options
-from briefings.pages import viewparts, views
+from briefings.pages import digestviews, viewparts, views
 from briefings.project import Project
 
 THEME = REPO / "theme"
@@ -48,7 +48,7 @@ VIEW_PARTIALS = sorted(
     if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html"
 )
 VIEW_CLASSES = [
-    c for m in (views, viewparts) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+    c for m in (views, viewparts, digestviews) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
 ]
 
 
@@ -211,6 +211,11 @@ MISSPELT = [
     ("partials/topic-story.html", "o.name", "o.title"),
     ("partials/quote-card.html", "s.url", "s.speaker_url"),
     ("partials/topic-cards.html", "card.headlines", "card.headline"),
+    ("digest.html", "s.reach", "s.reaches"),
+    ("digest.html", "q.source", "q.outlet"),
+    ("digest.html", "b.older.label", "b.older.title"),
+    ("digests.html", "w.headline", "w.headlines"),
+    ("home.html", "b.digest.headline", "b.digest.headlines"),
 ]
 
 
@@ -261,6 +266,8 @@ VIEW_OF_TEMPLATE = {
     "person.html": views.PersonView,
     "story.html": views.StoryView,
     "stories.html": views.StoriesIndexView,
+    "digest.html": digestviews.DigestWeekView,
+    "digests.html": digestviews.DigestsView,
 }
 
 
