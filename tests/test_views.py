@@ -48,7 +48,10 @@ VIEW_PARTIALS = sorted(
     if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html"
 )
 VIEW_CLASSES = [
-    c for m in (views, viewparts, digestviews) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+    c
+    for m in (views, viewparts, digestviews)
+    for c in vars(m).values()
+    if isinstance(c, type) and dataclasses.is_dataclass(c)
 ]
 
 
