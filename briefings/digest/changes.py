@@ -141,10 +141,8 @@ class Changes:
 
     @property
     def weeks(self) -> list[Window]:
-        """Every ISO week with something in it, newest first (as ``weeks``)."""
-        found = set(self.dated) | set(self.corrected) | set(self.touched)
-        found |= {week_of(t.updated) for t in self.edition.topics if t.updated is not None}
-        return sorted(found, reverse=True)
+        """Every ISO week with something in it, newest first (``weeks``)."""
+        return weeks(self.edition)
 
     def gather(self, by_week: Mapping[Window, list[T]], window: Window) -> list[T]:
         """What ``by_week`` holds for the ISO weeks ``window`` touches (one, for a week's digest)."""
@@ -240,4 +238,11 @@ def sources(articles: Iterable[Article]) -> set[str]:
 def weeks(edition: Edition) -> list[Window]:
     """Every ISO week with something in it, newest first: a published article, a correction,
     an update or a rewritten state of play."""
-    return Changes(edition).weeks
+    days: set[dt.date] = set()
+    for a in edition.articles:
+        days.add(a.date)
+        days.update(c.date for c in a.corrections)
+        if a.updated is not None:
+            days.add(a.updated.date())
+    days.update(t.updated for t in edition.topics if t.updated is not None)
+    return sorted({week_of(d) for d in days}, reverse=True)
