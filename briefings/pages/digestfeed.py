@@ -31,13 +31,14 @@ def at(day: dt.date) -> dt.datetime:
 
 
 def last_change(d: Digest) -> dt.datetime:
-    """The latest dated thing of the week: a report, an update, a correction, a state of play."""
+    """The latest dated thing of the week: a report, an update, a correction (on its day, at
+    midnight UTC), a state of play; the Monday's midnight UTC at the earliest."""
     stamps = [a.published for c in d.new_stories + d.gained for a in c.articles]
     stamps += [a.published for p in d.quotes for _, a in p.quotes]
     stamps += [at(n.correction.date) for n in d.corrections]
     stamps += [a.updated for a in d.updated if a.updated is not None]
     stamps += [at(t.updated) for t in d.states if t.updated is not None]
-    return max(stamps, default=at(d.window.since))
+    return max([at(d.window.since), *stamps])  # never before the entry's published, the Monday
 
 
 def digest_html(view: DigestWeekView, link: Callable[[str], str]) -> str:

@@ -79,7 +79,7 @@ def story(ctx: RenderContext, change: StoryChange) -> DigestStory:
         sources=now,
         before=before,
         countries=change.countries,
-        reach=f"{before} → {now} sources" if before else sources_line(now, change.countries),
+        reach=f"{before} → {now} sources" if before else sources_line(now, change.countries) if now else "our own note",
         reports=len(change.articles),
         topics=ctx.chips(t for t in ctx.topics if t in change.topics),
     )
