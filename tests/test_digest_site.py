@@ -221,3 +221,20 @@ def test_digest_pages_have_no_serious_accessibility_violation(visit, digests, ax
         assert page.get_attribute("body", "data-md-color-scheme") == ("slate" if palette == "dark" else "default")
         problems[url] = axe_problems(page, axe_script)
     assert {url: found for url, found in problems.items() if found} == {}
+
+
+def test_a_drafts_preview_leaves_drafts_out_of_digests_and_the_manifest(tmp_path, sample_build):
+    """As the feeds: a --drafts preview shows the draft's page, never in what is published."""
+    root = copy_sample(tmp_path / "preview")
+    (root / "content/articles/2024/2024-12-02-draft.md").write_text(
+        "---\ntitle: An unfinished draft\ndate: 2024-12-02\nsource: Briefings desk\ntopics: [taiwan]\n"
+        "draft: true\n---\nNot yet.\n",
+        "utf-8",
+    )
+    site = build(root, "--drafts")
+    assert (site / "articles/2024-12-02-draft/index.html").is_file()
+    assert not (site / "digests/2024-W49").exists()
+    published = sample_build[0] / "site"
+    assert (site / "edition.json").read_bytes() == (published / "edition.json").read_bytes()
+    assert (site / "feeds/digests.xml").read_bytes() == (published / "feeds/digests.xml").read_bytes()
+    assert html(site, "").select_one(".bf-digest-line a")["href"] == "digests/2024-W46/"

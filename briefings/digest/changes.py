@@ -108,6 +108,25 @@ def counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}" if one != many else f"{n} {many}"
 
 
+def published(edition: Edition) -> Edition:
+    """The edition without what only a --drafts preview shows: digests, the weekly feed and the
+    manifest say what is published, as the feeds do."""
+    if not edition.unpublished:
+        return edition
+    out = edition.unpublished
+    stories = tuple(
+        replace(s, articles=kept)
+        for s in edition.stories
+        if (kept := tuple(a for a in s.articles if a.slug not in out))
+    )
+    return replace(
+        edition,
+        articles=tuple(a for a in edition.articles if a.slug not in out),
+        stories=stories,
+        unpublished=frozenset(),
+    )
+
+
 def digest(edition: Edition, window: Window) -> Digest:
     """What changed in ``window`` among the published articles of ``edition``."""
     return Changes(edition).digest(window)

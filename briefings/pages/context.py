@@ -9,7 +9,7 @@ from functools import cached_property
 
 from briefings.content.model import Article, Edition, Quote, Story
 from briefings.content.people import PeopleIndex
-from briefings.digest.changes import Changes, Digest
+from briefings.digest.changes import Changes, Digest, published
 from briefings.options import Settings
 from briefings.pages.feeds import FeedSpec
 from briefings.pages.group import collapse, story_lead, story_sources
@@ -43,7 +43,7 @@ class RenderContext:
     def weeks(self) -> tuple[Digest, ...]:
         """Every ISO week's digest, newest first (``digest.changes``): made once, for the digest
         pages and feed and the lines home and topic pages show."""
-        changes = Changes(self.edition)
+        changes = Changes(published(self.edition))  # never a draft, even in a --drafts preview
         return tuple(changes.digest(w) for w in changes.weeks)
 
     def collapse(self, articles: Iterable[Article]) -> tuple[Article, ...]:

@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any
 
 from briefings.content.model import Article, Edition
+from briefings.digest.changes import published
 from briefings.digest.manifest import MANIFEST, manifest_json
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
@@ -119,7 +120,7 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
         views = week_views(ctx)
         yield from digest_pages(ctx, views).items()
         yield DIGEST_FEED.atom, digest_feed(ctx.weeks, views, ctx.settings)
-        yield MANIFEST, manifest_json(edition)
+        yield MANIFEST, manifest_json(published(edition))
 
     yield ListingUnit("", (), digests)
     for person_file in edition.people:
