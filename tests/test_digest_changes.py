@@ -109,3 +109,17 @@ def test_the_manifest_is_sorted_and_deterministic(edition):
     assert slugs == sorted(slugs) and len(slugs) == len(edition.articles)
     assert [s["id"] for s in data["stories"]] == sorted(s.id for s in edition.stories)
     assert all(len(a["summary"]) == 16 for a in data["articles"])
+
+
+def test_a_window_of_several_weeks_holds_what_its_weeks_hold(edition):
+    """A window across weeks, starting mid-week (read from the weeks it touches): its new
+    stories are those whose first report falls in it, and its quotes are its articles'."""
+    window = Window(dt.date(2024, 5, 15), dt.date(2024, 6, 2))
+    d = digest(edition, window)
+    firsts = {s.id: s.articles[0].date for s in edition.stories}
+    in_story = {a.slug for s in edition.stories for a in s.articles}
+    firsts.update({a.slug: a.date for a in edition.articles if a.slug not in in_story})
+    assert sorted(c.key for c in d.new_stories) == sorted(k for k, day in firsts.items() if day in window)
+    quotes = sorted((a.slug, q.text) for a in edition.articles if a.date in window for q in a.quotes)
+    assert sorted({(a.slug, q.text) for p in d.quotes for q, a in p.quotes}) == quotes
+    assert d.new_stories and quotes

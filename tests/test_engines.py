@@ -248,6 +248,9 @@ def test_zensical_builds_the_same_pages(zensical_build, sample_build):
     site, mkdocs_site = root / "site", sample_build[0] / "site"
     pages = {p.relative_to(mkdocs_site).as_posix() for p in mkdocs_site.rglob("index.html")}
     assert pages <= {p.relative_to(site).as_posix() for p in site.rglob("index.html")}
+    # The generated files that are not pages are copied as they are: the edition manifest, the feeds.
+    for name in ("edition.json", "feeds/digests.xml"):
+        assert (site / name).read_bytes() == (mkdocs_site / name).read_bytes()
     # Pagefind indexes it, as the MkDocs build: Zensical's own index is empty (it writes the file anyway).
     assert (site / ".nojekyll").is_file() and (site / "pagefind/pagefind.js").is_file()
     assert json.loads((site / "search.json").read_text("utf-8"))["items"] == []

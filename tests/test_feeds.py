@@ -19,7 +19,9 @@ from conftest import SUBPATH_URL
 from briefings.options import Settings
 from briefings.pages.feeds import feeds_warning, tag_uri
 
-TAG = re.compile(r"tag:user\.github\.io,(\d{4}-\d{2}-\d{2}):repo/((?:articles|stories)/[a-z0-9-]+/)")
+TAG = re.compile(
+    r"tag:user\.github\.io,(\d{4}-\d{2}-\d{2}):repo/((?:(?:articles|stories)/[a-z0-9-]+|digests/\d{4}-W\d\d)/)"
+)
 
 
 def feeds(site: Path) -> list[Path]:
@@ -100,7 +102,12 @@ def test_the_opml_file_lists_every_feed_with_its_title(site):
         feed = parsed(site / "feeds" / outline.get("xmlUrl").rsplit("/", 1)[1])
         assert outline.get("title") == outline.get("text") == feed.feed.title
         assert outline.get("htmlUrl") == feed.feed.link
-    assert [o.get("text") for o in root.find("body")][1:] == ["Topics", "People", "Stories"]
+    assert [o.get("text") for o in root.find("body")][1:] == [
+        "US–China Briefings: Weekly digest",
+        "Topics",
+        "People",
+        "Stories",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -135,7 +142,8 @@ def test_without_site_url_feeds_link_relative_to_themselves_and_the_build_says_s
             assert not entry.link.startswith("http")
             assert (site / urljoin(url, entry.link).removeprefix("https://anywhere.example/") / "index.html").is_file()
             assert re.fullmatch(
-                r"tag:us-china-briefings\.invalid,\d{4}-\d{2}-\d{2}:(articles|stories)/[a-z0-9-]+/", entry.id
+                r"tag:us-china-briefings\.invalid,\d{4}-\d{2}-\d{2}:((articles|stories)/[a-z0-9-]+|digests/\d{4}-W\d\d)/",
+                entry.id,
             )
     opml = ET.fromstring((site / "feeds/index.opml").read_bytes())
     assert {o.get("xmlUrl") for o in opml.iter("outline") if o.get("xmlUrl")} == {p.name for p in feeds(site)}

@@ -56,5 +56,6 @@ def test_pages_no_longer_generated_are_removed(tmp_path):
     generate(project, now=NOW)
     (project_dir / "content/articles/2024-01-15-alpha-only.md").unlink()
     stats = generate(project, now=NOW).written
-    assert stats.removed == 1
+    assert stats.removed == 2  # the article's page, and its week's digest: nothing else happened that week
     assert not (project_dir / "build/docs/articles/2024-01-15-alpha-only.md").exists()
+    assert not (project_dir / "build/docs/digests/2024-W03.md").exists()

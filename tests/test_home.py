@@ -90,7 +90,7 @@ def test_each_topic_shows_its_state_of_play_and_three_latest_stories(sample_buil
     )  # our desk note is no source
     assert words(fentanyl.select_one(".bf-topic-state__more")) == "Fentanyl: all 35 articles"
     links = [a["href"] for a in page.select("nav.bf-home-links a")]
-    assert links == ["timeline/", "stories/", "sources/"]
+    assert links == ["timeline/", "stories/", "digests/", "sources/"]
 
 
 def test_home_loads_the_new_badge_script_and_the_topic_page_shows_the_state_of_play(sample_build):

@@ -267,3 +267,34 @@ def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(s
         index = (sample / "site/search/search_index.json").read_text("utf-8")
         assert "on 3 August" in index
         assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / f"cold-{n}"))
+
+
+GLOBAL_TIMES = "content/articles/2024/2024-05-22-global-times-mainland-says-lai-more-radical.md"
+
+
+@pytest.mark.slow
+def test_a_report_moved_to_another_week_changes_the_digests_as_a_full_build_does(sample, tmp_path):
+    """Moving a Taiwan report (a story of Taiwan reports only) into a later week moves it between
+    week pages and makes that week the latest: home's line changes, and US–China's page loses
+    its line. Moving it back restores everything. A correction made in a later week does the
+    same without moving anything in any listing: US–China's pages are not made again for their
+    articles, which did not change, but for their line (its unit's key holds it). Each time the
+    pages and the site equal a cold build's."""
+    correction = "date: 2024-05-22\ncorrections:\n  - date: 2024-11-20\n    text: A sentence was reworded."
+    steps = [
+        ("date: 2024-05-22", "date: 2024-11-20"),
+        ("date: 2024-11-20", "date: 2024-05-22"),
+        ("date: 2024-05-22", correction),
+    ]
+    lines = []
+    for n, (old, new) in enumerate(steps):
+        edit(sample, GLOBAL_TIMES, old, new)
+        build(sample)
+        fresh = full_build_of(sample, tmp_path / f"cold-{n}")
+        assert tree_hash(sample / "build/docs") == tree_hash(fresh.parent / "build/docs"), steps[n]
+        assert tree_hash(sample / "site") == tree_hash(fresh), steps[n]
+        topic = (sample / "site/topics/us-china/index.html").read_text("utf-8")
+        home = (sample / "site/index.html").read_text("utf-8")
+        lines.append(("bf-digest-line" in topic, re.search(r'bf-digest-line"><a href="digests/([^/]+)/', home)[1]))
+    assert lines == [(False, "2024-W47"), (True, "2024-W46"), (False, "2024-W47")]
+    assert "A sentence was reworded." in (sample / "site/digests/2024-W47/index.html").read_text("utf-8")

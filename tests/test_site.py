@@ -160,7 +160,7 @@ def test_navigation_lists_topics_but_no_articles(sample_build):
 
     # navigation.prune: the home page carries the top level; the Topics section
     # opens (and lists every topic) on the topic pages.
-    top = ["Home", "Topics", "Stories", "Timeline", "Articles", "People", "Sources"]
+    top = ["Home", "Topics", "Stories", "Digests", "Timeline", "Articles", "People", "Sources"]
     assert labels("index.html") == top
     for page in ["topics/index.html", "topics/taiwan/index.html"]:
         assert [x for x in labels(page) if x == "Topics" or x not in top] == [

@@ -34,7 +34,7 @@ from mkdocs.utils.meta import get_data
 from briefings.engine.base import SiteJob
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.options import build_options
-from briefings.pages import viewparts, views
+from briefings.pages import digestviews, viewparts, views
 from briefings.project import Project
 
 THEME = REPO / "theme"
@@ -48,7 +48,10 @@ VIEW_PARTIALS = sorted(
     if "briefings: was" not in p.read_text("utf-8") and p.name != "pagefind.html"
 )
 VIEW_CLASSES = [
-    c for m in (views, viewparts) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c)
+    c
+    for m in (views, viewparts, digestviews)
+    for c in vars(m).values()
+    if isinstance(c, type) and dataclasses.is_dataclass(c)
 ]
 
 
@@ -215,6 +218,11 @@ MISSPELT = [
     ("story.html", "b.corrected_versions", "b.corrected_version"),
     ("corrections.html", "c.original", "c.origin"),
     ("partials/topic-cards.html", "card.headlines", "card.headline"),
+    ("digest.html", "s.reach", "s.reaches"),
+    ("digest.html", "q.source", "q.outlet"),
+    ("digest.html", "b.older.label", "b.older.title"),
+    ("digests.html", "w.headline", "w.headlines"),
+    ("home.html", "b.digest.headline", "b.digest.headlines"),
 ]
 
 
@@ -266,6 +274,8 @@ VIEW_OF_TEMPLATE = {
     "story.html": views.StoryView,
     "stories.html": views.StoriesIndexView,
     "corrections.html": views.CorrectionsView,
+    "digest.html": digestviews.DigestWeekView,
+    "digests.html": digestviews.DigestsView,
 }
 
 

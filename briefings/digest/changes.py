@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from briefings.content.model import Article, Correction, Edition, Quote, Story, Topic
 from briefings.content.people import PeopleIndex
 from briefings.digest.window import Window, week_of
 from briefings.pages.group import source_key
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -105,91 +108,150 @@ def counted(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}" if one != many else f"{n} {many}"
 
 
-def digest(edition: Edition, window: Window) -> Digest:
-    """What changed in ``window`` among the published articles of ``edition``."""
-    new, gained = story_changes(edition, window)
-    return Digest(
-        window=window,
-        new_stories=tuple(new),
-        gained=tuple(gained),
-        quotes=person_quotes(edition, window),
-        states=tuple(t for t in edition.topics if t.updated is not None and t.updated in window),
-        corrections=tuple(
-            sorted(
-                (CorrectionNote(c, a) for a in edition.articles for c in a.corrections if c.date in window),
-                key=lambda n: (n.correction.date, n.article.published, n.article.slug),
-            )
-        ),
-        updated=tuple(
-            sorted(
-                (
-                    a
-                    for a in edition.articles
-                    if a.updated is not None
-                    and a.updated.date() in window
-                    and a.date < window.since
-                    and not any(c.date in window for c in a.corrections)
-                ),
-                key=lambda a: (a.updated or a.published, a.slug),
-            )
-        ),
+def published(edition: Edition) -> Edition:
+    """The edition without what only a --drafts preview shows: digests, the weekly feed and the
+    manifest say what is published, as the feeds do."""
+    if not edition.unpublished:
+        return edition
+    out = edition.unpublished
+    stories = tuple(
+        replace(s, articles=kept)
+        for s in edition.stories
+        if (kept := tuple(a for a in s.articles if a.slug not in out))
+    )
+    return replace(
+        edition,
+        articles=tuple(a for a in edition.articles if a.slug not in out),
+        stories=stories,
+        unpublished=frozenset(),
     )
 
 
-def story_changes(edition: Edition, window: Window) -> tuple[list[StoryChange], list[StoryChange]]:
-    stories: list[tuple[str, Story | None, tuple[Article, ...]]] = [(s.id, s, s.articles) for s in edition.stories]
-    in_story = {a.slug for s in edition.stories for a in s.articles}
-    stories += [(a.slug, None, (a,)) for a in reversed(edition.articles) if a.slug not in in_story]
-    new: list[StoryChange] = []
-    gained: list[StoryChange] = []
-    for key, story, articles in stories:
-        fresh = tuple(a for a in articles if a.date in window)
-        if not fresh:
-            continue
-        so_far = [a for a in articles if a.date <= window.until]
-        before = sources(a for a in articles if a.date < window.since)
-        change = StoryChange(
-            key=key,
-            title=story.title if story else articles[0].title,
-            url=story.url if story else articles[0].page_url,
-            summary=story.summary if story else articles[0].summary,
-            why_it_matters=story.why_it_matters if story else articles[0].why_it_matters,
-            topics=tuple(dict.fromkeys(t for a in so_far for t in a.topics)),
-            sources_before=len(before),
-            sources_now=len(sources(so_far)),
-            countries=len({a.outlet.country for a in so_far if a.outlet}),
-            articles=fresh,
-            started=min(a.date for a in articles),
+def digest(edition: Edition, window: Window) -> Digest:
+    """What changed in ``window`` among the published articles of ``edition``."""
+    return Changes(edition).digest(window)
+
+
+class Changes:
+    """The edition's articles, corrections, updates and stories grouped by ISO week once, so
+    that the digest of any window reads only what falls in it: every week's digest of a big
+    archive costs about as much as reading its articles once, not once per week."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.index = PeopleIndex(tuple(f.person for f in edition.people))
+        stories: list[tuple[str, Story | None, tuple[Article, ...]]] = [(s.id, s, s.articles) for s in edition.stories]
+        in_story = {a.slug for s in edition.stories for a in s.articles}
+        stories += [(a.slug, None, (a,)) for a in reversed(edition.articles) if a.slug not in in_story]
+        self.stories = stories
+        self.dated: dict[Window, list[Article]] = defaultdict(list)  # by the week of their date
+        self.story_weeks: dict[Window, list[int]] = defaultdict(list)  # stories with a report that week
+        self.corrected: dict[Window, list[CorrectionNote]] = defaultdict(list)
+        self.touched: dict[Window, list[Article]] = defaultdict(list)  # by the week of their updated:
+        for article in sorted(edition.articles, key=lambda a: (a.published, a.slug)):
+            self.dated[week_of(article.date)].append(article)
+            for c in article.corrections:
+                self.corrected[week_of(c.date)].append(CorrectionNote(c, article))
+            if article.updated is not None:
+                self.touched[week_of(article.updated.date())].append(article)
+        for i, (_, _, articles) in enumerate(stories):
+            for week in dict.fromkeys(week_of(a.date) for a in articles):
+                self.story_weeks[week].append(i)
+
+    @property
+    def weeks(self) -> list[Window]:
+        """Every ISO week with something in it, newest first (``weeks``)."""
+        return weeks(self.edition)
+
+    def gather(self, by_week: Mapping[Window, list[T]], window: Window) -> list[T]:
+        """What ``by_week`` holds for the ISO weeks ``window`` touches (one, for a week's digest)."""
+        found: list[T] = []
+        monday = window.since - dt.timedelta(days=window.since.weekday())
+        while monday <= window.until:
+            found += by_week.get(week_of(monday), ())
+            monday += dt.timedelta(days=7)
+        return found
+
+    def digest(self, window: Window) -> Digest:
+        """What changed in ``window``."""
+        new, gained = self.story_changes(window)
+        return Digest(
+            window=window,
+            new_stories=tuple(new),
+            gained=tuple(gained),
+            quotes=self.person_quotes(window),
+            states=tuple(t for t in self.edition.topics if t.updated is not None and t.updated in window),
+            corrections=tuple(
+                sorted(
+                    (n for n in self.gather(self.corrected, window) if n.correction.date in window),
+                    key=lambda n: (n.correction.date, n.article.published, n.article.slug),
+                )
+            ),
+            updated=tuple(
+                sorted(
+                    (
+                        a
+                        for a in dict.fromkeys(self.gather(self.touched, window))
+                        if a.updated is not None
+                        and a.updated.date() in window
+                        and a.date < window.since
+                        and not any(c.date in window for c in a.corrections)
+                    ),
+                    key=lambda a: (a.updated or a.published, a.slug),
+                )
+            ),
         )
-        if not any(a.date < window.since for a in articles):
-            new.append(change)
-        elif change.sources_now > change.sources_before:
-            gained.append(change)
-    new.sort(key=lambda c: (c.articles[0].published, c.key))
-    gained.sort(key=lambda c: (c.sources_before - c.sources_now, c.articles[0].published, c.key))
-    return new, gained
+
+    def story_changes(self, window: Window) -> tuple[list[StoryChange], list[StoryChange]]:
+        new: list[StoryChange] = []
+        gained: list[StoryChange] = []
+        for i in sorted(set(self.gather(self.story_weeks, window))):
+            key, story, articles = self.stories[i]
+            fresh = tuple(a for a in articles if a.date in window)
+            if not fresh:
+                continue
+            so_far = [a for a in articles if a.date <= window.until]
+            before = sources(a for a in articles if a.date < window.since)
+            change = StoryChange(
+                key=key,
+                title=story.title if story else articles[0].title,
+                url=story.url if story else articles[0].page_url,
+                summary=story.summary if story else articles[0].summary,
+                why_it_matters=story.why_it_matters if story else articles[0].why_it_matters,
+                topics=tuple(dict.fromkeys(t for a in so_far for t in a.topics)),
+                sources_before=len(before),
+                sources_now=len(sources(so_far)),
+                countries=len({a.outlet.country for a in so_far if a.outlet}),
+                articles=fresh,
+                started=min(a.date for a in articles),
+            )
+            if not any(a.date < window.since for a in articles):
+                new.append(change)
+            elif change.sources_now > change.sources_before:
+                gained.append(change)
+        new.sort(key=lambda c: (c.articles[0].published, c.key))
+        gained.sort(key=lambda c: (c.sources_before - c.sources_now, c.articles[0].published, c.key))
+        return new, gained
+
+    def person_quotes(self, window: Window) -> tuple[PersonQuotes, ...]:
+        """Quotes from the window's articles, by speaker: a known person (people.yml, or named in
+        an article) by their page, anyone else by the name as the article attributes it."""
+        said: dict[tuple[str, str], list[tuple[Quote, Article]]] = defaultdict(list)  # (name, url) -> quotes
+        for article in self.gather(self.dated, window):
+            if article.date not in window:
+                continue
+            for quote in article.quotes:
+                for name in quote.speakers:
+                    person = self.index.speaker(name)
+                    said[(person.name, person.url) if person else (name, "")].append((quote, article))
+        people = [PersonQuotes(name, url, tuple(quotes)) for (name, url), quotes in said.items()]
+        people.sort(key=lambda p: (-len(p.quotes), p.name.casefold(), p.url))
+        return tuple(people)
 
 
 def sources(articles: Iterable[Article]) -> set[str]:
     """The outlets among ``articles`` (our own desk notes are no source)."""
     return {key for a in articles if (key := source_key(a))}
-
-
-def person_quotes(edition: Edition, window: Window) -> tuple[PersonQuotes, ...]:
-    """Quotes from the window's articles, by speaker: a known person (people.yml, or named in
-    an article) by their page, anyone else by the name as the article attributes it."""
-    index = PeopleIndex(tuple(f.person for f in edition.people))
-    said: dict[tuple[str, str], list[tuple[Quote, Article]]] = defaultdict(list)  # (name, url) -> quotes
-    for article in sorted(edition.articles, key=lambda a: (a.published, a.slug)):
-        if article.date not in window:
-            continue
-        for quote in article.quotes:
-            for name in quote.speakers:
-                person = index.speaker(name)
-                said[(person.name, person.url) if person else (name, "")].append((quote, article))
-    people = [PersonQuotes(name, url, tuple(quotes)) for (name, url), quotes in said.items()]
-    people.sort(key=lambda p: (-len(p.quotes), p.name.casefold(), p.url))
-    return tuple(people)
 
 
 def weeks(edition: Edition) -> list[Window]:

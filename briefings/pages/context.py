@@ -5,9 +5,11 @@ lookups built once, and the pieces of views several page kinds show
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 
 from briefings.content.model import Article, Edition, Quote, Story
 from briefings.content.people import PeopleIndex
+from briefings.digest.changes import Changes, Digest, published
 from briefings.options import Settings
 from briefings.pages.feeds import FeedSpec
 from briefings.pages.group import collapse, story_lead, story_sources
@@ -45,6 +47,13 @@ class RenderContext:
         self.story_of = {a.slug: s for s in edition.stories for a in s.articles}  # article slug -> its story
         self.sources = {s.id: story_sources(s) for s in edition.stories}
         self.lead_of = {s.id: story_lead(s).slug for s in edition.stories}
+
+    @cached_property
+    def weeks(self) -> tuple[Digest, ...]:
+        """Every ISO week's digest, newest first (``digest.changes``): made once, for the digest
+        pages and feed and the lines home and topic pages show."""
+        changes = Changes(published(self.edition))  # never a draft, even in a --drafts preview
+        return tuple(changes.digest(w) for w in changes.weeks)
 
     def collapse(self, articles: Iterable[Article]) -> tuple[Article, ...]:
         """A listing with each story once, by its lead article (``group.collapse``)."""

@@ -107,7 +107,8 @@ LISTING = "listing:"  # the keys of listing units are stored under this prefix a
 
 def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:
     """The key of a topic's or a person's pages: the content files, by digest, of the articles
-    they list, and of the other articles of those articles' stories. None: made every time."""
+    they list, and of the other articles of those articles' stories, and what else they show
+    (``ListingUnit.also``). None: made every time."""
     if not unit.key or digest_of is None:
         return None
     parts: list[object] = []
@@ -118,4 +119,4 @@ def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mappi
         if None in digests:
             return None
         parts.append((story.id if story is not None else None, digests))
-    return digest(repr((scope, unit.key, parts)))
+    return digest(repr((scope, unit.key, unit.also, parts)))

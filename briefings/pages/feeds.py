@@ -265,7 +265,8 @@ def opml(specs: list[FeedSpec], settings: Settings) -> str:
         text = escape(_xml(spec.name(settings)))
         xml_url = escape(_url(spec.atom, OPML, settings))
         html_url = escape(_url(spec.page, OPML, settings))
-        groups[spec.key.split("-")[0] if spec.key else ""].append(
+        kind = spec.key.split("-")[0] if spec.key else ""
+        groups[kind if kind in groups else ""].append(
             f'<outline type="rss" text="{text}" title="{text}" xmlUrl="{xml_url}" htmlUrl="{html_url}"/>'
         )
     body = [f"    {line}" for line in groups[""]]

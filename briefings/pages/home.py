@@ -9,6 +9,7 @@ from dataclasses import fields
 
 from briefings.content.model import Article
 from briefings.pages.context import RenderContext
+from briefings.pages.digests import latest_line
 from briefings.pages.frontmatter import page
 from briefings.pages.stories import publishers, sources_line, span
 from briefings.pages.text import day
@@ -42,6 +43,7 @@ def home_page(ctx: RenderContext) -> str:
             )
             for b in edition.briefings
         ),
+        digest=latest_line(ctx),
     )
     return page(FrontMatter(title="Home", template="home.html", briefing=view), "")
 

@@ -20,6 +20,7 @@ from briefings.pages.archives import (
     year_pages,
 )
 from briefings.pages.context import RenderContext, feed_link
+from briefings.pages.digests import topic_line
 from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.stories import topic_story
@@ -94,6 +95,7 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
             )
         ),
         archives=archives,
+        digest=topic_line(ctx, topic.id),
     )
     front = FrontMatter(
         title=esc(topic.title),

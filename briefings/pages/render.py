@@ -16,11 +16,15 @@ from functools import partial
 from typing import Any
 
 from briefings.content.model import Article, Edition
+from briefings.digest.changes import published
+from briefings.digest.manifest import MANIFEST, manifest_json
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
 from briefings.pages.corrections import CORRECTIONS, corrections_page
-from briefings.pages.feeds import FEED_SIZE, feed_files, feed_lists, feed_specs
+from briefings.pages.digestfeed import digest_feed
+from briefings.pages.digests import DIGEST_FEED, DIGESTS, digest_pages, topic_line, week_views
+from briefings.pages.feeds import FEED_SIZE, FeedSpec, feed_files, feed_lists, feed_specs
 from briefings.pages.home import home_page
 from briefings.pages.listings import (
     articles_index_page,
@@ -76,11 +80,13 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
 class ListingUnit:
     """Some of the listing pages, made together: a topic's or a person's pages (``key``
     "topic:ID", "person:SLUG": made from ``articles`` and what every page shares), or
-    pages that show the whole archive (``key`` ""), made by every generation."""
+    pages that show the whole archive (``key`` ""), made by every generation. ``also``: what
+    else a keyed unit's pages show (a topic's line of the latest digest), part of its key."""
 
     key: str
     articles: tuple[Article, ...]
     make: Callable[[], Iterable[tuple[str, str]] | dict[str, str]]
+    also: str = ""
 
     def pages(self) -> Iterable[tuple[str, str]]:
         made = self.make()
@@ -89,7 +95,7 @@ class ListingUnit:
 
 def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
     """Every generated file but the article pages: home, topics, stories, timeline, the
-    articles index, sources, people and feeds, as (path, text)."""
+    articles index, sources, the digests, people, feeds and the edition manifest, as (path, text)."""
     for unit in listing_units(ctx):
         yield from unit.pages()
 
@@ -99,7 +105,8 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
     edition = ctx.edition
     yield ListingUnit("", (), lambda: [("index.md", home_page(ctx)), ("topics/index.md", topics_index_page(ctx))])
     for briefing in edition.briefings:
-        yield ListingUnit(f"topic:{briefing.topic.id}", briefing.articles, partial(topic_pages, ctx, briefing))
+        line = repr(topic_line(ctx, briefing.topic.id))
+        yield ListingUnit(f"topic:{briefing.topic.id}", briefing.articles, partial(topic_pages, ctx, briefing), line)
 
     def archive_wide() -> Iterator[tuple[str, str]]:
         yield from story_pages(ctx).items()
@@ -110,6 +117,14 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
 
     yield ListingUnit("", (), archive_wide)
     yield ListingUnit("", (), lambda: [(CORRECTIONS, corrections_page(ctx))])  # every correction
+
+    def digests() -> Iterator[tuple[str, str]]:  # every week's, the weekly feed and the edition manifest
+        views = week_views(ctx)
+        yield from digest_pages(ctx, views).items()
+        yield DIGEST_FEED.atom, digest_feed(ctx.weeks, views, ctx.settings)
+        yield MANIFEST, manifest_json(published(edition))
+
+    yield ListingUnit("", (), digests)
     for person_file in edition.people:
         shown = person_file.articles + tuple(a for _, a in person_file.quotes)
         yield ListingUnit(f"person:{person_file.person.slug}", shown, partial(person_pages, ctx, person_file))
@@ -118,7 +133,8 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
         yield ListingUnit(
             f"feed:{spec.atom}", spec.articles[:FEED_SIZE], partial(feed_files, spec, edition, ctx.settings)
         )
-    yield ListingUnit("", (), partial(feed_lists, specs, ctx.settings))
+    weekly = FeedSpec(DIGEST_FEED.title, "What changed each week.", DIGESTS.url, (), key="digests")
+    yield ListingUnit("", (), partial(feed_lists, [*specs, weekly], ctx.settings))
 
 
 def sources_of(edition: Edition) -> dict[str, str]:
@@ -127,13 +143,14 @@ def sources_of(edition: Edition) -> dict[str, str]:
 
 
 def navigation(edition: Edition) -> list[Any]:
-    """Home, Topics, Stories, Timeline, Articles (the index), People, Sources. Stories, articles and archives are
-    never listed: Material copies the navigation into every page, so listing them makes the
-    build quadratic."""
+    """Home, Topics, Stories, Digests, Timeline, Articles (the index), People, Sources. Stories,
+    articles, weeks and archives are never listed: Material copies the navigation into every
+    page, so listing them makes the build quadratic."""
     return [
         {"Home": "index.md"},
         {"Topics": ["topics/index.md"] + [{esc(t.title): f"topics/{t.id}.md"} for t in edition.topics]},
         {"Stories": "stories/index.md"},
+        {"Digests": "digests/index.md"},
         {"Timeline": "timeline.md"},
         {"Articles": "articles/index.md"},
         {"People": "people/index.md"},

@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
+from briefings.pages.digestviews import DigestLine, DigestsView, DigestWeekView
 from briefings.pages.viewparts import (
     ArchiveLink,
     ArticleLink,
@@ -78,6 +79,7 @@ class HomeView:
     updated_datetime: str | None  # None when nothing is published
     top: TopStory | None  # the newest story (an article in no story is one)
     topics: tuple[TopicState, ...]
+    digest: DigestLine | None  # the latest week's digest; None when nothing is published
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +115,7 @@ class TopicView:
     stories: tuple[StoryItem, ...]  # newest first (by first report)
     quotes: tuple[QuoteCard, ...]  # full clauses only: fragments are never cards
     archives: tuple[ArchiveLink, ...]  # empty while everything fits on the page
+    digest: DigestLine | None  # what the latest week's digest has for the topic; None when nothing
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -374,6 +377,8 @@ BriefingView = (
     | StoryView
     | StoriesIndexView
     | CorrectionsView
+    | DigestWeekView
+    | DigestsView
 )
 
 
