@@ -123,3 +123,11 @@ def test_a_window_of_several_weeks_holds_what_its_weeks_hold(edition):
     quotes = sorted((a.slug, q.text) for a in edition.articles if a.date in window for q in a.quotes)
     assert sorted({(a.slug, q.text) for p in d.quotes for q, a in p.quotes}) == quotes
     assert d.new_stories and quotes
+
+
+def test_the_headline_counts_stories_that_gained_sources_in_words(edition):
+    """ "1 story gained sources", "2 stories gained sources": a count of stories, never "1 gained sources"."""
+    found = {len(d.gained): d.headline for w in weeks(edition) if (d := digest(edition, w)).gained}
+    assert found, "the sample has a week in which a story gained sources"
+    for n, headline in found.items():
+        assert f"{n} {'story' if n == 1 else 'stories'} gained sources" in headline

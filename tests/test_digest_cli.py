@@ -46,6 +46,13 @@ def week(project):
         "stories": {BASE + (f"stories/{a.story}/" if a.story in stories else a.page_url) for a in articles},
         "titles": {stories[a.story].title if a.story in stories else a.title for a in articles},
         "quotes": {" ".join(q.text.split()) for a in articles for q in a.quotes},
+        # Corrections dated in the week, whenever their article was published.
+        "corrections": {
+            (BASE + a.page_url, " ".join(c.text.split()))
+            for a in published
+            for c in a.corrections
+            if days.since <= c.date <= days.until
+        },
     }
 
 
@@ -72,6 +79,12 @@ def test_the_html_lists_exactly_the_weeks_stories_reports_and_quotes(html, week)
             assert article.url in links, article.slug
     quotes = {" ".join(b.get_text().strip("“”").split()) for b in soup.find_all("blockquote")}
     assert quotes == week["quotes"]
+    heading = soup.find("h2", string="Corrections")
+    listed = {
+        (li.a["href"], " ".join(li.get_text().split(": ", 1)[1].split()))
+        for li in heading.find_next("ul").find_all("li")
+    }
+    assert week["corrections"] and listed == week["corrections"]
     assert soup.title.get_text() == "US–China Briefings: 20–26 May 2024"
     assert soup.h1.get_text() == "20–26 May 2024"
 
@@ -144,7 +157,7 @@ def test_output_file_is_written_whole_and_matches_stdout(project, html, tmp_path
     result = digest_of(project, "--week", WEEK, "-o", str(out))
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text("utf-8") == html
-    assert result.stderr.strip() == f"2 new stories, 5 quotes (20–26 May 2024): {out}"
+    assert result.stderr.strip() == f"2 new stories, 5 quotes, 2 corrections (20–26 May 2024): {out}"
     assert [p.name for p in tmp_path.iterdir()] == ["digest.html"]
 
 

@@ -145,13 +145,13 @@ def test_the_weekly_feed_has_every_week_and_a_rebuilt_week_is_an_update(tmp_path
     week = before[WEEK]
     assert week.id == f"tag:example.org,2024-05-20:desk/digests/{WEEK}/"
     assert week.link == f"https://example.org/desk/digests/{WEEK}/"
-    assert week.title == "Week of 20–26 May 2024: 2 new stories, 5 quotes"
+    assert week.title == "Week of 20–26 May 2024: 2 new stories, 5 quotes, 2 corrections"
     content = BeautifulSoup(week.content[0].value, "html.parser")
-    assert [h.get_text() for h in content.select("h2")] == ["New stories", "Quotes"]
+    assert [h.get_text() for h in content.select("h2")] == ["New stories", "Quotes", "Corrections"]
     assert all(a["href"].startswith("https://example.org/desk/") for a in content.select("a"))
     assert "Lai Ching-te is inaugurated as Taiwan's president" in content.get_text()
     manifest = (site / "edition.json").read_bytes()
-    # A correction made that week, on the last day: the week's entry is updated, not added.
+    # One more correction made that week, on the last day (the sample has two): the week's entry is updated, not added.
     path = sorted((root / "content/articles").rglob("2024-05-20-*.md"))[0]
     text = path.read_text("utf-8")
     path.write_text(
@@ -164,13 +164,13 @@ def test_the_weekly_feed_has_every_week_and_a_rebuilt_week_is_an_update(tmp_path
     assert list(after) == list(before)
     assert after[WEEK].id == week.id
     assert after[WEEK].updated_parsed > week.updated_parsed
-    assert after[WEEK].title.endswith(", 1 correction")
+    assert after[WEEK].title.endswith(", 3 corrections")
     assert "The date of the speech was wrong." in after[WEEK].content[0].value
     assert {w: e.updated for w, e in after.items() if w != WEEK} == {
         w: e.updated for w, e in before.items() if w != WEEK
     }
     page = html(root / "site", f"digests/{WEEK}")
-    assert words(page.select_one("#corrections")) == "Corrections (1)"
+    assert words(page.select_one("#corrections")) == "Corrections (3)"
     assert (root / "site/edition.json").read_bytes() != manifest  # the manifest names the correction
 
 

@@ -75,10 +75,10 @@ class Digest:
 
     @property
     def headline(self) -> str:
-        """The week in one line: "3 new stories, 2 gained sources, 4 quotes, 1 correction"."""
+        """The week in one line: "3 new stories, 2 stories gained sources, 4 quotes, 1 correction"."""
         parts = [
             counted(len(self.new_stories), "new story", "new stories"),
-            counted(len(self.gained), "gained sources", "gained sources"),
+            counted(len(self.gained), "story gained sources", "stories gained sources"),
             counted(self.quote_count, "quote", "quotes"),
             counted(len(self.corrections), "correction", "corrections"),
             counted(len(self.states), "state of play rewritten", "states of play rewritten"),
@@ -105,7 +105,7 @@ class Digest:
 def counted(n: int, one: str, many: str) -> str:
     if n == 0:
         return ""
-    return f"{n} {one if n == 1 else many}" if one != many else f"{n} {many}"
+    return f"{n} {one if n == 1 else many}"
 
 
 def published(edition: Edition) -> Edition:
