@@ -217,11 +217,32 @@ def test_a_corrected_article_is_an_updated_feed_entry_with_its_corrections(built
     assert entry.published.startswith("2024-05-22") and entry.updated.startswith("2024-05-24")
     fix = content_of(root, ATLAS)["corrections"][0]
     content = words(BeautifulSoup(entry.content[0].value, "html.parser"))
-    assert "Corrected 24 May 2024: " + " ".join(fix["text"].split()) in content
+    # A story's entry (site and topic feeds) names the outlet whose report our note corrects.
+    outlet = "" if feed_name.startswith("story-") else f" ({content_of(root, ATLAS)['source']})"
+    assert f"Corrected 24 May 2024{outlet}: " + " ".join(fix["text"].split()) in content
     assert feed.feed.updated_parsed == max(e.updated_parsed for e in feed.entries)
     data = json.loads((site / f"feeds/{feed_name}.json").read_text("utf-8"))
     item = next(i for i in data["items"] if i["id"] == entry.id)
     assert item["date_modified"] == "2024-05-24T00:00:00+00:00" and "Corrected 24 May 2024" in item["content_html"]
+
+
+@pytest.mark.parametrize("feed_name", ["topic-taiwan", "all"])
+def test_a_correction_to_a_report_that_does_not_lead_its_story_reaches_the_storys_entry(built, feed_name):
+    """The site's and topics' feeds carry a story once, by its lead report: the NTD report is
+    not it, yet its correction is in the story's entry, which is updated on or after that day."""
+    root, site = built
+    feed = feedparser.parse((site / f"feeds/{feed_name}.xml").read_bytes())
+    assert not any(link.href.endswith(f"articles/{NTD}/") for e in feed.entries for link in e.links)
+    entry = next(e for e in feed.entries if e.id.endswith("stories/lai-inauguration-2024/"))
+    fix = content_of(root, NTD)["corrections"][0]
+    content = words(BeautifulSoup(entry.content[0].value, "html.parser"))
+    assert f"Corrected {day(fix['date'])} ({content_of(root, NTD)['source']}): {' '.join(fix['text'].split())}" in (
+        content
+    )
+    assert entry.updated[:10] >= fix["date"].isoformat() > entry.published[:10]
+    data = json.loads((site / f"feeds/{feed_name}.json").read_text("utf-8"))
+    item = next(i for i in data["items"] if i["id"] == entry.id)
+    assert item["date_modified"][:10] == entry.updated[:10] and "(NTD)" in item["content_html"]
 
 
 @pytest.mark.slow
@@ -240,10 +261,13 @@ def test_a_correction_updates_an_entry_and_never_changes_its_id(built, tmp_path)
         before = feedparser.parse((root / f"site/feeds/{name}.xml").read_bytes())
         after = feedparser.parse((site / f"feeds/{name}.xml").read_bytes())
         assert [e.id for e in before.entries] == [e.id for e in after.entries], name
-        changed = [a.id for b, a in zip(before.entries, after.entries, strict=True) if a.updated != b.updated]
-        assert changed and all(
-            a.updated > b.updated for b, a in zip(before.entries, after.entries, strict=True) if a.id in changed
-        )
+        pairs = list(zip(before.entries, after.entries, strict=True))
+        # Entries whose content now lists corrections; none dated earlier than before. (A story's
+        # entry may already have been updated later than the correction, by a newer source.)
+        changed = [a for b, a in pairs if a.content[0].value != b.content[0].value]
+        assert changed and all("Corrections" in a.content[0].value for a in changed), name
+        assert all(a.updated >= b.updated for b, a in pairs), name
+        assert any(a.updated > b.updated for b, a in pairs if a in changed) or name == "topic-taiwan", name
         assert after.feed.updated >= before.feed.updated
 
 

@@ -164,10 +164,14 @@ def test_pages_advertise_their_feeds(built):
 
 
 def test_every_feed_in_the_site_parses_and_holds_no_draft(built):
-    feeds = sorted(p for p in built.glob("feeds/*.xml") if p.name != "sitemap.xml")
+    # The articles' feeds (Atom and JSON each); the weekly digest's is Atom only, checked below.
+    feeds = sorted(p for p in built.glob("feeds/*.xml") if p.name not in ("sitemap.xml", "digests.xml"))
     pages = [*(built / "people").glob("*/index.html"), *(built / "stories").glob("*/index.html")]
     assert len(feeds) == 1 + 3 + len([p for p in pages if not p.parent.name.isdigit()])
     assert not list(built.glob("feed*.*")), "no feed is left at the site root"
+    weekly = feedparser.parse((built / "feeds/digests.xml").read_bytes())
+    assert not weekly.bozo and weekly.entries
+    assert not any("An unfinished draft" in e.content[0].value for e in weekly.entries)
     for path in feeds:
         feed = feedparser.parse(path.read_bytes())
         assert not feed.bozo and feed.entries, path

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 
 from briefings import __version__
-from briefings.content.model import Article, Edition
+from briefings.content.model import Article, Correction, Edition
 from briefings.options import Settings
 from briefings.pages.group import collapse, story_lead, story_sources
 from briefings.pages.text import day
@@ -41,15 +41,24 @@ def _xml(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class StoryEntry:
+    """What a story's one entry in the site's and topics' feeds shows besides its lead report."""
+
+    url: str  # the story's page
+    sources: int
+    versions: tuple[Article, ...]  # its published reports, oldest first: their corrections and dates count
+
+
+@dataclass(frozen=True)
 class FeedSpec:
     title: str
     description: str
     page: str  # site-root-relative URL of the page the feed follows, e.g. "topics/taiwan/"
     articles: tuple[Article, ...]  # newest first; drafts already removed
     key: str = ""  # "" for the whole site, else e.g. "topic-taiwan"
-    # Article slug -> its story's page and sources: a story is one entry, its first report's
-    # headline with "(N sources)", linking to the story page.
-    stories: Mapping[str, tuple[str, int]] = field(default_factory=dict)
+    # Article slug -> its story: a story is one entry, its first report's headline with
+    # "(N sources)", linking to the story page.
+    stories: Mapping[str, StoryEntry] = field(default_factory=dict)
 
     @property
     def atom(self) -> str:
@@ -87,15 +96,21 @@ def tag_uri(settings: Settings, day: dt.date, path: str) -> str:
     return _xml(f"tag:{host},{day.isoformat()}:{base}{path}")
 
 
-def _content(article: Article) -> str:
+def _content(article: Article, story: StoryEntry | None = None) -> str:
     """Our summary and key points as HTML, escaped as on the pages, then the corrections of
-    our notes, dated (an entry with corrections is updated: ``_updated``)."""
+    our notes, dated (an entry with corrections is updated: ``_updated``). A story's entry
+    lists the corrections of all its reports, each with its outlet."""
     html = f"<p>{escape(article.summary)}</p>" if article.summary else ""
     if article.key_points:
         html += "<ul>" + "".join(f"<li>{escape(point)}</li>" for point in article.key_points) + "</ul>"
-    if article.corrections:
+    fixes: list[tuple[Correction, str]] = (
+        sorted(((c, f" ({a.source})") for a in story.versions for c in a.corrections), key=lambda f: f[0].date)
+        if story is not None
+        else [(c, "") for c in article.corrections]
+    )
+    if fixes:
         html += "<p><strong>Corrections</strong></p><ul>" + "".join(
-            f"<li>Corrected {day(c.date)}: {escape(c.text)}</li>" for c in article.corrections
+            f"<li>Corrected {day(c.date)}{escape(outlet)}: {escape(c.text)}</li>" for c, outlet in fixes
         )
         html += "</ul>"
     return _xml(html)
@@ -112,9 +127,12 @@ def _url(path: str, feed_path: str, settings: Settings) -> str:
     return rel + "/" if (not path or path.endswith("/")) and not rel.endswith("/") else rel
 
 
-def _updated(article: Article) -> dt.datetime:
-    """When readers last saw it change: its date, updated: or its newest correction."""
-    return article.last_changed
+def _updated(article: Article, story: StoryEntry | None = None) -> dt.datetime:
+    """When readers last saw it change: its date, updated: or its newest correction; for a
+    story's entry, the latest of those of its reports (a new source changes its title)."""
+    if story is None:
+        return article.last_changed
+    return max(a.last_changed for a in (article, *story.versions))
 
 
 def _target(spec: FeedSpec, article: Article) -> tuple[str, str]:
@@ -122,8 +140,7 @@ def _target(spec: FeedSpec, article: Article) -> tuple[str, str]:
     story = spec.stories.get(article.slug)
     if story is None:
         return article.page_url, article.title
-    url, sources = story
-    return url, f"{article.title} ({sources} source{'s' if sources != 1 else ''})"
+    return story.url, f"{article.title} ({story.sources} source{'s' if story.sources != 1 else ''})"
 
 
 def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
@@ -137,8 +154,9 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     fg.generator("briefings", version=__version__)
     fg.language("en")
     items = spec.articles[:FEED_SIZE]
-    fg.updated(max((_updated(a) for a in items), default=EPOCH))
+    fg.updated(max((_updated(a, spec.stories.get(a.slug)) for a in items), default=EPOCH))
     for article in items:
+        story = spec.stories.get(article.slug)
         fe = fg.add_entry(order="append")
         target, title = _target(spec, article)
         page = _xml(_url(target, spec.atom, settings))
@@ -148,12 +166,12 @@ def atom(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
         if article.url:
             fe.link(href=_xml(article.url), rel="related", type="text/html")
         fe.published(article.published)
-        fe.updated(_updated(article))
+        fe.updated(_updated(article, story))
         for name in article.authors or (article.source,):
             fe.author({"name": _xml(name)})
         if article.summary:
             fe.summary(_xml(article.summary))
-        if content := _content(article):
+        if content := _content(article, story):
             fe.content(content, type="html")
         for topic_id in article.topics:
             fe.category(term=topic_id, label=_xml(edition.topic(topic_id).title))
@@ -179,14 +197,15 @@ def json_feed(spec: FeedSpec, edition: Edition, settings: Settings) -> str:
     items = []
     for article in spec.articles[:FEED_SIZE]:
         target, title = _target(spec, article)
+        story = spec.stories.get(article.slug)
         item = {
             "id": tag_uri(settings, article.published.date(), target),
             "url": _url(target, spec.json, settings),
             "title": title,
             "content_text": article.summary or article.title,
-            "content_html": _content(article) or escape(article.title),
+            "content_html": _content(article, story) or escape(article.title),
             "date_published": article.published.isoformat(),
-            "date_modified": _updated(article).isoformat(),
+            "date_modified": _updated(article, story).isoformat(),
             "authors": [{"name": name} for name in article.authors or (article.source,)],
             "tags": [edition.topic(t).title for t in article.topics],
         }
@@ -214,7 +233,11 @@ def feed_specs(edition: Edition, settings: Settings) -> list[FeedSpec]:
     story once; a person's and a story's list each article."""
 
     story_of = {a.slug: s for s in edition.stories for a in s.articles}
-    stories = {slug: (s.url, story_sources(s)) for slug, s in story_of.items()}
+    entries = {
+        s.id: StoryEntry(s.url, story_sources(s), tuple(a for a in s.articles if a.slug not in edition.unpublished))
+        for s in edition.stories
+    }
+    stories = {slug: entries[s.id] for slug, s in story_of.items()}
     lead_of = {s.id: story_lead(s).slug for s in edition.stories}
 
     def published(articles: tuple[Article, ...], *, once: bool = False) -> tuple[Article, ...]:
