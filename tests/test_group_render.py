@@ -90,6 +90,8 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         "articles/b.md",
         "articles/index.md",
         "corrections.md",
+        "digests/2024-W01.md",  # both articles' ISO week
+        "digests/index.md",
         "index.md",
         "people/index.md",
         "sources.md",
@@ -103,6 +105,7 @@ def test_render_makes_every_page_and_a_nav_without_articles():
         {"Home": "index.md"},
         {"Topics": ["topics/index.md", {"US–China relations": "topics/us-china.md"}, {"Taiwan": "topics/taiwan.md"}]},
         {"Stories": "stories/index.md"},
+        {"Digests": "digests/index.md"},
         {"Timeline": "timeline.md"},
         {"Articles": "articles/index.md"},
         {"People": "people/index.md"},
