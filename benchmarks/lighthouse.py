@@ -40,6 +40,7 @@ SAMPLE_PAGES = {
     "story": "stories/biden-xi-lima-2024/",
     "article": "articles/2024-11-16-kjzz-biden-xi-ai-nuclear-decisions/",
     "person": "people/lai-ching-te/",  # quote cards, each with its date, the original and our notes
+    "digest": "digests/2024-W21/",  # a week: new stories, quotes by person, corrections
 }
 
 COMPRESSED = {".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map"}
