@@ -12,7 +12,7 @@ For each N it prints: generation (content -> Markdown) cold and no-op, the
 full `briefings build`, the same pages built by plain `mkdocs build`, their
 ratio, a one-article edit, peak memory, site size, HTML bytes per article page,
 the largest listing page, and the search payload a reader downloads before the
-first result; then Lighthouse's scores (mobile) for four pages of the sample
+first result; then Lighthouse's scores (mobile) for a page of each kind of the sample
 site. Every step runs as its own process; wall time and peak memory (max RSS
 of the process) come from the operating system. Figures, not
 verdicts: machines are noisy, so compare ratios measured in one run.
@@ -355,7 +355,7 @@ def main() -> None:
 
 
 def audit_sample() -> None:
-    """Lighthouse's scores for four pages of the sample site; Performance is reported here, not tested."""
+    """Lighthouse's scores for a page of each kind of the sample site; Performance is reported here, not tested."""
     import lighthouse
 
     print("\nLighthouse, the sample site served with gzip (mobile profile)")
