@@ -132,6 +132,31 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
+def test_edits_in_a_row_relink_only_the_shards_they_change(tmp_path):
+    """The second edit starts from the spare (the site before the first edit), whose bundle of
+    SEED's month is stale: that shard and the edited newest one are linked again; every other
+    shard's files are left alone (their inodes' change times stay the same: not even relinked)."""
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    seed = root / SEED
+    seed.write_text(seed.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
+    assert "rebuilt" in build(root)
+    bundle = root / "site" / "pagefind"
+    listed = [s["path"] for s in json.loads((bundle / "briefings-shards.json").read_text("utf-8"))["shards"]]
+    untouched = [where for where in listed[1:] if where != "shard-2023-11/"]
+    assert untouched and listed[0] == ""  # the newest shard is the primary bundle
+    changed_at = {p: p.stat().st_ctime_ns for where in untouched for p in (bundle / where).rglob("*") if p.is_file()}
+    newest = root / "content/articles/2024/2024-11-17-peoples-daily-xi-china-us-partner-friend.md"
+    text = newest.read_text("utf-8").replace("why_it_matters: >-", "why_it_matters: >-\n  Edited.", 1)
+    newest.write_text(text, "utf-8")
+    assert "rebuilt" in build(root)
+    assert {p: p.stat().st_ctime_ns for p in changed_at} == changed_at
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
 @pytest.mark.parametrize("value", [0, "many", True])
 def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
     root = copy_sample(tmp_path / "desk")

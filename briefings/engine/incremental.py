@@ -101,7 +101,9 @@ def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
     """The site files an incremental build replaced (a folder ends with /): where the
     staged site differs from the one it was copied from."""
     assert the_plan.changed is not None
-    index = ("pagefind/",) if search == "pagefind" else ("search/search_index.json",)
+    # Pagefind's bundle is left as the spare has it: index_site keeps the shards it still
+    # holds and relinks the others (searchshards._place_bundles).
+    index = () if search == "pagefind" else ("search/search_index.json",)
     return tuple(page_output(n) for n in the_plan.changed) + the_plan.changed_files + index
 
 
@@ -160,8 +162,8 @@ def apply(
 ) -> None:
     """Rebuild the changed pages into ``staging``, a copy of the previous site. ``build_pages(docs, site)``
     runs the engine over a docs folder into a site folder; ``work`` is scratch
-    space. With Pagefind, the staged site is left without a search bundle, for
-    the caller to index."""
+    space. With Pagefind, the staged site keeps the bundle it was copied with, for
+    the caller to index again (engine/pagefind.py: only the changed shards)."""
     assert the_plan.changed is not None
     shutil.rmtree(work, ignore_errors=True)
     docs, site = work / "docs", work / "site"
@@ -174,11 +176,7 @@ def apply(
         _replace(site / page_output(name), staging / page_output(name))
     for name in the_plan.changed_files:
         _replace(docs_dir / name, staging / name)
-    if search == "pagefind":
-        # Hard links to the published bundle: removed, never written through; index_site
-        # links the unchanged shards' kept bundles back and indexes the changed ones.
-        shutil.rmtree(staging / "pagefind")
-    else:
+    if search != "pagefind":  # Pagefind's bundle: index_site keeps what it can and redoes the rest
         _splice_search_index(
             staging / "search" / "search_index.json",
             site / "search" / "search_index.json",

@@ -15,6 +15,7 @@ import gzip
 import hashlib
 import importlib.metadata
 import json
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -72,6 +73,7 @@ def index_site(
 
     shards = plan(site, shard_pages=shard_pages, fingerprint=repr((version, excludes)), cache=cache)
     if not shards:  # no page marks what to index: Pagefind indexes every page, in one run
+        shutil.rmtree(site / "pagefind", ignore_errors=True)  # a staged copy's links: never written through
         log = run(site, site / "pagefind")
         (site / "pagefind" / SHARDS_LIST).write_text('{"shards":[{"key":"all","path":""}]}', "utf-8")
         return ShardsDone(("all",), ("all",), log)
