@@ -109,6 +109,10 @@ def test_the_manifest_is_sorted_and_deterministic(edition):
     assert slugs == sorted(slugs) and len(slugs) == len(edition.articles)
     assert [s["id"] for s in data["stories"]] == sorted(s.id for s in edition.stories)
     assert all(len(a["summary"]) == 16 for a in data["articles"])
+    # One line per article, story and topic: a diff of two editions names each changed item.
+    lines = {line.rstrip(",") for line in text.splitlines()}
+    items = [item for kind in ("articles", "stories", "topics") for item in data[kind]]
+    assert all(json.dumps(i, sort_keys=True, ensure_ascii=False, separators=(",", ":")) in lines for i in items)
 
 
 def test_a_window_of_several_weeks_holds_what_its_weeks_hold(edition):

@@ -5,6 +5,7 @@ compared with any JSON tool, and a mailing can say what changed since the last o
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -71,5 +72,15 @@ def manifest(edition: Edition) -> dict[str, Any]:
 
 
 def manifest_json(edition: Edition) -> str:
-    """The manifest as the bytes a build writes: keys sorted, one line per item's field."""
-    return json.dumps(manifest(edition), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """The manifest as the bytes a build writes: keys sorted, one line per article, story and
+    topic, so that a diff of two editions shows each changed item as one changed line. (Written
+    item by item because json.dumps with ``indent`` falls back to its Python encoder: 0.3 s at
+    10,000 articles against 0.05 s.)"""
+    dump = functools.partial(json.dumps, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    fields = []
+    for key, value in sorted(manifest(edition).items()):
+        if isinstance(value, list) and value:
+            fields.append(f"{dump(key)}:[\n" + ",\n".join(dump(item) for item in value) + "\n]")
+        else:
+            fields.append(f"{dump(key)}:{dump(value)}")
+    return "{\n" + ",\n".join(fields) + "\n}\n"
