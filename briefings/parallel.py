@@ -48,18 +48,22 @@ class Workers:
         results, _ = self.chunks(lambda span: [func(items[i]) for i in span], len(items), lambda: None)
         return [result for chunk in results for result in chunk]
 
-    def chunks(self, task: Callable[[range], R], count: int, meanwhile: Callable[[], S]) -> tuple[list[R], S]:
+    def chunks(
+        self, task: Callable[[range], R], count: int, meanwhile: Callable[[], S], *, alone: int = 0
+    ) -> tuple[list[R], S]:
         """``task`` over ``range(count)`` in chunks, and ``meanwhile()`` in this process.
 
         When it pays, the chunks run in forked workers while ``meanwhile`` runs
         here; ``task`` should do its work (write its files) where it runs and
-        return only a little. Returns the chunks' results in order, and what
-        ``meanwhile`` returned.
+        return only a little. The first ``alone`` items are each a chunk of their
+        own (big ones, dealt to the workers in turn). Returns the chunks' results
+        in order, and what ``meanwhile`` returned.
         """
         if not self.forks(count):
             return [task(range(count))], meanwhile()
-        size = max(16, count // (self.count * 8))
-        spans = [range(start, min(count, start + size)) for start in range(0, count, size)]
+        size = max(16, (count - alone) // (self.count * 8))
+        spans = [range(i, i + 1) for i in range(alone)]
+        spans += [range(start, min(count, start + size)) for start in range(alone, count, size)]
         context = multiprocessing.get_context("fork")
         # Objects built so far are left out of garbage collection until the end:
         # a collection touches every object, which would copy the parent's memory

@@ -45,9 +45,9 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     forked = []
     real_chunks = Workers.chunks
 
-    def chunks(self, task, count, meanwhile):
+    def chunks(self, task, count, meanwhile, **how):
         forked.append(self.forks(count))
-        return real_chunks(self, task, count, meanwhile)
+        return real_chunks(self, task, count, meanwhile, **how)
 
     monkeypatch.setattr(Workers, "chunks", chunks)
     parallel_problems = run_cli("build", "--workers", "2", "--project", str(other)).stderr

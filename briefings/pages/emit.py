@@ -3,8 +3,9 @@
 On a big archive nearly all the work is the article pages: rendering each
 body, related coverage and front matter, then creating ten thousand files.
 That work is split between worker processes, which render and write their
-share and send back only the names they changed, while this process renders
-and writes the listings (home, topics, timeline, people, feeds). The bytes
+share and send back only the names they changed; the listings (home, topics,
+timeline, digests, people, feeds) are dealt to the same workers, one unit at
+a time, since in an edit they are most of what is left to do. The bytes
 written are the same as render.render() gives, serial or not.
 
 An article page is not even rendered when its key, the digest of everything it
@@ -46,7 +47,7 @@ def render_and_write(
     known: Mapping[str, str] | None = None,
 ) -> WriteStats:
     """Write every page under docs_dir; ``also`` is more work for this process
-    while the workers render (it finishes the listings well before them).
+    while the workers render.
     With ``digest_of`` (content file -> digest of its bytes), article pages get
     keys (in the result); a page whose key is the one ``known`` gives for its
     file, which exists, is left as it is."""
@@ -58,44 +59,58 @@ def render_and_write(
 
     known = {} if known is None or fresh else known
 
-    def article_share(indices: range) -> tuple[list[str], dict[str, str]]:  # runs in a worker: names and keys
-        changed, keys = [], {}
-        for i in indices:
-            name = articles.name(i)
-            related = articles.related.of(i)
-            if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
-                keys[name] = key = digest(repr((scope, inputs)))
-                if known.get(name) == key and os.path.exists(os.path.join(base, name)):
-                    continue
-            if write_file(base, name, articles.page(i, related), fresh=fresh):
-                changed.append(name)
-        return changed, keys
+    units = list(listing_units(ctx))  # made here, so every worker has the same list
 
-    def listings() -> tuple[list[str], list[str], dict[str, str]]:
-        names, changed, keys = [], [], {}
-        for unit in listing_units(ctx):
-            key = unit_key(ctx, unit, scope, digest_of)
-            if key is not None:
-                # Stored as the key, then the unit's page names: one per line.
-                entry = f"{LISTING}{unit.key}"
-                stored = known.get(entry, "").split("\n")
-                if stored[0] == key and all(os.path.exists(os.path.join(base, n)) for n in stored[1:]):
-                    names += stored[1:]
-                    keys[entry] = known[entry]
-                    continue
-            made = []
-            for name, text in unit.pages():
-                made.append(name)
-                if write_file(base, name, text, fresh=fresh):
-                    changed.append(name)
-            names += made
-            if key is not None:
-                keys[entry] = "\n".join([key, *made])
-        also()
+    def article_page(i: int, changed: list[str], keys: dict[str, str]) -> None:
+        name = articles.name(i)
+        related = articles.related.of(i)
+        if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
+            keys[name] = key = digest(repr((scope, inputs)))
+            if known.get(name) == key and os.path.exists(os.path.join(base, name)):
+                return
+        if write_file(base, name, articles.page(i, related), fresh=fresh):
+            changed.append(name)
+
+    def unit_pages(unit: ListingUnit, names: list[str], changed: list[str], keys: dict[str, str]) -> None:
+        key = unit_key(ctx, unit, scope, digest_of)
+        if key is not None:
+            # Stored as the key, then the unit's page names: one per line.
+            entry = f"{LISTING}{unit.key}"
+            stored = known.get(entry, "").split("\n")
+            if stored[0] == key and all(os.path.exists(os.path.join(base, n)) for n in stored[1:]):
+                names += stored[1:]
+                keys[entry] = known[entry]
+                return
+        made = []
+        for name, text in unit.pages():
+            made.append(name)
+            if write_file(base, name, text, fresh=fresh):
+                changed.append(name)
+        names += made
+        if key is not None:
+            keys[entry] = "\n".join([key, *made])
+
+    def share(indices: range) -> tuple[list[str], list[str], dict[str, str]]:  # runs in a worker
+        """The listing units, then the article pages, of these indices: the listings' page
+        names, and the names written and the keys of both."""
+        names: list[str] = []
+        changed: list[str] = []
+        keys: dict[str, str] = {}
+        for i in indices:
+            if i < len(units):
+                unit_pages(units[i], names, changed, keys)
+            else:
+                article_page(i - len(units), changed, keys)
         return names, changed, keys
 
-    shares, (names, changed, keys) = workers.chunks(article_share, len(edition.articles), listings)
-    for share_changed, share_keys in shares:
+    # Each listing unit is a chunk of its own: in an edit, when nearly every article page is
+    # current, the listings are most of the work, and they are shared by the workers.
+    shares, _ = workers.chunks(share, len(units) + len(edition.articles), also, alone=len(units))
+    names: list[str] = []
+    changed: list[str] = []
+    keys: dict[str, str] = {}
+    for share_names, share_changed, share_keys in shares:
+        names += share_names
         changed += share_changed
         keys |= share_keys
     names += [articles.name(i) for i in range(len(edition.articles))]
