@@ -211,6 +211,28 @@ def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch
     assert rendered == []
 
 
+def test_related_coverage_is_picked_again_only_when_the_selection_changes(sample, monkeypatch):
+    """Keying 10,000 article pages is mostly picking their related coverage: the picks are
+    stored with the keys and reused while no article's date, topics or people changed."""
+    from conftest import generate
+
+    from briefings.pages.related import RelatedIndex
+    from briefings.project import Project
+
+    picked = []
+    real_picks = RelatedIndex.picks
+    monkeypatch.setattr(RelatedIndex, "picks", lambda self, i: picked.append(i) or real_picks(self, i))
+    edit(sample, QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei")
+    generate(Project.at(sample), workers=1)
+    assert picked == []  # a new title: shown by the pages that list the article, picked by none
+    edit(sample, QUINT, "topics: [taiwan, us-china]", "topics: [taiwan]")
+    generate(Project.at(sample), workers=1)
+    assert len(picked) == 80  # another topic: every article's picks again
+    picked.clear()
+    generate(Project.at(sample), workers=1, full=True)
+    assert picked == []
+
+
 def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monkeypatch):
     from conftest import generate
 

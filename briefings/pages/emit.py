@@ -12,10 +12,13 @@ An article page is not even rendered when its key, the digest of everything it
 is made from (``scope``: what every page shares, such as settings and the
 registries; then the article's content file and what the page shows of other
 articles, ``ArticlePages.inputs``), is the one its file was last written with:
-an edit renders the few pages that show the article, not ten thousand. A
-topic's or a person's pages likewise, keyed by the content files of the
-articles they list (``unit_key``); the pages that show the whole archive (the
-timeline, the feeds...) are made every time.
+an edit renders the few pages that show the article, not ten thousand. Most
+of what a key costs is picking the related coverage, so the picks are stored
+with the keys and reused while the selection (the articles' dates, topics and
+people: ``RelatedIndex.selection``) is the same. A topic's or a person's
+pages are keyed likewise, by the content files of the articles they list
+(``unit_key``); the pages that show the whole archive (the timeline, the
+feeds...) are made every time.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from briefings.content.model import Edition
+from briefings.content.model import Edition, Related
 from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
@@ -61,9 +64,26 @@ def render_and_write(
 
     units = list(listing_units(ctx))  # made here, so every worker has the same list
 
+    selection = articles.related.selection if digest_of is not None else ""  # made here, once
+
+    def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
+        """Page ``i``'s related coverage: picked again only when the selection changed (the
+        scoring is most of what it costs to key an article page), and stored with its keys."""
+        index = articles.related
+        if not selection:
+            return index.of(i)
+        entry = f"{RELATED}{name}"
+        stored, _, picks = known.get(entry, "").partition("\n")
+        if stored == selection:
+            keys[entry] = known[entry]
+            return index.from_picks(i, [int(j) for j in picks.split(",") if j])
+        chosen = index.picks(i)
+        keys[entry] = f"{selection}\n{','.join(map(str, chosen))}"
+        return index.from_picks(i, chosen)
+
     def article_page(i: int, changed: list[str], keys: dict[str, str]) -> None:
         name = articles.name(i)
-        related = articles.related.of(i)
+        related = related_of(i, name, keys)
         if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
             keys[name] = key = digest(repr((scope, inputs)))
             if known.get(name) == key and os.path.exists(os.path.join(base, name)):
@@ -118,6 +138,7 @@ def render_and_write(
 
 
 LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
+RELATED = "related:"  # ...an article page's related picks under this one and the page's name
 
 
 def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:

@@ -11,10 +11,12 @@ worker processes that render article pages each answer for their own share.
 
 from __future__ import annotations
 
+import functools
 import heapq
 from collections import defaultdict
 
 from briefings.content.model import Article, Related
+from briefings.fileio import digest
 
 WINDOW = 12  # neighbours in date on each side, per topic and per person
 
@@ -39,8 +41,20 @@ class RelatedIndex:
         self.masks = [sum(1 << bit.setdefault(key, len(bit)) for key in set(k)) for k in self.keys]
         self.topic_bits = sum(1 << n for key, n in bit.items() if key[0] == "t")
 
+    @functools.cached_property
+    def selection(self) -> str:
+        """A digest of everything that decides which articles ``picks`` returns: the articles'
+        order, slugs, dates, topics and people, and the limits. The same selection picks the
+        same articles, so a build can reuse the picks a previous one stored (pages/emit.py)."""
+        facts = [(a.slug, self.days[i], a.topics, self.people_of.get(a.slug, ())) for i, a in enumerate(self.articles)]
+        return digest(repr((WINDOW, self.limit, facts)))
+
     def of(self, i: int) -> tuple[Related, ...]:
         """The related articles of ``articles[i]``, best first."""
+        return self.from_picks(i, self.picks(i))
+
+    def picks(self, i: int) -> list[int]:
+        """The positions of the related articles of ``articles[i]``, best first."""
         articles, masks, days = self.articles, self.masks, self.days
         candidates: set[int] = set()
         for key in self.keys[i]:
@@ -57,10 +71,15 @@ class RelatedIndex:
             score = 3 * (shared.bit_count() - topics) + 2 * topics + 1 / (1 + apart / 30)
             scored.append((-score, apart, articles[j].slug, j))
         # (-score, days apart, slug): the best first, ties broken by date, then by slug.
+        return [j for *_, j in heapq.nsmallest(self.limit, scored)]
+
+    def from_picks(self, i: int, picks: list[int]) -> tuple[Related, ...]:
+        """The related articles of ``articles[i]`` at these positions, with what each shares with it."""
+        articles = self.articles
         article = articles[i]
         mine = self.people_of.get(article.slug, ())
         result = []
-        for *_, j in heapq.nsmallest(self.limit, scored):
+        for j in picks:
             other = articles[j]
             theirs = self.people_of.get(other.slug, ())
             result.append(
