@@ -8,7 +8,7 @@ import shutil
 import signal
 
 import pytest
-from conftest import VALID, Site, generate, run_cli, tree_hash
+from conftest import VALID, Site, copy_sample, generate, run_cli, tree_hash
 
 from briefings import parallel
 from briefings.errors import BriefingsError
@@ -56,6 +56,35 @@ def test_parallel_generation_is_identical_to_serial(tmp_path, monkeypatch):
     generate(Project.at(other), now=NOW, workers=2)
     assert forked == [True, True, True]  # the failed build's parse, then generation's parse and its article pages
     assert tree_hash(site.root / "build/docs") == tree_hash(other / "build/docs")
+
+
+def test_an_edit_with_the_listings_dealt_to_the_workers_writes_what_one_process_does(tmp_path, monkeypatch):
+    """In an edit the listing units go to the workers, a unit a chunk (emit.py): the pages
+    equal those one process writes, and those of a cold generation of the edited content."""
+    quint = "content/articles/2022/2022-08-02-the-quint-pelosi-leaves-taipei.md"
+    serial, forked, cold = (copy_sample(tmp_path / name) for name in ("serial", "forked", "cold"))
+    monkeypatch.setattr(parallel, "THRESHOLD", 5)  # use the workers for the sample
+    dealt = []
+    real_chunks = Workers.chunks
+
+    def chunks(self, task, count, meanwhile, alone=0):
+        if task.__name__ == "share":  # generation's pages (not the parse)
+            dealt.append(alone if self.forks(count) else None)
+        return real_chunks(self, task, count, meanwhile, alone=alone)
+
+    monkeypatch.setattr(Workers, "chunks", chunks)
+    for root, workers in ((serial, 1), (forked, 2)):
+        generate(Project.at(root), now=NOW, workers=workers)
+    for root in (serial, forked, cold):
+        path = root / quint
+        text = path.read_text("utf-8").replace("title: Nancy Pelosi Leaves Taipei", "title: Pelosi Departs Taipei")
+        path.write_text(text, "utf-8")
+    dealt.clear()
+    for root, workers in ((serial, 1), (forked, 2), (cold, 2)):
+        generate(Project.at(root), now=NOW, workers=workers)
+    # The forked edit dealt its listings (the cold one made them in this process).
+    assert dealt[0] is None and dealt[1] > 10 and dealt[2] == 0
+    assert tree_hash(forked / "build/docs") == tree_hash(serial / "build/docs") == tree_hash(cold / "build/docs")
 
 
 def test_a_worker_that_dies_is_one_clear_error():

@@ -3,10 +3,11 @@
 On a big archive nearly all the work is the article pages: rendering each
 body, related coverage and front matter, then creating ten thousand files.
 That work is split between worker processes, which render and write their
-share and send back only the names they changed; the listings (home, topics,
-timeline, digests, people, feeds) are dealt to the same workers, one unit at
-a time, since in an edit they are most of what is left to do. The bytes
-written are the same as render.render() gives, serial or not.
+share and send back only the names they changed, while this process renders
+and writes the listings (home, topics, timeline, digests, people, feeds); in an
+edit, when the listings are most of what is left to do, they are dealt to the
+workers too, one unit at a time. The bytes written are the same as
+render.render() gives, serial or not.
 
 An article page is not even rendered when its key, the digest of everything it
 is made from (``scope``: what every page shares, such as settings and the
@@ -110,26 +111,41 @@ def render_and_write(
         if key is not None:
             keys[entry] = "\n".join([key, *made])
 
+    # Who makes the listing units. In an edit (pages were keyed before) nearly every article
+    # page is current and the listings are most of the work: they are dealt to the workers,
+    # a unit a chunk. Otherwise the workers are busy with the article pages and this process
+    # makes the listings meanwhile: in a worker, a listing over the whole archive would also
+    # copy much of this process's memory into it (each object it touches), for nothing.
+    dealt = units if known else []
+    here = [] if known else units
+
     def share(indices: range) -> tuple[list[str], list[str], dict[str, str]]:  # runs in a worker
-        """The listing units, then the article pages, of these indices: the listings' page
-        names, and the names written and the keys of both."""
+        """The dealt listing units, then the article pages, of these indices: the listings'
+        page names, and the names written and the keys of both."""
         names: list[str] = []
         changed: list[str] = []
         keys: dict[str, str] = {}
         for i in indices:
-            if i < len(units):
-                unit_pages(units[i], names, changed, keys)
+            if i < len(dealt):
+                unit_pages(dealt[i], names, changed, keys)
             else:
-                article_page(i - len(units), changed, keys)
+                article_page(i - len(dealt), changed, keys)
         return names, changed, keys
 
-    # Each listing unit is a chunk of its own: in an edit, when nearly every article page is
-    # current, the listings are most of the work, and they are shared by the workers.
-    shares, _ = workers.chunks(share, len(units) + len(edition.articles), also, alone=len(units))
+    def listings() -> tuple[list[str], list[str], dict[str, str]]:
+        names: list[str] = []
+        changed: list[str] = []
+        keys: dict[str, str] = {}
+        for unit in here:
+            unit_pages(unit, names, changed, keys)
+        also()
+        return names, changed, keys
+
+    shares, mine = workers.chunks(share, len(dealt) + len(edition.articles), listings, alone=len(dealt))
     names: list[str] = []
     changed: list[str] = []
     keys: dict[str, str] = {}
-    for share_names, share_changed, share_keys in shares:
+    for share_names, share_changed, share_keys in [mine, *shares]:
         names += share_names
         changed += share_changed
         keys |= share_keys
