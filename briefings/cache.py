@@ -10,9 +10,10 @@ same layout) holds::
     cache/generate.fingerprint  everything the generated pages depend on, stored
                                 once they are all written: a run with the same
                                 inputs renders and writes nothing
-    cache/generate.keys         each article page's key (pages/emit.py), stored
-                                with the fingerprint: a page whose key is the
-                                same is not rendered again
+    cache/generate.keys         each article page's key and related picks, and
+                                each topic's and person's pages' key
+                                (pages/emit.py), stored with the fingerprint: a
+                                page whose key is the same is not rendered again
     cache/site.json             what the site folder was last built from: the
                                 site key, the folder, each page's size and mtime,
                                 the page count, and where the spare copy of the
