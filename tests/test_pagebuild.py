@@ -101,12 +101,9 @@ def test_the_json_front_matter_reader_reads_what_mkdocs_reads(sample_build):
     assert meta.get_data is original
 
 
-def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(sample_build):
-    """Every generated sample page converted by a new Python-Markdown converter (as MkDocs
-    does) and by the one converter reused page after page: the same HTML, table of
-    contents, title, anchors and links to anchors."""
-    import markdown
-    from mkdocs.structure import pages as mkdocs_pages
+def pages_of(root):
+    """Every page the pipeline generates for the desk at ``root``, as MkDocs reads them,
+    and a function that converts one as MkDocs does (content, toc, title, anchors, links)."""
     from mkdocs.structure.files import get_files
     from mkdocs.structure.nav import get_navigation
 
@@ -117,11 +114,11 @@ def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(samp
     from briefings.pipeline import build
     from briefings.project import Project
 
-    project = Project.at(sample_build[0])
+    project = Project.at(root)
     options = build_options(project, pages_only=True, strict=False)
     report = build(project, options)
     engine = MkDocsEngine(SiteJob(project, options, nav=navigation(report.edition), sources={}, epoch=0))
-    config = engine.config(docs_dir=project.docs_dir, site_dir=sample_build[0] / "unused-site")
+    config = engine.config(docs_dir=project.docs_dir, site_dir=root / "unused-site")
     files = get_files(config)
     get_navigation(files, config)
 
@@ -130,7 +127,17 @@ def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(samp
         page.render(config, files)
         return page.content, str(page.toc), page.title, page.present_anchor_ids, page.links_to_anchors
 
-    pages = [f.page for f in files.documentation_pages() if f.page is not None]
+    return [f.page for f in files.documentation_pages() if f.page is not None], converted, config
+
+
+def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(sample_build):
+    """Every generated sample page converted by a new Python-Markdown converter (as MkDocs
+    does) and by the one converter reused page after page: the same HTML, table of
+    contents, title, anchors and links to anchors."""
+    import markdown
+    from mkdocs.structure import pages as mkdocs_pages
+
+    pages, converted, config = pages_of(sample_build[0])
     assert len(pages) > 100
     fresh = [converted(page) for page in pages]
     with pagebuild.reused_markdown():
@@ -141,3 +148,51 @@ def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(samp
     assert mkdocs_pages.markdown.Markdown is markdown.Markdown  # put back after
     assert reused == fresh
     assert sum("headerlink" in content for content, *_ in reused) > 80  # the toc extension ran on them
+
+
+def test_bodies_set_aside_give_each_sample_page_what_markdown_gives(sample_build):
+    """Every generated sample page converted with its article body set aside and put
+    back, and as MkDocs converts it: the same HTML, toc, title, anchors and links."""
+    from mkdocs.structure.pages import Page
+
+    pages, converted, _ = pages_of(sample_build[0])
+    whole = [converted(page) for page in pages]
+    with pagebuild.bodies_set_aside():
+        aside = [converted(page) for page in pages]
+    assert Page.render.__module__ == "mkdocs.structure.pages"  # put back after
+    assert aside == whole
+    assert sum(pagebuild._body_block(page.markdown) is not None for page in pages) >= 80  # every article's
+
+
+# Bodies of every shape the fast path must either pass through exactly or leave to Python-Markdown.
+ODD_BODIES = {
+    "nested.md": "Intro.\n\n<div><div>inside</div>\n\n</div>\n\nAfter the divs.\n",
+    "table.md": "| a | b |\n|---|---|\n| 1 < 2 | x & y |\n\nText with *emphasis* and `code <b>`.\n",
+    "code.md": "Before.\n\n```\nline <one>\n\n\tindented & tabbed\n```\n\n# A heading\n\n> quoted\n",
+    "entities.md": "Caf&eacute; &amp; &#169; \u201cquotes\u201d, 5 > 4, a\u00a0b.\n\n- one\n- two\n",
+    "raw.md": (
+        '<p id="anchor">An id.</p>\n\n<div markdown="1">*md*</div>\n\n<!-- a comment -->\n\n<a name="n">named</a>\n'
+    ),
+    "closing.md": "Ends with a closing div line:\n\n</div>\n\nand more after it.\n",
+}
+
+
+@pytest.mark.parametrize("trust_html", [False, True])
+def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
+    """Bodies with nested divs, tables, code with tabs and blank lines, entities, ids,
+    comments and md_in_html markup, cleaned and (with trust_html) raw: each page
+    converted with its body set aside equals MkDocs' conversion."""
+    site.settings(trust_html=trust_html)
+    for i, (name, body) in enumerate(ODD_BODIES.items()):
+        site.article(name, f"title: Odd {i}\ndate: 2024-01-1{i}\nsource: Briefings desk\ntopics: [taiwan]\n", body)
+    pages, converted, _ = pages_of(site.root)
+    articles = [page for page in pages if page.file.src_uri.startswith("articles/") and page.url != "articles/"]
+    assert len(articles) == len(ODD_BODIES)
+    whole = [converted(page) for page in pages]
+    with pagebuild.bodies_set_aside():
+        aside = [converted(page) for page in pages]
+    assert aside == whole
+    fast = {page.file.src_uri for page in articles if pagebuild._body_block(page.markdown) is not None}
+    assert fast  # some bodies do take the fast path...
+    if trust_html:  # ...but never one with an id, a comment, md_in_html markup or a tab
+        assert not any(name in uri for uri in fast for name in ("raw", "code"))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def build_site(config: Any, workers: Workers) -> None:
         from mkdocs.structure.files import get_files
 
         pages = len(get_files(config).documentation_pages(inclusion=InclusionLevel.is_included))
-    with json_front_matter(), reused_markdown():
+    with json_front_matter(), reused_markdown(), bodies_set_aside():
         if not workers.forks(pages):
             build(config)
             return
@@ -147,6 +148,95 @@ def reused_markdown() -> Iterator[None]:
         yield
     finally:
         setattr(pages, "markdown", markdown)  # noqa: B010
+
+
+# An article body as pages/body.py writes it: one raw HTML block of its own.
+BODY_OPEN, BODY_CLOSE = '\n<div class="bf-body">\n', "\n</div>\n"
+EMPTY_BODY = BODY_OPEN.strip("\n") + BODY_CLOSE.rstrip("\n")  # what Python-Markdown is given instead
+# What Python-Markdown would not pass through as it is, or MkDocs would read in it:
+# tabs (expanded), its placeholders; a "<" or ">" that is not a tag's; comments and other
+# declarations, raw-text elements, md_in_html's attribute, anchors (ids, named links).
+_TAG = re.compile(r"<[^<>]*>")
+_NOT_VERBATIM_TAG = re.compile(
+    r"<(?![a-zA-Z/])|<(?:script|style|textarea|title)\b|\s(?:markdown\b|(?:id|name)\s*=)", re.IGNORECASE
+)
+
+
+def _verbatim(block: str) -> bool:
+    """Would Python-Markdown and MkDocs pass this raw HTML through without a look?"""
+    if any(c in block for c in "\t\r\x02\x03"):
+        return False
+    tags = _TAG.findall(block)
+    if block.count("<") != len(tags) or block.count(">") != len(tags):
+        return False
+    return not _NOT_VERBATIM_TAG.search("".join(tags))
+
+
+_DIV_OPEN, _DIV_CLOSE = re.compile(r"<div\b", re.IGNORECASE), re.compile(r"</div\s*>", re.IGNORECASE)
+
+
+def _body_block(markdown: str) -> tuple[int, int] | None:
+    """Where the article body's raw HTML block is in a page's Markdown, when
+    Python-Markdown would only pass it through: (start, end), else None."""
+    if markdown.startswith(BODY_OPEN[1:]):  # a page with nothing but the body
+        start = 0
+    else:
+        start = markdown.find(BODY_OPEN)
+        if start < 1 or markdown[start - 1] != "\n":  # after a blank line, as written
+            return None
+        start += 1
+    end = start
+    while True:  # to the "</div>" line that closes it: every div in it closed
+        close = markdown.find(BODY_CLOSE, end)
+        if close < 0:
+            return None
+        end = close + len(BODY_CLOSE) - 1
+        block = markdown[start:end]
+        if len(_DIV_OPEN.findall(block)) == len(_DIV_CLOSE.findall(block)):
+            break
+    if markdown[end : end + 2] not in ("\n\n", "\n") or not _verbatim(block):
+        return None
+    return start, end
+
+
+@contextlib.contextmanager
+def bodies_set_aside() -> Iterator[None]:
+    """Convert each page without its article body, then put the body back.
+
+    A body is HTML already (pages/body.py: cmark, then nh3), one raw block that
+    Python-Markdown passes through unchanged; but it and MkDocs each run an HTML
+    parser written in Python over all of it first, to find where raw blocks end
+    and which ids they hold: most of the conversion of an article page, for
+    nothing. So a body that would come out as it went in (``_body_block``) is
+    replaced by an empty one for the conversion and put back in the HTML after.
+    Anything else goes through as before; tests/test_pagebuild.py converts every
+    page both ways.
+    """
+    from mkdocs.structure.pages import Page
+
+    original = Page.render
+
+    def render(page: Any, config: Any, files: Any) -> None:
+        source = page.markdown
+        found = _body_block(source) if isinstance(source, str) else None
+        if found is None:
+            return original(page, config, files)
+        start, end = found
+        page.markdown = source[:start] + EMPTY_BODY + source[end:]
+        try:
+            original(page, config, files)
+        finally:
+            page.markdown = source
+        if page.content.count(EMPTY_BODY) != 1:  # not where it should be: convert the whole page
+            return original(page, config, files)
+        page.content = page.content.replace(EMPTY_BODY, source[start:end], 1)
+        return None
+
+    setattr(Page, "render", render)  # noqa: B010 - for this build only, put back after
+    try:
+        yield
+    finally:
+        setattr(Page, "render", original)  # noqa: B010
 
 
 def _build_in_workers(config: Any, workers: Workers) -> None:
