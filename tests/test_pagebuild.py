@@ -196,3 +196,29 @@ def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
     assert fast  # some bodies do take the fast path...
     if trust_html:  # ...but never one with an id, a comment, md_in_html markup or a tab
         assert not any(name in uri for uri in fast for name in ("raw", "code"))
+
+
+def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(tmp_path, forked, monkeypatch):
+    """The page-building path run in this process (so its renders can be counted): the
+    header is rendered with a hole for the title once per folder, not once per page,
+    and the site equals MkDocs' own build byte for byte."""
+    serial, workers = two_samples(tmp_path, "pagefind")
+    one = run_cli("build", "--project", str(serial), "--workers", "1")
+    assert one.exit_code == 0, one.output
+    in_process = lambda self, task, count, meanwhile, alone=0: ([task(range(count))], meanwhile())  # noqa: E731
+    monkeypatch.setattr(parallel.Workers, "chunks", in_process)
+    holes: list[str] = []
+    real = pagebuild._Untitled.__init__
+
+    def untitled(self, page):
+        holes.append(page.url)
+        real(self, page)
+
+    monkeypatch.setattr(pagebuild._Untitled, "__init__", untitled)
+    two = run_cli("build", "--project", str(workers), "--workers", "2")
+    assert two.exit_code == 0, two.output
+    assert forked == [True]
+    assert tree_hash(serial / "site") == tree_hash(workers / "site")
+    pages = list((workers / "site").rglob("index.html"))
+    assert len(pages) > 140 and 5 < len(holes) < 30  # one per folder of pages
+    assert len({url.rsplit("/", 2)[0] for url in holes}) == len(holes)

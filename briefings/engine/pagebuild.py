@@ -25,6 +25,7 @@ import re
 import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from briefings.parallel import Workers
@@ -349,6 +350,71 @@ def _render_once_per_folder(env: Any) -> None:
             continue
         if block in blocks:
             blocks[block] = _once_per_folder(blocks[block], outside_nav_only=False)
+    _header_once_per_folder(env)
+
+
+HEADER_TEMPLATE = "partials/header.html"
+TITLE_HOLE = "\x00briefings: the page's title\x00"
+
+
+def _header_once_per_folder(env: Any) -> None:
+    """Material's header block (site name, palette, search, the page's title), rendered
+    once per folder with a hole where the page's title goes, filled for each page.
+
+    Only with briefings' own header partial, which prints the title as it is (a
+    desk's own may read more of the page, or filter the title), Material's base.html
+    around it, and no autoescaping (MkDocs has none).
+    """
+    from briefings.engine.theme import package_theme
+
+    try:
+        base, header = env.get_template("base.html"), env.get_template(HEADER_TEMPLATE)
+    except Exception:  # noqa: BLE001 - another theme
+        return
+    ours = package_theme().resolve() / HEADER_TEMPLATE
+    material = Path(base.filename or "").resolve().parent.parent.name == "material"
+    if env.autoescape is not False or Path(header.filename or "").resolve() != ours or not material:
+        return
+    if "header" in base.blocks:
+        base.blocks["header"] = _once_per_folder_but_title(base.blocks["header"])
+
+
+class _Untitled:
+    """A page whose title (and front matter title) is TITLE_HOLE; the rest is the page's."""
+
+    def __init__(self, page: Any):
+        self._page = page
+        self.title = TITLE_HOLE
+        meta = page.meta
+        self.meta = {**meta, "title": TITLE_HOLE} if meta and meta.get("title") else meta
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+
+def _once_per_folder_but_title(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
+    import posixpath
+
+    done: dict[tuple[str, str], list[str] | None] = {}
+
+    def once(context: Any) -> Iterator[str]:
+        page = context.get("page")
+        if page is None or not isinstance(getattr(page, "url", None), str):
+            yield from render(context)
+            return
+        key = (posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url")))
+        if key not in done:
+            text = "".join(render(context.derived({"page": _Untitled(page)})))
+            done[key] = text.split(TITLE_HOLE) if text.count(TITLE_HOLE) == 1 else None
+        parts = done[key]
+        if parts is None:  # the title printed other than once: render each page's
+            yield from render(context)
+            return
+        meta = page.meta
+        title = meta["title"] if meta and meta.get("title") else page.title  # as the partial chooses
+        yield parts[0] + str(title) + parts[1]
+
+    return once
 
 
 def _once_per_folder(
