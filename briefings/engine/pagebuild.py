@@ -322,8 +322,18 @@ def _build_in_workers(config: Any, workers: Workers) -> None:
 
 NAV_TEMPLATE = "partials/nav.html"
 # Material's blocks whose output depends on nothing of the page but the folder it is in
-# (links relative to it): the JSON configuration its scripts read.
-SAME_PER_FOLDER_BLOCKS = (("base.html", "config"),)
+# (links relative to it): the JSON configuration its scripts read, the stylesheets,
+# fonts and scripts; and the footer, whose previous/next links only pages in the
+# navigation have (so it is remembered for the others only). (template, block, outside nav only)
+SAME_PER_FOLDER_BLOCKS = (
+    ("base.html", "config", False),
+    ("base.html", "styles", False),
+    ("base.html", "libs", False),
+    ("base.html", "fonts", False),
+    ("base.html", "analytics", False),
+    ("base.html", "scripts", False),
+    ("base.html", "footer", True),
+)
 
 
 def _render_once_per_folder(env: Any) -> None:
@@ -333,8 +343,9 @@ def _render_once_per_folder(env: Any) -> None:
     the navigation (every article: the navigation never lists them) nothing in it
     is active, and its links, relative to the page, are the same for every page of
     one folder: so the first article's navigation serves all ten thousand. Pages in
-    the navigation render theirs as before. The same goes, for every page, for the
-    blocks of SAME_PER_FOLDER_BLOCKS. Only this build's environment is changed;
+    the navigation render theirs as before. The same goes for the blocks of
+    SAME_PER_FOLDER_BLOCKS, and for the header but its title (``_header_once_per_folder``).
+    Only this build's environment is changed;
     tests/test_pagebuild.py compares the site with MkDocs' own build.
     """
     try:
@@ -343,13 +354,13 @@ def _render_once_per_folder(env: Any) -> None:
         pass
     else:
         nav.root_render_func = _once_per_folder(nav.root_render_func, outside_nav_only=True)
-    for name, block in SAME_PER_FOLDER_BLOCKS:
+    for name, block, outside_nav_only in SAME_PER_FOLDER_BLOCKS:
         try:
             blocks = env.get_template(name).blocks
         except Exception:  # noqa: BLE001 - another theme
             continue
         if block in blocks:
-            blocks[block] = _once_per_folder(blocks[block], outside_nav_only=False)
+            blocks[block] = _once_per_folder(blocks[block], outside_nav_only=outside_nav_only)
     _header_once_per_folder(env)
 
 
