@@ -50,6 +50,9 @@ def test_pages_built_by_workers_are_byte_identical(tmp_path, forked, search):
     assert two.exit_code == 0, two.output
     assert forked == [True]
     assert tree_hash(serial / "site") == tree_hash(workers / "site")  # Pagefind's bundle included
+    from mkdocs.structure.pages import Page, _RawHTMLPreprocessor
+
+    assert Page.render.__module__ == _RawHTMLPreprocessor.run.__module__ == "mkdocs.structure.pages"  # put back
     if search == "material":  # the workers' search entries, merged in page order
         index = (workers / "site/search/search_index.json").read_text("utf-8")
         assert index.count('"location":"articles/') >= 80
