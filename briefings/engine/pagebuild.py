@@ -385,6 +385,34 @@ def _render_once_per_folder(env: Any) -> None:
         if block in blocks:
             blocks[block] = _once_per_folder(blocks[block], outside_nav_only=outside_nav_only)
     _header_once_per_folder(env)
+    _language_once(env)
+
+
+LANGUAGE_TEMPLATE = "partials/language.html"
+
+
+def _language_once(env: Any) -> None:
+    """Material imports its translations (``partials/language.html``, "with context") anew
+    for every page and every table of contents. Its one macro reads only the theme's
+    language, so with Material's own file the module made for the first page serves all."""
+    try:
+        language = env.get_template(LANGUAGE_TEMPLATE)
+    except Exception:  # noqa: BLE001 - another theme
+        return
+    if Path(language.filename or "").resolve().parent.parent.name != "material":
+        return  # a desk's own, which may read the page
+    make_module = language.make_module
+    made: dict[int, Any] = {}
+
+    def once(vars: dict[str, Any] | None = None, shared: bool = False, locals: Any = None) -> Any:
+        config = (vars or {}).get("config")
+        if config is None:
+            return make_module(vars, shared, locals)
+        if id(config) not in made:
+            made[id(config)] = (config, make_module(vars, shared, locals))
+        return made[id(config)][1]
+
+    language.make_module = once
 
 
 HEADER_TEMPLATE = "partials/header.html"
