@@ -201,11 +201,29 @@ def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
         assert not any(name in uri for uri in fast for name in ("raw", "code"))
 
 
-def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(tmp_path, forked, monkeypatch):
+# A desk's own partials that read more of the page than Material's: never rendered once per folder.
+OWN_PARTIALS = {
+    "partials/header.html": '<header class="md-header">{{ page.title | upper }} at {{ page.url }}</header>',
+    "partials/language.html": '{% import "partials/languages/en.html" as lang %}{% macro t(key) %}'
+    '{% if key == "action.skip" %}Skip to the content of {{ page.url }}{% else %}{{ lang.t(key) }}{% endif %}'
+    "{% endmacro %}",
+}
+
+
+@pytest.mark.parametrize("own_partials", [False, True])
+def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(
+    tmp_path, forked, monkeypatch, own_partials
+):
     """The page-building path run in this process (so its renders can be counted): the
     header is rendered with a hole for the title once per folder, not once per page,
-    and the site equals MkDocs' own build byte for byte."""
+    and the site equals MkDocs' own build byte for byte. A desk's own header and
+    translations partials, which read the page, are rendered for every page."""
     serial, workers = two_samples(tmp_path, "pagefind")
+    if own_partials:
+        for root in (serial, workers):
+            for name, text in OWN_PARTIALS.items():
+                (root / "overrides" / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / "overrides" / name).write_text(text, "utf-8")
     one = run_cli("build", "--project", str(serial), "--workers", "1")
     assert one.exit_code == 0, one.output
     in_process = lambda self, task, count, meanwhile, alone=0: ([task(range(count))], meanwhile())  # noqa: E731
@@ -223,5 +241,11 @@ def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(tmp
     assert forked == [True]
     assert tree_hash(serial / "site") == tree_hash(workers / "site")
     pages = list((workers / "site").rglob("index.html"))
-    assert len(pages) > 140 and 5 < len(holes) < 30  # one per folder of pages
+    assert len(pages) > 140
+    if own_partials:
+        assert holes == []
+        article = next((workers / "site/articles").glob("*/index.html")).read_text("utf-8")
+        assert "Skip to the content of articles/" in article  # the desk's translations, with its address
+        return
+    assert 5 < len(holes) < 30  # one per folder of pages
     assert len({url.rsplit("/", 2)[0] for url in holes}) == len(holes)
