@@ -388,6 +388,17 @@ def _render_once_per_folder(env: Any) -> None:
 LANGUAGE_TEMPLATE = "partials/language.html"
 
 
+def _materials(template: Any) -> bool:
+    """Is this template Material's own file (not a desk's or another theme's)?"""
+    import importlib.util
+
+    spec = importlib.util.find_spec("material")
+    if spec is None or spec.origin is None:
+        return False
+    own = Path(spec.origin).resolve().parent / "templates"
+    return Path(template.filename or "").resolve().is_relative_to(own)
+
+
 def _language_once(env: Any) -> None:
     """Material imports its translations (``partials/language.html``, "with context") anew
     for every page and every table of contents. Its one macro reads only the theme's
@@ -396,7 +407,7 @@ def _language_once(env: Any) -> None:
         language = env.get_template(LANGUAGE_TEMPLATE)
     except Exception:  # noqa: BLE001 - another theme
         return
-    if Path(language.filename or "").resolve().parent.parent.name != "material":
+    if not _materials(language):
         return  # a desk's own, which may read the page
     make_module = language.make_module
     made: dict[int, Any] = {}
@@ -431,8 +442,7 @@ def _header_once_per_folder(env: Any) -> None:
     except Exception:  # noqa: BLE001 - another theme
         return
     ours = package_theme().resolve() / HEADER_TEMPLATE
-    material = Path(base.filename or "").resolve().parent.parent.name == "material"
-    if env.autoescape is not False or Path(header.filename or "").resolve() != ours or not material:
+    if env.autoescape is not False or Path(header.filename or "").resolve() != ours or not _materials(base):
         return
     if "header" in base.blocks:
         base.blocks["header"] = _once_per_folder_but_title(base.blocks["header"])
