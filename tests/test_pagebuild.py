@@ -9,7 +9,7 @@ import pytest
 from conftest import copy_sample, run_cli, tree_hash
 
 from briefings import parallel
-from briefings.engine import pagebuild
+from briefings.engine import pagebuild, pageconvert, pageframe
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_the_json_front_matter_reader_reads_what_mkdocs_reads(sample_build):
     original = meta.get_data
     pages = sorted((sample_build[0] / "build/docs").rglob("*.md"))
     assert len(pages) > 100
-    with pagebuild.json_front_matter():
+    with pageconvert.json_front_matter():
         fast = meta.get_data
         assert fast is not original
         for path in pages:
@@ -144,7 +144,7 @@ def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(samp
     pages, converted, config = pages_of(sample_build[0])
     assert len(pages) > 100
     fresh = [converted(page) for page in pages]
-    with pagebuild.reused_markdown():
+    with pageconvert.reused_markdown():
         reused = [converted(page) for page in pages]
         new = mkdocs_pages.markdown.Markdown  # what Page.render calls: one converter, reused
         made = [new(extensions=config["markdown_extensions"], extension_configs={}) for _ in range(2)]
@@ -161,11 +161,11 @@ def test_bodies_set_aside_give_each_sample_page_what_markdown_gives(sample_build
 
     pages, converted, _ = pages_of(sample_build[0])
     whole = [converted(page) for page in pages]
-    with pagebuild.bodies_set_aside():
+    with pageconvert.bodies_set_aside():
         aside = [converted(page) for page in pages]
     assert Page.render.__module__ == "mkdocs.structure.pages"  # put back after
     assert aside == whole
-    assert sum(pagebuild._body_block(page.markdown) is not None for page in pages) >= 80  # every article's
+    assert sum(pageconvert._body_block(page.markdown) is not None for page in pages) >= 80  # every article's
 
 
 # Bodies of every shape the fast path must either pass through exactly or leave to Python-Markdown.
@@ -193,10 +193,10 @@ def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
     articles = [page for page in pages if page.file.src_uri.startswith("articles/") and page.url != "articles/"]
     assert len(articles) == len(ODD_BODIES)
     whole = [converted(page) for page in pages]
-    with pagebuild.bodies_set_aside():
+    with pageconvert.bodies_set_aside():
         aside = [converted(page) for page in pages]
     assert aside == whole
-    fast = {page.file.src_uri for page in articles if pagebuild._body_block(page.markdown) is not None}
+    fast = {page.file.src_uri for page in articles if pageconvert._body_block(page.markdown) is not None}
     assert fast  # some bodies do take the fast path...
     if trust_html:  # ...but never one with an id, a comment, md_in_html markup or a tab
         assert not any(name in uri for uri in fast for name in ("raw", "code"))
@@ -230,18 +230,18 @@ def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(
     in_process = lambda self, task, count, meanwhile, alone=0: ([task(range(count))], meanwhile())  # noqa: E731
     monkeypatch.setattr(parallel.Workers, "chunks", in_process)
     holes: list[str] = []
-    real = pagebuild._Untitled.__init__
+    real = pageframe._Untitled.__init__
 
     def untitled(self, page):
         holes.append(page.url)
         real(self, page)
 
-    monkeypatch.setattr(pagebuild._Untitled, "__init__", untitled)
+    monkeypatch.setattr(pageframe._Untitled, "__init__", untitled)
     made: list[str] = []  # each module of the translations partial made
     make_module = jinja2.Template.make_module
 
     def counted(self, *args, **kwargs):
-        if self.name == pagebuild.LANGUAGE_TEMPLATE:
+        if self.name == pageframe.LANGUAGE_TEMPLATE:
             made.append(self.filename)
         return make_module(self, *args, **kwargs)
 
