@@ -10,6 +10,7 @@ with MkDocs' own build byte for byte.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -50,16 +51,22 @@ def render_once_per_folder(env: Any) -> None:
         nav.root_render_func = _once_per_folder(nav.root_render_func, outside_nav_only=True)
     for name, block, outside_nav_only in SAME_PER_FOLDER_BLOCKS:
         try:
-            blocks = env.get_template(name).blocks
+            template = env.get_template(name)
         except Exception:  # noqa: BLE001 - another theme
             continue
-        if block in blocks:
+        blocks = template.blocks
+        if block in blocks and _materials(template):  # a desk's own base.html may read the page there
             blocks[block] = _once_per_folder(blocks[block], outside_nav_only=outside_nav_only)
     _header_once_per_folder(env)
     _language_once(env)
 
 
 LANGUAGE_TEMPLATE = "partials/language.html"
+
+
+def _folder(context: Any, page: Any) -> tuple[str, str]:
+    """What a page's frame depends on, past its title: its folder (links are relative to it)."""
+    return posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url"))
 
 
 def _materials(template: Any) -> bool:
@@ -136,8 +143,6 @@ class _Untitled:
 
 
 def _once_per_folder_but_title(render: Callable[[Any], Iterator[str]]) -> Callable[[Any], Iterator[str]]:
-    import posixpath
-
     done: dict[tuple[str, str], list[str] | None] = {}
 
     def once(context: Any) -> Iterator[str]:
@@ -145,7 +150,7 @@ def _once_per_folder_but_title(render: Callable[[Any], Iterator[str]]) -> Callab
         if page is None or not isinstance(getattr(page, "url", None), str):
             yield from render(context)
             return
-        key = (posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url")))
+        key = _folder(context, page)
         if key not in done:
             text = "".join(render(context.derived({"page": _Untitled(page)})))
             done[key] = text.split(TITLE_HOLE) if text.count(TITLE_HOLE) == 1 else None
@@ -164,8 +169,6 @@ def _once_per_folder(
     render: Callable[[Any], Iterator[str]], *, outside_nav_only: bool
 ) -> Callable[[Any], Iterator[str]]:
     """``render`` (a Jinja render function), remembered per folder of the page rendered."""
-    import posixpath
-
     done: dict[tuple[str, str], str] = {}
     in_nav: dict[int, set[int]] = {}  # the navigation's pages, by navigation
 
@@ -180,7 +183,7 @@ def _once_per_folder(
             if id(page) in in_nav[id(nav)]:
                 yield from render(context)  # a page in the navigation: its own items are active
                 return
-        key = (posixpath.dirname(page.url.rstrip("/")), str(context.get("base_url")))
+        key = _folder(context, page)
         if key not in done:
             done[key] = "".join(render(context))
         yield done[key]
