@@ -6,6 +6,7 @@ byte; extra.briefings.search_shard_pages is checked."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -70,6 +71,28 @@ def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_d
     bundle = sharded_build / "site" / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.en.pagefind").is_file()
     assert not list(bundle.glob("shard-*/pagefind.js")) and not list(bundle.glob("shard-*/wasm.*"))
+
+
+def test_a_shards_pages_found_by_glob_index_as_a_folder_of_links_does(sharded_build, tmp_path, monkeypatch):
+    """A shard's pages are given to Pagefind by a glob over the site itself; a page whose name
+    a glob would misread makes the shard's Pagefind run over a folder of links to its pages,
+    as before globs. Both give the same bundles, byte for byte."""
+    from briefings.engine import pagefind, searchshards
+
+    site = tmp_path / "site"
+    shutil.copytree(sharded_build / "site", site)
+    linked = []
+    monkeypatch.setattr(searchshards, "_link_or_copy", lambda s, d: (linked.append(d), shutil.copyfile(s, d)))
+    trees = []
+    for links, plain in ((0, searchshards._PLAIN_NAME), (92, re.compile("^$"))):  # the second matches no name
+        monkeypatch.setattr(searchshards, "_PLAIN_NAME", plain)
+        linked.clear()
+        shutil.rmtree(site / "pagefind")
+        done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES)  # in a scratch folder
+        assert len(done.indexed) == 5
+        trees.append(tree_hash(site / "pagefind"))
+        assert len([dest for dest in linked if ".work-" in str(dest)]) == links  # the pages, not the bundles
+    assert trees[0] == trees[1] == tree_hash(sharded_build / "site" / "pagefind")
 
 
 def results(page, served, query):

@@ -59,11 +59,13 @@ def index_site(
     selectors = NOISE_SELECTORS + (() if full_text else BODY_SELECTORS)
     excludes = [arg for selector in selectors for arg in ("--exclude-selectors", selector)]
 
-    def run(pages: Path, out: Path) -> str:
+    def run(pages: Path, out: Path, glob: str | None = None) -> str:
+        if glob is not None:  # in a config file: a shard's glob can be longer than one argument may be
+            (out.parent / "pagefind.json").write_text(json.dumps({"glob": glob}), "utf-8")
         finished = run_guarded(
             [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(out), "--quiet", *excludes],
             what="Pagefind",
-            cwd=pages,
+            cwd=out.parent if glob is not None else pages,  # Pagefind reads pagefind.json there
             max_memory_gb=max_memory_gb,
         )
         if not (out / "pagefind.js").is_file():

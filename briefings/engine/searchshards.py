@@ -10,10 +10,12 @@ a shard. An edit changes no page's date, so it changes one shard; new articles,
 most often the newest, change the shards from theirs on.
 
 Each shard is indexed by its own Pagefind run (two at most at a time, each
-within ``--max-memory``) over a folder of hard links to its pages, and its
-bundle is kept in the build folder (``build/pagefind-shards/<digest>/``), named
-after a digest of exactly what it indexes: the next build that indexes the same
-pages the same way links it into the site instead of running Pagefind again.
+within ``--max-memory``) over the site itself, told the shard's pages by a glob
+(or, when a page's name is not plain enough for one, over a folder of hard
+links to them), and its bundle is kept in the build folder
+(``build/pagefind-shards/<digest>/``), named after a digest of exactly what it
+indexes: the next build that indexes the same pages the same way links it into
+the site instead of running Pagefind again.
 
 In the site, the newest shard is the primary bundle at ``pagefind/`` (with
 pagefind.js and the wasm the others share); the others are at
@@ -47,6 +49,8 @@ _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
 _BODY = b"data-pagefind-body"
 _DATE = re.compile(rb'data-pagefind-sort="date\[content\]" content="(\d{4})-(\d{2})')
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
+# A page name that means itself in Pagefind's glob ({a,b,...}): none of its special characters.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
 
 
 @dataclass(frozen=True)
@@ -148,11 +152,12 @@ def index_in_shards(
     shards: list[Shard],
     *,
     cache: Path,
-    run: Callable[[Path, Path], str],
+    run: Callable[[Path, Path, str | None], str],
 ) -> ShardsDone:
-    """Index the shards not yet in ``cache`` (``run(pages_folder, bundle_folder)`` runs Pagefind
-    and returns its log), link every shard's bundle into ``site/pagefind/``, write the list, and
-    remove the bundles of ``cache`` no shard uses any more."""
+    """Index the shards not yet in ``cache`` (``run(site, bundle_folder, glob)`` runs Pagefind
+    over the pages of ``site`` that ``glob`` names, or all, and returns its log), link every
+    shard's bundle into ``site/pagefind/``, write the list, and remove the bundles of ``cache``
+    no shard uses any more."""
     cache.mkdir(parents=True, exist_ok=True)
     missing = [s for s in shards if not (cache / s.digest / "pagefind-entry.json").is_file()]
     with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
@@ -171,15 +176,20 @@ def index_in_shards(
     return ShardsDone(keys=tuple(s.key for s in newest_first), indexed=tuple(s.key for s in missing), log="".join(logs))
 
 
-def _index_one(site: Path, shard: Shard, cache: Path, run: Callable[[Path, Path], str]) -> str:
+def _index_one(site: Path, shard: Shard, cache: Path, run: Callable[[Path, Path, str | None], str]) -> str:
     work = cache / f".work-{shard.digest}"
     shutil.rmtree(work, ignore_errors=True)
-    pages, out = work / "site", work / "pagefind"
-    for rel, _ in shard.pages:
-        dest = pages / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(site / rel, dest)
-    log = run(pages, out)
+    out = work / "pagefind"
+    names = [rel for rel, _ in shard.pages]
+    if all(_PLAIN_NAME.match(rel) for rel in names):
+        work.mkdir(parents=True)
+        log = run(site, out, "{" + ",".join(names) + "}")  # no folder of thousands of links to make
+    else:
+        for rel in names:
+            dest = work / "site" / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            _link_or_copy(site / rel, dest)
+        log = run(work / "site", out, None)
     shutil.rmtree(cache / shard.digest, ignore_errors=True)
     out.rename(cache / shard.digest)  # whole, or not at all
     shutil.rmtree(work, ignore_errors=True)
