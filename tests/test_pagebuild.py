@@ -260,3 +260,36 @@ def test_the_header_is_rendered_once_per_folder_and_each_page_gets_its_title(
     assert 5 < len(holes) < 30  # one per folder of pages
     assert len(made) <= 3  # once for all pages (and before, for the 404 page and sitemap)
     assert len({url.rsplit("/", 2)[0] for url in holes}) == len(holes)
+
+
+def test_the_theme_is_compiled_once_and_again_where_it_changed(tmp_path, monkeypatch):
+    """The theme's templates are compiled by the first build and kept in the build folder
+    (Jinja's bytecode cache): the next build compiles none and builds the same site. A
+    template the desk changes is compiled again, and the site shows the change."""
+    root = copy_sample(tmp_path / "desk")
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    card = root / "overrides/partials/quote-card.html"
+    card.parent.mkdir(parents=True, exist_ok=True)
+
+    def build(marker: str) -> str:
+        card.write_text(f'<figure class="{marker}">{{{{ q.text | e }}}}</figure>\n', "utf-8")
+        compiled.clear()
+        result = run_cli("build", "--project", str(root), "--full", "--workers", "1")
+        assert result.exit_code == 0, result.output
+        return tree_hash(root / "site")
+
+    first = build("desk-card-one")
+    assert {"main.html", "article.html", "partials/header.html", "partials/quote-card.html"} <= set(compiled)
+    assert len(list((root / "build/templates").iterdir())) >= len(set(compiled)) > 20
+    assert build("desk-card-one") == first and compiled == []
+    build("desk-card-two")
+    assert compiled == ["partials/quote-card.html"]
+    topic = (root / "site/topics/taiwan/index.html").read_text("utf-8")
+    assert "desk-card-two" in topic and "desk-card-one" not in topic

@@ -31,6 +31,7 @@ from briefings.parallel import Workers
 # Article pages are deliberately not in the nav (Material copies the nav into
 # every page); MkDocs should not list them all as pages left out of it.
 NOT_IN_NAV = "/articles/\n"
+TEMPLATES_DIR = "templates"  # in the build folder: the theme's templates, compiled (Jinja's bytecode cache)
 
 
 class _Collect(logging.Handler):
@@ -171,7 +172,9 @@ class MkDocsEngine:
         untouched = f"the previous site in {previous.name}/ is untouched"
         with mkdocs_logs() as logs, source_date_epoch(self.job.epoch):
             try:
-                build_site(config, Workers(self.job.options.workers))  # MkDocs' build, pages in workers
+                build_site(  # MkDocs' build, pages in workers
+                    config, Workers(self.job.options.workers), templates=self.job.project.build_dir / TEMPLATES_DIR
+                )
             except (MkDocsException, SystemExit):
                 detail = "; ".join(name_sources(logs.messages, sources)) or "unknown error"
                 hint = "; fix it, or build with --no-strict" if strict and logs.messages else ""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from briefings.engine.pageconvert import (
@@ -28,7 +29,7 @@ from briefings.engine.pageconvert import (
     raw_html_anchors_unread,
     reused_markdown,
 )
-from briefings.engine.pageframe import render_once_per_folder
+from briefings.engine.pageframe import render_once_per_folder, templates_compiled_once
 from briefings.parallel import Workers
 
 # The one plugin whose per-page work may run in workers: the parent merges its entries.
@@ -62,8 +63,9 @@ def parallel_safe(config: Any) -> bool:
     return all(name == SEARCH_PLUGIN for name in enabled) and anchors < logging.WARNING
 
 
-def build_site(config: Any, workers: Workers) -> None:
-    """Build the site as ``mkdocs build`` does, the pages in workers when it pays."""
+def build_site(config: Any, workers: Workers, *, templates: Path | None = None) -> None:
+    """Build the site as ``mkdocs build`` does, the pages in workers when it pays; the theme's
+    templates compiled once and kept in ``templates`` (a folder of the build folder)."""
     from mkdocs.commands.build import build
     from mkdocs.structure.files import InclusionLevel
 
@@ -72,7 +74,7 @@ def build_site(config: Any, workers: Workers) -> None:
         from mkdocs.structure.files import get_files
 
         pages = len(get_files(config).documentation_pages(inclusion=InclusionLevel.is_included))
-    with json_front_matter(), reused_markdown(), bodies_set_aside():
+    with json_front_matter(), reused_markdown(), bodies_set_aside(), templates_compiled_once(templates):
         if not workers.forks(pages):
             build(config)
             return
