@@ -17,7 +17,7 @@ from typing import Any
 
 
 @contextlib.contextmanager
-def _replaced(owner: Any, name: str, value: Any) -> Iterator[None]:
+def patched(owner: Any, name: str, value: Any) -> Iterator[None]:
     """``owner.name`` is ``value`` for this build only, and put back after."""
     original = getattr(owner, name)
     setattr(owner, name, value)
@@ -49,7 +49,7 @@ def json_front_matter() -> Iterator[None]:
                 return doc[match.end() :].lstrip("\n"), data
         return original(doc)
 
-    with _replaced(meta, "get_data", get_data):
+    with patched(meta, "get_data", get_data):
         yield
 
 
@@ -90,7 +90,7 @@ def reused_markdown() -> Iterator[None]:
     module = types.ModuleType("markdown")
     module.__dict__.update(markdown.__dict__)
     module.__dict__["Markdown"] = converter
-    with _replaced(pages, "markdown", module):
+    with patched(pages, "markdown", module):
         yield
 
 
@@ -176,7 +176,7 @@ def bodies_set_aside() -> Iterator[None]:
         page.content = page.content.replace(EMPTY_BODY, source[start:end], 1)
         return None
 
-    with _replaced(Page, "render", render):
+    with patched(Page, "render", render):
         yield
 
 
@@ -193,5 +193,5 @@ def raw_html_anchors_unread() -> Iterator[None]:
     def run(self: Any, lines: list[str]) -> list[str]:
         return lines
 
-    with _replaced(_RawHTMLPreprocessor, "run", run):
+    with patched(_RawHTMLPreprocessor, "run", run):
         yield

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from briefings.engine.pageconvert import _replaced
+from briefings.engine.pageconvert import patched
 
 NAV_TEMPLATE = "partials/nav.html"
 # Material's blocks whose output depends on nothing of the page but the folder it is in
@@ -54,7 +54,7 @@ def templates_compiled_once(folder: Path | None) -> Iterator[None]:
         env.bytecode_cache = cache
         return env
 
-    with _replaced(Theme, "get_env", with_cache):
+    with patched(Theme, "get_env", with_cache):
         yield
 
 
