@@ -169,6 +169,9 @@ class Traffic:
 def open_context(browser, served: Served, traffic: Traffic, **options):
     context = browser.new_context(**options)
     context.set_default_timeout(10_000)
+    # A page's load (every request through route() below) once took over 10 s on a loaded
+    # shared CI machine; a slow load is not what these tests check, so navigation gets 30 s.
+    context.set_default_navigation_timeout(30_000)
 
     def route(route):
         if f"{urlsplit(route.request.url).scheme}://{urlsplit(route.request.url).netloc}" == served.origin:
