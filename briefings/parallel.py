@@ -36,10 +36,13 @@ class Workers:
     count: int = 1
     threshold: int | None = None  # fewer items are not worth the processes (default: THRESHOLD)
 
+    def threshold_of(self) -> int:
+        """The fewest items handed to worker processes."""
+        return THRESHOLD if self.threshold is None else self.threshold
+
     def forks(self, items: int) -> bool:
         """Will this many items be handed to worker processes?"""
-        threshold = THRESHOLD if self.threshold is None else self.threshold
-        return self.count > 1 and items >= threshold and "fork" in multiprocessing.get_all_start_methods()
+        return self.count > 1 and items >= self.threshold_of() and "fork" in multiprocessing.get_all_start_methods()
 
     def map(self, func: Callable[[T], R], items: Sequence[T]) -> list[R]:
         """``[func(x) for x in items]``, in worker processes when it pays."""
@@ -56,8 +59,8 @@ class Workers:
         When it pays, the chunks run in forked workers while ``meanwhile`` runs
         here; ``task`` should do its work (write its files) where it runs and
         return only a little. The first ``alone`` items are each a chunk of their
-        own (big ones, dealt to the workers in turn). Returns the chunks' results
-        in order, and what ``meanwhile`` returned.
+        own (big ones, taken first). Returns the chunks' results in order, and
+        what ``meanwhile`` returned; if chunks raised, what the first of them raised.
         """
         if not self.forks(count):
             return [task(range(count))], meanwhile()
@@ -65,28 +68,37 @@ class Workers:
         spans = [range(i, i + 1) for i in range(alone)]
         spans += [range(start, min(count, start + size)) for start in range(alone, count, size)]
         context = multiprocessing.get_context("fork")
+        # The next span to take: each worker takes one when it is free, so a worker never
+        # waits for one that was dealt more work (spans differ: a digest of the whole archive,
+        # a topic's page, a slice of long or short pages).
+        taken = context.Value("l", 0)
         # Objects built so far are left out of garbage collection until the end:
         # a collection touches every object, which would copy the parent's memory
         # into each forked worker page by page.
         gc.freeze()
         workers = []
         try:
-            for k in range(self.count):
+            for _ in range(self.count):
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(task, spans[k :: self.count], send), daemon=True)
+                process = context.Process(target=_work, args=(task, spans, taken, send), daemon=True)
                 process.start()
                 send.close()
                 workers.append((process, receive))
             other = meanwhile()
             results: list[Any] = [None] * len(spans)
-            for k, (_, receive) in enumerate(workers):
+            failed: list[tuple[int, BaseException]] = []
+            for _, receive in workers:
                 try:
                     outcome, value = receive.recv()
                 except EOFError:
                     raise BriefingsError(WORKER_DIED) from None
                 if outcome == "raised":
-                    raise value
-                results[k :: self.count] = value
+                    failed.append(value)
+                    continue
+                for k, result in value:
+                    results[k] = result
+            if failed:
+                raise min(failed, key=lambda pair: pair[0])[1]  # the first in order, as one process would
             return results, other
         finally:
             for process, receive in workers:
@@ -97,14 +109,26 @@ class Workers:
             gc.unfreeze()
 
 
-def _work(task: Callable[[range], Any], spans: list[range], send: Connection) -> None:
-    """In a worker: run the task over its spans and send back the results (or what it raised)."""
+def _work(task: Callable[[range], Any], spans: list[range], taken: Any, send: Connection) -> None:
+    """In a worker: run the task over the spans it takes, one at a time, and send back the
+    results by span (or the first span that raised, and what it raised)."""
+    done: list[tuple[int, Any]] = []
+    k = -1
     try:
-        message: tuple[str, Any] = ("done", [task(span) for span in spans])
+        while True:
+            with taken.get_lock():
+                k = taken.value
+                taken.value = k + 1
+            if k >= len(spans):
+                break
+            done.append((k, task(spans[k])))
+        message: tuple[str, Any] = ("done", done)
     except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
-        message = ("raised", exc)
+        with taken.get_lock():
+            taken.value = len(spans)  # the others take no more: the build stops
+        message = ("raised", (k, exc))
     try:
         send.send(message)
     except Exception as exc:  # noqa: BLE001 - e.g. an exception that cannot be pickled
-        send.send(("raised", BriefingsError(f"a worker process failed: {type(exc).__name__}: {exc}")))
+        send.send(("raised", (k, BriefingsError(f"a worker process failed: {type(exc).__name__}: {exc}"))))
     send.close()

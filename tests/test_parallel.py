@@ -105,6 +105,38 @@ def test_what_a_worker_raises_is_raised_here():
         Workers(2, threshold=10).chunks(fails, 100, lambda: None)
 
 
+def test_a_free_worker_takes_the_next_chunk():
+    """Chunks are taken, not dealt: while one worker is busy with a slow chunk, the other
+    takes every chunk left, and the results still come back in order."""
+    import time
+
+    def task(indices):
+        if indices.start == 0:
+            time.sleep(1.5)
+        return indices.start, os.getpid()
+
+    results, _ = Workers(2, threshold=10).chunks(task, 200, lambda: None, alone=1)
+    assert [start for start, _ in results] == sorted(start for start, _ in results)
+    slow = results[0][1]
+    assert len(results) > 10 and all(pid != slow for _, pid in results[1:])
+
+
+def test_when_chunks_raise_the_first_in_order_is_raised():
+    """As one process would: the earliest chunk's error, whichever worker met one first."""
+    import time
+
+    def fails(indices):
+        if indices.start == 0:
+            time.sleep(0.5)
+            raise BriefingsError("cannot write page 0")
+        if indices.start >= 60:
+            raise BriefingsError(f"cannot write page {indices.start}")
+        return indices.start
+
+    with pytest.raises(BriefingsError, match=r"cannot write page 0$"):
+        Workers(2, threshold=10).chunks(fails, 200, lambda: None, alone=1)
+
+
 def test_no_workers_where_processes_cannot_fork(monkeypatch):
     """The workers fork (they inherit what the parent built); on Windows they cannot."""
     monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
