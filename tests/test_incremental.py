@@ -211,6 +211,36 @@ def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch
     assert rendered == []
 
 
+def test_an_edit_keys_only_the_article_pages_that_show_it(sample, monkeypatch, tmp_path):
+    """Keying ten thousand article pages costs a second: when only some articles' files
+    changed, only the pages that show one of them are keyed again. A change to what decides
+    which articles a page shows (here, a story's members) keys them all, and either way the
+    pages are a cold generation's."""
+    from conftest import generate
+
+    from briefings.pages.article import ArticlePages
+    from briefings.project import Project
+
+    keyed = []
+    real_inputs = ArticlePages.inputs
+    monkeypatch.setattr(
+        ArticlePages, "inputs", lambda self, i, *a: keyed.append(self.name(i)) or real_inputs(self, i, *a)
+    )
+    quint = f"articles/{QUINT.rsplit('/', 1)[1]}"
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    generate(Project.at(sample), workers=1)
+    assert quint in keyed and 10 <= len(keyed) < 40  # its story's versions, neighbours, related: not all 80
+    assert SEED.rsplit("/", 1)[1] not in {name.rsplit("/", 1)[1] for name in keyed}  # another story, another year
+    keyed.clear()
+    edit(sample, QUINT, "story: pelosi-taiwan-visit-2022", "story: china-suspends-us-channels-2022")
+    generate(Project.at(sample), workers=1)
+    assert len(keyed) == 80
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sample, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    generate(Project.at(fresh), workers=1)
+    assert tree_hash(sample / "build/docs") == tree_hash(fresh / "build/docs")
+
+
 def test_related_coverage_is_picked_again_only_when_the_selection_changes(sample, monkeypatch):
     """Keying 10,000 article pages is mostly picking their related coverage: the picks are
     stored with the keys and reused while no article's date, topics or people changed."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from briefings.content.model import Article, Quote, Related, joined
@@ -83,6 +83,35 @@ class ArticlePages:
             parts += [story.id, story.title, self.ctx.sources[story.id]]
             parts += [self.ctx.version(a) for a in story.articles if a.slug != article.slug]
         return tuple(parts)
+
+    def layout(self) -> tuple[object, ...]:
+        """Which articles each page shows besides its own, but for related coverage
+        (``RelatedIndex.selection`` decides that): the neighbours in each topic follow from the
+        topics' lists, the other versions from the stories' members."""
+        edition = self.ctx.edition
+        return (
+            [(b.topic.id, [a.slug for a in b.articles]) for b in edition.briefings],
+            [(s.id, [a.slug for a in s.articles]) for s in edition.stories],
+        )
+
+    def showing(self, edited: Collection[int], picks: Sequence[Collection[int]]) -> set[int]:
+        """The pages that show any of the ``edited`` articles (positions): their own, their
+        neighbours' in each topic (a neighbour's neighbour is the page itself), the other
+        versions of their stories, and the pages whose related coverage picks them
+        (``picks[j]``: page j's picks)."""
+        articles = self.ctx.edition.articles
+        position = {a.slug: i for i, a in enumerate(articles)}
+        shown = set(edited)
+        for i in edited:
+            article = articles[i]
+            for topic_id in article.topics:
+                shown.update(position[other.slug] for other in self.around[topic_id][article.slug] if other is not None)
+            story = self.ctx.story_of.get(article.slug)
+            if story is not None:
+                shown.update(position[a.slug] for a in story.articles)
+        wanted = set(edited)
+        shown.update(j for j, chosen in enumerate(picks) if not wanted.isdisjoint(chosen))
+        return shown
 
     def view(self, article: Article, related: Sequence[Related]) -> ArticleView:
         ctx = self.ctx

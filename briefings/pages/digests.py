@@ -53,17 +53,17 @@ def week_link(d: Digest) -> WeekLink:
 
 def latest_line(ctx: RenderContext) -> DigestLine | None:
     """The home page's line: the latest week with something in it, and its counts."""
-    if not ctx.weeks:
+    latest = ctx.latest_week
+    if latest is None:
         return None
-    latest = ctx.weeks[0]
     return DigestLine(label=latest.window.label, url=week_url(latest), headline=latest.headline)
 
 
 def topic_line(ctx: RenderContext, topic_id: str) -> DigestLine | None:
     """A topic page's line: what the latest week has for the topic; None when nothing."""
-    if not ctx.weeks:
+    latest = ctx.latest_week
+    if latest is None:
         return None
-    latest = ctx.weeks[0]
     about = latest.about(topic_id)
     if about.is_empty:
         return None

@@ -13,7 +13,9 @@ An article page is not even rendered when its key, the digest of everything it
 is made from (``scope``: what every page shares, such as settings and the
 registries; then the article's content file and what the page shows of other
 articles, ``ArticlePages.inputs``), is the one its file was last written with:
-an edit renders the few pages that show the article, not ten thousand. Most
+an edit renders the few pages that show the article, not ten thousand. And
+when nothing but some articles' own files changed (``_to_key``), only the pages
+showing one of those are even keyed: the others' keys are the ones stored. Most
 of what a key costs is picking the related coverage, so the picks are stored
 with the keys and reused while the selection (the articles' dates, topics and
 people: ``RelatedIndex.selection``) is the same. A topic's or a person's
@@ -24,6 +26,7 @@ feeds...) are made every time.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -66,6 +69,10 @@ def render_and_write(
     units = list(listing_units(ctx))  # made here, so every worker has the same list
 
     selection = articles.related.selection if digest_of is not None else ""  # made here, once
+    # What the keys were made from besides the articles' own files: when it is what the last
+    # generation's were made from, only the pages showing an edited article are keyed again.
+    layout = digest(repr((scope, selection, articles.layout()))) if selection else ""
+    to_key = _to_key(articles, layout, digest_of, known) if layout and digest_of is not None else None
 
     def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
         """Page ``i``'s related coverage: picked again only when the selection changed (the
@@ -84,6 +91,11 @@ def render_and_write(
 
     def article_page(i: int, changed: list[str], keys: dict[str, str]) -> None:
         name = articles.name(i)
+        if to_key is not None and i not in to_key and name in known and os.path.exists(os.path.join(base, name)):
+            keys[name] = known[name]  # it shows no edited article: its inputs are the same
+            if (entry := f"{RELATED}{name}") in known:
+                keys[entry] = known[entry]
+            return
         related = related_of(i, name, keys)
         if digest_of is not None and (inputs := articles.inputs(i, digest_of, related)) is not None:
             keys[name] = key = digest(repr((scope, inputs)))
@@ -150,11 +162,37 @@ def render_and_write(
         changed += share_changed
         keys |= share_keys
     names += [articles.name(i) for i in range(len(edition.articles))]
+    if layout and digest_of is not None:
+        keys[FILES] = f"{layout}\n{json.dumps(dict(digest_of), sort_keys=True, separators=(',', ':'))}"
     return replace(finish(docs_dir, names, changed), keys=keys)
+
+
+def _to_key(
+    articles: ArticlePages, layout: str, digest_of: Mapping[str, str], known: Mapping[str, str]
+) -> set[int] | None:
+    """The article pages to key again (positions), when the last generation's keys were made
+    with this ``layout`` (every page's scope, related selection, topic lists and story
+    members): those that show an article whose content file changed since
+    (``ArticlePages.showing``). A page's key is made of its layout and those files
+    (``ArticlePages.inputs``), so every other page's is the one stored. None: key them all."""
+    stored, _, files = known.get(FILES, "").partition("\n")
+    if stored != layout:
+        return None
+    count = len(articles.ctx.edition.articles)
+    picks: list[set[int]] = []
+    for i in range(count):
+        entry = known.get(f"{RELATED}{articles.name(i)}")
+        if entry is None:
+            return None
+        picks.append({int(j) for j in entry.partition("\n")[2].split(",") if j})
+    before = json.loads(files)
+    edited = [i for i, a in enumerate(articles.ctx.edition.articles) if before.get(a.path) != digest_of.get(a.path)]
+    return articles.showing(edited, picks)
 
 
 LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
 RELATED = "related:"  # ...an article page's related picks under this one and the page's name
+FILES = "files:"  # ...the layout, then the content files' digests, that the keys were made from
 
 
 def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:
