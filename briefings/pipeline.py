@@ -39,7 +39,7 @@ from briefings.engine.hosting import add_hosting_files
 from briefings.engine.linkcheck import check_pages
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
-from briefings.engine.searchshards import SHARDS_DIR
+from briefings.engine.searchshards import SHARDS_DIR, site_pages
 from briefings.engine.sitefolder import recover as recover_site
 from briefings.engine.sitefolder import staged, swap_in, target_folder
 from briefings.errors import ContentError, Problem
@@ -267,7 +267,7 @@ def up_to_date(target: Path, notes: list[str], pages: int | None) -> SiteResult:
 
 def count_pages(site: Path) -> int:
     """HTML pages of a site, Pagefind's own files left out."""
-    return sum(1 for p in site.rglob("*.html") if p.relative_to(site).parts[0] != "pagefind")
+    return len(site_pages(str(site)))
 
 
 # --- what tells that nothing changed ---------------------------------------------

@@ -85,6 +85,21 @@ def test_a_site_with_another_plugin_is_built_by_mkdocs_itself(tmp_path, forked):
     assert forked == []
 
 
+def test_the_pages_are_counted_for_the_workers_without_mkdocs_up_to_what_is_enough(tmp_path):
+    """Whether the pages are worth the workers is decided by counting the Markdown files of
+    the generated tree (in every folder, nothing else counted), and no further than needed."""
+    docs = tmp_path / "docs"
+    for rel in ["index.md", "topics/taiwan.md", "articles/a.md", "articles/b.md", "articles/deep/c.md"]:
+        (docs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (docs / rel).write_text("# x\n", "utf-8")
+    (docs / "feeds").mkdir()
+    (docs / "feeds/all.xml").write_text("<feed/>", "utf-8")
+    (docs / "edition.json").write_text("{}", "utf-8")
+    assert pagebuild.markdown_files(str(docs), enough=100) == 5
+    assert pagebuild.markdown_files(str(docs), enough=2) in range(2, 5)  # stops once it has enough
+    assert pagebuild.markdown_files(str(tmp_path / "docs/feeds"), enough=100) == 0
+
+
 def test_the_json_front_matter_reader_reads_what_mkdocs_reads(sample_build):
     """Every page briefings generates, read by the fast path and by MkDocs' own
     YAML reader: the same Markdown and the same values."""
