@@ -102,7 +102,7 @@ def build(
             nav=navigation(edition),
             sources=sources_of(edition),
             epoch=content_epoch(edition),
-            linking=linking_pages(edition),
+            linking=functools.partial(linking_pages, edition),
         )
         engine = engine_for(job)
         notes = [note] if (note := recover_site(target)) else []

@@ -8,7 +8,7 @@ both: staging, the search index, checking links, the swap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,7 +27,8 @@ class SiteJob:
     nav: list[Any]  # MkDocs' nav value
     sources: dict[str, str]  # generated article page -> the content file it came from, for messages
     epoch: int  # the build date (sitemap, gzip headers): the newest article's, unless SOURCE_DATE_EPOCH is set
-    linking: tuple[str, ...] = ()  # generated pages with links no engine checks (article bodies)
+    # Generated pages with links no engine checks (article bodies): found only when a full build asks.
+    linking: Callable[[], tuple[str, ...]] = tuple
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,7 @@ class MkDocsEngine:
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         # Bodies are HTML to MkDocs, whose links it does not check. An incremental
         # build checks every link of the pages it rebuilt, which includes those.
-        return plan.changed if plan.changed is not None else self.job.linking
+        return plan.changed if plan.changed is not None else self.job.linking()
 
     def build(self, plan: SitePlan, site: Path, previous: Path) -> list[str]:
         docs = self.job.project.docs_dir
