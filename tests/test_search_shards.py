@@ -1,5 +1,6 @@
 """Pagefind's index in shards by date (engine/searchshards.py): a sample split into
-several shards searches, sorts and filters in Chromium exactly as one index does;
+several shards searches the newest first, and on request, sorts and filters in Chromium
+exactly as one index does;
 an edit indexes one shard again and the site still equals a cold build, byte for
 byte; extra.briefings.search_shard_pages is checked."""
 
@@ -95,10 +96,20 @@ def test_a_shards_pages_found_by_glob_index_as_a_folder_of_links_does(sharded_bu
     assert trees[0] == trees[1] == tree_hash(sharded_build / "site" / "pagefind")
 
 
+def whole_archive(page):
+    """Ask for the whole archive when the search covers only the newest shards."""
+    wider = page.locator(".bf-search__wider")
+    if wider.is_visible():
+        wider.click()
+        page.wait_for_function("!document.querySelector('.bf-search__status').textContent.includes(' since ')")
+        page.wait_for_load_state("networkidle")
+
+
 def results(page, served, query):
-    """Every result for ``query``: by relevance, newest first, oldest first."""
+    """Every result for ``query`` in the whole archive: by relevance, newest first, oldest first."""
     page.goto(served.url())
     type_search(page, query)
+    whole_archive(page)
     found = [every_result(page)]
     for sort in ("Newest first", "Oldest first"):
         page.get_by_label("Sort").select_option(label=sort)
@@ -130,6 +141,63 @@ def test_a_sharded_index_finds_sorts_and_filters_as_one_index(browser, sharded_s
     assert sorted(newest) == sorted(found) and newest == pages["single"][1]
     assert article_days(["/" + u for u in oldest]) == sorted(days) and oldest == pages["single"][2]
     assert counts == pages["single"][3] and len(counts) > 10  # filter counts summed over shards
+
+
+def shard_requests(traffic) -> set[str]:
+    """The shards (their keys) whose files the browser fetched; the newest is the primary bundle."""
+    return {m.group(1) for url in traffic.requests if (m := re.search(r"/pagefind/shard-([^/]+)/", url))}
+
+
+def status(page) -> str:
+    return page.locator(".bf-search__status").inner_text()
+
+
+def test_a_first_search_fetches_the_newest_shard_alone_and_the_rest_on_request(
+    browser, sharded_served, single_served, sharded_build
+):
+    """Each shard adds its metadata and index chunks to a reader's first search: "China" fills
+    the first screen from the newest shard (August to November 2024), and says so; "Search
+    the whole archive" merges the other shards, and the results are then one index's."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "China")
+        assert shard_requests(page_of.traffic) == set()
+        assert re.fullmatch(r"\d+ results for “China” since August 2024", status(page)), status(page)
+        newest = every_result(page)
+        assert len(newest) >= 5 and min(article_days(newest)).isoformat() >= "2024-08-01"
+        whole_archive(page)
+        assert shard_requests(page_of.traffic) == set(keys[1:])
+        assert re.fullmatch(r"\d+ results for “China”", status(page)), status(page)
+        everything = every_result(page)
+        assert set(newest) < set(everything)
+    for page_of in visiting(browser, single_served):
+        page = page_of()
+        page.goto(single_served.url())
+        type_search(page, "China")
+        assert not page.locator(".bf-search__wider").is_visible()  # one shard: the whole archive already
+        single = every_result(page)
+    strip = lambda urls, served: sorted(u.removeprefix(served.base) for u in urls)  # noqa: E731
+    assert strip(everything, sharded_served) == strip(single, single_served)
+
+
+def test_older_shards_are_merged_while_the_newer_give_less_than_a_screen(browser, sharded_served, sharded_build):
+    """ "Pelosi" is in no article of 2024: the search merges the shards one by one, newest
+    first, until they give a screen of results (November 2023's), and stops there."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    assert keys[3:] == ["2023-11", "2022-08"]
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "Pelosi")
+        assert shard_requests(page_of.traffic) == set(keys[1:4])  # not 2022-08's
+        assert re.fullmatch(r"\d+ results for “Pelosi” since November 2023", status(page)), status(page)
+        found = every_result(page)
+        assert len(found) >= 5 and min(article_days(found)).isoformat() >= "2023-11-01"
+        whole_archive(page)
+        assert shard_requests(page_of.traffic) == set(keys[1:])
+        assert min(article_days(every_result(page))).isoformat() < "2023-01-01"  # August 2022's reports too
 
 
 def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):

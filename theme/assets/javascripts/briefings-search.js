@@ -26,7 +26,9 @@
   // more ~34 KB chunk for a typed "Taiwan election" at 10,000 articles).
   var DEBOUNCE_MS = 300;
   var timer = 0;
-  var pagefind = null, loading = null, ui = null, shards = [];
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+    "September", "October", "November", "December"];
+  var pagefind = null, loading = null, ui = null, shards = [], merged = 0, widening = null;
   var found = [], shown = 0, searchId = 0, filtersLoaded = false;
 
   function el(tag, className, text) {
@@ -58,7 +60,8 @@
       groups: el("div", "bf-search__groups"),
       status: el("p", "bf-search__status"),
       results: el("ol", "bf-search__results"),
-      more: el("button", "bf-search__more", "More results")
+      more: el("button", "bf-search__more", "More results"),
+      wider: el("button", "bf-search__wider", "Search the whole archive")
     };
     ui.input.type = "search";
     ui.input.placeholder = "Search the briefings";
@@ -77,9 +80,11 @@
     ui.tools.appendChild(sortLabel);
     ui.tools.appendChild(ui.filters);
     ui.status.setAttribute("role", "status");  // a polite live region: announces the counts
-    ui.more.type = "button";
-    ui.more.hidden = true;
-    [ui.input, ui.tools, ui.status, ui.results, ui.more].forEach(function (n) { host.appendChild(n); });
+    [ui.more, ui.wider].forEach(function (button) {
+      button.type = "button";
+      button.hidden = true;
+    });
+    [ui.input, ui.tools, ui.status, ui.results, ui.more, ui.wider].forEach(function (n) { host.appendChild(n); });
     ui.input.addEventListener("input", run);
     ui.input.addEventListener("keydown", function (event) {
       var first = ui.results.querySelector("a");
@@ -94,6 +99,10 @@
       if (next) next.focus();
     });
     ui.more.addEventListener("click", function () { show(searchId); });
+    ui.wider.addEventListener("click", function () {
+      widen(shards.length);
+      run();
+    });
     ui.sort.addEventListener("change", run);
     ui.filters.addEventListener("toggle", function () {
       if (ui.filters.open && !filtersLoaded) loadFilters();
@@ -102,8 +111,15 @@
 
   // A large archive's index comes in shards by date (engine/searchshards.py):
   // pagefind/briefings-shards.json lists them, newest first; the first is the
-  // bundle at pagefind/, the others are merged into it (sharing its wasm), each
-  // tagged with a "shard" filter so that a search can ask one shard alone.
+  // bundle at pagefind/, the others are merged into it (sharing its wasm) as a
+  // search needs them, each tagged with a "shard" filter so that a search can
+  // ask one shard alone. A search starts with the newest shard: each shard adds
+  // its metadata and an index chunk per word to what the reader downloads
+  // (about 40 KB at 10,000 articles; megabytes before a first result at
+  // 100,000). While the merged shards give fewer results than a screen shows,
+  // the next older one is merged; all of them when the reader asks for the
+  // whole archive, opens the filters (their counts are the archive's) or sorts
+  // oldest first.
   function load() {
     if (!loading) {
       var bundle = new URL("pagefind/", root);
@@ -112,16 +128,14 @@
       }).catch(function () { return { shards: [] }; });
       loading = Promise.all([import(new URL("pagefind.js", bundle).href), listed]).then(function (got) {
         pagefind = got[0];
-        shards = (got[1] && got[1].shards) || [];
-        var several = shards.length > 1;
+        shards = ((got[1] && got[1].shards) || []).map(function (shard) {
+          return { key: shard.key, path: new URL(shard.path, bundle).pathname };
+        });
         var first = { baseUrl: root.pathname };
-        if (several) first.mergeFilter = { shard: shards[0].key };
+        if (shards.length > 1) first.mergeFilter = { shard: shards[0].key };
         return pagefind.options(first).then(function () { return pagefind.init(); }).then(function () {
-          if (!several) return null;
-          return Promise.all(shards.slice(1).map(function (shard) {
-            return pagefind.mergeIndex(new URL(shard.path, bundle).pathname,
-              { baseUrl: root.pathname, mergeFilter: { shard: shard.key } });
-          }));
+          merged = 1;
+          widening = Promise.resolve();
         });
       });
       loading.catch(function () { loading = null; });  // offline or missing bundle: try again later
@@ -129,13 +143,42 @@
     return loading;
   }
 
+  // Merge the shards after those merged, up to the n newest. Pagefind adds each
+  // merged index to its list at once, in the order asked: none is merged twice.
+  function widen(n) {
+    var more = shards.slice(merged, n).map(function (shard) {
+      return pagefind.mergeIndex(shard.path, { baseUrl: root.pathname, mergeFilter: { shard: shard.key } });
+    });
+    merged = Math.max(merged, Math.min(n, shards.length));
+    widening = Promise.all([widening].concat(more));
+    return widening;
+  }
+
+  // The merged shards' results; while they are fewer than a screen and older
+  // shards are left, the next one is merged and the search run again.
+  function fill(id, term, options) {
+    return widening.then(function () { return searchAll(term, options); }).then(function (search) {
+      if (id !== searchId || search.results.length >= PAGE || merged >= shards.length) return search;
+      return widen(merged + 1).then(function () { return fill(id, term, options); });
+    });
+  }
+
+  // A shard's key is a year ("2024"), a month ("2024-03"), or its first and
+  // last ("2015_2016"): the merged shards cover the archive since the start of
+  // the oldest one's.
+  function since(key) {
+    var start = key.split("_")[0].split("-");
+    return start[1] ? MONTHS[Number(start[1]) - 1] + " " + start[0] : start[0];
+  }
+
   // Pagefind merges the shards' results by score, and with a sort a result's
   // score is its place in its own shard's order: merged, the dates would
-  // interleave. Sorted by date, each shard is searched alone, in date order
-  // (shards never overlap in dates), and the lists are put end to end.
+  // interleave. Sorted by date, each merged shard is searched alone, in date
+  // order (shards never overlap in dates), and the lists are put end to end.
   function searchAll(term, options) {
-    if (shards.length < 2 || !options.sort) return pagefind.search(term, options);
-    var order = options.sort.date === "asc" ? shards.slice().reverse() : shards;
+    var searched = shards.slice(0, merged);
+    if (searched.length < 2 || !options.sort) return pagefind.search(term, options);
+    var order = options.sort.date === "asc" ? searched.slice().reverse() : searched;
     return Promise.all(order.map(function (shard) {
       var filters = Object.assign({}, options.filters, { shard: shard.key });
       return pagefind.search(term, { filters: filters, sort: options.sort });
@@ -147,7 +190,9 @@
   function loadFilters() {
     filtersLoaded = true;
     ui.groups.textContent = "Loading filters…";
-    load().then(function () { return pagefind.filters(); }).then(function (all) {
+    load().then(function () { return widen(shards.length); }).then(function () {
+      return pagefind.filters();
+    }).then(function (all) {
       ui.groups.textContent = "";
       FILTERS.forEach(function (name) {
         var values = Object.keys(all[name] || {});
@@ -193,21 +238,26 @@
       ui.results.textContent = "";
       ui.status.textContent = "";
       ui.more.hidden = true;
+      ui.wider.hidden = true;
       return;
     }
     timer = setTimeout(function () {
       load().then(function () {
         var options = { filters: selected };
         if (ui.sort.value) options.sort = { date: ui.sort.value };
-        return id === searchId ? searchAll(term || null, options) : null;
+        if (ui.sort.value === "asc") widen(shards.length);  // the oldest are in the oldest shard
+        return id === searchId ? fill(id, term || null, options) : null;
       }).then(function (search) {
         if (!search || id !== searchId) return;  // a newer search replaced this one
         found = search.results;
         shown = 0;
         ui.results.textContent = "";
         var n = found.length;
+        var partial = merged < shards.length;
         ui.status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
-          (term ? " for “" + term + "”" : "") + (filtering ? " (filtered)" : "");
+          (term ? " for “" + term + "”" : "") + (partial ? " since " + since(shards[merged - 1].key) : "") +
+          (filtering ? " (filtered)" : "");
+        ui.wider.hidden = !partial;
         return show(id);
       }).catch(function () { ui.status.textContent = "Search is unavailable."; });
     }, DEBOUNCE_MS);
