@@ -72,6 +72,10 @@ def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_d
     bundle = sharded_build / "site" / "pagefind"
     assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.en.pagefind").is_file()
     assert not list(bundle.glob("shard-*/pagefind.js")) and not list(bundle.glob("shard-*/wasm.*"))
+    counts = json.loads((bundle / "briefings-filters.json").read_text("utf-8"))  # for the Filter panel
+    assert sorted(counts) == ["country", "outlet", "topic", "year"]
+    assert sum(counts["year"].values()) == len(single[0][1])  # every indexed page has its year
+    assert not (sample_build[0] / "site" / "pagefind" / "briefings-filters.json").exists()  # one shard: none
 
 
 def test_a_shards_pages_found_by_glob_index_as_a_folder_of_links_does(sharded_build, tmp_path, monkeypatch):
@@ -200,6 +204,32 @@ def test_older_shards_are_merged_while_the_newer_give_less_than_a_screen(browser
         assert min(article_days(every_result(page))).isoformat() < "2023-01-01"  # August 2022's reports too
 
 
+def test_the_filters_count_the_whole_archive_without_merging_a_shard(
+    browser, sharded_served, single_served, sharded_build
+):
+    """Opening *Filter* fetches the counts the build wrote beside the shards' list, the same as
+    one index's; ticking August 2022's year merges the shards, newest first, down to it."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    for page_of in visiting(browser, single_served):
+        page = page_of()
+        page.goto(single_served.url())
+        type_search(page, "China")
+        single = filter_counts(page)
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "China")
+        assert filter_counts(page) == single and len(single) > 10
+        assert shard_requests(page_of.traffic) == set()
+        assert any(url.endswith("/pagefind/briefings-filters.json") for url in page_of.traffic.requests)
+        page.locator(".bf-search__option", has_text="2022").locator("input").check()
+        page.wait_for_function("document.querySelector('.bf-search__status').textContent.includes('(filtered)')")
+        page.wait_for_load_state("networkidle")
+        assert shard_requests(page_of.traffic) == set(keys[1:])  # 2022-08 is the oldest
+        found = every_result(page)
+        assert found and {day.year for day in article_days(found)} == {2022}
+
+
 def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     root = sharded(copy_sample(tmp_path / "desk"))
     build(root)
@@ -213,8 +243,9 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert "rebuilt" in build(root)
     after = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
     changed = {p.parts[0] for p in after if before.get(p) != after[p]}
-    # SEED's month is indexed again; every other shard's files are the same files (the list is rewritten).
-    assert changed == {"shard-2023-11", "briefings-shards.json"}
+    # SEED's month is indexed again; every other shard's files are the same files (the list
+    # and the filters' counts are written again).
+    assert changed == {"shard-2023-11", "briefings-shards.json", "briefings-filters.json"}
     kept = [p for p in (root / "build" / "pagefind-shards").iterdir() if p.is_dir()]
     assert len(kept) == len(shards_of(root / "site"))  # the replaced bundle of SEED's shard is removed
     fresh = tmp_path / "fresh"

@@ -80,9 +80,54 @@ def index_site(
         (site / "pagefind" / SHARDS_LIST).write_text('{"shards":[{"key":"all","path":""}]}', "utf-8")
         return ShardsDone(("all",), ("all",), log)
     if cache is not None:
-        return index_in_shards(site, shards, cache=cache, run=run)
-    with tempfile.TemporaryDirectory(prefix="briefings-pagefind-") as scratch:
-        return index_in_shards(site, shards, cache=Path(scratch), run=run)
+        done = index_in_shards(site, shards, cache=cache, run=run)
+    else:
+        with tempfile.TemporaryDirectory(prefix="briefings-pagefind-") as scratch:
+            done = index_in_shards(site, shards, cache=Path(scratch), run=run)
+    write_filter_counts(site / "pagefind")
+    return done
+
+
+# The search's Filter panel shows each filter's values with how many pages have them, over the
+# whole archive: what Pagefind's filters() gives once every shard is merged, which would make a
+# reader who opens the panel download every shard's metadata (megabytes at 100,000 articles).
+# With several shards the build writes those counts beside the shards' list instead.
+FILTERS_FILE = "briefings-filters.json"  # in the site's pagefind/
+
+
+def write_filter_counts(bundle: Path) -> None:
+    """Write ``bundle/briefings-filters.json``: every filter's values and their pages, summed
+    over the shards ``briefings-shards.json`` lists. With one shard (Pagefind's filters() is as
+    cheap) or more than one language (Pagefind counts the reader's only), there is none."""
+    listed = json.loads((bundle / SHARDS_LIST).read_text("utf-8"))["shards"]
+    counts = filter_counts([bundle / shard["path"] for shard in listed]) if len(listed) > 1 else None
+    target = bundle / FILTERS_FILE
+    if counts is None:
+        target.unlink(missing_ok=True)  # unlinked, never written through: it may be the published site's
+        return
+    tmp = target.with_name(f".{FILTERS_FILE}.new")
+    tmp.write_text(json.dumps(counts, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    tmp.replace(target)
+
+
+def filter_counts(bundles: list[Path]) -> dict[str, dict[str, int]] | None:
+    """Each filter's values and the number of pages with each, over these bundles, sorted; None
+    when a bundle indexes more than one language or is laid out as this code does not know."""
+    counts: dict[str, dict[str, int]] = {}
+    for bundle in bundles:
+        languages = list(json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("languages", {}).values())
+        if len(languages) != 1:
+            return None
+        meta = _read(bundle / f"pagefind.{languages[0]['hash']}.pf_meta")
+        filters = meta[3] if isinstance(meta, list) and len(meta) > 3 else None
+        if not isinstance(filters, list):
+            return None
+        for name, digest in filters:
+            data = _read(bundle / "filter" / f"{digest}.pf_filter")
+            values = counts.setdefault(name, {})
+            for value, pages in data[1]:
+                values[value] = values.get(value, 0) + len(pages)
+    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
 
 
 # Pagefind (1.5) writes each filter's values in a different order on every run (a hash map's),

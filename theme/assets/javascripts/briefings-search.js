@@ -118,8 +118,7 @@
   // (about 40 KB at 10,000 articles; megabytes before a first result at
   // 100,000). While the merged shards give fewer results than a screen shows,
   // the next older one is merged; all of them when the reader asks for the
-  // whole archive, opens the filters (their counts are the archive's) or sorts
-  // oldest first.
+  // whole archive or sorts oldest first.
   function load() {
     if (!loading) {
       var bundle = new URL("pagefind/", root);
@@ -187,12 +186,23 @@
     });
   }
 
+  // Each filter's values and counts over the whole archive. With shards, the
+  // build writes them beside the shards' list (pagefind/briefings-filters.json),
+  // so none is merged for them; without that file, every shard is merged.
+  function filterCounts() {
+    if (shards.length < 2) return pagefind.filters();
+    return fetch(new URL("pagefind/briefings-filters.json", root).href).then(function (response) {
+      if (!response.ok) throw new Error("no filter counts");
+      return response.json();
+    }).catch(function () {
+      return widen(shards.length).then(function () { return pagefind.filters(); });
+    });
+  }
+
   function loadFilters() {
     filtersLoaded = true;
     ui.groups.textContent = "Loading filters…";
-    load().then(function () { return widen(shards.length); }).then(function () {
-      return pagefind.filters();
-    }).then(function (all) {
+    load().then(filterCounts).then(function (all) {
       ui.groups.textContent = "";
       FILTERS.forEach(function (name) {
         var values = Object.keys(all[name] || {});
