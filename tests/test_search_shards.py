@@ -230,6 +230,32 @@ def test_the_filters_count_the_whole_archive_without_merging_a_shard(
         assert found and {day.year for day in article_days(found)} == {2022}
 
 
+def test_without_the_filter_counts_file_the_panel_merges_every_shard(
+    browser, sharded_build, single_served, tmp_path_factory
+):
+    """A site built before briefings wrote the counts: the panel merges every shard to count."""
+    site = tmp_path_factory.mktemp("no-counts") / "site"
+    shutil.copytree(sharded_build / "site", site)
+    (site / "pagefind" / "briefings-filters.json").unlink()
+    keys = [key for key, _ in shards_of(site)]
+    for page_of in visiting(browser, single_served):
+        page = page_of()
+        page.goto(single_served.url())
+        type_search(page, "China")
+        single = filter_counts(page)
+    with serve_site("root", site, tmp_path_factory, subpath=False) as served:
+        for page_of in visiting(browser, served):
+            page = page_of()
+            page.goto(served.url())
+            type_search(page, "China")
+            assert filter_counts(page) == single
+            assert shard_requests(page_of.traffic) == set(keys[1:])
+            failed = page_of.traffic.failed
+            missing = [f for f in failed if f.startswith("404 ") and f.endswith("/briefings-filters.json")]
+            assert len(missing) == 1  # asked for once; the only failed request this test allows
+            failed.remove(missing[0])
+
+
 def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     root = sharded(copy_sample(tmp_path / "desk"))
     build(root)

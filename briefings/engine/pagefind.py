@@ -124,8 +124,13 @@ def filter_counts(bundles: list[Path]) -> dict[str, dict[str, int]] | None:
             return None
         for name, digest in filters:
             data = _read(bundle / "filter" / f"{digest}.pf_filter")
+            listed = data[1] if isinstance(data, list) and len(data) > 1 and isinstance(data[1], list) else None
+            if listed is None or not all(isinstance(v, list) and len(v) == 2 for v in listed):
+                return None  # a layout this code does not know: the panel merges every shard instead
             values = counts.setdefault(name, {})
-            for value, pages in data[1]:
+            for value, pages in listed:
+                if not isinstance(pages, list):
+                    return None
                 values[value] = values.get(value, 0) + len(pages)
     return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
 
