@@ -52,7 +52,8 @@ class Settings:
     # "material": Material's own search, whose one index every page downloads (small desks only).
     search: str = "pagefind"
     search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
-    search_shard_pages: int = 2000  # pagefind: more pages than this are indexed in shards by year (month)
+    # pagefind: the most pages an index shard holds (None: 500, doubled past 32 shards; searchshards.py)
+    search_shard_pages: int | None = None
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
@@ -171,7 +172,7 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
         trust_html=given.flag("trust_html", Settings.trust_html),
         search=given.word("search", SEARCH_CHOICES),
         search_full_text=given.flag("search_full_text", Settings.search_full_text),
-        search_shard_pages=given.count("search_shard_pages", Settings.search_shard_pages),
+        search_shard_pages=given.optional_count("search_shard_pages"),
     )
 
 
@@ -195,6 +196,10 @@ class _Options:
                 f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})"
             )
         return value
+
+    def optional_count(self, key: str) -> int | None:
+        """A whole number, or None when the option is left out (its default is worked out later)."""
+        return self.count(key, 1) if key in self.raw else None
 
     def flag(self, key: str, default: bool) -> bool:
         value = self.raw.get(key, default)

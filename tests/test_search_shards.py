@@ -16,6 +16,8 @@ from test_browser import every_result, serve_site, visiting
 from test_browser import search as type_search
 from test_search import article_days
 
+from briefings.engine import searchshards
+
 SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08 to -11
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
 
@@ -315,3 +317,25 @@ def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
     assert result.output.strip().splitlines()[-1] == (
         f"Error: mkdocs.yml: extra.briefings.search_shard_pages: expected a whole number of at least 1 (got {value!r})"
     )
+
+
+def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
+    """500 pages a shard, doubled while there would be more than 32: an edit indexes a few
+    hundred pages again on a desk of 10,000, and a search of the whole archive of 100,000
+    still merges a few dozen shards."""
+    assert [searchshards.shard_size(n) for n in (92, 16_000, 16_001, 64_001, 100_000)] == [500, 500, 1000, 4000, 4000]
+    assert searchshards.shard_size(100_000, given=20) == 20  # extra.briefings.search_shard_pages
+    # 1,200 dated pages over three years: three years of 400 pages, one shard each.
+    site = tmp_path / "site"
+    for i in range(1200):
+        page = site / "articles" / f"a{i:04d}" / "index.html"
+        page.parent.mkdir(parents=True)
+        date = f"{2022 + i // 400}-{1 + i % 12:02d}-01"
+        page.write_text(
+            f'<html><meta data-pagefind-sort="date[content]" content="{date}">'
+            f"<main data-pagefind-body>Page {i}</main></html>",
+            "utf-8",
+        )
+    shards = searchshards.plan(site, shard_pages=None, fingerprint="")
+    assert [(s.key, len(s.pages)) for s in shards] == [("2022", 400), ("2023", 400), ("2024", 400)]
+    assert [s.key for s in searchshards.plan(site, shard_pages=2000, fingerprint="")] == ["all"]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from briefings.engine.guard import run_guarded
-from briefings.engine.searchshards import DEFAULT_SHARD_PAGES, SHARDS_LIST, ShardsDone, index_in_shards, plan
+from briefings.engine.searchshards import SHARDS_LIST, ShardsDone, index_in_shards, plan
 from briefings.errors import SiteBuildError
 
 # With extra.briefings.search_full_text: false, an article's full text
@@ -42,7 +42,7 @@ def index_site(
     max_memory_gb: float,
     full_text: bool = True,
     cache: Path | None = None,
-    shard_pages: int = DEFAULT_SHARD_PAGES,
+    shard_pages: int | None = None,
 ) -> ShardsDone:
     """Write the Pagefind bundle into ``site/pagefind/``: in shards by date, each indexed
     once and kept in ``cache`` (a folder of the build folder) for the next build

@@ -4,10 +4,16 @@ One Pagefind run over a whole archive takes time and memory that grow faster
 than the archive (10,000 articles: about 27 s and 2.8 GB), and an edit would
 index everything again. So the pages Pagefind indexes (articles and stories,
 ``data-pagefind-body``) are split by their sort date: one shard while they are
-no more than ``extra.briefings.search_shard_pages``, else consecutive years (the
-months of a year over that number) grouped from the oldest, up to that number
-a shard. An edit changes no page's date, so it changes one shard; new articles,
-most often the newest, change the shards from theirs on.
+no more than the shard size, else consecutive years (the months of a year over that
+size) grouped from the oldest, up to that size a shard. An edit changes no page's
+date, so it changes one shard; new articles, most often the newest, change the
+shards from theirs on.
+
+The shard size is ``extra.briefings.search_shard_pages`` when set. By default it
+grows with the archive (``shard_size``): 500 pages, doubled while that would make
+more than 32 shards. Small shards make an edit cheap (it indexes its shard again),
+and a reader's first search fetches the newest shard alone; the cap keeps a search
+of the whole archive, which merges every shard, to a few dozen requests.
 
 Each shard is indexed by its own Pagefind run (two at most at a time, each
 within ``--max-memory``) over the site itself, told the shard's pages by a glob
@@ -43,7 +49,8 @@ from briefings.fileio import read_bytes
 SHARDS_DIR = "pagefind-shards"  # in the build folder
 SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
 PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
-DEFAULT_SHARD_PAGES = 2000
+SHARD_PAGES = 500  # the default shard size while it makes no more than MAX_SHARDS shards
+MAX_SHARDS = 32
 PARALLEL_RUNS = 2
 FORMAT = "1"  # bump when what a shard's bundle holds changes
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
@@ -71,11 +78,26 @@ class ShardsDone:
     log: str
 
 
-def plan(site: Path, *, shard_pages: int, fingerprint: str, cache: Path | None = None) -> list[Shard]:
-    """The shards of a built site, oldest first; [] when no page asks to be indexed."""
+def shard_size(pages: int, given: int | None = None) -> int:
+    """The most pages a shard holds: ``given``, or by default SHARD_PAGES, doubled while
+    ``pages`` would fill more than MAX_SHARDS shards (10,000 pages: 500; 100,000: 4,000).
+    A desk that crosses a doubling indexes every shard again, once."""
+    if given is not None:
+        return given
+    size = SHARD_PAGES
+    while pages > size * MAX_SHARDS:
+        size *= 2
+    return size
+
+
+def plan(site: Path, *, shard_pages: int | None, fingerprint: str, cache: Path | None = None) -> list[Shard]:
+    """The shards of a built site, oldest first; [] when no page asks to be indexed.
+    ``shard_pages``: the shard size (None: by the number of pages, ``shard_size``)."""
     dated: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    for rel, (year, month, sha) in _pages(site, cache).items():
+    found = _pages(site, cache)
+    for rel, (year, month, sha) in found.items():
         dated[(year, month)].append((rel, sha))
+    shard_pages = shard_size(len(found), shard_pages)
     years: dict[str, int] = defaultdict(int)
     for (year, _), pages in dated.items():
         years[year] += len(pages)
