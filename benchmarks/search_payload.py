@@ -72,6 +72,7 @@ class Measurement:
     on_page_load: Payload
     before_typing: Payload  # under /pagefind/, from the page load to the first key (opening the panel)
     foreign: list[str]
+    whole: Payload | None = None  # then "Search the whole archive" (None: one shard, no such button)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -144,9 +145,16 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         page.wait_for_timeout(600)  # the search UI's 300 ms debounce: let a last search land
         page.wait_for_load_state("networkidle")
         results = page.eval_on_selector_all(".bf-search__link", "links => links.map(a => a.href)")
+        first, whole = phase, None
+        wider = page.locator(".bf-search__wider")
+        if mode == "pasted" and wider.is_visible():  # what merging every other shard costs, once
+            phase = whole = Payload()
+            wider.click()
+            page.wait_for_selector(".bf-search__wider", state="hidden", timeout=120_000)
+            page.wait_for_load_state("networkidle")
     finally:
         context.close()
-    return Measurement(query, mode, [urlsplit(r).path for r in results], phase, on_load, opened, foreign)
+    return Measurement(query, mode, [urlsplit(r).path for r in results], first, on_load, opened, foreign, whole)
 
 
 def measure(site: Path, queries=QUERIES, *, delay_ms: int = TYPING_DELAY_MS) -> list[Measurement]:
@@ -200,6 +208,14 @@ def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
                 f"{len(s.files)} files); {len(m.results)} results",
             )
         )
+    for m in measurements:
+        if m.whole is not None:
+            out.append(
+                (
+                    f"then the whole archive, {m.query!r}",
+                    f"{kb(m.whole.total(gzipped=True))} gzip more, {len(m.whole.files)} files",
+                )
+            )
     foreign = sorted({u for m in measurements for u in m.foreign})
     if foreign:
         out.append(("requests to other hosts (blocked)", ", ".join(foreign)))

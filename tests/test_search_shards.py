@@ -189,8 +189,8 @@ def test_a_first_search_fetches_the_newest_shard_alone_and_the_rest_on_request(
 
 
 def test_older_shards_are_merged_while_the_newer_give_less_than_a_screen(browser, sharded_served, sharded_build):
-    """ "Pelosi" is in no article of 2024: the search merges the shards one by one, newest
-    first, until they give a screen of results (November 2023's), and stops there."""
+    """ "Pelosi" is in no article of 2024: the search merges older shards, newest first,
+    until they give a screen of results (November 2023's), and stops there."""
     keys = [key for key, _ in shards_of(sharded_build / "site")]
     assert keys[3:] == ["2023-11", "2022-08"]
     for page_of in visiting(browser, sharded_served):
@@ -204,6 +204,23 @@ def test_older_shards_are_merged_while_the_newer_give_less_than_a_screen(browser
         whole_archive(page)
         assert shard_requests(page_of.traffic) == set(keys[1:])
         assert min(article_days(every_result(page))).isoformat() < "2023-01-01"  # August 2022's reports too
+
+
+def test_each_round_merges_as_many_older_shards_again(browser, sharded_served, sharded_build):
+    """The three newest shards hold five results for "result" or more (most from the winter
+    of 2023-24), the two newest fewer: rounds of 1, 2 and 4 shards merge November 2023's
+    with the winter's, where one by one the search would have stopped before it. A rare
+    word so costs a round trip per doubling, not per shard (at 10,000 articles, 23)."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    assert keys[2:4] == ["2023-12_2024-02", "2023-11"]
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "result")
+        assert shard_requests(page_of.traffic) == set(keys[1:4])  # 2023-11 too; not 2022-08
+        assert re.fullmatch(r"\d+ results for “result” since November 2023", status(page)), status(page)
+        days = article_days(every_result(page))
+        assert sum(day.isoformat() >= "2023-12-01" for day in days) >= 5  # enough without 2023-11's
 
 
 def test_the_filters_count_the_whole_archive_without_merging_a_shard(

@@ -117,8 +117,9 @@
   // its metadata and an index chunk per word to what the reader downloads
   // (about 40 KB at 10,000 articles; megabytes before a first result at
   // 100,000). While the merged shards give fewer results than a screen shows,
-  // the next older one is merged; all of them when the reader asks for the
-  // whole archive or sorts oldest first.
+  // as many older ones again are merged (1, 2, 4...: a rare word reaches the
+  // oldest of 32 shards in 5 rounds of requests, not 31); all of them when the
+  // reader asks for the whole archive or sorts oldest first.
   function load() {
     if (!loading) {
       var bundle = new URL("pagefind/", root);
@@ -154,11 +155,11 @@
   }
 
   // The merged shards' results; while they are fewer than a screen and older
-  // shards are left, the next one is merged and the search run again.
+  // shards are left, as many more are merged as are merged, and the search run again.
   function fill(id, term, options) {
     return widening.then(function () { return searchAll(term, options); }).then(function (search) {
       if (id !== searchId || search.results.length >= PAGE || merged >= shards.length) return search;
-      return widen(merged + 1).then(function () { return fill(id, term, options); });
+      return widen(merged * 2).then(function () { return fill(id, term, options); });
     });
   }
 
