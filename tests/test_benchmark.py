@@ -13,7 +13,7 @@ from conftest import REPO
 FIGURES = [
     "generation, cold (content -> Markdown)",
     "generation, no-op (nothing changed)",
-    "briefings build (full site)",
+    "briefings build, cold (from no build folder)",
     "mkdocs build of the same pages (bare)",
     "ratio briefings / bare",
     "Hugo build of an equivalent site (anchor)",
