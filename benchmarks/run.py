@@ -192,7 +192,9 @@ def measure(
             hugos.append(hugo_wall)
             hugo_ratios.append(build_wall / hugo_wall)
     build_wall = statistics.median(builds)
-    rows.append(("briefings build, cold (from no build folder)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB"))
+    rows.append(
+        ("briefings build, cold (from no build folder)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB")
+    )
     if bare:
         rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
         rows.append(("ratio briefings / bare", spread(ratios, 2, "x")))

@@ -118,13 +118,15 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
     yield ListingUnit("", (), archive_wide)
     yield ListingUnit("", (), lambda: [(CORRECTIONS, corrections_page(ctx))])  # every correction
 
-    def digests() -> Iterator[tuple[str, str]]:  # every week's, the weekly feed and the edition manifest
+    def digests() -> Iterator[tuple[str, str]]:  # every week's, and the weekly feed
         views = week_views(ctx)
         yield from digest_pages(ctx, views).items()
         yield DIGEST_FEED.atom, digest_feed(ctx.weeks, views, ctx.settings)
-        yield MANIFEST, manifest_json(published(edition))
 
     yield ListingUnit("", (), digests)
+    # A unit of its own, so that another worker writes it meanwhile (at 100,000 articles the
+    # digests take seconds, and the manifest about as long).
+    yield ListingUnit("", (), lambda: [(MANIFEST, manifest_json(published(edition)))])
     for person_file in edition.people:
         shown = person_file.articles + tuple(a for _, a in person_file.quotes)
         yield ListingUnit(f"person:{person_file.person.slug}", shown, partial(person_pages, ctx, person_file))
