@@ -10,13 +10,13 @@
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
-built by plain `mkdocs build`, their
-ratio, a one-article edit, peak memory, site size, HTML bytes per article page,
-the largest listing page, and the search payload a reader downloads before the
-first result; then Lighthouse's scores (mobile) for a page of each kind of the sample
-site. Every step runs as its own process; wall time and peak memory (max RSS
-of the process) come from the operating system. Figures, not
-verdicts: machines are noisy, so compare ratios measured in one run.
+built by plain `mkdocs build`, their ratio, a one-article edit, peak memory,
+site size, HTML bytes per article page, the largest listing page, and the search
+payload a reader downloads for a first search (and for the whole archive);
+then Lighthouse's scores (mobile) for a page of each kind of the sample site.
+Every step runs as its own process; wall time and peak memory (max RSS of the
+process) come from the operating system. Figures, not verdicts: machines are
+noisy, so compare ratios measured in one run.
 """
 
 from __future__ import annotations

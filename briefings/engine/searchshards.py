@@ -12,8 +12,9 @@ shards from theirs on.
 The shard size is ``extra.briefings.search_shard_pages`` when set. By default it
 grows with the archive (``shard_size``): 500 pages, doubled while that would make
 more than 32 shards. Small shards make an edit cheap (it indexes its shard again),
-and a reader's first search fetches the newest shard alone; the cap keeps a search
-of the whole archive, which merges every shard, to a few dozen requests.
+and a reader's first search fetches the newest shard alone; the cap keeps what a
+search of the whole archive merges (every shard: its metadata, a chunk per word) to
+a few dozen shards.
 
 Each shard is indexed by its own Pagefind run (two at most at a time, each
 within ``--max-memory``) over the site itself, told the shard's pages by a glob
