@@ -238,6 +238,14 @@ def every_result(page) -> list[str]:
         shown = page.locator(RESULT).count()
         more.click()
         page.wait_for_function(f"document.querySelectorAll('{RESULT}').length > {shown}")
+    # Each batch is shown once its pages' data has come: on a busy machine the last "More
+    # results" may have been clicked before an earlier batch was on the page. All of them,
+    # as many as the status line counts.
+    page.wait_for_function(
+        """n => { const m = document.querySelector('.bf-search__status').textContent.match(/^(\\d+) results?/);
+                  return !m || document.querySelectorAll(n).length >= Number(m[1]); }""",
+        arg=RESULT,
+    )
     return page.eval_on_selector_all(RESULT, "links => links.map(a => a.href)")
 
 
