@@ -10,7 +10,8 @@
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
-built by plain `mkdocs build`, their ratio, a one-article edit, peak memory,
+built by plain `mkdocs build`, their ratio, a one-article edit, a desk's CI run
+after a one-article push (build/ restored from its cache, no site), peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
@@ -258,6 +259,31 @@ def measure(
     )
     if hugos:
         rows.append(("ratio edit / Hugo's full build", f"{edit_wall / statistics.median(hugos):.2f}x"))
+    # A desk's GitHub Pages run after a one-article push: a fresh checkout (every file's mtime
+    # new), no site, and build/ as the last run left it (the workflow's actions/cache).
+    ci_runs, ci_rss = [], 0.0
+    for i in range(repeat):
+        article = articles[n // 2 + repeat + i]
+        article.write_text(
+            article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Pushed. ", 1), "utf-8"
+        )
+        for path in (root / "content").rglob("*"):
+            os.utime(path)
+        for name in ("site", ".site-spare"):
+            if (root / name).exists():
+                (root / name).rename(work / f"old-{name.strip('.')}-{n}-ci-{i}")
+        wall, run_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+        ci_runs.append(wall)
+        ci_rss = max(ci_rss, run_rss)
+    ci_wall = statistics.median(ci_runs)
+    rows.append(
+        (
+            "CI run after a one-article push (build/ cached, no site)",
+            f"{spread(ci_runs, 1, ' s')}, peak {ci_rss:,.0f} MiB, {ci_wall / build_wall:.0%} of a cold build",
+        )
+    )
+    if hugos:
+        rows.append(("ratio CI run / Hugo's full build", f"{ci_wall / statistics.median(hugos):.2f}x"))
     if peaks is not None:
         peaks["cold build"], peaks["edit"] = build_rss, edit_rss
 

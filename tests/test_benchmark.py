@@ -21,6 +21,8 @@ FIGURES = [
     "briefings build, no-op (nothing changed)",
     "one article edited, briefings build",
     "ratio edit / Hugo's full build",
+    "CI run after a one-article push (build/ cached, no site)",
+    "ratio CI run / Hugo's full build",
     "site size",
     "article page HTML",
     "largest listing page",

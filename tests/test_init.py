@@ -117,6 +117,11 @@ def test_the_pages_workflow_gets_the_address_first_then_builds_and_deploys(tmp_p
     assert uses.index("actions/checkout") < uses.index("actions/setup-python") < uses.index("actions/configure-pages")
     assert uses.index("actions/configure-pages") < install < build < uses.index("actions/upload-pages-artifact")
     assert steps[uses.index("actions/setup-python")]["with"]["cache"] == "pip"
+    # The last run's build folder comes back before the build (and is saved after it), whatever
+    # the commit: the newest cache's key is a prefix of every later one.
+    cache = steps[uses.index("actions/cache")]["with"]
+    assert uses.index("actions/cache") < build and cache["path"] == "build/"
+    assert "${{ github.sha }}" in cache["key"] and cache["key"].startswith(cache["restore-keys"])
     pages = steps[uses.index("actions/configure-pages")]
     assert steps[build]["env"] == {"BRIEFINGS_BASE_URL": "${{ steps." + pages["id"] + ".outputs.base_url }}"}
     assert steps[uses.index("actions/upload-pages-artifact")]["with"]["path"] == "site/"

@@ -299,6 +299,39 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
+def test_a_fresh_checkout_with_the_last_runs_build_folder_indexes_only_what_changed(tmp_path, monkeypatch):
+    """What a desk's GitHub Pages workflow does: a fresh checkout (every file new, so every
+    mtime differs), no site, and build/ restored from the last run's cache. The search index
+    of every unchanged shard is reused, and the site equals a cold build of the same content."""
+    from briefings import pipeline
+
+    last_run = sharded(copy_sample(tmp_path / "last-run"))
+    build(last_run)
+    checkout = tmp_path / "checkout"
+    shutil.copytree(
+        last_run, checkout, ignore=shutil.ignore_patterns("build", "site", ".site-*"), copy_function=shutil.copyfile
+    )  # a checkout's files are new, not the last run's
+    shutil.copytree(last_run / "build", checkout / "build")  # the cache keeps its files' times
+    seed = checkout / SEED
+    seed.write_text(seed.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
+    indexed = []
+    real = pipeline.index_site
+    monkeypatch.setattr(pipeline, "index_site", lambda *a, **k: indexed.append(real(*a, **k)) or indexed[-1])
+    out = build(checkout)
+    assert "rebuilt" not in out  # no site to start from: every page is built
+    assert [done.indexed for done in indexed] == [("2023-11",)]  # the edited month's shard alone
+    assert (
+        "military to military"
+        in pagefind_fragments(checkout / "site/pagefind/shard-2023-11")[
+            "/articles/2023-11-15-daily-caller-biden-xi-agreement/"
+        ]["content"]
+    )
+    cold = tmp_path / "cold"
+    shutil.copytree(checkout, cold, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(cold)
+    assert tree_hash(checkout / "site") == tree_hash(cold / "site")
+
+
 def test_edits_in_a_row_relink_only_the_shards_they_change(tmp_path):
     """The second edit starts from the spare (the site before the first edit), whose bundle of
     SEED's month is stale: that shard and the edited newest one are linked again; every other

@@ -74,3 +74,12 @@ def test_setup_python_caches_pip_downloads():
     setup = next(s for s in load()["jobs"]["build"]["steps"] if uses(s) == "actions/setup-python")
     assert setup["with"]["cache"] == "pip"
     assert setup["with"]["cache-dependency-path"] == "pyproject.toml"  # the sample has no requirements.txt
+
+
+def test_the_build_folder_of_the_last_run_is_restored_before_the_build():
+    steps = load()["jobs"]["build"]["steps"]
+    cache = next(s for s in steps if uses(s) == "actions/cache")
+    build = next(s for s in steps if "briefings build" in s.get("run", ""))
+    assert steps.index(cache) < steps.index(build)
+    assert cache["with"]["path"] == "build/"
+    assert "${{ github.sha }}" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])

@@ -154,6 +154,15 @@ jobs:
       # First: it gives the site's address, which the build needs.
       - id: pages
         uses: actions/configure-pages@v5
+      # The build folder of the last run: parsed articles, generated pages and
+      # the search index in shards by date. A push that changes a few articles
+      # then indexes only their shards again. Safe to lose: without it the
+      # build starts from scratch and the site is the same.
+      - uses: actions/cache@v4
+        with:
+          path: build/
+          key: briefings-build-${{ github.sha }}
+          restore-keys: briefings-build-
       - name: Install briefings
         run: python -m pip install -r requirements.txt
       - name: Build the site
