@@ -81,5 +81,6 @@ def test_the_build_folder_of_the_last_run_is_restored_before_the_build():
     cache = next(s for s in steps if uses(s) == "actions/cache")
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert steps.index(cache) < steps.index(build)
-    assert cache["with"]["path"] == "build/"
-    assert "${{ github.sha }}" in cache["with"]["key"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"])
+    given = cache["with"]
+    assert given["path"] == "build/"
+    assert "${{ github.sha }}" in given["key"] and given["key"].startswith(given["restore-keys"])
