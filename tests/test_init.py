@@ -122,6 +122,7 @@ def test_the_pages_workflow_gets_the_address_first_then_builds_and_deploys(tmp_p
     cache = steps[uses.index("actions/cache")]["with"]
     assert uses.index("actions/cache") < build and cache["path"] == "build/"
     assert "${{ github.sha }}" in cache["key"] and cache["key"].startswith(cache["restore-keys"])
+    assert "hashFiles('requirements.txt')" in cache["restore-keys"]
     pages = steps[uses.index("actions/configure-pages")]
     assert steps[build]["env"] == {"BRIEFINGS_BASE_URL": "${{ steps." + pages["id"] + ".outputs.base_url }}"}
     assert steps[uses.index("actions/upload-pages-artifact")]["with"]["path"] == "site/"

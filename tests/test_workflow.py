@@ -84,3 +84,6 @@ def test_the_build_folder_of_the_last_run_is_restored_before_the_build():
     given = cache["with"]
     assert given["path"] == "build/"
     assert "${{ github.sha }}" in given["key"] and given["key"].startswith(given["restore-keys"])
+    # This repository installs briefings from the checkout, whose version does not change with
+    # each commit: a cache made by other code is not restored.
+    assert "hashFiles('pyproject.toml', 'briefings/**', 'theme/**')" in given["restore-keys"]

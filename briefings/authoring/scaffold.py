@@ -157,12 +157,13 @@ jobs:
       # The build folder of the last run: parsed articles, generated pages and
       # the search index in shards by date. A push that changes a few articles
       # then indexes only their shards again. Safe to lose: without it the
-      # build starts from scratch and the site is the same.
+      # build starts from scratch and the site is the same. A new release of
+      # briefings starts it again by itself; a change of requirements.txt too.
       - uses: actions/cache@v4
         with:
           path: build/
-          key: briefings-build-${{ github.sha }}
-          restore-keys: briefings-build-
+          key: briefings-build-${{ hashFiles('requirements.txt') }}-${{ github.sha }}
+          restore-keys: briefings-build-${{ hashFiles('requirements.txt') }}-
       - name: Install briefings
         run: python -m pip install -r requirements.txt
       - name: Build the site
