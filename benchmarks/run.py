@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -126,6 +127,23 @@ def spread(values: list[float], digits: int, unit: str) -> str:
     if len(values) == 1:
         return median
     return f"{median} (median of {len(values)}, {min(values):.{digits}f}-{max(values):.{digits}f})"
+
+
+def one_article_builds(
+    root: Path, articles: list[Path], mark: str, before: Callable[[int], None] | None
+) -> tuple[list[float], float]:
+    """Edit each article in turn (``mark`` starts its why-it-matters) and time the build after
+    each, ``before(i)`` run first: the walls and the peak memory."""
+    walls, peak = [], 0.0
+    for i, article in enumerate(articles):
+        text = article.read_text("utf-8")
+        article.write_text(text.replace("why_it_matters: ", f"why_it_matters: {mark} ", 1), "utf-8")
+        if before is not None:
+            before(i)
+        wall, rss, _ = peak_of([sys.executable, "-m", "briefings", "build", "--project", str(root)])
+        walls.append(wall)
+        peak = max(peak, rss)
+    return walls, peak
 
 
 def measure(
@@ -240,50 +258,33 @@ def measure(
     noops = [peak_of([py, "-m", "briefings", "build", "--project", str(root)])[0] for _ in range(repeat)]
     rows.append(("briefings build, no-op (nothing changed)", spread(noops, 2, " s")))
 
-    # One article edited: what a curator's save costs (another article each time).
-    articles, edits, edit_rss = sorted((root / "content/articles").rglob("*.md")), [], 0.0
-    for i in range(repeat):
-        article = articles[n // 2 + i]
-        article.write_text(
-            article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Edited. ", 1), "utf-8"
-        )
-        wall, run_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
-        edits.append(wall)
-        edit_rss = max(edit_rss, run_rss)
-    edit_wall = statistics.median(edits)
-    rows.append(
-        (
-            "one article edited, briefings build",
-            f"{spread(edits, 1, ' s')}, peak {edit_rss:,.0f} MiB, {edit_wall / build_wall:.0%} of a full build",
-        )
-    )
-    if hugos:
-        rows.append(("ratio edit / Hugo's full build", f"{edit_wall / statistics.median(hugos):.2f}x"))
-    # A desk's GitHub Pages run after a one-article push: a fresh checkout (every file's mtime
+    # One article edited: what a curator's save costs (another article each time). Then a
+    # desk's GitHub Pages run after a one-article push: a fresh checkout (every file's mtime
     # new), no site, and build/ as the last run left it (the workflow's actions/cache).
-    ci_runs, ci_rss = [], 0.0
-    for i in range(repeat):
-        article = articles[n // 2 + repeat + i]
-        article.write_text(
-            article.read_text("utf-8").replace("why_it_matters: ", "why_it_matters: Pushed. ", 1), "utf-8"
-        )
+    def checkout(i: int) -> None:
         for path in (root / "content").rglob("*"):
             os.utime(path)
         for name in ("site", ".site-spare"):
             if (root / name).exists():
                 (root / name).rename(work / f"old-{name.strip('.')}-{n}-ci-{i}")
-        wall, run_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
-        ci_runs.append(wall)
-        ci_rss = max(ci_rss, run_rss)
-    ci_wall = statistics.median(ci_runs)
-    rows.append(
+
+    articles = sorted((root / "content/articles").rglob("*.md"))[n // 2 :]
+    edit_rss = 0.0
+    for label, ratio, first, before in (
+        ("one article edited, briefings build", "ratio edit / Hugo's full build", 0, None),
         (
             "CI run after a one-article push (build/ cached, no site)",
-            f"{spread(ci_runs, 1, ' s')}, peak {ci_rss:,.0f} MiB, {ci_wall / build_wall:.0%} of a cold build",
-        )
-    )
-    if hugos:
-        rows.append(("ratio CI run / Hugo's full build", f"{ci_wall / statistics.median(hugos):.2f}x"))
+            "ratio CI run / Hugo's full build",
+            repeat,
+            checkout,
+        ),
+    ):
+        walls, rss = one_article_builds(root, articles[first : first + repeat], label.split()[0], before)
+        edit_rss = edit_rss or rss  # the peak of an edit, not of a CI run
+        wall = statistics.median(walls)
+        rows.append((label, f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build"))
+        if hugos:
+            rows.append((ratio, f"{wall / statistics.median(hugos):.2f}x"))
     if peaks is not None:
         peaks["cold build"], peaks["edit"] = build_rss, edit_rss
 
