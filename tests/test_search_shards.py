@@ -107,7 +107,7 @@ def whole_archive(page):
     wider = page.locator(".bf-search__wider")
     if wider.is_visible():
         wider.click()
-        page.wait_for_function("!document.querySelector('.bf-search__status').textContent.includes(' since ')")
+        page.wait_for_function("!/ (since|up to) /.test(document.querySelector('.bf-search__status').textContent)")
         page.wait_for_load_state("networkidle")
 
 
@@ -221,6 +221,43 @@ def test_each_round_merges_as_many_older_shards_again(browser, sharded_served, s
         assert re.fullmatch(r"\d+ results for “result” since November 2023", status(page)), status(page)
         days = article_days(every_result(page))
         assert sum(day.isoformat() >= "2023-12-01" for day in days) >= 5  # enough without 2023-11's
+
+
+def sort_by(page, label, covering):
+    """Sort the results, and wait until the status line is the new search's (it is cleared first)."""
+    page.eval_on_selector(".bf-search__status", "status => { status.textContent = ''; }")
+    page.get_by_label("Sort").select_option(label=label)
+    page.wait_for_function(f"document.querySelector('.bf-search__status').textContent.includes({covering!r})")
+    page.wait_for_load_state("networkidle")
+
+
+def test_oldest_first_merges_the_oldest_shard_not_every_shard(browser, sharded_served, single_served, sharded_build):
+    """Sorted oldest first, the search merges shards from the oldest end (August 2022's holds
+    a screen of results for "China"), says so, and lists them as the first of one index's
+    oldest-first list; back to Best match, those old shards stay out of the newest's results."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    for page_of in visiting(browser, single_served):
+        page = page_of()
+        page.goto(single_served.url())
+        type_search(page, "China")
+        sort_by(page, "Oldest first", "for")
+        single = [u.removeprefix(single_served.base) for u in every_result(page)]
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "China")
+        sort_by(page, "Oldest first", " up to ")
+        assert shard_requests(page_of.traffic) == {"2022-08"}  # not the three shards between
+        assert re.fullmatch(r"\d+ results for “China” up to August 2022", status(page)), status(page)
+        oldest = [u.removeprefix(sharded_served.base) for u in every_result(page)]
+        assert len(oldest) >= 5 and oldest == single[: len(oldest)]
+        sort_by(page, "Best match", " since ")
+        assert re.fullmatch(r"\d+ results for “China” since August 2024", status(page)), status(page)
+        assert min(article_days(every_result(page))).isoformat() >= "2024-08-01"  # not August 2022's
+        whole_archive(page)
+        assert shard_requests(page_of.traffic) == set(keys[1:])
+        sort_by(page, "Oldest first", "for")
+        assert [u.removeprefix(sharded_served.base) for u in every_result(page)] == single
 
 
 def test_the_filters_count_the_whole_archive_without_merging_a_shard(

@@ -28,7 +28,7 @@
   var timer = 0;
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December"];
-  var pagefind = null, loading = null, ui = null, shards = [], merged = 0, widening = null;
+  var pagefind = null, loading = null, ui = null, shards = [], merged = 0, oldest = 0, widening = null;
   var found = [], shown = 0, searchId = 0, filtersLoaded = false;
 
   function el(tag, className, text) {
@@ -119,7 +119,8 @@
   // 100,000). While the merged shards give fewer results than a screen shows,
   // as many older ones again are merged (1, 2, 4...: a rare word reaches the
   // oldest of 32 shards in 5 rounds of requests, not 31); all of them when the
-  // reader asks for the whole archive or sorts oldest first.
+  // reader asks for the whole archive. Sorted oldest first, the same is done
+  // from the other end: the oldest shard, then as many older-but-one again...
   function load() {
     if (!loading) {
       var bundle = new URL("pagefind/", root);
@@ -146,20 +147,46 @@
   // Merge the shards after those merged, up to the n newest. Pagefind adds each
   // merged index to its list at once, in the order asked: none is merged twice.
   function widen(n) {
-    var more = shards.slice(merged, n).map(function (shard) {
+    return mergeShards(shards.slice(merged, Math.min(n, shards.length - oldest)), function () {
+      merged = Math.max(merged, Math.min(n, shards.length - oldest));
+    });
+  }
+
+  // The same from the oldest end (for "Oldest first"), up to the n oldest.
+  function widenOldest(n) {
+    var end = shards.length - oldest;
+    return mergeShards(shards.slice(Math.max(merged, shards.length - n), end).reverse(), function () {
+      oldest = Math.max(oldest, Math.min(n, shards.length - merged));
+    });
+  }
+
+  function mergeShards(more, count) {
+    var merging = more.map(function (shard) {
       return pagefind.mergeIndex(shard.path, { baseUrl: root.pathname, mergeFilter: { shard: shard.key } });
     });
-    merged = Math.max(merged, Math.min(n, shards.length));
-    widening = Promise.all([widening].concat(more));
+    count();
+    if (merged + oldest >= shards.length) { merged = shards.length; oldest = 0; }  // the two ends met
+    widening = Promise.all([widening].concat(merging));
     return widening;
+  }
+
+  // The shards a search covers, newest first: the newest merged, or with
+  // "Oldest first" the oldest merged.
+  function covered(asc) {
+    return asc && oldest ? shards.slice(shards.length - oldest) : shards.slice(0, merged);
   }
 
   // The merged shards' results; while they are fewer than a screen and older
   // shards are left, as many more are merged as are merged, and the search run again.
   function fill(id, term, options) {
+    var asc = !!options.sort && options.sort.date === "asc";
+    if (asc && !oldest && merged < shards.length) {  // the oldest results are in the oldest shard
+      return widenOldest(1).then(function () { return fill(id, term, options); });
+    }
     return widening.then(function () { return searchAll(term, options); }).then(function (search) {
       if (id !== searchId || search.results.length >= PAGE || merged >= shards.length) return search;
-      return widen(merged * 2).then(function () { return fill(id, term, options); });
+      var next = asc && oldest ? widenOldest(oldest * 2) : widen(merged * 2);
+      return next.then(function () { return fill(id, term, options); });
     });
   }
 
@@ -167,8 +194,24 @@
   // last ("2015_2016"): the merged shards cover the archive since the start of
   // the oldest one's.
   function since(key) {
-    var start = key.split("_")[0].split("-");
-    return start[1] ? MONTHS[Number(start[1]) - 1] + " " + start[0] : start[0];
+    return month(key.split("_")[0]);
+  }
+
+  function until(key) {
+    return month(key.split("_").pop());
+  }
+
+  function month(part) {
+    var date = part.split("-");
+    return date[1] ? MONTHS[Number(date[1]) - 1] + " " + date[0] : date[0];
+  }
+
+  // What a search covers while some shards are not merged: since the start of the
+  // oldest merged from the newest end, or up to the end of the newest merged from the oldest.
+  function coverage(asc) {
+    if (merged >= shards.length) return "";
+    if (asc && oldest) return " up to " + until(shards[shards.length - oldest].key);
+    return " since " + since(shards[merged - 1].key);
   }
 
   // Pagefind merges the shards' results by score, and with a sort a result's
@@ -176,9 +219,16 @@
   // interleave. Sorted by date, each merged shard is searched alone, in date
   // order (shards never overlap in dates), and the lists are put end to end.
   function searchAll(term, options) {
-    var searched = shards.slice(0, merged);
-    if (searched.length < 2 || !options.sort) return pagefind.search(term, options);
-    var order = options.sort.date === "asc" ? searched.slice().reverse() : searched;
+    var asc = !!options.sort && options.sort.date === "asc";
+    var searched = covered(asc);
+    if (searched.length < 2 || !options.sort) {
+      if (oldest) {  // merged from both ends: only the shards at this search's end
+        var only = { any: searched.map(function (shard) { return shard.key; }) };
+        options = Object.assign({}, options, { filters: Object.assign({}, options.filters, { shard: only }) });
+      }
+      return pagefind.search(term, options);
+    }
+    var order = asc ? searched.slice().reverse() : searched;
     return Promise.all(order.map(function (shard) {
       var filters = Object.assign({}, options.filters, { shard: shard.key });
       return pagefind.search(term, { filters: filters, sort: options.sort });
@@ -256,7 +306,6 @@
       load().then(function () {
         var options = { filters: selected };
         if (ui.sort.value) options.sort = { date: ui.sort.value };
-        if (ui.sort.value === "asc") widen(shards.length);  // the oldest are in the oldest shard
         return id === searchId ? fill(id, term || null, options) : null;
       }).then(function (search) {
         if (!search || id !== searchId) return;  // a newer search replaced this one
@@ -266,7 +315,7 @@
         var n = found.length;
         var partial = merged < shards.length;
         ui.status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
-          (term ? " for “" + term + "”" : "") + (partial ? " since " + since(shards[merged - 1].key) : "") +
+          (term ? " for “" + term + "”" : "") + coverage(ui.sort.value === "asc") +
           (filtering ? " (filtered)" : "");
         ui.wider.hidden = !partial;
         return show(id);
