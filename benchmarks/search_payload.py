@@ -73,6 +73,7 @@ class Measurement:
     before_typing: Payload  # under /pagefind/, from the page load to the first key (opening the panel)
     foreign: list[str]
     whole: Payload | None = None  # then "Search the whole archive" (None: one shard, no such button)
+    oldest: Payload | None = None  # or instead, sorted "Oldest first" (measured when typed)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -145,16 +146,24 @@ def _first_search(browser, origin: str, query: str, mode: str, delay_ms: int) ->
         page.wait_for_timeout(600)  # the search UI's 300 ms debounce: let a last search land
         page.wait_for_load_state("networkidle")
         results = page.eval_on_selector_all(".bf-search__link", "links => links.map(a => a.href)")
-        first, whole = phase, None
+        first, whole, oldest = phase, None, None
         wider = page.locator(".bf-search__wider")
         if mode == "pasted" and wider.is_visible():  # what merging every other shard costs, once
             phase = whole = Payload()
             wider.click()
             page.wait_for_selector(".bf-search__wider", state="hidden", timeout=120_000)
             page.wait_for_load_state("networkidle")
+        elif mode == "typed" and wider.is_visible():  # what sorting oldest first costs instead
+            phase = oldest = Payload()
+            page.get_by_label("Sort").select_option(label="Oldest first")
+            page.wait_for_function(
+                "!/ since /.test(document.querySelector('.bf-search__status').textContent)", timeout=120_000
+            )
+            page.wait_for_load_state("networkidle")
     finally:
         context.close()
-    return Measurement(query, mode, [urlsplit(r).path for r in results], first, on_load, opened, foreign, whole)
+    found = [urlsplit(r).path for r in results]
+    return Measurement(query, mode, found, first, on_load, opened, foreign, whole, oldest)
 
 
 def measure(site: Path, queries=QUERIES, *, delay_ms: int = TYPING_DELAY_MS) -> list[Measurement]:
@@ -209,13 +218,11 @@ def rows(measurements: list[Measurement]) -> list[tuple[str, str]]:
             )
         )
     for m in measurements:
-        if m.whole is not None:
-            out.append(
-                (
-                    f"then the whole archive, {m.query!r}",
-                    f"{kb(m.whole.total(gzipped=True))} gzip more, {len(m.whole.files)} files",
+        for label, more in (("then the whole archive", m.whole), ("or then sorted oldest first", m.oldest)):
+            if more is not None:
+                out.append(
+                    (f"{label}, {m.query!r}", f"{kb(more.total(gzipped=True))} gzip more, {len(more.files)} files")
                 )
-            )
     foreign = sorted({u for m in measurements for u in m.foreign})
     if foreign:
         out.append(("requests to other hosts (blocked)", ", ".join(foreign)))
