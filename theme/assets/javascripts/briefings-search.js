@@ -120,7 +120,7 @@
   // as many older ones again are merged (1, 2, 4...: a rare word reaches the
   // oldest of 32 shards in 5 rounds of requests, not 31); all of them when the
   // reader asks for the whole archive. Sorted oldest first, the same is done
-  // from the other end: the oldest shard, then as many older-but-one again...
+  // from the other end: the oldest shard, then as many newer ones again (1, 2, 4...).
   function load() {
     if (!loading) {
       var bundle = new URL("pagefind/", root);
@@ -144,8 +144,9 @@
     return loading;
   }
 
-  // Merge the shards after those merged, up to the n newest. Pagefind adds each
-  // merged index to its list at once, in the order asked: none is merged twice.
+  // Merge the shards after those merged, up to the n newest (never one merged
+  // from the oldest end). Pagefind adds each merged index to its list at once,
+  // in the order asked: none is merged twice.
   function widen(n) {
     return mergeShards(shards.slice(merged, Math.min(n, shards.length - oldest)), function () {
       merged = Math.max(merged, Math.min(n, shards.length - oldest));
