@@ -270,17 +270,19 @@ def measure(
 
     articles = sorted((root / "content/articles").rglob("*.md"))[n // 2 :]
     edit_rss = 0.0
-    for label, ratio, first, before in (
-        ("one article edited, briefings build", "ratio edit / Hugo's full build", 0, None),
+    for label, ratio, mark, before in (
+        ("one article edited, briefings build", "ratio edit / Hugo's full build", "Edited.", None),
         (
             "CI run after a one-article push (build/ cached, no site)",
             "ratio CI run / Hugo's full build",
-            repeat,
+            "Pushed.",
             checkout,
         ),
     ):
-        walls, rss = one_article_builds(root, articles[first : first + repeat], label.split()[0], before)
-        edit_rss = edit_rss or rss  # the peak of an edit, not of a CI run
+        first = 0 if before is None else repeat  # another article each time
+        walls, rss = one_article_builds(root, articles[first : first + repeat], mark, before)
+        if before is None:
+            edit_rss = rss  # the peak of an edit, not of a CI run
         wall = statistics.median(walls)
         rows.append((label, f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build"))
         if hugos:
