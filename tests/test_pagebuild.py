@@ -169,18 +169,52 @@ def test_one_reused_markdown_converter_gives_each_page_what_a_new_one_gives(samp
     assert sum("headerlink" in content for content, *_ in reused) > 80  # the toc extension ran on them
 
 
-def test_bodies_set_aside_give_each_sample_page_what_markdown_gives(sample_build):
-    """Every generated sample page converted with its article body set aside and put
-    back, and as MkDocs converts it: the same HTML, toc, title, anchors and links."""
+def test_raw_blocks_set_aside_give_each_sample_page_what_markdown_gives(sample_build):
+    """Every generated sample page converted with its raw HTML blocks set aside and put
+    back (and the rest's conversion reused from an earlier page where it is the same), and
+    as MkDocs converts it: the same HTML, toc, title, anchors and links."""
     from mkdocs.structure.pages import Page
 
     pages, converted, _ = pages_of(sample_build[0])
     whole = [converted(page) for page in pages]
-    with pageconvert.bodies_set_aside():
+    with pageconvert.raw_blocks_set_aside():
         aside = [converted(page) for page in pages]
+        again = [converted(page) for page in pages]  # every skeleton now known
     assert Page.render.__module__ == "mkdocs.structure.pages"  # put back after
     assert aside == whole
-    assert sum(pageconvert._body_block(page.markdown) is not None for page in pages) >= 80  # every article's
+    assert again == whole
+    bodies = [page for page in pages if any(tag == "div" for *_, tag in pageconvert.raw_blocks(page.markdown))]
+    assert len(bodies) >= 80  # every article's body...
+    assert sum(len(pageconvert.raw_blocks(page.markdown)) > 3 for page in pages) >= 80  # ...and what surrounds it
+
+
+def test_the_pages_of_a_kind_share_one_conversion(sample_build):
+    """What is left of an article once its raw blocks are set aside (its headings, and the
+    links to its people) is most often another article's too: Python-Markdown converts
+    each such text once, not once a page."""
+    import markdown
+
+    pages, converted, _ = pages_of(sample_build[0])
+    articles = [page for page in pages if page.file.src_uri.startswith("articles/2")]
+    calls = []
+    real = markdown.Markdown.convert
+
+    def counted(self, text):
+        calls.append(text)
+        return real(self, text)
+
+    markdown.Markdown.convert = counted
+    try:
+        with pageconvert.raw_blocks_set_aside():
+            for page in articles:
+                converted(page)
+    finally:
+        markdown.Markdown.convert = real
+    assert len(articles) >= 80
+    assert len(calls) == len(set(calls)) < len(articles) / 2
+    unlinked = [page for page in articles if "](" not in page.markdown]
+    assert len(unlinked) >= 6  # the articles with no people or quotes...
+    assert sum("](" not in text for text in calls) < len(unlinked)  # ...share their texts
 
 
 # Bodies of every shape the fast path must either pass through exactly or leave to Python-Markdown.
@@ -193,14 +227,18 @@ ODD_BODIES = {
         '<p id="anchor">An id.</p>\n\n<div markdown="1">*md*</div>\n\n<!-- a comment -->\n\n<a name="n">named</a>\n'
     ),
     "closing.md": "Ends with a closing div line:\n\n</div>\n\nand more after it.\n",
+    "blocks.md": (
+        "<p>One</p><p>two on a line</p>\n\n<ul><li>open item</ul>\n\n<section><p>a &amp b &copy;</p></section>\n"
+        "text right after\n\n<div>\n<p>unclosed\n</div> tail\n\n<hr>\n\n<details><summary>s</summary>x</details>\n"
+    ),
 }
 
 
 @pytest.mark.parametrize("trust_html", [False, True])
-def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
+def test_raw_blocks_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
     """Bodies with nested divs, tables, code with tabs and blank lines, entities, ids,
-    comments and md_in_html markup, cleaned and (with trust_html) raw: each page
-    converted with its body set aside equals MkDocs' conversion."""
+    comments, md_in_html markup, blocks closed early or late, cleaned and (with
+    trust_html) raw: each page converted with its blocks set aside equals MkDocs' conversion."""
     site.settings(trust_html=trust_html)
     for i, (name, body) in enumerate(ODD_BODIES.items()):
         site.article(name, f"title: Odd {i}\ndate: 2024-01-1{i}\nsource: Briefings desk\ntopics: [taiwan]\n", body)
@@ -208,13 +246,18 @@ def test_bodies_set_aside_give_odd_bodies_what_markdown_gives(site, trust_html):
     articles = [page for page in pages if page.file.src_uri.startswith("articles/") and page.url != "articles/"]
     assert len(articles) == len(ODD_BODIES)
     whole = [converted(page) for page in pages]
-    with pageconvert.bodies_set_aside():
+    with pageconvert.raw_blocks_set_aside():
         aside = [converted(page) for page in pages]
+        again = [converted(page) for page in pages]
     assert aside == whole
-    fast = {page.file.src_uri for page in articles if pageconvert._body_block(page.markdown) is not None}
-    assert fast  # some bodies do take the fast path...
-    if trust_html:  # ...but never one with an id, a comment, md_in_html markup or a tab
-        assert not any(name in uri for uri in fast for name in ("raw", "code"))
+    assert again == whole
+    fast = {page.file.src_uri for page in articles if pageconvert.raw_blocks(page.markdown)}
+    assert fast  # some pages do take the fast path...
+    if trust_html:  # ...but never set aside a block with an id, a comment, md_in_html markup or a tab
+        for page in articles:
+            for start, end, _ in pageconvert.raw_blocks(page.markdown):
+                block = page.markdown[start:end]
+                assert not any(mark in block for mark in ("id=", "<!--", "markdown=", "\t")), block
 
 
 # A desk's own partials that read more of the page than Material's: never rendered once per folder.

@@ -426,3 +426,19 @@ def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
     shards = searchshards.plan(site, shard_pages=None, fingerprint="")
     assert [(s.key, len(s.pages)) for s in shards] == [("2022", 400), ("2023", 400), ("2024", 400)]
     assert [s.key for s in searchshards.plan(site, shard_pages=2000, fingerprint="")] == ["all"]
+
+
+def test_pagefind_runs_as_its_own_program():
+    """Each of a build's Pagefind runs starts Pagefind's program itself, the one its Python
+    package would start, not a Python that then starts it."""
+    import subprocess
+
+    from pagefind.service import get_executable
+
+    from briefings.engine.pagefind import pagefind_command
+
+    command = pagefind_command()
+    assert command == [str(get_executable())]
+    assert subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout.startswith(
+        "pagefind 1."
+    )

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from briefings.engine.pageconvert import (
-    bodies_set_aside,
     json_front_matter,
+    raw_blocks_set_aside,
     raw_html_anchors_unread,
     reused_markdown,
 )
@@ -71,7 +71,7 @@ def build_site(config: Any, workers: Workers, *, templates: Path | None = None) 
 
     parallel = workers.count > 1 and parallel_safe(config)
     pages = markdown_files(config.docs_dir, enough=workers.threshold_of()) if parallel else 0
-    with json_front_matter(), reused_markdown(), bodies_set_aside(), templates_compiled_once(templates):
+    with json_front_matter(), reused_markdown(), raw_blocks_set_aside(), templates_compiled_once(templates):
         if not workers.forks(pages):
             build(config)
             return

@@ -9,7 +9,11 @@ both ways and compares what MkDocs keeps of it.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import json
+import logging
+import posixpath
 import re
 import types
 from collections.abc import Callable, Iterator
@@ -94,21 +98,20 @@ def reused_markdown() -> Iterator[None]:
         yield
 
 
-# An article body as pages/body.py writes it: one raw HTML block of its own.
-BODY_OPEN, BODY_CLOSE = '\n<div class="bf-body">\n', "\n</div>\n"
-EMPTY_BODY = BODY_OPEN.strip("\n") + BODY_CLOSE.rstrip("\n")  # what Python-Markdown is given instead
 # What Python-Markdown would not pass through as it is, or MkDocs would read in it:
-# tabs (expanded), its placeholders; a "<" or ">" that is not a tag's; comments and other
+# tabs (expanded), its placeholders; a "<" or ">" that is not a tag's, an "&" that is not
+# a whole reference (its HTML parser would write it back otherwise); comments and other
 # declarations, raw-text elements, md_in_html's attribute, anchors (ids, named links).
 _TAG = re.compile(r"<[^<>]*>")
 _NOT_VERBATIM_TAG = re.compile(
     r"<(?![a-zA-Z/])|<(?:script|style|textarea|title)\b|\s(?:markdown\b|(?:id|name)\s*=)", re.IGNORECASE
 )
+_LOOSE_AMPERSAND = re.compile(r"&(?!(?:[a-zA-Z][a-zA-Z0-9]*|#[0-9]+|#[xX][0-9a-fA-F]+);)")
 
 
 def _verbatim(block: str) -> bool:
     """Would Python-Markdown and MkDocs pass this raw HTML through without a look?"""
-    if any(c in block for c in "\t\r\x02\x03"):
+    if any(c in block for c in "\t\r\x02\x03") or _LOOSE_AMPERSAND.search(block):
         return False
     tags = _TAG.findall(block)
     if block.count("<") != len(tags) or block.count(">") != len(tags):
@@ -116,68 +119,184 @@ def _verbatim(block: str) -> bool:
     return not _NOT_VERBATIM_TAG.search("".join(tags))
 
 
-_DIV_OPEN, _DIV_CLOSE = re.compile(r"<div\b", re.IGNORECASE), re.compile(r"</div\s*>", re.IGNORECASE)
+# A raw HTML block: a line that opens one of Python-Markdown's block-level elements,
+# after a blank line (or first in the page).
+_BLOCK_START = re.compile(r"(?:^|(?<=\n\n))<([a-zA-Z][a-zA-Z0-9]*)(?=[\s>])")
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote details div dl fieldset figcaption figure footer form h1 h2 h3 h4 "
+    "h5 h6 header hgroup hr main menu nav ol p section table ul".split()
+)
+HOLE = '<{tag} data-briefings-hole="{n}"></{tag}>'
 
 
-def _body_block(markdown: str) -> tuple[int, int] | None:
-    """Where the article body's raw HTML block is in a page's Markdown, when
-    Python-Markdown would only pass it through: (start, end), else None."""
-    if markdown.startswith(BODY_OPEN[1:]):  # a page with nothing but the body
-        start = 0
-    else:
-        start = markdown.find(BODY_OPEN)
-        if start < 1 or markdown[start - 1] != "\n":  # after a blank line, as written
-            return None
-        start += 1
-    end = start
-    while True:  # to the "</div>" line that closes it: every div in it closed
-        close = markdown.find(BODY_CLOSE, end)
-        if close < 0:
-            return None
-        end = close + len(BODY_CLOSE) - 1
-        block = markdown[start:end]
-        if len(_DIV_OPEN.findall(block)) == len(_DIV_CLOSE.findall(block)):
-            break
-    if markdown[end : end + 2] not in ("\n\n", "\n") or not _verbatim(block):
-        return None
-    return start, end
+def raw_blocks(markdown: str) -> list[tuple[int, int, str]]:
+    """The raw HTML blocks of a page's Markdown that Python-Markdown would only pass
+    through as they are: (start, end, tag), in order. A block counts when it opens
+    after a blank line, its element closes at the end of a line followed by a blank
+    line (or the end), nothing in it is read (``_verbatim``); pages/body.py's bodies
+    and most of what pages/ writes around them are such blocks."""
+    found: list[tuple[int, int, str]] = []
+    after = 0
+    for opened in _BLOCK_START.finditer(markdown):
+        start, tag = opened.start(), opened.group(1)
+        if start < after or tag.lower() not in _BLOCK_TAGS:
+            continue
+        depth, end = 0, -1
+        for mark in _tags_named(tag.lower()).finditer(markdown, start):
+            depth += -1 if mark.group(1) else 1
+            if depth == 0:
+                end = mark.end()
+                break
+        if end < 0 or markdown[end : end + 2] not in ("\n\n", "\n") or not _verbatim(markdown[start:end]):
+            continue
+        found.append((start, end, tag))
+        after = end
+    return found
+
+
+@functools.cache
+def _tags_named(tag: str) -> re.Pattern[str]:
+    """Opening and closing tags of one element (group 1: "/" for a closing one)."""
+    return re.compile(rf"<(/?){tag}(?=[\s>/])[^<>]*>", re.IGNORECASE)
+
+
+# The Markdown left when a page's raw blocks are set aside is most often one of a few
+# for a kind of page (an article's headings in their order, its people's links): its
+# conversion is kept and reused for the next page of the same folder with the same text,
+# when the converter is Python-Markdown's own extensions alone (nothing that could read
+# more of the page), the text does not name the page's own file (a link to itself comes
+# out as "./") and converting it logged nothing (each page would log its own).
+KEPT_AT_MOST = 1024
 
 
 @contextlib.contextmanager
-def bodies_set_aside() -> Iterator[None]:
-    """Convert each page without its article body, then put the body back.
+def raw_blocks_set_aside() -> Iterator[None]:
+    """Convert each page with its raw HTML blocks set aside, then put them back.
 
-    A body is HTML already (pages/body.py: cmark, then nh3), one raw block that
-    Python-Markdown passes through unchanged; but it and MkDocs each run an HTML
-    parser written in Python over all of it first, to find where raw blocks end
-    and which ids they hold: most of the conversion of an article page, for
-    nothing. So a body that would come out as it went in (``_body_block``) is
-    replaced by an empty one for the conversion and put back in the HTML after.
-    Anything else goes through as before; tests/test_pagebuild.py converts every
-    page both ways.
+    An article body is HTML already (pages/body.py: cmark, then nh3) and so is most
+    of what surrounds it: raw blocks that Python-Markdown passes through unchanged,
+    but only after it and MkDocs have each run an HTML parser written in Python over
+    all of them. So each block that would come out as it went in (``raw_blocks``)
+    is replaced by an empty one of the same element for the conversion, and put back
+    in the HTML after; and the conversion of what is left, the same for most pages
+    of a kind, is made once. Anything else goes through as before;
+    tests/test_pagebuild.py converts every page both ways.
     """
     from mkdocs.structure.pages import Page
 
     original = Page.render
+    kept: dict[tuple[str, str, str], tuple[list[str], dict[str, Any]]] = {}
 
     def render(page: Any, config: Any, files: Any) -> None:
         source = page.markdown
-        found = _body_block(source) if isinstance(source, str) else None
-        if found is None:
+        blocks = raw_blocks(source) if isinstance(source, str) else []
+        if not blocks:
             return original(page, config, files)
-        start, end = found
-        page.markdown = source[:start] + EMPTY_BODY + source[end:]
-        try:
-            original(page, config, files)
-        finally:
-            page.markdown = source
-        if page.content.count(EMPTY_BODY) != 1:  # not where it should be: convert the whole page
-            return original(page, config, files)
-        page.content = page.content.replace(EMPTY_BODY, source[start:end], 1)
+        pieces, last = [], 0
+        for n, (start, end, tag) in enumerate(blocks):
+            pieces += [source[last:start], HOLE.format(tag=tag, n=n)]
+            last = end
+        pieces.append(source[last:])
+        skeleton = "".join(pieces)
+        key = _key(page, skeleton, config)
+        known = kept.get(key) if key is not None else None
+        if known is None:
+            page.markdown = skeleton
+            try:
+                with _logged() as records:
+                    original(page, config, files)
+            finally:
+                page.markdown = source
+            parts = _split_at_holes(page.content, blocks)
+            if parts is None:  # not where they should be: convert the whole page
+                return original(page, config, files)
+            if key is not None and not records and len(kept) < KEPT_AT_MOST:
+                kept[key] = (parts, _converted(page))
+        else:
+            parts, converted = known
+            _give(page, converted)
+        page.content = "".join(
+            part + (source[blocks[n][0] : blocks[n][1]] if n < len(blocks) else "") for n, part in enumerate(parts)
+        )
         return None
 
     with patched(Page, "render", render):
         yield
+
+
+def _key(page: Any, skeleton: str, config: Any) -> tuple[str, str, str] | None:
+    """What a page's conversion depends on past its text (links are resolved from its
+    file's folder and written relative to its address), or None: not to be shared."""
+    extensions = config["markdown_extensions"]
+    if not all(isinstance(e, str) and e.removeprefix("markdown.extensions.") in RESETTABLE for e in extensions):
+        return None
+    source, url = page.file.src_uri, page.url
+    if posixpath.basename(source) in skeleton:
+        return None
+    return skeleton, posixpath.dirname(source), posixpath.dirname(url.rstrip("/"))
+
+
+@contextlib.contextmanager
+def _logged() -> Iterator[list[logging.LogRecord]]:
+    """The records MkDocs and Python-Markdown log meanwhile (INFO and above)."""
+    records: list[logging.LogRecord] = []
+
+    class Handler(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Handler(logging.INFO)
+    loggers = [logging.getLogger("mkdocs"), logging.getLogger("MARKDOWN")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield records
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
+def _split_at_holes(html: str, blocks: list[tuple[int, int, str]]) -> list[str] | None:
+    """``html`` cut at each block's hole, in order; None unless each is there exactly once."""
+    parts, rest = [], html
+    for n, (_, _, tag) in enumerate(blocks):
+        hole = HOLE.format(tag=tag, n=n)
+        if rest.count(hole) != 1:
+            return None
+        before, rest = rest.split(hole)
+        parts.append(before)
+    parts.append(rest)
+    return parts
+
+
+# What Page.render sets, past the content.
+# What Page.render sets past the content, to be given to each page that shares a
+# conversion: its own copy, and its own file where the links to anchors name the page
+# itself (the headings' permalinks).
+_SELF = "the page itself"
+
+
+def _converted(page: Any) -> dict[str, Any]:
+    done = {"toc": page.toc, "_title_from_render": page._title_from_render}
+    done["present_anchor_ids"] = page.present_anchor_ids
+    if "links_to_anchors" in page.__dict__:
+        links = page.links_to_anchors
+        done["links_to_anchors"] = (
+            None if links is None else {(_SELF if f is page.file else f): v for f, v in links.items()}
+        )
+    return done
+
+
+def _give(page: Any, converted: dict[str, Any]) -> None:
+    page.toc = copy.deepcopy(converted["toc"])
+    page._title_from_render = converted["_title_from_render"]
+    anchors = converted["present_anchor_ids"]
+    page.present_anchor_ids = None if anchors is None else set(anchors)
+    if "links_to_anchors" in converted:
+        links = converted["links_to_anchors"]
+        page.links_to_anchors = (
+            None if links is None else {(page.file if f == _SELF else f): dict(v) for f, v in links.items()}
+        )
 
 
 @contextlib.contextmanager
