@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 
 import pytest
 from conftest import copy_sample, pagefind_fragments, run_cli, tree_hash
@@ -336,26 +337,45 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
-def test_a_fresh_checkout_with_the_last_runs_build_folder_indexes_only_what_changed(tmp_path, monkeypatch):
+def fresh_checkout_with_cache(last_run, paths):
+    """What a desk's workflow run starts from: a new checkout at the same place (the runner's
+    workspace), whose files are new, and what actions/cache restores of the workflow's paths:
+    one tar of them (GNU tar, POSIX format, as the action runs it), unpacked there, so the
+    files' times and the hard links between them are kept and every inode is new."""
+    packed = subprocess.run(
+        ["tar", "--posix", "-C", str(last_run), "-cf", "-", *paths], capture_output=True, check=True
+    )
+    gone = last_run.with_name(f"{last_run.name}-gone")
+    last_run.rename(gone)
+    shutil.copytree(
+        gone, last_run, ignore=shutil.ignore_patterns("build", "site", ".site-*"), copy_function=shutil.copyfile
+    )
+    subprocess.run(["tar", "-C", str(last_run), "-xf", "-"], input=packed.stdout, check=True)
+    return last_run
+
+
+@pytest.mark.parametrize("cached", [("build",), ("build", "site")])
+def test_a_fresh_checkout_with_the_last_runs_cache_rebuilds_only_what_changed(tmp_path, monkeypatch, cached):
     """What a desk's GitHub Pages workflow does: a fresh checkout (every file new, so every
-    mtime differs), no site, and build/ restored from the last run's cache. The search index
-    of every unchanged shard is reused, and the site equals a cold build of the same content."""
+    mtime differs), and build/ restored from the last run's cache, with site/ (the workflow
+    now) or without (a workflow made by an earlier briefings init). The search index of every
+    unchanged shard is reused; with the site, only the edited article's pages are built
+    again; and the site equals a cold build of the same content."""
     from briefings import pipeline
 
-    last_run = sharded(copy_sample(tmp_path / "last-run"))
+    last_run = sharded(copy_sample(tmp_path / "desk"))
     build(last_run)
-    checkout = tmp_path / "checkout"
-    shutil.copytree(
-        last_run, checkout, ignore=shutil.ignore_patterns("build", "site", ".site-*"), copy_function=shutil.copyfile
-    )  # a checkout's files are new, not the last run's
-    shutil.copytree(last_run / "build", checkout / "build")  # the cache keeps its files' times
+    checkout = fresh_checkout_with_cache(last_run, cached)
     seed = checkout / SEED
     seed.write_text(seed.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
     indexed = []
     real = pipeline.index_site
     monkeypatch.setattr(pipeline, "index_site", lambda *a, **k: indexed.append(real(*a, **k)) or indexed[-1])
     out = build(checkout)
-    assert "rebuilt" not in out  # no site to start from: every page is built
+    if "site" in cached:
+        assert re.search(r"\(\d+ changed pages? rebuilt\)", out), out  # the pages showing the edited article
+    else:
+        assert "rebuilt" not in out  # no site to start from: every page is built
     assert [done.indexed for done in indexed] == [("2023-11",)]  # the edited month's shard alone
     assert (
         "military to military"

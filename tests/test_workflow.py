@@ -76,13 +76,13 @@ def test_setup_python_caches_pip_downloads():
     assert setup["with"]["cache-dependency-path"] == "pyproject.toml"  # the sample has no requirements.txt
 
 
-def test_the_build_folder_of_the_last_run_is_restored_before_the_build():
+def test_the_build_folder_and_site_of_the_last_run_are_restored_before_the_build():
     steps = load()["jobs"]["build"]["steps"]
     cache = next(s for s in steps if uses(s) == "actions/cache")
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert steps.index(cache) < steps.index(build)
     given = cache["with"]
-    assert given["path"] == "build/"
+    assert given["path"].split() == ["build/", "site/"]  # one entry: the two always from the same run
     assert "${{ github.sha }}" in given["key"] and given["key"].startswith(given["restore-keys"])
     # This repository installs briefings from the checkout, whose version does not change with
     # each commit: a cache made by other code is not restored.

@@ -154,14 +154,18 @@ jobs:
       # First: it gives the site's address, which the build needs.
       - id: pages
         uses: actions/configure-pages@v5
-      # The build folder of the last run: parsed articles, generated pages and
-      # the search index in shards by date. A push that changes a few articles
-      # then indexes only their shards again. Safe to lose: without it the
-      # build starts from scratch and the site is the same. A new release of
-      # briefings starts it again by itself; a change of requirements.txt too.
+      # The build folder and the site of the last run: parsed articles,
+      # generated pages, the search index in shards by date, and the pages as
+      # built. A push that changes a few articles then rebuilds their pages
+      # and indexes their shards again, nothing else. Safe to lose: without
+      # it the build starts from scratch and the site is the same. A new
+      # release of briefings starts it again by itself; a change of
+      # requirements.txt too.
       - uses: actions/cache@v4
         with:
-          path: build/
+          path: |
+            build/
+            site/
           key: briefings-build-${{ hashFiles('requirements.txt') }}-${{ github.sha }}
           restore-keys: briefings-build-${{ hashFiles('requirements.txt') }}-
       - name: Install briefings
