@@ -26,7 +26,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +54,10 @@ class Settings:
     search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
     # pagefind: the most pages an index shard holds (None: 500, doubled past 32 shards; searchshards.py)
     search_shard_pages: int | None = None
+    # Not an option: how the build's engine reads a relative link in a page's raw HTML.
+    # "page": from the page's address, as the browser does (MkDocs passes raw HTML through);
+    # "file": from its Markdown file's folder (Zensical rewrites such links as Markdown ones).
+    raw_links_from: str = "page"
 
     def absolute(self, path: str) -> str:
         """A site-root-relative path as an absolute URL, when site_url is known."""
@@ -265,6 +269,8 @@ def domain_name(value: Any) -> str | None:
 
 
 ENGINES = ("mkdocs", "zensical")
+# How each engine reads a relative link in a page's raw HTML (Settings.raw_links_from).
+RAW_LINKS_FROM = {"mkdocs": "page", "zensical": "file"}
 DEFAULT_MAX_MEMORY_GB = 8.0
 MAX_WORKERS = 8
 
@@ -328,9 +334,10 @@ def build_options(
         raise ProjectError(f"--workers must be at least 1 (got {workers})")
     config = SiteConfig.read(project)
     base = site_url_of(base_url, "base URL") if base_url is not None else None
+    settings = replace(settings_of(config, site_url=base), raw_links_from=RAW_LINKS_FROM[engine])
     return BuildOptions(
         config=config,
-        settings=settings_of(config, site_url=base),
+        settings=settings,
         site_dir=site_dir.resolve() if site_dir is not None else config.site_dir,
         drafts=drafts,
         strict=strict,

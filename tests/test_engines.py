@@ -264,6 +264,31 @@ def test_zensical_builds_the_same_pages(zensical_build, sample_build):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_links_in_an_articles_html_reach_the_pages_with_either_engine(site, engine):
+    """A body's link to another article, the people and a quote's speaker are raw HTML in the
+    generated page: written as each engine reads such a link (MkDocs from the page's address,
+    Zensical from the Markdown file's folder), they reach the same pages, in a strict build."""
+    if engine == "zensical":
+        require_installed("zensical")
+    quote = (
+        '\nquotes:\n  - text: "We will keep on talking, whatever it takes us."\n    speaker: Jane Doe\n'
+        '  - text: "a new chapter"\n    speaker: Jane Doe\n'
+    )
+    site.article("a.md", VALID + "people: [Jane Doe]" + quote, body="See [the other report](b.md).\n")
+    site.article("b.md", VALID.replace("A valid article", "Another article"))
+    result = site.run("build", "--engine", engine)
+    assert result.exit_code == 0, result.output
+    page = BeautifulSoup((site.root / "site/articles/a/index.html").read_text("utf-8"), "html.parser")
+    assert page.select_one(".bf-body a")["href"] == "../b/"
+    assert page.select_one(".bf-quote figcaption a")["href"] == "../../people/jane-doe/"
+    assert page.select_one(".bf-quoted li a")["href"] == "../../people/jane-doe/"
+    assert [a["href"] for a in page.select(".bf-people a")] == ["../../people/jane-doe/"]
+    assert (site.root / "site/articles/b/index.html").is_file()
+    assert (site.root / "site/people/jane-doe/index.html").is_file()
+
+
+@pytest.mark.slow
 def test_zensical_links_are_checked_by_briefings(site):
     """Zensical has no strict mode: briefings checks every link of what it built,
     fails a strict build (keeping the previous site) and warns otherwise."""

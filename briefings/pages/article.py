@@ -16,7 +16,7 @@ from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
 from briefings.pages.group import completeness, neighbours
 from briefings.pages.related import RelatedIndex
-from briefings.pages.text import day, description, esc, md_text
+from briefings.pages.text import day, description, esc
 from briefings.pages.viewparts import ArticleLink, FeedLink, StoryRef
 from briefings.pages.views import ArticleView, FrontMatter, MoreInTopic, RelatedItem, Share
 
@@ -197,30 +197,28 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         parts.append(corrections_html(article))
     if article.body.strip():
         heading = "## In detail\n\n" if parts else ""
-        parts.append(
-            heading
-            + body_html(article.body, trust_html=ctx.settings.trust_html, link=article_link(article.path, ctx.slug_of))
-        )
-    # Links to person pages are Markdown links to their source file inside
-    # md_in_html blocks: MkDocs and Zensical both resolve and check those, while
-    # a relative href in raw HTML means different things to the two engines.
+        link = article_link(article.path, ctx.slug_of, ctx.to_articles)
+        parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html, link=link))
+    # The quotes and people are raw HTML, their links to person pages written as the
+    # engine reads them (``ctx.to_people``), as the body's links to other articles are: the
+    # conversion of a page's raw blocks is shared between pages (engine/pageconvert.py),
+    # where Markdown links would cost each page a Python-Markdown pass of its own. Every
+    # person named has a page (``edition.people``); a speaker links to one only when they have it.
     cards = [q for q in article.quotes if ctx.is_card(q)]
     if cards:
         quotes = "\n".join(quote_html(ctx, q) for q in cards)
-        parts.append(f'## Quotes\n\n<div class="bf-quotes" markdown>\n{quotes}\n</div>')
+        parts.append(f'## Quotes\n\n<div class="bf-quotes">\n{quotes}\n</div>')
     fragments = [q for q in article.quotes if not ctx.is_card(q)]
     if fragments:  # words too few to stand alone: quoted inline, never as cards
-        lines = "\n".join(
-            f"- “{md_text(q.text)}”{'' if q.text[-1] in '.,;:!?…' else ','} said {speakers_md(ctx, q)}"
+        items = "\n".join(
+            f"<li>“{esc(q.text)}”{'' if q.text[-1] in '.,;:!?…' else ','} said {speakers_html(ctx, q)}</li>"
             for q in fragments
         )
-        parts.append(f'## Quoted\n\n<div class="bf-quoted" markdown>\n\n{lines}\n\n</div>')
+        parts.append(f'## Quoted\n\n<div class="bf-quoted">\n<ul>\n{items}\n</ul>\n</div>')
     if article.people:
-        people = "\n".join(
-            f"- [{md_text(p.name)}](../people/{p.slug}.md)"
-            for p in dict.fromkeys(ctx.index.resolve(n) for n in article.people)
-        )
-        parts.append(f'## People\n\n<div class="bf-people" markdown>\n\n{people}\n\n</div>')
+        people = dict.fromkeys(ctx.index.resolve(n) for n in article.people)
+        items = "\n".join(f"<li>{person_link(ctx, p.slug, p.name)}</li>" for p in people)
+        parts.append(f'## People\n\n<div class="bf-people">\n<ul>\n{items}\n</ul>\n</div>')
     return "\n\n".join(parts) + "\n" if parts else ""
 
 
@@ -239,21 +237,26 @@ def corrections_html(article: Article) -> str:
     )
 
 
-def speakers_md(ctx: RenderContext, quote: Quote) -> str:
+def person_link(ctx: RenderContext, slug: str, name: str) -> str:
+    """A link to a person's page from an article's page."""
+    return f'<a href="{ctx.to_people}{esc(slug)}/">{esc(name)}</a>'
+
+
+def speakers_html(ctx: RenderContext, quote: Quote) -> str:
     """A quote's speakers as attributed ("A and B"), each linked to their person page when they have one."""
     names = []
     for s in ctx.speakers(quote):
-        who = md_text(s.name)
-        names.append(f"[{who}](../people/{s.url.removeprefix('people/').removesuffix('/')}.md)" if s.url else who)
+        slug = s.url.removeprefix("people/").removesuffix("/") if s.url else None
+        names.append(person_link(ctx, slug, s.name) if slug else esc(s.name))
     return joined(tuple(names))
 
 
 def quote_html(ctx: RenderContext, quote: Quote) -> str:
-    """A quote in the Markdown body, so search finds it; each speaker links to
-    their person page when they have one."""
+    """A quote in the body, so search finds it; each speaker links to their person
+    page when they have one."""
     return (
-        f'<figure class="bf-quote" markdown>\n<blockquote><p>“{esc(quote.text)}”</p></blockquote>\n'
-        f'<figcaption markdown="span">{speakers_md(ctx, quote)}</figcaption>\n</figure>'
+        f'<figure class="bf-quote">\n<blockquote>\n<p>“{esc(quote.text)}”</p>\n</blockquote>\n'
+        f"<figcaption>{speakers_html(ctx, quote)}</figcaption>\n</figure>"
     )
 
 

@@ -177,16 +177,17 @@ def article_file(href: str, source: str) -> str | None:
     return posixpath.normpath(posixpath.join(base, path.lstrip("/")))
 
 
-def article_link(source: str, pages: dict[str, str]) -> Callable[[str], str]:
+def article_link(source: str, pages: dict[str, str], to_articles: str = "../") -> Callable[[str], str]:
     """Rewrites links to other article files (``pages``: content file -> its
-    page's slug) into links to their pages; every other address is kept."""
+    page's slug) into links to their pages, ``to_articles`` being the way from
+    where the engine reads the link to the articles' folder; every other address is kept."""
 
     def link(href: str) -> str:
         target = article_file(href, source)
         if target is None or target not in pages:
             return href
         fragment = urlsplit(href).fragment
-        return f"../{pages[target]}/" + (f"#{fragment}" if fragment else "")
+        return f"{to_articles}{pages[target]}/" + (f"#{fragment}" if fragment else "")
 
     return link
 

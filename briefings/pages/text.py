@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
 
 MONTHS = (
     "January",
@@ -52,12 +51,3 @@ def description(text: str) -> str | None:
 def esc(text: str) -> str:
     """HTML-escape one line of plain text (newlines folded to spaces)."""
     return html.escape(" ".join(text.split()), quote=True)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's escapable characters
-
-
-def md_text(text: str) -> str:
-    """Plain text for a place Markdown reads (a link's label): HTML-escaped, and
-    every character Markdown could take as syntax backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", esc(text))
