@@ -11,7 +11,7 @@
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
 built by plain `mkdocs build`, their ratio, a one-article edit, a desk's CI run
-after a one-article push (build/ restored from its cache, no site), peak memory,
+after a one-article push (build/ and site/ restored from its cache), peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
@@ -191,6 +191,11 @@ def measure(
     hugo_root = make_hugo_site(root / "content/articles", work / f"hugo-{n}")
     builds, bares, ratios, hugos, hugo_ratios = [], [], [], [], []
     hugo_rss = 0.0
+    # Every one of them writes into a folder that does not exist yet, as on a fresh CI runner, and
+    # nothing is deleted until all are timed: on a file system without a journal (ext4 as some
+    # machines mount it), creating files in the minutes after a mass deletion costs several times
+    # as much, so a tool that empties its last output first (hugo --cleanDestinationDir) would slow
+    # itself and the next tool timed.
     for i in range(repeat):
         # Cold, as on a fresh clone (a desk's CI): no build folder, so no parsed articles, generated
         # pages or search shards to reuse, and no site or spare beside it (moved aside, not deleted).
@@ -200,14 +205,12 @@ def measure(
         build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
         builds.append(build_wall)
         if bare:
-            # The same folder each time: MkDocs empties it first, as briefings replaces its last site.
-            bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}")])
+            bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}-{i}")])
             bares.append(bare_wall)
             ratios.append(build_wall / bare_wall)
         if hugo:
-            public = hugo_root / "public"
-            hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--cleanDestinationDir",
-                                              "--destination", str(public)])  # fmt: skip
+            public = str(work / f"hugo-public-{n}-{i}")
+            hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--destination", public])
             hugos.append(hugo_wall)
             hugo_ratios.append(build_wall / hugo_wall)
     build_wall = statistics.median(builds)
