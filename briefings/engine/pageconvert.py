@@ -161,12 +161,12 @@ def _tags_named(tag: str) -> re.Pattern[str]:
 
 
 # The Markdown left when a page's raw blocks are set aside is most often one of a few
-# for a kind of page (an article's headings in their order: its quotes and people are
-# raw HTML too, pages/article.py): its
-# conversion is kept and reused for the next page of the same folder with the same text,
-# when the converter is Python-Markdown's own extensions alone (nothing that could read
-# more of the page), the text does not name the page's own file (a link to itself comes
-# out as "./") and converting it logged nothing (each page would log its own).
+# for a kind of page (an article's headings in their order: its body, quotes and people
+# are raw HTML, pages/article.py): its conversion is kept and reused for the next page
+# of the same folder with the same text, when the converter is Python-Markdown's own
+# extensions alone (nothing that could read more of the page), the text does not name
+# the page's own file (a link to itself comes out as "./") and converting it logged
+# nothing (each page would log its own).
 KEPT_AT_MOST = 1024
 
 
