@@ -200,7 +200,7 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         link = article_link(article.path, ctx.slug_of, ctx.to_articles)
         parts.append(heading + body_html(article.body, trust_html=ctx.settings.trust_html, link=link))
     # The quotes and people are raw HTML, their links to person pages written as the
-    # engine reads them (``ctx.to_people``), as the body's links to other articles are: the
+    # engine reads them (``ctx.to_root``), as the body's links to other articles are: the
     # conversion of a page's raw blocks is shared between pages (engine/pageconvert.py),
     # where Markdown links would cost each page a Python-Markdown pass of its own. Every
     # person named has a page (``edition.people``); a speaker links to one only when they have it.
@@ -217,7 +217,7 @@ def article_body(ctx: RenderContext, article: Article) -> str:
         parts.append(f'## Quoted\n\n<div class="bf-quoted">\n<ul>\n{items}\n</ul>\n</div>')
     if article.people:
         people = dict.fromkeys(ctx.index.resolve(n) for n in article.people)
-        items = "\n".join(f"<li>{person_link(ctx, p.slug, p.name)}</li>" for p in people)
+        items = "\n".join(f"<li>{person_link(ctx, p.url, p.name)}</li>" for p in people)
         parts.append(f'## People\n\n<div class="bf-people">\n<ul>\n{items}\n</ul>\n</div>')
     return "\n\n".join(parts) + "\n" if parts else ""
 
@@ -237,17 +237,16 @@ def corrections_html(article: Article) -> str:
     )
 
 
-def person_link(ctx: RenderContext, slug: str, name: str) -> str:
-    """A link to a person's page from an article's page."""
-    return f'<a href="{ctx.to_people}{esc(slug)}/">{esc(name)}</a>'
+def person_link(ctx: RenderContext, url: str, name: str) -> str:
+    """A link from an article to a person's page (``url``: from the site's root)."""
+    return f'<a href="{ctx.to_root}{esc(url)}">{esc(name)}</a>'
 
 
 def speakers_html(ctx: RenderContext, quote: Quote) -> str:
     """A quote's speakers as attributed ("A and B"), each linked to their person page when they have one."""
     names = []
     for s in ctx.speakers(quote):
-        slug = s.url.removeprefix("people/").removesuffix("/") if s.url else None
-        names.append(person_link(ctx, slug, s.name) if slug else esc(s.name))
+        names.append(person_link(ctx, s.url, s.name) if s.url else esc(s.name))
     return joined(tuple(names))
 
 

@@ -42,9 +42,9 @@ class RenderContext:
         self.index = PeopleIndex(tuple(self.persons.values()))
         self.slug_of = {a.path: a.slug for a in edition.articles}  # content file -> page, for links in bodies
         # An article's raw HTML links, as its engine reads them: from its page (articles/<slug>/)
-        # or from its file (articles/<slug>.md), to the articles' and the people's folders.
+        # or from its file (articles/<slug>.md), to the articles' folder and the site's root.
         from_page = settings.raw_links_from == "page"
-        self.to_articles, self.to_people = ("../", "../../people/") if from_page else ("", "../people/")
+        self.to_articles, self.to_root = ("../", "../../") if from_page else ("", "../")
         # Made once and shared by every page that shows them (views are immutable).
         self.chip = {t.id: PageLink(title=t.title, url=t.url) for t in edition.topics}
         self.topic_feed = {t.id: feed_link(t.title, t.url, f"topic-{t.id}") for t in edition.topics}
