@@ -351,3 +351,56 @@ def test_a_report_moved_to_another_week_changes_the_digests_as_a_full_build_does
         lines.append(("bf-digest-line" in topic, re.search(r'bf-digest-line"><a href="digests/([^/]+)/', home)[1]))
     assert lines == [(False, "2024-W47"), (True, "2024-W46"), (False, "2024-W47")]
     assert "A sentence was reworded." in (sample / "site/digests/2024-W47/index.html").read_text("utf-8")
+
+
+def test_an_edit_makes_only_the_digests_of_its_weeks_and_they_match_a_cold_generation(tmp_path, monkeypatch):
+    """The weekly digests are made by week: an edit makes the page of its article's week and of
+    the weeks either side (which link it), the page of its year of weeks, and the index and feed
+    only when it is among their newest weeks. Moving an article to another week makes both
+    weeks'. Each time the pages are a cold generation's."""
+    from conftest import generate
+
+    import briefings.pages.emit
+    import briefings.pages.render
+    from briefings.project import Project
+
+    root = copy_sample(tmp_path / "desk")
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    archive_after: 3\n", 1), "utf-8"
+    )
+    generate(Project.at(root), workers=1)
+    assert (root / "build/docs/digests/2022.md").is_file()  # past 3 weeks, the weeks go by year
+
+    made = []
+    units = briefings.pages.render.listing_units
+
+    def listing_units(ctx):
+        for unit in units(ctx):
+            yield replace(unit, make=lambda unit=unit: made.append(unit.key) or unit.make())
+
+    monkeypatch.setattr(briefings.pages.emit, "listing_units", listing_units)
+
+    def same_as_cold(n):
+        fresh = tmp_path / f"fresh-{n}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+        generate(Project.at(fresh), workers=1)
+        assert tree_hash(root / "build/docs") == tree_hash(fresh / "build/docs")
+
+    # Its quote is in the digest of 2022-W31 with the article's title.
+    edit(root, QUINT, "title: Nancy Pelosi Leaves Taipei", "title: Nancy Pelosi Departs Taipei")
+    generate(Project.at(root), workers=1)
+    digests = sorted(k for k in made if k.startswith(("digest:", "digests:", "feed:feeds/digests")))
+    # Its week is the sample's oldest: one neighbour. The index lists the newest 3 weeks alone,
+    # and the feed every week of the sample (fewer than its 20).
+    assert digests == ["digest:2022-W31", "digest:2023-W46", "digests:2022", "feed:feeds/digests.xml"]
+    week = (root / "build/docs/digests/2022-W31.md").read_text("utf-8")
+    assert "Nancy Pelosi Departs Taipei" in week
+    same_as_cold(0)
+
+    # To the next week, a new one: the weeks either side link it. (A new date reorders the
+    # articles, which every page's key holds: everything is made again.)
+    edit(root, QUINT, "date: 2022-08-02  #", "date: 2022-08-09  #")
+    generate(Project.at(root), workers=1)
+    assert "2022-W32" in (root / "build/docs/digests/2023-W46.md").read_text("utf-8")
+    same_as_cold(1)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import TypeVar
 
 from briefings.content.model import Article, Correction, Edition, Quote, Story, Topic
@@ -158,10 +159,20 @@ class Changes:
             for week in dict.fromkeys(week_of(a.date) for a in articles):
                 self.story_weeks[week].append(i)
 
-    @property
+    @cached_property
     def weeks(self) -> list[Window]:
         """Every ISO week with something in it, newest first (``weeks``)."""
         return weeks(self.edition)
+
+    def inputs(self, window: Window) -> list[Article]:
+        """The articles whose files can change the digest of ``window`` (a week's, as on the
+        site): its reports, the articles corrected or updated in it, each once. A report's
+        story can change it too: the caller adds its stories' other reports (``emit.unit_key``).
+        What else a digest shows (topics, people, outlets, stories.yml) every page may show."""
+        found = [*self.gather(self.dated, window)]
+        found += [n.article for n in self.gather(self.corrected, window)]
+        found += self.gather(self.touched, window)
+        return list({a.path: a for a in found}.values())
 
     def gather(self, by_week: Mapping[Window, list[T]], window: Window) -> list[T]:
         """What ``by_week`` holds for the ISO weeks ``window`` touches (one, for a week's digest)."""

@@ -3,7 +3,9 @@
 states of play rewritten, corrections, updated articles), the index of the weeks,
 newest first (``digests/``, with a page per year once they outgrow it), and the line the
 home and topic pages show for the latest week. What changed is worked out by
-``briefings.digest.changes`` (``RenderContext.weeks``: every week's digest, made once).
+``briefings.digest.changes`` (``RenderContext.week``: each week's digest, made once).
+Each page is made on its own (``render.digest_units``), so an edit makes the pages of
+the weeks it changed, not every week's.
 
 The latest week is the week of the newest dated thing published, not the build's day,
 so the same content always makes the same pages.
@@ -11,7 +13,6 @@ so the same content always makes the same pages.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import groupby
 
 from briefings.digest.changes import Digest, StoryChange
@@ -146,41 +147,55 @@ def week_view(ctx: RenderContext, d: Digest, newer: Digest | None, older: Digest
     )
 
 
-def week_views(ctx: RenderContext) -> list[DigestWeekView]:
-    """Every week's view, newest first."""
-    weeks = ctx.weeks
-    return [
-        week_view(ctx, d, weeks[i - 1] if i > 0 else None, weeks[i + 1] if i + 1 < len(weeks) else None)
-        for i, d in enumerate(weeks)
-    ]
+def week_views(ctx: RenderContext, count: int | None = None) -> list[DigestWeekView]:
+    """The newest ``count`` weeks' views (every week's by default), newest first."""
+    total = len(ctx.changes.weeks)
+    return [week_view_at(ctx, i) for i in range(total if count is None else min(count, total))]
 
 
-def digest_pages(ctx: RenderContext, views: Sequence[DigestWeekView] | None = None) -> dict[str, str]:
-    """A page per week, the index of the weeks and, past ``archive_after`` weeks, a page per
-    (ISO) year of them."""
-    files = {}
-    for view in views if views is not None else week_views(ctx):
-        front = FrontMatter(
-            title=esc(f"Digest: {view.label}"),
-            description=esc(f"What changed in the week of {view.label}: {view.headline}."),
-            template="digest.html",
-            briefing=view,
-        )
-        files[page_file(f"{DIGESTS.url}{view.week}/")] = page(front, "")
-    links = [week_link(d) for d in ctx.weeks]
-    limit = ctx.settings.archive_after
-    years = [(year, tuple(group)) for year, group in groupby(links, key=lambda w: w.week[:4])]
-    year_links = (
-        tuple(ArchiveLink(label=year, url=f"{DIGESTS.url}{year}/", count=len(group)) for year, group in years)
-        if len(links) > limit
-        else ()
+def week_view_at(ctx: RenderContext, i: int) -> DigestWeekView:
+    """The view of the ``i``-th week, newest first, with links to the weeks either side."""
+    newer = ctx.week(i - 1) if i > 0 else None
+    older = ctx.week(i + 1) if i + 1 < len(ctx.changes.weeks) else None
+    return week_view(ctx, ctx.week(i), newer, older)
+
+
+def week_page(ctx: RenderContext, i: int) -> tuple[str, str]:
+    """The page of the ``i``-th week, newest first."""
+    view = week_view_at(ctx, i)
+    front = FrontMatter(
+        title=esc(f"Digest: {view.label}"),
+        description=esc(f"What changed in the week of {view.label}: {view.headline}."),
+        template="digest.html",
+        briefing=view,
     )
+    return page_file(f"{DIGESTS.url}{view.week}/"), page(front, "")
+
+
+def digest_years(ctx: RenderContext) -> list[tuple[ArchiveLink, range]]:
+    """The weeks by ISO year, newest first: each year's link and its weeks' positions; none
+    while the index lists every week (no more than ``archive_after``)."""
+    windows = ctx.changes.weeks
+    if len(windows) <= ctx.settings.archive_after:
+        return []
+    years = []
+    for year, group in groupby(range(len(windows)), key=lambda i: windows[i].week[:4]):
+        positions = list(group)
+        link = ArchiveLink(label=year, url=f"{DIGESTS.url}{year}/", count=len(positions))
+        years.append((link, range(positions[0], positions[-1] + 1)))
+    return years
+
+
+def digests_index_page(ctx: RenderContext) -> tuple[str, str]:
+    """The index of the weeks: the newest ``archive_after``, then a link to each year's page."""
+    total = len(ctx.changes.weeks)
+    shown = min(total, ctx.settings.archive_after)
     index = DigestsView(
         parent=None,
-        count=min(len(links), limit),
-        total=len(links),
-        weeks=tuple(links[:limit]),
-        years=year_links,
+        count=shown,
+        total=total,
+        weeks=tuple(week_link(ctx.week(i)) for i in range(shown)),
+        years=tuple(link for link, _ in digest_years(ctx)),
         newer=None,
         older=None,
         feed=DIGEST_FEED,
@@ -188,19 +203,23 @@ def digest_pages(ctx: RenderContext, views: Sequence[DigestWeekView] | None = No
     )
     lede = "What changed each week: new stories, stories that gained sources, quotes, corrections."
     front = FrontMatter(title="Digests", description=esc(lede), template="digests.html", briefing=index)
-    files[f"{DIGESTS.url}index.md"] = page(front, "")
-    for i, link in enumerate(year_links):
-        year = DigestsView(
-            parent=DIGESTS,
-            count=link.count,
-            total=len(links),
-            weeks=years[i][1],
-            years=(),
-            newer=year_links[i - 1] if i > 0 else None,
-            older=year_links[i + 1] if i + 1 < len(year_links) else None,
-            feed=DIGEST_FEED,
-            feeds=(DIGEST_FEED,),
-        )
-        front = FrontMatter(title=esc(f"Digests: {link.label}"), template="digests.html", briefing=year)
-        files[page_file(link.url)] = page(front, "")
-    return files
+    return f"{DIGESTS.url}index.md", page(front, "")
+
+
+def digests_year_page(ctx: RenderContext, n: int) -> tuple[str, str]:
+    """The page of the ``n``-th year of weeks, newest first (``digest_years``)."""
+    years = digest_years(ctx)
+    link, positions = years[n]
+    year = DigestsView(
+        parent=DIGESTS,
+        count=link.count,
+        total=len(ctx.changes.weeks),
+        weeks=tuple(week_link(ctx.week(i)) for i in positions),
+        years=(),
+        newer=years[n - 1][0] if n > 0 else None,
+        older=years[n + 1][0] if n + 1 < len(years) else None,
+        feed=DIGEST_FEED,
+        feeds=(DIGEST_FEED,),
+    )
+    front = FrontMatter(title=esc(f"Digests: {link.label}"), template="digests.html", briefing=year)
+    return page_file(link.url), page(front, "")

@@ -20,8 +20,9 @@ of what a key costs is picking the related coverage, so the picks are stored
 with the keys and reused while the selection (the articles' dates, topics and
 people: ``RelatedIndex.selection``) is the same. A topic's or a person's
 pages are keyed likewise, by the content files of the articles they list
-(``unit_key``); the pages that show the whole archive (the timeline, the
-feeds...) are made every time.
+(``unit_key``), and so are each week's digest and the digest pages and feed
+that list weeks; the pages that show the whole archive (the timeline, the
+stories, the manifest...) are made every time.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from briefings.content.model import Edition, Related
+from briefings.content.model import Article, Edition, Related
 from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
@@ -104,8 +105,10 @@ def render_and_write(
         if write_file(base, name, articles.page(i, related), fresh=fresh):
             changed.append(name)
 
+    parts: dict[str, str | None] = {}  # unit_key's, by article: filled where the units are made
+
     def unit_pages(unit: ListingUnit, names: list[str], changed: list[str], keys: dict[str, str]) -> None:
-        key = unit_key(ctx, unit, scope, digest_of)
+        key = unit_key(ctx, unit, scope, digest_of, parts)
         if key is not None:
             # Stored as the key, then the unit's page names: one per line.
             entry = f"{LISTING}{unit.key}"
@@ -195,18 +198,36 @@ RELATED = "related:"  # ...an article page's related picks under this one and th
 FILES = "files:"  # ...the layout, then the content files' digests, that the keys were made from
 
 
-def unit_key(ctx: RenderContext, unit: ListingUnit, scope: str, digest_of: Mapping[str, str] | None) -> str | None:
+def unit_key(
+    ctx: RenderContext,
+    unit: ListingUnit,
+    scope: str,
+    digest_of: Mapping[str, str] | None,
+    parts: dict[str, str | None] | None = None,
+) -> str | None:
     """The key of a topic's or a person's pages: the content files, by digest, of the articles
     they list, and of the other articles of those articles' stories, and what else they show
-    (``ListingUnit.also``). None: made every time."""
+    (``ListingUnit.also``). None: made every time. ``parts``: each article's share of a key,
+    by slug, kept between calls (an article is in several units: its weeks, its topics...)."""
     if not unit.key or digest_of is None:
         return None
-    parts: list[object] = []
+    parts = {} if parts is None else parts
+    shares = []
     for article in unit.articles:
-        story = ctx.story_of.get(article.slug)
-        files = [article, *story.articles] if story is not None else [article]
-        digests = tuple(digest_of.get(a.path) for a in files)
-        if None in digests:
+        share = parts[article.slug] if article.slug in parts else _share(ctx, article, digest_of)
+        parts[article.slug] = share
+        if share is None:
             return None
-        parts.append((story.id if story is not None else None, digests))
-    return digest(repr((scope, unit.key, unit.also, parts)))
+        shares.append(share)
+    return digest(repr((scope, unit.key, unit.also)) + "\n".join(shares))
+
+
+def _share(ctx: RenderContext, article: Article, digest_of: Mapping[str, str]) -> str | None:
+    """An article's share of a unit's key: its story, and its file's digest and those of its
+    story's other articles; None when one of them has none."""
+    story = ctx.story_of.get(article.slug)
+    files = [article, *story.articles] if story is not None else [article]
+    digests = [found for a in files if (found := digest_of.get(a.path)) is not None]
+    if len(digests) < len(files):
+        return None
+    return f"{story.id if story is not None else ''} {' '.join(digests)}"

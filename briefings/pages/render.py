@@ -22,8 +22,17 @@ from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.context import RenderContext
 from briefings.pages.corrections import CORRECTIONS, corrections_page
-from briefings.pages.digestfeed import digest_feed
-from briefings.pages.digests import DIGEST_FEED, DIGESTS, digest_pages, topic_line, week_views
+from briefings.pages.digestfeed import FEED_WEEKS, digest_feed
+from briefings.pages.digests import (
+    DIGEST_FEED,
+    DIGESTS,
+    digest_years,
+    digests_index_page,
+    digests_year_page,
+    topic_line,
+    week_page,
+    week_views,
+)
 from briefings.pages.feeds import FEED_SIZE, FeedSpec, feed_files, feed_lists, feed_specs
 from briefings.pages.home import home_page
 from briefings.pages.listings import (
@@ -118,14 +127,8 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
     yield ListingUnit("", (), archive_wide)
     yield ListingUnit("", (), lambda: [(CORRECTIONS, corrections_page(ctx))])  # every correction
 
-    def digests() -> Iterator[tuple[str, str]]:  # every week's, and the weekly feed
-        views = week_views(ctx)
-        yield from digest_pages(ctx, views).items()
-        yield DIGEST_FEED.atom, digest_feed(ctx.weeks, views, ctx.settings)
-
-    yield ListingUnit("", (), digests)
-    # A unit of its own, so that another worker writes it meanwhile (at 100,000 articles the
-    # digests take seconds, and the manifest about as long).
+    yield from digest_units(ctx)
+    # A unit of its own, so that another worker writes it meanwhile (seconds at 100,000 articles).
     yield ListingUnit("", (), lambda: [(MANIFEST, manifest_json(published(edition)))])
     for person_file in edition.people:
         shown = person_file.articles + tuple(a for _, a in person_file.quotes)
@@ -137,6 +140,46 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
         )
     weekly = FeedSpec(DIGEST_FEED.title, "What changed each week.", DIGESTS.url, (), key="digests")
     yield ListingUnit("", (), partial(feed_lists, [*specs, weekly], ctx.settings))
+
+
+def digest_units(ctx: RenderContext) -> Iterator[ListingUnit]:
+    """The weekly digests' pages and feed, by unit: each week's page (made from the week's
+    articles and those of the weeks either side, whose headlines it links), each year's page of
+    weeks, the index and the feed. An edit makes the few whose articles it changed."""
+    changes = ctx.changes
+    windows = changes.weeks
+    inputs = [changes.inputs(w) for w in windows]
+
+    def around(positions: Iterable[int]) -> tuple[Article, ...]:
+        # Each once, by file: hashing an Article hashes everything in it.
+        return tuple({a.path: a for i in positions if 0 <= i < len(windows) for a in inputs[i]}.values())
+
+    def weeks(positions: Iterable[int]) -> str:  # the weeks a unit shows, part of its key
+        return repr([windows[i].week for i in positions if 0 <= i < len(windows)])
+
+    for i, window in enumerate(windows):  # a week's page links the weeks either side
+        beside = (i - 1, i, i + 1)
+        yield ListingUnit(f"digest:{window.week}", around(beside), partial(_one, week_page, ctx, i), weeks(beside))
+    years = digest_years(ctx)
+    counts = repr([(link.label, link.count) for link, _ in years])
+    shown = range(min(len(windows), ctx.settings.archive_after))
+    make = partial(_one, digests_index_page, ctx)
+    yield ListingUnit("digests:index", around(shown), make, counts + weeks(shown))
+    for n, (link, positions) in enumerate(years):
+        make = partial(_one, digests_year_page, ctx, n)
+        yield ListingUnit(f"digests:{link.label}", around(positions), make, counts + weeks(positions))
+
+    def feed() -> list[tuple[str, str]]:
+        views = week_views(ctx, FEED_WEEKS)
+        return [(DIGEST_FEED.atom, digest_feed([ctx.week(i) for i in range(len(views))], views, ctx.settings))]
+
+    # Its newest weeks, whose views link the week after the last.
+    shown = range(FEED_WEEKS + 1)
+    yield ListingUnit(f"feed:{DIGEST_FEED.atom}", around(shown), feed, weeks(shown))
+
+
+def _one(make: Callable[..., tuple[str, str]], *args: object) -> list[tuple[str, str]]:
+    return [make(*args)]
 
 
 def sources_of(edition: Edition) -> dict[str, str]:
