@@ -36,7 +36,7 @@ from briefings.digest.window import Window
 from briefings.engine import incremental
 from briefings.engine.base import Engine, SiteJob, retired_plugins_note
 from briefings.engine.hosting import add_hosting_files
-from briefings.engine.linkcheck import check_pages
+from briefings.engine.linkcheck import check_pages, page_output
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
 from briefings.engine.searchshards import SHARDS_DIR, site_pages
@@ -125,6 +125,8 @@ def build(
                     full_text=options.settings.search_full_text,
                     cache=project.build_dir / SHARDS_DIR,
                     shard_pages=options.settings.search_shard_pages,
+                    changed=[page_output(n) for n in plan.changed] if plan.changed is not None else None,
+                    copy_of=target,
                 )
             warnings += check_pages(
                 stage.site,

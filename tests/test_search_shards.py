@@ -7,6 +7,7 @@ byte; extra.briefings.search_shard_pages is checked."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -331,6 +332,50 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert changed == {"shard-2023-11", "briefings-shards.json", "briefings-filters.json"}
     kept = [p for p in (root / "build" / "pagefind-shards").iterdir() if p.is_dir()]
     assert len(kept) == len(shards_of(root / "site"))  # the replaced bundle of SEED's shard is removed
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
+def test_an_edit_reads_only_its_changed_pages_unless_the_last_index_was_of_another_site(tmp_path, monkeypatch):
+    """Finding each shard's pages walks the whole site (seconds at 100,000 articles), unless the
+    record of the last index is of the very site the build staged a copy of: then only the pages
+    it rebuilt are read. A build that failed after indexing left a record of a site that was
+    never published: the next build walks the site, and equals a cold build."""
+    from briefings import pipeline
+    from briefings.errors import SiteBuildError
+
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    walks = []
+    real_walk = searchshards.site_pages
+    monkeypatch.setattr(searchshards, "site_pages", lambda site: walks.append(site) or real_walk(site))
+    path = root / SEED
+    path.write_text(path.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
+    assert "rebuilt" in build(root)
+    assert walks == []
+    # The same site in another folder (as a cache restores it): the record is of another site.
+    (root / "site").rename(root / "site-moved")
+    shutil.copytree(root / "site-moved", root / "site", copy_function=os.link)
+    path.write_text(path.read_text("utf-8").replace("military to military", "military links"), "utf-8")
+    assert "rebuilt" in build(root)
+    assert len(walks) == 1
+    walks.clear()
+
+    real_check = pipeline.check_pages
+
+    def failing_check(*args, **kwargs):
+        raise SiteBuildError("a check that fails, after the index is made")
+
+    monkeypatch.setattr(pipeline, "check_pages", failing_check)
+    path.write_text(path.read_text("utf-8").replace("military links", "military ties"), "utf-8")
+    failed = run_cli("build", "--project", str(root))
+    assert failed.exit_code == 1 and "after the index is made" in failed.output
+    assert walks == []  # the failed build staged a copy of the published site: no walk either
+    monkeypatch.setattr(pipeline, "check_pages", real_check)
+    build(root)  # (a full build: after a failed one, the cache no longer vouches for the site)
+    assert len(walks) == 1  # the record is of the site that failed: the published one is walked
     fresh = tmp_path / "fresh"
     shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
     build(fresh)

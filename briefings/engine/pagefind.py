@@ -18,6 +18,7 @@ import json
 import shutil
 import sys
 import tempfile
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,14 @@ def index_site(
     full_text: bool = True,
     cache: Path | None = None,
     shard_pages: int | None = None,
+    changed: Collection[str] | None = None,
+    copy_of: Path | None = None,
 ) -> ShardsDone:
     """Write the Pagefind bundle into ``site/pagefind/``: in shards by date, each indexed
     once and kept in ``cache`` (a folder of the build folder) for the next build
-    (engine/searchshards.py). Without ``cache``, everything is indexed in a scratch folder."""
+    (engine/searchshards.py). Without ``cache``, everything is indexed in a scratch folder.
+    ``changed``: when ``site`` is a copy of the site ``copy_of`` with the same pages, the
+    pages (site-relative) that differ (``searchshards.plan``)."""
     try:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
 
@@ -75,7 +80,8 @@ def index_site(
         order_filters(out)
         return finished.output
 
-    shards = plan(site, shard_pages=shard_pages, fingerprint=repr((version, excludes)), cache=cache)
+    fingerprint = repr((version, excludes))
+    shards = plan(site, shard_pages=shard_pages, fingerprint=fingerprint, cache=cache, changed=changed, copy_of=copy_of)
     if not shards:  # no page marks what to index: Pagefind indexes every page, in one run
         shutil.rmtree(site / "pagefind", ignore_errors=True)  # a staged copy's links: never written through
         log = run(site, site / "pagefind")

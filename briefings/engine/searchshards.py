@@ -39,7 +39,7 @@ import os
 import re
 import shutil
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,11 +91,21 @@ def shard_size(pages: int, given: int | None = None) -> int:
     return size
 
 
-def plan(site: Path, *, shard_pages: int | None, fingerprint: str, cache: Path | None = None) -> list[Shard]:
+def plan(
+    site: Path,
+    *,
+    shard_pages: int | None,
+    fingerprint: str,
+    cache: Path | None = None,
+    changed: Collection[str] | None = None,
+    copy_of: Path | None = None,
+) -> list[Shard]:
     """The shards of a built site, oldest first; [] when no page asks to be indexed.
-    ``shard_pages``: the shard size (None: by the number of pages, ``shard_size``)."""
+    ``shard_pages``: the shard size (None: by the number of pages, ``shard_size``).
+    ``changed``: the only pages (site-relative) in which ``site`` differs from ``copy_of``,
+    a site with the same pages (an incremental build's staged copy and the published site)."""
     dated: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
-    found = _pages(site, cache)
+    found = _pages(site, cache, changed, copy_of)
     for rel, (year, month, sha) in found.items():
         dated[(year, month)].append((rel, sha))
     shard_pages = shard_size(len(found), shard_pages)
@@ -121,36 +131,59 @@ def plan(site: Path, *, shard_pages: int | None, fingerprint: str, cache: Path |
     return shards
 
 
-def _pages(site: Path, cache: Path | None) -> dict[str, tuple[str, str, str]]:
+def _pages(
+    site: Path, cache: Path | None, changed: Collection[str] | None = None, copy_of: Path | None = None
+) -> dict[str, tuple[str, str, str]]:
     """Each page Pagefind indexes: its date's year and month and its bytes' sha256, by
     site-relative path. A page whose size, mtime and inode are those ``cache/pages.json``
-    recorded (an incremental build's hard-linked pages) is not read again."""
+    recorded (an incremental build's hard-linked pages) is not read again. When the record
+    is of ``copy_of`` (the folder it was made in became that site), only the ``changed``
+    pages are read: no walk over the whole site (a tenth of a second every 5,000 pages)."""
     record = cache / PAGES_FILE if cache is not None else None
     try:
-        known: dict[str, Any] = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
-    except (OSError, ValueError):
-        known = {}
-    seen: dict[str, list[Any]] = {}
-    found = {}
-    for rel, stat in site_pages(str(site)):
-        stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
-        entry = known.get(rel)
-        if not (isinstance(entry, list) and len(entry) == 4 and entry[0] == stamp):
-            data, _ = read_bytes(os.path.join(site, rel))  # fewer system calls than Path.read_bytes
-            entry = [stamp, "", "", ""]
-            if _BODY in data:
-                date = _DATE.search(data)
-                year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
-                entry = [stamp, year, month, hashlib.sha256(data).hexdigest()]
-        seen[rel] = entry
-        if entry[3]:
-            found[rel] = (str(entry[1]), str(entry[2]), str(entry[3]))
+        stored: Any = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
+        known: Any = stored.get("pages", stored)  # an earlier version's record: the pages alone
+    except (OSError, ValueError, AttributeError):
+        stored, known = {}, {}
+    if not isinstance(known, dict):
+        stored, known = {}, {}
+    same = copy_of is not None and (ident := _identity(copy_of)) is not None and stored.get("site") == ident
+    if same and changed is not None and all(rel in known for rel in changed):
+        seen = dict(known)
+        for rel in changed:
+            seen[rel] = _entry(site, rel, os.stat(os.path.join(site, rel)), None)
+    else:
+        seen = {rel: _entry(site, rel, stat, known.get(rel)) for rel, stat in site_pages(str(site))}
     if record is not None:
         record.parent.mkdir(parents=True, exist_ok=True)
         tmp = record.with_name(f".{record.name}.new")
-        tmp.write_text(json.dumps(seen, separators=(",", ":")), "utf-8")
+        tmp.write_text(json.dumps({"site": _identity(site), "pages": seen}, separators=(",", ":")), "utf-8")
         tmp.replace(record)
-    return found
+    return {rel: (str(entry[1]), str(entry[2]), str(entry[3])) for rel, entry in seen.items() if entry[3]}
+
+
+def _identity(folder: Path) -> list[int] | None:
+    """What tells one site folder from another, even by another name: a staged site is renamed
+    to the published one. (A site restored from a cache, every inode new, is another.)"""
+    try:
+        stat = folder.stat()
+    except OSError:
+        return None
+    return [stat.st_dev, stat.st_ino]
+
+
+def _entry(site: Path, rel: str, stat: os.stat_result, known: Any) -> list[Any]:
+    """A page's entry in the record: [[size, mtime, inode], year, month, sha256], with empty
+    strings for a page Pagefind does not index; ``known``, its last one, when its stat is the same."""
+    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    if isinstance(known, list) and len(known) == 4 and known[0] == stamp:
+        return known
+    data, _ = read_bytes(os.path.join(site, rel))  # fewer system calls than Path.read_bytes
+    if _BODY not in data:
+        return [stamp, "", "", ""]
+    date = _DATE.search(data)
+    year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
+    return [stamp, year, month, hashlib.sha256(data).hexdigest()]
 
 
 def site_pages(site: str) -> list[tuple[str, os.stat_result]]:
