@@ -353,11 +353,14 @@ def test_a_report_moved_to_another_week_changes_the_digests_as_a_full_build_does
     assert "A sentence was reworded." in (sample / "site/digests/2024-W47/index.html").read_text("utf-8")
 
 
-def test_an_edit_makes_only_the_digests_of_its_weeks_and_they_match_a_cold_generation(tmp_path, monkeypatch):
+def test_an_edit_makes_only_the_weeks_and_months_that_show_it_and_they_match_a_cold_generation(
+    tmp_path, monkeypatch
+):
     """The weekly digests are made by week: an edit makes the page of its article's week and of
     the weeks either side (which link it), the page of its year of weeks, and the index and feed
-    only when it is among their newest weeks. Moving an article to another week makes both
-    weeks'. Each time the pages are a cold generation's."""
+    only when it is among their newest weeks. The timeline's month archives are made by month.
+    Moving an article to another week makes both weeks'. Each time the pages are a cold
+    generation's."""
     from conftest import generate
 
     import briefings.pages.emit
@@ -394,6 +397,7 @@ def test_an_edit_makes_only_the_digests_of_its_weeks_and_they_match_a_cold_gener
     # Its week is the sample's oldest: one neighbour. The index lists the newest 3 weeks alone,
     # and the feed every week of the sample (fewer than its 20).
     assert digests == ["digest:2022-W31", "digest:2023-W46", "digests:2022", "feed:feeds/digests.xml"]
+    assert [k for k in made if k.startswith("timeline")] == ["timeline:2022-08"]  # not the newest 3
     week = (root / "build/docs/digests/2022-W31.md").read_text("utf-8")
     assert "Nancy Pelosi Departs Taipei" in week
     same_as_cold(0)

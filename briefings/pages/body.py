@@ -155,6 +155,8 @@ def is_local(href: str) -> bool:
 
 def might_link_locally(text: str) -> bool:
     """False when the body certainly has no link inside the site; True when it may."""
+    if "]" not in text and "<" not in text:  # one character is looked for ten times as fast as two
+        return False
     return any(literal in text and pattern.search(text) for literal, pattern in _CANDIDATES)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 
 from briefings.content.model import Article, PersonFile, TopicBriefing
@@ -25,7 +26,16 @@ from briefings.pages.frontmatter import page
 from briefings.pages.group import by_month
 from briefings.pages.stories import topic_story
 from briefings.pages.text import day, description, esc, month_label
-from briefings.pages.viewparts import Headline, KeyDate, MonthGroup, PageLink, QuoteCard, TopicCard
+from briefings.pages.viewparts import (
+    ArchiveLink,
+    Headline,
+    KeyDate,
+    MonthGroup,
+    PageLink,
+    QuoteCard,
+    TopicCard,
+    YearGroup,
+)
 from briefings.pages.views import (
     ArticlesIndexView,
     FrontMatter,
@@ -124,13 +134,38 @@ def topic_pages(ctx: RenderContext, briefing: TopicBriefing) -> dict[str, str]:
     return files
 
 
-def timeline_pages(ctx: RenderContext) -> dict[str, str]:
-    """The timeline, its month archives and their year pages."""
-    items = ctx.edition.articles
-    shown, months = newest_and_months(ctx, items)
+@dataclass(frozen=True)
+class Timeline:
+    """What the timeline's pages are made from: the articles it shows itself, and the month
+    archives of all of them (none while they fit on the page), by year and newest first."""
+
+    shown: tuple[Article, ...]
+    months: list[tuple[dt.date, list[Article]]]
+    years: tuple[YearGroup, ...]
+    archives: tuple[ArchiveLink, ...]
+
+
+def timeline(ctx: RenderContext) -> Timeline:
+    shown, months = newest_and_months(ctx, ctx.edition.articles)
     years = archive_years(TIMELINE.url, [(m, len(group)) for m, group in months])
-    archives = all_months(years)
-    view = TimelineView(count=len(items), shown=len(shown), months=month_groups(ctx, shown), archives=archives)
+    return Timeline(shown, months, years, all_months(years))
+
+
+def timeline_pages(ctx: RenderContext, made: Timeline | None = None) -> dict[str, str]:
+    """The timeline, its month archives and their year pages."""
+    made = made or timeline(ctx)
+    files = timeline_front_pages(ctx, made)
+    for i in range(len(made.months)):
+        files.update(timeline_month_page(ctx, made, i))
+    return files
+
+
+def timeline_front_pages(ctx: RenderContext, made: Timeline) -> dict[str, str]:
+    """The timeline's own page and the year pages of its archives."""
+    items = ctx.edition.articles
+    view = TimelineView(
+        count=len(items), shown=len(made.shown), months=month_groups(ctx, made.shown), archives=made.archives
+    )
     front = FrontMatter(
         title="Timeline",
         description=esc("Every article, newest first, across all topics."),
@@ -138,18 +173,15 @@ def timeline_pages(ctx: RenderContext) -> dict[str, str]:
         briefing=view,
     )
     files = {page_file(TIMELINE.url): page(front, "")}
-    for i, (month, group) in enumerate(months):
-        files[page_file(month_url(TIMELINE.url, month))] = archive_page(
-            ctx,
-            f"Timeline: {month_label(month)}",
-            TIMELINE,
-            group,
-            archives,
-            i,
-            month=month,
-        )
-    files.update(year_pages(TIMELINE.title, TIMELINE, years))
+    files.update(year_pages(TIMELINE.title, TIMELINE, made.years))
     return files
+
+
+def timeline_month_page(ctx: RenderContext, made: Timeline, i: int) -> dict[str, str]:
+    """The archive of the timeline's ``i``-th month, newest first."""
+    month, group = made.months[i]
+    text = archive_page(ctx, f"Timeline: {month_label(month)}", TIMELINE, group, made.archives, i, month=month)
+    return {page_file(month_url(TIMELINE.url, month)): text}
 
 
 def articles_index_page(ctx: RenderContext) -> str:

@@ -39,7 +39,9 @@ from briefings.pages.listings import (
     articles_index_page,
     people_index_page,
     person_pages,
-    timeline_pages,
+    timeline,
+    timeline_front_pages,
+    timeline_month_page,
     topic_pages,
     topics_index_page,
 )
@@ -119,13 +121,13 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
 
     def archive_wide() -> Iterator[tuple[str, str]]:
         yield from story_pages(ctx).items()
-        yield from timeline_pages(ctx).items()
         yield "articles/index.md", articles_index_page(ctx)
         yield "sources.md", sources_page(ctx)
         yield "people/index.md", people_index_page(ctx)
 
     yield ListingUnit("", (), archive_wide)
     yield ListingUnit("", (), lambda: [(CORRECTIONS, corrections_page(ctx))])  # every correction
+    yield from timeline_units(ctx)
 
     yield from digest_units(ctx)
     # A unit of its own, so that another worker writes it meanwhile (seconds at 100,000 articles).
@@ -140,6 +142,18 @@ def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
         )
     weekly = FeedSpec(DIGEST_FEED.title, "What changed each week.", DIGESTS.url, (), key="digests")
     yield ListingUnit("", (), partial(feed_lists, [*specs, weekly], ctx.settings))
+
+
+def timeline_units(ctx: RenderContext) -> Iterator[ListingUnit]:
+    """The timeline's pages by unit: its own page with the year pages of its archives (made from
+    the articles it shows and the months' counts), and each month's archive (from the month's
+    articles, and the names and counts of the months either side, which it links)."""
+    made = timeline(ctx)
+    counts = repr([(m.label, m.count) for m in made.archives])
+    yield ListingUnit("timeline", made.shown, partial(timeline_front_pages, ctx, made), counts)
+    for i, (month, group) in enumerate(made.months):
+        beside = repr([(m.label, m.count) for m in made.archives[max(0, i - 1) : i + 2]])
+        yield ListingUnit(f"timeline:{month:%Y-%m}", tuple(group), partial(timeline_month_page, ctx, made, i), beside)
 
 
 def digest_units(ctx: RenderContext) -> Iterator[ListingUnit]:
