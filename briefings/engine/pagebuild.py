@@ -30,7 +30,11 @@ from briefings.engine.pageconvert import (
     raw_html_anchors_unread,
     reused_markdown,
 )
-from briefings.engine.pageframe import render_once_per_folder, templates_compiled_once
+from briefings.engine.pageframe import (
+    render_once_per_folder,
+    templates_compiled_once,
+    theme_files_listed_without_dot_folders,
+)
 from briefings.parallel import Workers
 
 # The one plugin whose per-page work may run in workers: the parent merges its entries.
@@ -71,7 +75,13 @@ def build_site(config: Any, workers: Workers, *, templates: Path | None = None) 
 
     parallel = workers.count > 1 and parallel_safe(config)
     pages = markdown_files(config.docs_dir, enough=workers.threshold_of()) if parallel else 0
-    with json_front_matter(), reused_markdown(), raw_blocks_set_aside(), templates_compiled_once(templates):
+    with (
+        json_front_matter(),
+        reused_markdown(),
+        raw_blocks_set_aside(),
+        templates_compiled_once(templates),
+        theme_files_listed_without_dot_folders(),
+    ):
         if not workers.forks(pages):
             build(config)
             return

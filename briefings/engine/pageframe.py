@@ -11,6 +11,7 @@ with MkDocs' own build byte for byte.
 from __future__ import annotations
 
 import contextlib
+import os
 import posixpath
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -55,6 +56,44 @@ def templates_compiled_once(folder: Path | None) -> Iterator[None]:
         return env
 
     with patched(Theme, "get_env", with_cache):
+        yield
+
+
+@contextlib.contextmanager
+def theme_files_listed_without_dot_folders() -> Iterator[None]:
+    """MkDocs lists every file of the theme, then drops those its filter rejects, among them
+    every name with a part that starts with a dot (``.*``, ``*/.*``): Material's 14,000 icons
+    in ``.icons/``. A tenth of a second of every build, for some forty files. Listed without
+    descending into dot folders, the same files are found."""
+    from mkdocs.structure.files import Files
+
+    add_files_from_theme = Files.add_files_from_theme
+
+    def listed_quickly(files: Any, env: Any, config: Any) -> None:
+        loader = env.loader
+        whole = env.list_templates
+        if type(loader).__name__ != "FileSystemLoader":
+            return add_files_from_theme(files, env, config)
+
+        def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
+            if extensions is not None or filter_func is None:
+                listed: list[str] = whole(extensions, filter_func)
+                return listed
+            found: set[str] = set()
+            for top in loader.searchpath:
+                for folder, dirs, names in os.walk(top, followlinks=loader.followlinks):
+                    dirs[:] = [d for d in dirs if not d.startswith(".")]  # what the filter drops
+                    rel = os.path.relpath(folder, top).replace(os.sep, "/")
+                    found.update(name if rel == "." else f"{rel}/{name}" for name in names)
+            return [name for name in sorted(found) if filter_func(name)]
+
+        env.list_templates = list_templates
+        try:
+            return add_files_from_theme(files, env, config)
+        finally:
+            del env.list_templates  # the environment's own method again
+
+    with patched(Files, "add_files_from_theme", listed_quickly):
         yield
 
 
