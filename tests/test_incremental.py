@@ -353,9 +353,7 @@ def test_a_report_moved_to_another_week_changes_the_digests_as_a_full_build_does
     assert "A sentence was reworded." in (sample / "site/digests/2024-W47/index.html").read_text("utf-8")
 
 
-def test_an_edit_makes_only_the_weeks_and_months_that_show_it_and_they_match_a_cold_generation(
-    tmp_path, monkeypatch
-):
+def test_an_edit_makes_only_the_weeks_and_months_that_show_it_and_they_match_a_cold_generation(tmp_path, monkeypatch):
     """The weekly digests are made by week: an edit makes the page of its article's week and of
     the weeks either side (which link it), the page of its year of weeks, and the index and feed
     only when it is among their newest weeks. The timeline's month archives are made by month.
