@@ -135,10 +135,12 @@ def _pages(
     site: Path, cache: Path | None, changed: Collection[str] | None = None, copy_of: Path | None = None
 ) -> dict[str, tuple[str, str, str]]:
     """Each page Pagefind indexes: its date's year and month and its bytes' sha256, by
-    site-relative path. A page whose size, mtime and inode are those ``cache/pages.json``
-    recorded (an incremental build's hard-linked pages) is not read again. When the record
-    is of ``copy_of`` (the folder it was made in became that site), only the ``changed``
-    pages are read: no walk over the whole site (a tenth of a second every 5,000 pages)."""
+    site-relative path. A page whose size and mtime are those ``cache/pages.json`` recorded
+    (an incremental build's hard-linked pages, or a site restored from a cache with its times)
+    is not read again: as for the generated pages (``incremental.stats``), only the build writes
+    the site, and each file it writes is new. When the record is of ``copy_of`` (the folder it
+    was made in became that site), only the ``changed`` pages are read: no walk over the whole
+    site (a tenth of a second every 5,000 pages)."""
     record = cache / PAGES_FILE if cache is not None else None
     try:
         stored: Any = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
@@ -173,9 +175,9 @@ def _identity(folder: Path) -> list[int] | None:
 
 
 def _entry(site: Path, rel: str, stat: os.stat_result, known: Any) -> list[Any]:
-    """A page's entry in the record: [[size, mtime, inode], year, month, sha256], with empty
+    """A page's entry in the record: [[size, mtime], year, month, sha256], with empty
     strings for a page Pagefind does not index; ``known``, its last one, when its stat is the same."""
-    stamp = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+    stamp = [stat.st_size, stat.st_mtime_ns]
     if isinstance(known, list) and len(known) == 4 and known[0] == stamp:
         return known
     data, _ = read_bytes(os.path.join(site, rel))  # fewer system calls than Path.read_bytes
