@@ -406,3 +406,25 @@ def test_an_edit_makes_only_the_weeks_and_months_that_show_it_and_they_match_a_c
     generate(Project.at(root), workers=1)
     assert "2022-W32" in (root / "build/docs/digests/2023-W46.md").read_text("utf-8")
     same_as_cold(1)
+
+
+def test_a_generated_page_deleted_by_hand_is_written_again(sample, tmp_path):
+    """A page whose key is the one stored is left as it is only if its file is there: an
+    article page, a week's digest and a month of the timeline deleted from build/docs are
+    written again by the next edit's generation, and the pages equal a cold generation's."""
+    from conftest import generate
+
+    from briefings.project import Project
+
+    docs = sample / "build/docs"
+    gone = [docs / "articles/2022-08-02-the-quint-pelosi-leaves-taipei.md", docs / "digests/2024-W02.md"]
+    gone += [sorted((docs / "people").glob("*.md"))[0]]
+    for path in gone:
+        path.unlink()
+    edit(sample, SEED, "agreed to restore military-to-military", "agreed to restore military ties")
+    generate(Project.at(sample), workers=1)
+    assert all(path.is_file() for path in gone)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sample, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    generate(Project.at(fresh), workers=1)
+    assert tree_hash(docs) == tree_hash(fresh / "build/docs")
