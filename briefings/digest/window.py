@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -46,6 +47,7 @@ class Window:
         return f"{a.day} {a:%B %Y} – {b.day} {b:%B %Y}"
 
 
+@functools.cache  # an archive has a few thousand days, and the digests ask for each many times
 def week_of(day: dt.date) -> Window:
     """The ISO week (Monday to Sunday) that holds ``day``."""
     monday = day - dt.timedelta(days=day.weekday())
