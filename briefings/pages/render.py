@@ -89,10 +89,12 @@ def iter_pages(edition: Edition, settings: Settings | None = None) -> Iterator[t
 
 @dataclass(frozen=True)
 class ListingUnit:
-    """Some of the listing pages, made together: a topic's or a person's pages (``key``
-    "topic:ID", "person:SLUG": made from ``articles`` and what every page shares), or
-    pages that show the whole archive (``key`` ""), made by every generation. ``also``: what
-    else a keyed unit's pages show (a topic's line of the latest digest), part of its key."""
+    """Some of the listing pages, made together: a topic's or a person's pages, a week's
+    digest, a month of the timeline, a feed... (``key`` "topic:ID", "person:SLUG",
+    "digest:2024-W21", "timeline:2024-05"...: made from ``articles`` and what every page
+    shares), or pages that show the whole archive (``key`` ""), made by every generation.
+    ``also``: what else a keyed unit's pages show (a topic's line of the latest digest, the
+    weeks or months beside one), part of its key."""
 
     key: str
     articles: tuple[Article, ...]
