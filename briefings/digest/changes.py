@@ -169,7 +169,7 @@ class Changes:
         site): its reports, the articles corrected or updated in it, each once. A report's
         story can change it too: the caller adds its stories' other reports (``emit.unit_key``).
         What else a digest shows (topics, people, outlets, stories.yml) every page may show."""
-        found = [*self.gather(self.dated, window)]
+        found = self.gather(self.dated, window)
         found += [n.article for n in self.gather(self.corrected, window)]
         found += self.gather(self.touched, window)
         return list({a.path: a for a in found}.values())

@@ -65,6 +65,7 @@ def theme_files_listed_without_dot_folders() -> Iterator[None]:
     every name with a part that starts with a dot (``.*``, ``*/.*``): Material's 14,000 icons
     in ``.icons/``. A tenth of a second of every build, for some forty files. Listed without
     descending into dot folders, the same files are found."""
+    import jinja2
     from mkdocs.structure.files import Files
 
     add_files_from_theme = Files.add_files_from_theme
@@ -72,7 +73,7 @@ def theme_files_listed_without_dot_folders() -> Iterator[None]:
     def listed_quickly(files: Any, env: Any, config: Any) -> None:
         loader = env.loader
         whole = env.list_templates
-        if type(loader).__name__ != "FileSystemLoader":
+        if type(loader) is not jinja2.FileSystemLoader:  # MkDocs' own loader; not a subclass's listing
             return add_files_from_theme(files, env, config)
 
         def list_templates(extensions: Any = None, filter_func: Any = None) -> list[str]:
