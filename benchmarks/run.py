@@ -11,7 +11,7 @@
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
 built by plain `mkdocs build`, their ratio, a one-article edit, a desk's CI run
-after a one-article push (build/ and site/ restored from its cache), peak memory,
+after a one-article push (build/, site/ and .site-spare/ restored from its cache), peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
@@ -23,6 +23,7 @@ noisy, so compare ratios measured in one run.
 from __future__ import annotations
 
 import argparse
+import compileall
 import gzip
 import json
 import os
@@ -263,13 +264,14 @@ def measure(
 
     # One article edited: what a curator's save costs (another article each time). Then a
     # desk's GitHub Pages run after a one-article push: a fresh checkout (every file's mtime
-    # new) and build/ and site/ as the last run left them, restored as the workflow's
-    # actions/cache does (one tar of both: times and hard links kept, every inode new).
+    # new) and build/, site/ and .site-spare/ as the last run left them, restored as the
+    # workflow's actions/cache does (one tar of them: times and hard links kept, every inode new).
     def checkout(i: int) -> None:
         for path in (root / "content").rglob("*"):
             os.utime(path)
         packed = work / f"cache-{n}-ci-{i}.tar"
-        subprocess.run(["tar", "--posix", "-C", str(root), "-cf", str(packed), "build", "site"], check=True)
+        cached = [name for name in ("build", "site", ".site-spare") if (root / name).exists()]  # the workflow's paths
+        subprocess.run(["tar", "--posix", "-C", str(root), "-cf", str(packed), *cached], check=True)
         for name in ("build", "site", ".site-spare"):
             if (root / name).exists():
                 (root / name).rename(work / f"old-{name.strip('.')}-{n}-ci-{i}")
@@ -281,7 +283,7 @@ def measure(
     for label, ratio, mark, before in (
         ("one article edited, briefings build", "ratio edit / Hugo's full build", "Edited.", None),
         (
-            "CI run after a one-article push (build/ and site/ cached)",
+            "CI run after a one-article push (build/, site/, spare cached)",
             "ratio CI run / Hugo's full build",
             "Pushed.",
             checkout,
@@ -374,6 +376,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     print(f"briefings benchmark: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
@@ -397,6 +400,19 @@ def main() -> None:
                 print(f"  {n:>9,} articles  " + ", ".join(f"{k} {v:,.0f}" for k, v in peaks.items()))
     if not args.no_lighthouse:
         audit_sample()
+
+
+def compile_package() -> None:
+    """Compile briefings' modules to bytecode first, as ``pip install`` does (and as the first
+    run of an editable install does): with PYTHONDONTWRITEBYTECODE set, as on some CI machines,
+    every timed run would otherwise compile the whole package again (a third of a second)."""
+    import briefings
+
+    package = Path(briefings.__file__).parent
+    if not compileall.compile_dir(package, quiet=1):
+        raise SystemExit(f"benchmark: could not compile {package}")
+    if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        print("(PYTHONDONTWRITEBYTECODE is set: briefings' bytecode was compiled once, before the timed runs)")
 
 
 def audit_sample() -> None:

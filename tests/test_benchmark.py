@@ -21,7 +21,7 @@ FIGURES = [
     "briefings build, no-op (nothing changed)",
     "one article edited, briefings build",
     "ratio edit / Hugo's full build",
-    "CI run after a one-article push (build/ and site/ cached)",
+    "CI run after a one-article push (build/, site/, spare cached)",
     "ratio CI run / Hugo's full build",
     "site size",
     "article page HTML",

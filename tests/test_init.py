@@ -120,7 +120,7 @@ def test_the_pages_workflow_gets_the_address_first_then_builds_and_deploys(tmp_p
     # The last run's build folder comes back before the build (and is saved after it), whatever
     # the commit: the newest cache's key is a prefix of every later one.
     cache = steps[uses.index("actions/cache")]["with"]
-    assert uses.index("actions/cache") < build and cache["path"].split() == ["build/", "site/"]
+    assert uses.index("actions/cache") < build and cache["path"].split() == ["build/", "site/", ".site-spare/"]
     assert "${{ github.sha }}" in cache["key"] and cache["key"].startswith(cache["restore-keys"])
     assert "hashFiles('requirements.txt')" in cache["restore-keys"]
     pages = steps[uses.index("actions/configure-pages")]

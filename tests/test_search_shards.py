@@ -439,6 +439,37 @@ def test_a_fresh_checkout_with_the_last_runs_cache_rebuilds_only_what_changed(tm
     assert tree_hash(checkout / "site") == tree_hash(cold / "site")
 
 
+def test_a_checkout_with_the_spare_in_the_cache_starts_from_it(tmp_path, monkeypatch):
+    """The workflow caches .site-spare/ too, as the last run left it (after an edit: the site
+    before it, hard links to the same files but for the pages it rebuilt). The next run moves
+    it in as its stage and links again only those pages, instead of linking the whole site
+    (a second at 10,000 articles); and the site equals a cold build."""
+    from briefings.engine import sitefolder
+
+    last_run = sharded(copy_sample(tmp_path / "desk"))
+    build(last_run)
+    newest = last_run / "content/articles/2024/2024-11-17-peoples-daily-xi-china-us-partner-friend.md"
+    newest.write_text(newest.read_text("utf-8").replace("why_it_matters: >-", "why_it_matters: >-\n  Edited.", 1))
+    assert "rebuilt" in build(last_run)
+    assert (last_run / ".site-spare").is_dir()
+    checkout = fresh_checkout_with_cache(last_run, ("build", "site", ".site-spare"))
+    site, spare = checkout / "site", checkout / ".site-spare"
+    # The tar kept the hard links between the site and its spare: one file, two names.
+    asset = min(p.relative_to(site) for p in (site / "assets").rglob("*.css"))
+    assert (site / asset).stat().st_ino == (spare / "site" / asset).stat().st_ino
+    linked = []
+    real = sitefolder.link_tree
+    monkeypatch.setattr(sitefolder, "link_tree", lambda source, dest: linked.append(source) or real(source, dest))
+    seed = checkout / SEED
+    seed.write_text(seed.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
+    assert "rebuilt" in build(checkout)
+    assert site not in linked  # started from the spare: only what it lacks is linked again
+    cold = tmp_path / "cold"
+    shutil.copytree(checkout, cold, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(cold)
+    assert tree_hash(site) == tree_hash(cold / "site")
+
+
 def test_edits_in_a_row_relink_only_the_shards_they_change(tmp_path):
     """The second edit starts from the spare (the site before the first edit), whose bundle of
     SEED's month is stale: that shard and the edited newest one are linked again; every other

@@ -82,7 +82,8 @@ def test_the_build_folder_and_site_of_the_last_run_are_restored_before_the_build
     build = next(s for s in steps if "briefings build" in s.get("run", ""))
     assert steps.index(cache) < steps.index(build)
     given = cache["with"]
-    assert given["path"].split() == ["build/", "site/"]  # one entry: the two always from the same run
+    # One entry: the three always from the same run.
+    assert given["path"].split() == ["build/", "site/", ".site-spare/"]
     assert "${{ github.sha }}" in given["key"] and given["key"].startswith(given["restore-keys"])
     # This repository installs briefings from the checkout, whose version does not change with
     # each commit: a cache made by other code is not restored.

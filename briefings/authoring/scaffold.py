@@ -156,16 +156,19 @@ jobs:
         uses: actions/configure-pages@v5
       # The build folder and the site of the last run: parsed articles,
       # generated pages, the search index in shards by date, and the pages as
-      # built. A push that changes a few articles then rebuilds their pages
-      # and indexes their shards again, nothing else. Safe to lose: without
-      # it the build starts from scratch and the site is the same. A new
-      # release of briefings starts it again by itself; a change of
+      # built, with the site before it (.site-spare/, hard links to the same
+      # files but for the pages that run rebuilt), which the next build
+      # starts from. A push that changes a few articles then rebuilds their
+      # pages and indexes their shards again, nothing else. Safe to lose:
+      # without it the build starts from scratch and the site is the same. A
+      # new release of briefings starts it again by itself; a change of
       # requirements.txt too.
       - uses: actions/cache@v4
         with:
           path: |
             build/
             site/
+            .site-spare/
           key: briefings-build-${{ hashFiles('requirements.txt') }}-${{ github.sha }}
           restore-keys: briefings-build-${{ hashFiles('requirements.txt') }}-
       - name: Install briefings
