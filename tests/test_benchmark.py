@@ -18,6 +18,7 @@ FIGURES = [
     "ratio briefings / bare",
     "Hugo build of an equivalent site (anchor)",
     "ratio briefings / Hugo",
+    "Hugo + Pagefind over its articles (context)",
     "briefings build, no-op (nothing changed)",
     "one article edited, briefings build",
     "ratio edit / Hugo's full build",
