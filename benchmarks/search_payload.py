@@ -25,6 +25,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -81,11 +82,19 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # the browser hung up mid-file (a page closed)
+            return
+        super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(site: Path):
     """The site on a threaded http.server on 127.0.0.1 (a free port); yields its origin."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
