@@ -148,7 +148,37 @@ def test_serve_rebuilds_on_edits_shows_problems_and_recovers(site, serve):
     assert f"Serving on {server.url}/ (drafts shown)" in out
     assert "Fixed: rebuilt" in out and "Stopped." in out
     assert "Traceback" not in out
-    assert not list(server.log.parent.glob("briefings-serve-*")), "the temporary site is removed on exit"
+    assert (site.root / "build/preview-site/articles/vote/index.html").is_file()  # kept for the next preview
+
+
+@pytest.mark.slow
+def test_the_next_preview_starts_from_the_site_the_last_one_left(site, serve):
+    """The preview's site stays in build/preview-site/ when it stops. With nothing changed, the
+    next preview serves those very files (not one is written again); with an article edited
+    meanwhile, it rebuilds the pages that show it and leaves the others as they are."""
+    vote = site.article("2024/vote.md", ARTICLE.format(title="The first title"))
+    site.article("2024/other.md", ARTICLE.format(title="Another article").replace("01-13", "01-11"))
+    first = serve(site.root)
+    wait_for(f"{first.url}/articles/vote/", lambda s, t: s == 200, timeout=START_TIMEOUT, proc=first.proc)
+    assert first.stop() == 0
+    kept = site.root / "build/preview-site"
+    files = {p: p.stat().st_ino for p in kept.rglob("*.html")}
+    assert len(files) > 10
+
+    second = serve(site.root)
+    _, text = wait_for(f"{second.url}/articles/vote/", lambda s, t: s == 200, timeout=START_TIMEOUT, proc=second.proc)
+    assert "The first title" in text
+    assert {p: p.stat().st_ino for p in kept.rglob("*.html")} == files  # nothing built again
+    assert second.stop() == 0
+
+    vote.write_text(f"---\n{ARTICLE.format(title='A second title')}---\n", "utf-8")
+    third = serve(site.root)
+    page = f"{third.url}/articles/vote/"
+    wait_for(page, lambda s, t: "A second title" in t, timeout=START_TIMEOUT, proc=third.proc)
+    now = {p: p.stat().st_ino for p in kept.rglob("*.html")}
+    assert now[kept / "articles/vote/index.html"] != files[kept / "articles/vote/index.html"]
+    assert now[kept / "404.html"] == files[kept / "404.html"]  # an edit's build: the rest is the same files
+    assert third.stop() == 0
 
 
 @pytest.mark.slow

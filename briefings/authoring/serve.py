@@ -6,8 +6,11 @@ rebuild, and makes open pages reload. A rebuild runs the usual pipeline
 (``pipeline.build``, which rewrites only the pages that changed) in a build
 folder of its own, build/preview/, so a preview's drafts never mix with the
 pages of a `briefings build` running at the same time, and builds the site
-into a temporary folder. When the content has problems, the last good build
-stays up and every page shows them in an overlay until they are fixed.
+into build/preview-site/. That folder is kept when the preview stops, so the
+next one starts from it as an edit does: with nothing changed, in about a
+second instead of a whole site build (ten seconds at 10,000 articles). When
+the content has problems, the last good build stays up and every page shows
+them in an overlay until they are fixed.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import html
-import shutil
 import socket
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,8 +99,7 @@ class Preview:
         self.log = log
         self.warn = warn or log
         self.problem: str | None = None
-        self._tmp = Path(tempfile.mkdtemp(prefix="briefings-serve-"))
-        self.site_dir = self._tmp / "site"
+        self.site_dir = preview_site(project)
         self.server = _Server(builder=self.rebuild, host=host, port=port, root=str(self.site_dir), preview=self)
         self.server.error_handler = self.server.page_for_error
 
@@ -186,7 +186,12 @@ class Preview:
     def close(self) -> None:
         with contextlib.suppress(Exception):  # never started: nothing to stop
             self.server.shutdown()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def preview_site(project: Project) -> Path:
+    """Where the preview's site is built: build/preview-site/, beside (not inside) the
+    preview's build folder, which a site may not be in; kept between previews."""
+    return project.preview().build_dir.with_name("preview-site")
 
 
 def ensure_port_free(host: str, port: int) -> None:

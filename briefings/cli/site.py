@@ -306,10 +306,11 @@ def serve(project: Project, port: int) -> None:
     Serves on http://127.0.0.1:PORT/ and watches content/, mkdocs.yml and
     the theme overrides (overrides/): a change rebuilds the site and open
     pages reload. The preview is built in build/preview/, apart from
-    `briefings build`, so its drafts are never published. A problem in the
-    content, drafts included, is printed once and shown on every page over
-    the last good build, and the server keeps running; fixing it recovers.
-    Stop with Ctrl+C.
+    `briefings build`, so its drafts are never published, and its site in
+    build/preview-site/, kept so that the next preview starts from it. A
+    problem in the content, drafts included, is printed once and shown on
+    every page over the last good build, and the server keeps running;
+    fixing it recovers. Stop with Ctrl+C.
 
     \b
     Examples:
@@ -323,5 +324,5 @@ def serve(project: Project, port: int) -> None:
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # stop cleanly (temporary folder removed) when terminated
+    signal.signal(signal.SIGTERM, stop)  # stop cleanly (the server shut down) when terminated
     Preview(project, port=port, log=click.echo, warn=lambda line: click.echo(line, err=True)).serve()
