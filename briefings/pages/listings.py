@@ -151,15 +151,6 @@ def timeline(ctx: RenderContext) -> Timeline:
     return Timeline(shown, months, years, all_months(years))
 
 
-def timeline_pages(ctx: RenderContext, made: Timeline | None = None) -> dict[str, str]:
-    """The timeline, its month archives and their year pages."""
-    made = made or timeline(ctx)
-    files = timeline_front_pages(ctx, made)
-    for i in range(len(made.months)):
-        files.update(timeline_month_page(ctx, made, i))
-    return files
-
-
 def timeline_front_pages(ctx: RenderContext, made: Timeline) -> dict[str, str]:
     """The timeline's own page and the year pages of its archives."""
     items = ctx.edition.articles
