@@ -52,7 +52,7 @@ class Settings:
     # "material": Material's own search, whose one index every page downloads (small desks only).
     search: str = "pagefind"
     search_full_text: bool = True  # pagefind: index article bodies too (false: a lighter index)
-    # pagefind: the most pages an index shard holds (None: 500, doubled past 32 shards; searchshards.py)
+    # pagefind: the most pages an index shard holds (None: 250, doubled past 32 shards; searchshards.py)
     search_shard_pages: int | None = None
     # Not an option: how the build's engine reads a relative link in a page's raw HTML.
     # "page": from the page's address, as the browser does (MkDocs passes raw HTML through);

@@ -508,12 +508,14 @@ def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
 
 
 def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
-    """500 pages a shard, doubled while there would be more than 32: an edit indexes a few
+    """250 pages a shard, doubled while there would be more than 32: an edit indexes a few
     hundred pages again on a desk of 10,000, and a search of the whole archive of 100,000
     still merges a few dozen shards."""
-    assert [searchshards.shard_size(n) for n in (92, 16_000, 16_001, 64_001, 100_000)] == [500, 500, 1000, 4000, 4000]
+    sizes = [searchshards.shard_size(n) for n in (92, 8_000, 8_001, 16_000, 16_001, 64_001, 100_000)]
+    assert sizes == [250, 250, 500, 500, 1000, 4000, 4000]
     assert searchshards.shard_size(100_000, given=20) == 20  # extra.briefings.search_shard_pages
-    # 1,200 dated pages over three years: three years of 400 pages, one shard each.
+    # 1,200 dated pages over three years of 400: each year is over 250 pages, so the shards are
+    # consecutive months (across a new year too) up to 250 pages; at 500 a shard, one a year.
     site = tmp_path / "site"
     for i in range(1200):
         page = site / "articles" / f"a{i:04d}" / "index.html"
@@ -525,7 +527,16 @@ def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
             "utf-8",
         )
     shards = searchshards.plan(site, shard_pages=None, fingerprint="")
-    assert [(s.key, len(s.pages)) for s in shards] == [("2022", 400), ("2023", 400), ("2024", 400)]
+    assert [(s.key, len(s.pages)) for s in shards] == [
+        ("2022-01_2022-07", 235),
+        ("2022-08_2023-02", 231),
+        ("2023-03_2023-09", 235),
+        ("2023-10_2024-04", 231),
+        ("2024-05_2024-11", 234),
+        ("2024-12", 34),
+    ]
+    by_year = searchshards.plan(site, shard_pages=500, fingerprint="")
+    assert [(s.key, len(s.pages)) for s in by_year] == [("2022", 400), ("2023", 400), ("2024", 400)]
     assert [s.key for s in searchshards.plan(site, shard_pages=2000, fingerprint="")] == ["all"]
 
 

@@ -10,7 +10,7 @@ date, so it changes one shard; new articles, most often the newest, change the
 shards from theirs on.
 
 The shard size is ``extra.briefings.search_shard_pages`` when set. By default it
-grows with the archive (``shard_size``): 500 pages, doubled while that would make
+grows with the archive (``shard_size``): 250 pages, doubled while that would make
 more than 32 shards. Small shards make an edit cheap (it indexes its shard again),
 and a reader's first search fetches the newest shard alone; the cap keeps what a
 search of the whole archive merges (every shard: its metadata, a chunk per word) to
@@ -50,7 +50,7 @@ from briefings.fileio import read_bytes
 SHARDS_DIR = "pagefind-shards"  # in the build folder
 SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
 PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
-SHARD_PAGES = 500  # the default shard size while it makes no more than MAX_SHARDS shards
+SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
 PARALLEL_RUNS = 2
 FORMAT = "1"  # bump when what a shard's bundle holds changes
@@ -81,7 +81,7 @@ class ShardsDone:
 
 def shard_size(pages: int, given: int | None = None) -> int:
     """The most pages a shard holds: ``given``, or by default SHARD_PAGES, doubled while
-    ``pages`` would fill more than MAX_SHARDS shards (10,000 pages: 500; 100,000: 4,000).
+    ``pages`` would fill more than MAX_SHARDS shards (5,000 pages: 250; 10,000: 500; 100,000: 4,000).
     A desk that crosses a doubling indexes every shard again, once."""
     if given is not None:
         return given
