@@ -204,6 +204,22 @@ def test_serve_refuses_a_port_in_use(site):
     )
 
 
+def test_serve_refuses_a_preview_folder_holding_files_of_someone_else(site):
+    """build/preview-site/ holding a file briefings did not make: serve stops before any
+    build, says how to fix it (not build's --site-dir, which serve has not), and the file stays."""
+    kept = site.root / "build" / "preview-site"
+    kept.mkdir(parents=True)
+    (kept / "notes.txt").write_text("mine", "utf-8")
+    result = run_cli("serve", "--port", str(free_port()), "--project", str(site.root))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: {kept.resolve()} holds files briefings did not make, and each preview replaces that "
+        "folder whole with its site: move those files out of it\n"
+    )
+    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]
+    assert not (site.root / "build" / "preview").exists()  # no build was started
+
+
 def test_an_unexpected_failure_is_shown_and_the_server_is_not_stuck(site, monkeypatch):
     """A bug in a rebuild must not leave MkDocs' server "stuck until build errors are resolved"."""
     from briefings.authoring import serve as serving

@@ -24,6 +24,8 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
+from briefings.cache import read_site_record
+from briefings.engine.sitefolder import owned
 from briefings.errors import BriefingsError, ContentError
 from briefings.options import SiteConfig, build_options
 from briefings.pipeline import build
@@ -165,6 +167,7 @@ class Preview:
     def serve(self) -> None:
         try:
             ensure_port_free(self.host, self.port)
+            ensure_preview_site_ours(self.project, self.site_dir)
             self.log(f"Building the preview of {self.project.root} (drafts included)...")
             self.rebuild()
             for path in self.watched():
@@ -192,6 +195,19 @@ def preview_site(project: Project) -> Path:
     """Where the preview's site is built: build/preview-site/, beside (not inside) the
     preview's build folder, which a site may not be in; kept between previews."""
     return project.preview().build_dir.with_name("preview-site")
+
+
+def ensure_preview_site_ours(project: Project, site: Path) -> None:
+    """Fail before the first build when the preview's site folder holds files briefings did
+    not make: the build would refuse it with the advice for `build`'s own site folder."""
+    if not site.is_dir() or site.is_symlink():
+        return  # absent: made by the build; a file or a link: the build says why it is refused
+    record = read_site_record(project.preview().build_dir)
+    if not owned(site.resolve(), record.target if record else None):
+        raise ServeError(
+            f"{site} holds files briefings did not make, and each preview replaces that folder whole "
+            "with its site: move those files out of it"
+        )
 
 
 def ensure_port_free(host: str, port: int) -> None:

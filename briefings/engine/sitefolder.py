@@ -110,7 +110,7 @@ def check_site_dir(
     if os.path.lexists(target):
         if not target.is_dir():
             raise SiteDirError(f"site_dir {given} is a file, not a folder ({why})")
-        if not _owned(target, recorded):
+        if not owned(target, recorded):
             raise SiteDirError(
                 f"site_dir {given} holds files briefings did not make, and a build replaces "
                 f"the whole folder ({why}; move those files, or pass another --site-dir)"
@@ -118,7 +118,9 @@ def check_site_dir(
     return target
 
 
-def _owned(folder: Path, recorded: Path | None) -> bool:
+def owned(folder: Path, recorded: Path | None) -> bool:
+    """Whether a build may replace the existing folder ``folder``: it holds our marker, is the
+    folder the last build went to (``recorded``), or is empty."""
     marker = folder / MARKER
     if marker.is_file() and not marker.is_symlink():
         return True
