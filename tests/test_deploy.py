@@ -47,7 +47,8 @@ def test_deploy_pushes_the_built_site_to_gh_pages(repo):
     assert git(remote, "log", "-1", "--format=%s", "gh-pages") == f"Deploy the briefings site built from {head}"
     assert git(remote, "show", "gh-pages:articles/a/index.html").count("A valid article") >= 1
     match = re.search(
-        r"Deployed (\d+) files to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.", result.stdout
+        r"Deployed (\d+) files \(\d+\.\d MB\) to branch gh-pages of remote 'origin' \((.+)\) as commit (\w+)\.",
+        result.stdout,
     )
     assert match and int(match.group(1)) == len(files) and match.group(2) == str(remote)
     assert git(remote, "rev-parse", "--short", "gh-pages") == match.group(3)
@@ -88,13 +89,33 @@ def test_dry_run_builds_but_pushes_and_commits_nothing(repo):
     site, remote = repo
     result = site.run("deploy", "--dry-run", "--force", "-m", "Test run")
     assert result.exit_code == 0, result.output
-    count = sum(1 for p in (site.root / "site").rglob("*") if p.is_file())
+    files = [p for p in (site.root / "site").rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
     assert result.stdout.splitlines()[-1] == (
-        f"Dry run: would push {count} files from {site.root / 'site'}/ to branch gh-pages of remote 'origin' "
-        f"({remote}) with --force, commit message 'Test run'. Nothing was pushed."
+        f"Dry run: would push {len(files)} files ({size / 10**6:.1f} MB) from {site.root / 'site'}/ to branch "
+        f"gh-pages of remote 'origin' ({remote}) with --force, commit message 'Test run'. Nothing was pushed."
     )
+    assert "GitHub Pages publishes" not in result.output  # a few MB: far from its limit
     assert git(remote, "branch", "--list") == ""
     assert git(site.root, "branch", "--list", "gh-pages") == ""
+
+
+def test_deploy_warns_of_a_site_bigger_than_github_pages_publishes(repo, monkeypatch):
+    """GitHub Pages publishes sites of at most 1 GB: past it, deploy says so and goes on (the
+    branch may be served by another host). The limit is lowered here to below the sample's size."""
+    from briefings.publish import deploy
+
+    site, _ = repo
+    monkeypatch.setattr(deploy, "PAGES_LIMIT", 10**5)
+    result = site.run("deploy", "--dry-run")
+    assert result.exit_code == 0, result.output
+    size = sum(p.stat().st_size for p in (site.root / "site").rglob("*") if p.is_file())
+    assert size > 10**5
+    assert (
+        f"Warning: the site is {size / 10**6:.1f} MB, and GitHub Pages publishes sites of at most 1 GB: "
+        "it may refuse this one (see Big archives in the docs)\n"
+    ) in result.stderr
+    assert result.stdout.splitlines()[-1].startswith("Dry run: would push")
 
 
 @pytest.mark.slow

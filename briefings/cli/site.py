@@ -284,14 +284,17 @@ def deploy(
     site = _report_build(run_build(project, options, on_wait=waiting, on_left_out=left_out_of("the site")))
     todo = publishing.plan(project.root, site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
+    if too_big := todo.too_big():
+        click.echo(f"Warning: {too_big}", err=True)
+    files = f"{todo.files} files ({publishing.human_size(todo.size)})"
     if dry_run:
         click.echo(
-            f"Dry run: would push {todo.files} files from {_rel(todo.site_dir)}/ to {where}"
+            f"Dry run: would push {files} from {_rel(todo.site_dir)}/ to {where}"
             f"{' with --force' if force else ''}, commit message {todo.message!r}. Nothing was pushed."
         )
         return
     commit = publishing.publish(todo, force=force)
-    click.echo(f"Deployed {todo.files} files to {where} as commit {commit}.")
+    click.echo(f"Deployed {files} to {where} as commit {commit}.")
 
 
 @click.command(context_settings=CONTEXT)

@@ -15,6 +15,9 @@ from pathlib import Path
 from briefings.errors import DeployError
 
 BRANCH = "gh-pages"
+# GitHub Pages publishes sites of at most 1 GB ("GitHub Pages limits" in GitHub's docs). A
+# briefings site is about 40 KB an article (10,000 articles: 400 MB), so near 25,000 articles.
+PAGES_LIMIT = 10**9
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,26 @@ class DeployPlan:
     remote_url: str
     branch: str
     files: int  # files the branch will hold
+    size: int  # their bytes
     message: str
+
+    def too_big(self) -> str | None:
+        """What to tell when the site is bigger than GitHub Pages publishes, else None."""
+        if self.size <= PAGES_LIMIT:
+            return None
+        return (
+            f"the site is {human_size(self.size)}, and GitHub Pages publishes sites of at most 1 GB: "
+            "it may refuse this one (see Big archives in the docs)"
+        )
+
+
+def human_size(n: int) -> str:
+    """Bytes as a person reads them: 812 KB, 5.1 MB, 1.23 GB (powers of 1,000, as GitHub counts)."""
+    if n >= 10**9:
+        return f"{n / 10**9:.2f} GB"
+    if n >= 10**6:
+        return f"{n / 10**6:.1f} MB"
+    return f"{n / 10**3:.0f} KB"
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -119,9 +141,16 @@ def plan(
         message = f"Deploy the briefings site built from {source}" + (" with uncommitted changes" if dirty else "")
     elif dirty:  # a message of one's own still says what was published
         message += f" (built from {source} with uncommitted changes)"
-    files = sum(1 for p in site_dir.rglob("*") if p.is_file())
+    sizes = [p.stat().st_size for p in site_dir.rglob("*") if p.is_file()]
     return DeployPlan(
-        repo=repo, site_dir=site_dir, remote=remote, remote_url=url, branch=BRANCH, files=files, message=message
+        repo=repo,
+        site_dir=site_dir,
+        remote=remote,
+        remote_url=url,
+        branch=BRANCH,
+        files=len(sizes),
+        size=sum(sizes),
+        message=message,
     )
 
 
