@@ -42,7 +42,7 @@ class DeployPlan:
 
 
 def human_size(n: int) -> str:
-    """Bytes as a person reads them: 812 KB, 5.1 MB, 1.23 GB (powers of 1,000, as GitHub counts)."""
+    """Bytes as a person reads them: 812 KB, 5.1 MB, 1.23 GB (powers of 1,000: the limit errs low)."""
     if n >= 10**9:
         return f"{n / 10**9:.2f} GB"
     if n >= 10**6:
