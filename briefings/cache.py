@@ -16,8 +16,8 @@ same layout) holds::
                                 page whose key is the same is not rendered again
     cache/site.json             what the site folder was last built from: the
                                 site key, the folder, each page's size and mtime,
-                                the page count, and where the spare copy of the
-                                previous site differs from it
+                                the page count, the site's bytes, and where the
+                                spare copy of the previous site differs from it
     incremental/                scratch space of an incremental site build
     lock                        held by the build that is running (lock.py)
 
@@ -76,6 +76,7 @@ class SiteRecord:
     files: dict[str, list[int]]  # generated file -> [size, mtime_ns]
     pages: int | None = None  # HTML pages in the site (Pagefind's left out); None: not counted
     spare: tuple[str, ...] | None = None  # site files in which the spare copy of the previous site differs
+    size: int | None = None  # bytes of the site's files, counted by the last build of every page; None: not counted
 
 
 class BuildCache:
@@ -221,7 +222,7 @@ class BuildCache:
         if self.folder is not None:
             spare = list(record.spare) if record.spare is not None else None
             data: dict[str, object] = {"key": record.key, "target": str(record.target), "files": record.files}
-            data |= {"pages": record.pages, "spare": spare}
+            data |= {"pages": record.pages, "spare": spare, "size": record.size}
             _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
@@ -229,13 +230,14 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
     """The site record alone, without loading the rest of the cache."""
     try:
         data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
-        pages, spare = data.get("pages"), data.get("spare")
+        pages, spare, size = data.get("pages"), data.get("spare"), data.get("size")
         return SiteRecord(
             key=data["key"],
             target=Path(data["target"]),
             files=data["files"],
             pages=pages if isinstance(pages, int) else None,
             spare=tuple(str(rel) for rel in spare) if isinstance(spare, list) else None,
+            size=size if isinstance(size, int) else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -35,7 +35,7 @@ from briefings.digest.changes import digest as changes_in
 from briefings.digest.window import Window
 from briefings.engine import incremental
 from briefings.engine.base import Engine, SiteJob, retired_plugins_note
-from briefings.engine.hosting import add_hosting_files
+from briefings.engine.hosting import add_hosting_files, size_notes, tally
 from briefings.engine.linkcheck import check_pages, page_output
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
@@ -112,6 +112,7 @@ def build(
             notes.append(tags_note)
         plan = engine.plan(target, cache)
         if plan.up_to_date:
+            notes += size_notes(plan.size)
             return BuildReport(
                 edition, written, up_to_date(target, notes, plan.pages), time.perf_counter() - started, len(left_out)
             )
@@ -136,11 +137,15 @@ def build(
                 strict=options.strict,
                 target=target,
             )
-            pages = plan.pages if plan.pages is not None else count_pages(stage.site)  # the same pages
             add_hosting_files(stage.site, options.cname)
             kept = swap_in(stage, target, keep=engine.incremental, relink=not plan.incremental)  # swap in
+        if plan.pages is not None and plan.size is not None:
+            pages, size = plan.pages, plan.size  # an edit: the same pages, a few bytes apart
+        else:
+            pages, size = tally(target)  # every page built: counted (0.3 s at 10,000 articles)
+        warnings += size_notes(size)
         spare = (incremental.replaced(plan, options.search) if plan.incremental else ()) if kept else None
-        cache.site_built(incremental.record(plan.key, target, project.docs_dir, pages, plan.stats, spare))
+        cache.site_built(incremental.record(plan.key, target, project.docs_dir, pages, plan.stats, spare, size))
     site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
     return BuildReport(edition, written, site, time.perf_counter() - started, len(left_out))
 

@@ -101,21 +101,24 @@ def test_dry_run_builds_but_pushes_and_commits_nothing(repo):
 
 
 def test_deploy_warns_of_a_site_bigger_than_github_pages_publishes(repo, monkeypatch):
-    """GitHub Pages publishes sites of at most 1 GB: past it, deploy says so and goes on (the
-    branch may be served by another host). The limit is lowered here to below the sample's size."""
-    from briefings.publish import deploy
+    """GitHub Pages publishes sites of at most 1 GB: past it, deploy's build says so, once, and
+    deploy goes on (the branch may be served by another host). The limit is lowered here to
+    below the sample's size."""
+    from briefings.engine import hosting
 
     site, _ = repo
-    monkeypatch.setattr(deploy, "PAGES_LIMIT", 10**5)
+    monkeypatch.setattr(hosting, "PAGES_LIMIT", 10**5)
     result = site.run("deploy", "--dry-run")
     assert result.exit_code == 0, result.output
-    size = sum(p.stat().st_size for p in (site.root / "site").rglob("*") if p.is_file())
+    files = [p for p in (site.root / "site").rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
     assert size > 10**5
-    assert (
+    warning = (
         f"Warning: the site is {size / 10**6:.1f} MB, and GitHub Pages publishes sites of at most 1 GB: "
-        "it may refuse this one (see Big archives in the docs)\n"
-    ) in result.stderr
-    assert result.stdout.splitlines()[-1].startswith("Dry run: would push")
+        "it may refuse this one (Hosting, in the docs, says what a desk can do)\n"
+    )
+    assert result.stderr.count(warning) == 1
+    assert result.stdout.splitlines()[-1].startswith(f"Dry run: would push {len(files)} files ({size / 10**6:.1f} MB)")
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ the site is byte-identical to a full build of the same content."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from dataclasses import replace
@@ -64,6 +65,43 @@ def test_one_edit_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(
     record = pagefind_fragments(sample / "site/pagefind")["/articles/2023-11-15-daily-caller-biden-xi-agreement/"]
     assert "after a year" in record["content"]
     assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+def test_a_site_bigger_than_github_pages_publishes_is_told_in_every_build(sample, monkeypatch):
+    """GitHub Pages publishes sites of at most 1 GB (lowered here below the sample's size). A build
+    of every page counts the site's bytes; an edit and a no-op keep that count (the same pages, a
+    few bytes apart) and warn as it did, without walking the site again."""
+    from briefings import pipeline
+    from briefings.engine import hosting
+
+    def sizes():
+        return [p.stat().st_size for p in (sample / "site").rglob("*") if p.is_file()]
+
+    record = json.loads((sample / "build/cache/site.json").read_text("utf-8"))
+    assert record["size"] == sum(sizes())  # counted by the fixture's first build, which warned of nothing
+    assert record["pages"] == sum(1 for p in (sample / "site").rglob("*.html") if "pagefind" not in p.parts)
+    monkeypatch.setattr(hosting, "PAGES_LIMIT", 10**5)
+    warning = (
+        f"Warning: the site is {sum(sizes()) / 10**6:.1f} MB, and GitHub Pages publishes sites of at most 1 GB: "
+        "it may refuse this one (Hosting, in the docs, says what a desk can do)\n"
+    )
+
+    def walked(site):
+        raise AssertionError(f"walked {site}")
+
+    monkeypatch.setattr(pipeline, "tally", walked)
+    noop = run_cli("build", "--project", str(sample))
+    assert "(already up to date)" in noop.stdout and noop.stderr.count(warning) == 1
+    edit(
+        sample, SEED, "agreed to restore military-to-military", "agreed, after a year, to restore military-to-military"
+    )
+    edited = run_cli("build", "--project", str(sample))
+    assert "rebuilt)" in edited.stdout and edited.stderr.count(warning) == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(hosting, "PAGES_LIMIT", 10**5)
+    full = run_cli("build", "--project", str(sample), "--full")  # counted again
+    assert full.stderr.count("GitHub Pages publishes sites of at most 1 GB") == 1
+    assert json.loads((sample / "build/cache/site.json").read_text("utf-8"))["size"] == sum(sizes())
 
 
 @pytest.mark.slow

@@ -265,6 +265,7 @@ def deploy(
       briefings deploy --base-url https://user.github.io/repo/
       briefings deploy --remote upstream -m "Morning edition"
     """
+    from briefings.engine.hosting import human_size
     from briefings.options import build_options
     from briefings.pipeline import build as run_build
     from briefings.publish import deploy as publishing
@@ -284,9 +285,7 @@ def deploy(
     site = _report_build(run_build(project, options, on_wait=waiting, on_left_out=left_out_of("the site")))
     todo = publishing.plan(project.root, site.site_dir, remote=remote, message=message, dirty=bool(changes))
     where = f"branch {todo.branch} of remote {todo.remote!r} ({todo.remote_url})"
-    if too_big := todo.too_big():
-        click.echo(f"Warning: {too_big}", err=True)
-    files = f"{todo.files} files ({publishing.human_size(todo.size)})"
+    files = f"{todo.files} files ({human_size(todo.size)})"
     if dry_run:
         click.echo(
             f"Dry run: would push {files} from {_rel(todo.site_dir)}/ to {where}"

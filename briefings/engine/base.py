@@ -43,6 +43,9 @@ class SitePlan:
     stats: dict[str, list[int]] | None = None  # the generated files' stats, when the plan took them
     pages: int | None = None  # HTML pages in the site, when the last build's count still holds
     spare: tuple[str, ...] | None = None  # incremental: where the previous build's spare copy differs from the site
+    # The site's bytes as the last build of every page counted them: an incremental build keeps the
+    # same pages (a page added or removed makes a full build), and changes a few by a few bytes.
+    size: int | None = None
 
     @property
     def incremental(self) -> bool:

@@ -90,11 +90,13 @@ def record(
     pages: int,
     files: dict[str, list[int]] | None = None,
     spare: tuple[str, ...] | None = None,
+    size: int | None = None,
 ) -> SiteRecord:
     """What the site in ``target`` was built from; ``files``: the stats the plan took, when it did;
-    ``spare``: the files in which the spare copy of the previous site differs from it, if one is kept."""
+    ``spare``: the files in which the spare copy of the previous site differs from it, if one is kept;
+    ``size``: the bytes of the site's files."""
     files = files if files is not None else stats(docs_dir)
-    return SiteRecord(key=key, target=target, files=files, pages=pages, spare=spare)
+    return SiteRecord(key=key, target=target, files=files, pages=pages, spare=spare, size=size)
 
 
 def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
@@ -125,7 +127,7 @@ def plan(
     pages = tuple(n for n in changed if n.endswith(".md"))
     files = tuple(n for n in changed if not n.endswith(".md"))
     if not pages and not files:
-        return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages)
+        return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages, size=last.size)
     if len(pages) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
         return full
     context = set(nav_pages)
@@ -143,6 +145,7 @@ def plan(
         stats=now,
         pages=last.pages,
         spare=last.spare,
+        size=last.size,
     )
 
 

@@ -15,9 +15,6 @@ from pathlib import Path
 from briefings.errors import DeployError
 
 BRANCH = "gh-pages"
-# GitHub Pages publishes sites of at most 1 GB ("GitHub Pages limits" in GitHub's docs). A
-# briefings site is about 40 KB an article (10,000 articles: 400 MB), so near 25,000 articles.
-PAGES_LIMIT = 10**9
 
 
 @dataclass(frozen=True)
@@ -28,26 +25,8 @@ class DeployPlan:
     remote_url: str
     branch: str
     files: int  # files the branch will hold
-    size: int  # their bytes
+    size: int  # their bytes (the build warns when they are more than GitHub Pages publishes)
     message: str
-
-    def too_big(self) -> str | None:
-        """What to tell when the site is bigger than GitHub Pages publishes, else None."""
-        if self.size <= PAGES_LIMIT:
-            return None
-        return (
-            f"the site is {human_size(self.size)}, and GitHub Pages publishes sites of at most 1 GB: "
-            "it may refuse this one (see Big archives in the docs)"
-        )
-
-
-def human_size(n: int) -> str:
-    """Bytes as a person reads them: 812 KB, 5.1 MB, 1.23 GB (powers of 1,000: the limit errs low)."""
-    if n >= 10**9:
-        return f"{n / 10**9:.2f} GB"
-    if n >= 10**6:
-        return f"{n / 10**6:.1f} MB"
-    return f"{n / 10**3:.0f} KB"
 
 
 def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
