@@ -12,7 +12,8 @@ For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
 built by plain `mkdocs build`, their ratio, the Hugo anchor (and, for context, Hugo
 followed by Pagefind over its article pages), a one-article edit, a desk's CI run
-after a one-article push (build/, site/ and .site-spare/ restored from its cache), peak memory,
+after a one-article push (build/, site/ and .site-spare/ restored from its cache), one
+article added, peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
@@ -330,6 +331,27 @@ def measure(
         rows.append((label, f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build"))
         if hugos:
             rows.append((ratio, f"{wall / statistics.median(hugos):.2f}x"))
+
+    # One article added, a curator's most common change: a copy of the newest under a new name
+    # and headline (another each time). A page added changes the set of pages, which the site
+    # build does not do incrementally: it builds every page (engine/incremental.py).
+    newest = articles[-1]
+    walls, rss = [], 0.0
+    for i in range(repeat):
+        text = newest.read_text("utf-8").replace("title: ", f"title: Added {i} ", 1)
+        newest.with_name(f"{newest.stem}-added-{i}.md").write_text(text, "utf-8")
+        wall, peak, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+        walls.append(wall)
+        rss = max(rss, peak)
+    wall = statistics.median(walls)
+    rows.append(
+        (
+            "one article added, briefings build",
+            f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build",
+        )
+    )
+    if hugos:
+        rows.append(("ratio add / Hugo's full build", f"{wall / statistics.median(hugos):.2f}x"))
     if peaks is not None:
         peaks["cold build"], peaks["edit"] = build_rss, edit_rss
 

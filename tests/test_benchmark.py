@@ -24,6 +24,8 @@ FIGURES = [
     "ratio edit / Hugo's full build",
     "CI run after a one-article push (build/, site/, spare cached)",
     "ratio CI run / Hugo's full build",
+    "one article added, briefings build",
+    "ratio add / Hugo's full build",
     "site size",
     "article page HTML",
     "largest listing page",
