@@ -23,17 +23,19 @@ def add_hosting_files(site: Path, cname: str | None) -> None:
 def tally(site: Path) -> tuple[int, int]:
     """The HTML pages of ``site`` (Pagefind's own files left out, as ``searchshards.site_pages``
     does) and the bytes of all its files, in one walk (os.scandir: its entries' stats)."""
+    pagefind = str(site / "pagefind")
     pages = total = 0
-    folders = [(str(site), "")]
+    folders = [str(site)]
     while folders:
-        folder, prefix = folders.pop()
+        folder = folders.pop()
+        counted = folder != pagefind and not folder.startswith(pagefind + os.sep)  # not Pagefind's files
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    folders.append((entry.path, prefix or ("pagefind" if entry.name == "pagefind" else "/")))
+                    folders.append(entry.path)
                 elif entry.is_file(follow_symlinks=False):
                     total += entry.stat(follow_symlinks=False).st_size
-                    pages += prefix != "pagefind" and entry.name.endswith(".html")
+                    pages += counted and entry.name.endswith(".html")
     return pages, total
 
 
