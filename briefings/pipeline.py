@@ -34,7 +34,7 @@ from briefings.digest.changes import Digest
 from briefings.digest.changes import digest as changes_in
 from briefings.digest.window import Window
 from briefings.engine import incremental
-from briefings.engine.base import Engine, SiteJob, retired_plugins_note
+from briefings.engine.base import Engine, SiteJob, SitePlan, retired_plugins_note
 from briefings.engine.hosting import add_hosting_files, size_notes, tally
 from briefings.engine.linkcheck import check_pages, page_output
 from briefings.engine.mkdocs import MkDocsEngine
@@ -126,7 +126,7 @@ def build(
                     full_text=options.settings.search_full_text,
                     cache=project.build_dir / SHARDS_DIR,
                     shard_pages=options.settings.search_shard_pages,
-                    changed=[page_output(n) for n in plan.changed] if plan.changed is not None else None,
+                    changed=changed_pages(plan),
                     copy_of=target,
                 )
             warnings += check_pages(
@@ -140,7 +140,8 @@ def build(
             add_hosting_files(stage.site, options.cname)
             kept = swap_in(stage, target, keep=engine.incremental, relink=not plan.incremental)  # swap in
         if plan.pages is not None and plan.size is not None:
-            pages, size = plan.pages, plan.size  # an edit: the same pages, a few bytes apart
+            # An incremental build: the last count, with the pages it added or removed.
+            pages, size = plan.pages, plan.size + incremental.added_bytes(plan, target)
         else:
             pages, size = tally(target)  # every page built: counted (0.3 s at 10,000 articles)
         warnings += size_notes(size)
@@ -263,6 +264,14 @@ def engine_for(job: SiteJob) -> Engine:
     return MkDocsEngine(job)
 
 
+def changed_pages(plan: SitePlan) -> list[str] | None:
+    """The site's HTML pages an incremental build changed, added or removed (for the search
+    index to read only those); None when it built every page."""
+    if plan.changed is None:
+        return None
+    return [page_output(n) for n in plan.changed] + [page_output(n) for n in plan.removed if n.endswith(".md")]
+
+
 def linking_pages(edition: Edition) -> tuple[str, ...]:
     """Generated article pages whose body links inside the site: their links are checked."""
     return tuple(f"articles/{a.slug}.md" for a in edition.articles if might_link_locally(a.body))
@@ -298,10 +307,10 @@ def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions
 
 def pages_scope(content: Content, edition: Edition, options: BuildOptions) -> str:
     """What every article page may show besides articles (``emit.py``): any change here
-    renders them all again."""
-    articles = [(a.path, a.slug) for a in edition.articles]
+    renders them all again. Not which articles there are: an article added or removed is
+    keyed on the pages that show it (and the bodies that link to articles, ``ArticlePages.inputs``)."""
     people = [f.person for f in edition.people]
-    return digest(repr((*shared_inputs(content, options), articles, sorted(edition.unpublished), people)))
+    return digest(repr((*shared_inputs(content, options), sorted(edition.unpublished), people)))
 
 
 def shared_inputs(content: Content, options: BuildOptions) -> tuple[object, ...]:

@@ -130,8 +130,107 @@ def test_a_new_correction_reaches_its_page_its_story_the_log_and_the_feeds(sampl
     assert tree_hash(site) == tree_hash(full_build_of(sample, tmp_path))
 
 
+READOUT = "content/articles/2024/2024-08-01-white-house-counternarcotics-senior-officials-readout.md"
+ADDED = "content/articles/2024/2024-08-01-another-readout.md"
+SITE_URL = "https://desk.example.org/"
+
+
+def add_report(root, rel=ADDED, date="2024-08-01"):
+    """Another outlet's report of the meeting READOUT reports (a story of one so far)."""
+    shutil.copy(root / READOUT, root / rel)
+    edit(root, rel, "title: Readout of the", "title: Another account of the")
+    edit(root, rel, "source: The White House", "source: The Japan News")
+    edit(root, rel, "url: https://www.whitehouse.gov/", "url: https://example.org/")
+    edit(root, rel, "date: 2024-08-01", f"date: {date}")
+
+
+def sitemap_urls(site):
+    return re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
+
+
 @pytest.mark.slow
-def test_new_article_theme_or_config_change_takes_a_full_build(sample, tmp_path):
+def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_matches_a_full_build(
+    tmp_path, monkeypatch
+):
+    """A report added to an earlier day (the build date stays the newest article's): the new
+    page and the pages that list it are built, the sitemap written again from every page, and
+    the site equals a cold build's, search index included. Removing it deletes its page and
+    folder the same way; the builds after each start from the spare copy, which must follow."""
+    # The report shows on 24 of the sample's 150 pages (its listings are short), past the
+    # share at which a full build is as quick; in a big archive it is a few in a thousand.
+    monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)
+    root = copy_sample(tmp_path / "desk")
+    build(root, "--base-url", SITE_URL)
+    url = SITE_URL + "articles/2024-08-01-another-readout/"
+    pages = len(sitemap_urls(root / "site"))
+    assert pages > 100 and url not in sitemap_urls(root / "site")
+
+    def matches_a_cold_build(n):
+        fresh = tmp_path / f"cold-{n}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+        build(fresh, "--base-url", SITE_URL)
+        assert tree_hash(root / "build/docs") == tree_hash(fresh / "build/docs")
+        assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+    def counted():
+        """The site's pages as the build record has them, and as they are."""
+        record = json.loads((root / "build/cache/site.json").read_text("utf-8"))
+        return record["pages"], len([p for p in (root / "site").rglob("*.html") if "pagefind" not in p.parts])
+
+    add_report(root)
+    out = build(root, "--base-url", SITE_URL)
+    rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
+    # The page, the story's other report, its topics, people, sources, timeline, digests...
+    assert 2 <= rebuilt <= 30, out
+    page = root / "site/articles/2024-08-01-another-readout/index.html"
+    assert "Another account of the" in page.read_text("utf-8")
+    assert url in sitemap_urls(root / "site") and len(sitemap_urls(root / "site")) == pages + 1
+    assert "/articles/2024-08-01-another-readout/" in pagefind_fragments(root / "site/pagefind")
+    pages_recorded, pages_there = counted()
+    assert pages_recorded == pages_there
+    matches_a_cold_build(1)
+
+    (root / ADDED).unlink()
+    assert "rebuilt" in build(root, "--base-url", SITE_URL)
+    assert not page.parent.exists()  # the folder too, as a cold build has none
+    assert url not in sitemap_urls(root / "site") and len(sitemap_urls(root / "site")) == pages
+    assert "/articles/2024-08-01-another-readout/" not in pagefind_fragments(root / "site/pagefind")
+    pages_recorded, pages_there = counted()
+    assert pages_recorded == pages_there
+    matches_a_cold_build(2)
+
+    # Staged from the spare, which held the page removed and lacked the sitemap's change.
+    edit(root, READOUT, "Jen Daskal spoke for the US side.", "Jen Daskal spoke for the United States.")
+    assert "rebuilt" in build(root, "--base-url", SITE_URL)
+    assert not page.parent.exists()
+    matches_a_cold_build(3)
+
+
+@pytest.mark.slow
+def test_an_article_of_a_new_day_takes_a_full_build(sample, tmp_path, monkeypatch):
+    """The newest article's day is the footer's "Updated" on every page: a report dated after
+    it changes every page. One added to that same day keeps the date, and every other page."""
+    monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)  # as above: the sample is small
+    add_report(sample, date="2024-11-18")
+    assert "rebuilt" not in build(sample)
+    footer = (sample / "site/articles/2024-08-01-another-readout/index.html").read_text("utf-8")
+    assert '<time datetime="2024-11-18">' in footer
+    add_report(sample, rel="content/articles/2024/2024-11-18-one-more.md", date="2024-11-18")
+    edit(
+        sample,
+        "content/articles/2024/2024-11-18-one-more.md",
+        "url: https://example.org/",
+        "url: https://example.org/2/",
+    )
+    edit(sample, "content/articles/2024/2024-11-18-one-more.md", "title: Another account", "title: One more account")
+    assert "rebuilt" in build(sample)
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+
+
+@pytest.mark.slow
+def test_an_article_in_a_big_story_theme_or_config_change_takes_a_full_build(sample, tmp_path):
+    # A report in the Woodside story shows on its fifteen other reports and more: over
+    # MAX_SHARE of the sample's 150 pages, a full build is as quick.
     shutil.copy(sample / SEED, sample / "content/articles/2023/2023-11-16-copy.md")
     edit(sample, "content/articles/2023/2023-11-16-copy.md", "title: Biden, Xi", "title: Copy of Biden, Xi")
     edit(
@@ -341,7 +440,7 @@ def test_an_edit_saves_the_parsed_articles_of_one_shard(sample):
 
 
 @pytest.mark.slow
-def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(sample, tmp_path):
+def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(sample, tmp_path, monkeypatch):
     config = sample / "mkdocs.yml"
     config.write_text(
         config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    search: material\n", 1), "utf-8"
@@ -358,6 +457,11 @@ def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(s
         index = (sample / "site/search/search_index.json").read_text("utf-8")
         assert "on 3 August" in index
         assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / f"cold-{n}"))
+    # Its index lists every page in MkDocs' order: a page added is a full build.
+    monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)  # not for the share of pages
+    add_report(sample)
+    assert "rebuilt" not in build(sample)
+    assert "another-readout" in (sample / "site/search/search_index.json").read_text("utf-8")
 
 
 GLOBAL_TIMES = "content/articles/2024/2024-05-22-global-times-mainland-says-lai-more-radical.md"

@@ -39,12 +39,16 @@ class SitePlan:
     changed: tuple[str, ...] | None = None  # incremental: only these pages change; None: build every page
     context: tuple[str, ...] = ()  # incremental: pages built only so that navigation and links resolve
     changed_files: tuple[str, ...] = ()  # incremental: other generated files (feeds) to copy again
+    # incremental: generated files (pages or others) new since the last build, also in changed or
+    # changed_files; and those gone, whose output the build deletes from the staged copy
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
     up_to_date: bool = False  # the site folder already is what these pages build
     stats: dict[str, list[int]] | None = None  # the generated files' stats, when the plan took them
     pages: int | None = None  # HTML pages in the site, when the last build's count still holds
     spare: tuple[str, ...] | None = None  # incremental: where the previous build's spare copy differs from the site
-    # The site's bytes as the last build of every page counted them: an incremental build keeps the
-    # same pages (a page added or removed makes a full build), and changes a few by a few bytes.
+    # The site's bytes as the last build of every page counted them, less the pages removed since:
+    # an incremental build changes a few pages by a few bytes (the pages added are counted after it).
     size: int | None = None
 
     @property

@@ -1,15 +1,18 @@
 """Incremental site builds: when a few generated pages changed, rebuild only those.
 
 A full MkDocs build renders every page. But a page's HTML depends only on its
-own Markdown, the navigation, mkdocs.yml and the theme (the package's, with the
-desk's overrides), so when those are the same as for the last build and the set
-of pages is unchanged, it is enough to:
+own Markdown, the navigation, mkdocs.yml, the theme (the package's, with the
+desk's overrides) and the build date's day, so when those are the same as for
+the last build, it is enough to:
 
-1. render the changed pages (with the navigation pages and the pages they link
-   to, so MkDocs resolves their links) in a small MkDocs build of their own;
+1. render the changed and added pages (with the navigation pages and the pages
+   they link to, so MkDocs resolves their links) in a small MkDocs build of
+   their own;
 2. replace the changed pages' HTML and the changed feeds in the staging
    folder, which holds the previous site as hard links (no copying; laid by
-   ``sitefolder.staged``, from the previous build's spare when there is one);
+   ``sitefolder.staged``, from the previous build's spare when there is one),
+   delete the removed pages' HTML, and, when pages came or went, write the
+   sitemap again from every page (the one file listing them all);
 3. splice the changed pages' entries into the previous search index, in
    place, so it stays complete and in the order a full build writes (with
    ``search: pagefind``, the staged site is indexed again instead, in date
@@ -18,8 +21,9 @@ of pages is unchanged, it is enough to:
 4. check the changed pages' links against the whole staged site.
 
 The result is byte-identical to a full build (tests/test_incremental.py), and
-the usual atomic swap publishes it. Anything else (a new or deleted page,
-another navigation, theme, mkdocs.yml, build date, engine or search backend)
+the usual atomic swap publishes it. Anything else (another navigation, theme,
+mkdocs.yml, day of the build date, engine or search backend; pages added or
+removed with Material's search, whose index follows the order of all pages)
 takes a full build. What the last build was made from is kept by the build
 cache (briefings/cache.py).
 """
@@ -31,6 +35,7 @@ import os
 import posixpath
 import re
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,14 +44,25 @@ from briefings import __version__
 from briefings.cache import BuildCache, SiteRecord
 from briefings.engine.base import SitePlan
 from briefings.engine.linkcheck import page_output
+from briefings.engine.linktree import remove_file
 from briefings.engine.theme import theme_of
 from briefings.fileio import digest
 from briefings.options import BuildOptions
 from briefings.project import Project
 
+SITEMAP = ("sitemap.xml", "sitemap.xml.gz")  # MkDocs lists every page in them
 MAX_SHARE = 0.15  # past this share of changed pages (and MIN_PAGES) a full build is as quick
 MIN_PAGES = 20
 _MD_LINK = re.compile(r"\]\(([^)\s#]+\.md)(?:#[^)\s]*)?\)")
+
+
+def build_day(epoch: int) -> str:
+    """What of the build date the site shows: its day (UTC). MkDocs pins its build
+    date to SOURCE_DATE_EPOCH, which the caller's environment may set (engine/mkdocs.py);
+    the footer's "Updated", the sitemap's dates and its gzip header hold the day only."""
+    stamp = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    seconds = int(stamp) if stamp.isdigit() else epoch
+    return time.strftime("%Y-%m-%d", time.gmtime(seconds))
 
 
 def site_key(project: Project, options: BuildOptions, **more: Any) -> str:
@@ -106,7 +122,14 @@ def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
     # Pagefind's bundle is left as the spare has it: index_site keeps the shards it still
     # holds and relinks the others (searchshards._place_bundles).
     index = () if search == "pagefind" else ("search/search_index.json",)
-    return tuple(page_output(n) for n in the_plan.changed) + the_plan.changed_files + index
+    gone = tuple(output(n) for n in the_plan.removed)
+    sitemap = SITEMAP if the_plan.added or the_plan.removed else ()
+    return tuple(page_output(n) for n in the_plan.changed) + the_plan.changed_files + gone + sitemap + index
+
+
+def output(name: str) -> str:
+    """The site file a generated file becomes: a page's HTML, or the file itself (a feed)."""
+    return page_output(name) if name.endswith(".md") else name
 
 
 def plan(
@@ -121,15 +144,22 @@ def plan(
     if not (target / index).is_file():
         return full
     before, now = last.files, stats(docs_dir)
-    if set(before) != set(now):
-        return full  # pages added or removed: the sitemap, listings of pages and search order change
-    changed = sorted(name for name, stat in now.items() if before[name] != stat)
+    added = tuple(sorted(now.keys() - before.keys()))
+    removed = tuple(sorted(before.keys() - now.keys()))
+    if (added or removed) and search != "pagefind":
+        return full  # Material's search index lists the pages in MkDocs' order: written whole
+    changed = sorted(name for name, stat in now.items() if before.get(name) != stat)
     pages = tuple(n for n in changed if n.endswith(".md"))
     files = tuple(n for n in changed if not n.endswith(".md"))
-    if not pages and not files:
+    if not pages and not files and not removed:
         return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages, size=last.size)
-    if len(pages) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
+    gone = [n for n in removed if n.endswith(".md")]
+    if len(pages) + len(gone) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
         return full
+    pages_now = size = None
+    if last.pages is not None and last.size is not None:  # the removed pages' bytes leave the count
+        pages_now = last.pages + sum(n.endswith(".md") for n in added) - len(gone)
+        size = last.size - sum(_size(target / output(n)) for n in removed)
     context = set(nav_pages)
     for page in pages:  # the pages a changed page links to must exist for MkDocs to resolve its links
         text = (docs_dir / page).read_text("utf-8")
@@ -142,11 +172,26 @@ def plan(
         changed=pages,
         context=tuple(sorted(context - set(pages))),
         changed_files=files,
+        added=added,
+        removed=removed,
         stats=now,
-        pages=last.pages,
+        pages=pages_now,
         spare=last.spare,
-        size=last.size,
+        size=size,
     )
+
+
+def added_bytes(the_plan: SitePlan, site: Path) -> int:
+    """The bytes of the files an incremental build added to ``site``: with the plan's
+    size (the last count, less the removed files), the size of the site it made."""
+    return sum(_size(site / output(n)) for n in the_plan.added)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def page_url(name: str) -> str:
@@ -161,12 +206,14 @@ def apply(
     work: Path,
     staging: Path,
     build_pages: Callable[[Path, Path], None],
+    write_sitemap: Callable[[Path, Path], None] | None = None,
     search: str = "material",
 ) -> None:
     """Rebuild the changed pages into ``staging``, a copy of the previous site. ``build_pages(docs, site)``
-    runs the engine over a docs folder into a site folder; ``work`` is scratch
-    space. With Pagefind, the staged site keeps the bundle it was copied with, for
-    the caller to index again (engine/pagefind.py: only the changed shards)."""
+    runs the engine over a docs folder into a site folder; ``write_sitemap(docs, site)`` writes
+    only the sitemap of every page in a docs folder; ``work`` is scratch space. With Pagefind,
+    the staged site keeps the bundle it was copied with, for the caller to index again
+    (engine/pagefind.py: only the changed shards)."""
     assert the_plan.changed is not None
     shutil.rmtree(work, ignore_errors=True)
     docs, site = work / "docs", work / "site"
@@ -179,6 +226,13 @@ def apply(
         _replace(site / page_output(name), staging / page_output(name))
     for name in the_plan.changed_files:
         _replace(docs_dir / name, staging / name)
+    for name in the_plan.removed:
+        remove_file(staging, output(name))
+    if (the_plan.added or the_plan.removed) and write_sitemap is not None:
+        write_sitemap(docs_dir, work / "sitemap")
+        for name in SITEMAP:
+            if (work / "sitemap" / name).is_file():
+                _replace(work / "sitemap" / name, staging / name)
     if search != "pagefind":  # Pagefind's bundle: index_site keeps what it can and redoes the rest
         _splice_search_index(
             staging / "search" / "search_index.json",

@@ -58,3 +58,17 @@ def _remove(path: str, *, was_dir: bool) -> None:
         shutil.rmtree(path)
     else:
         os.unlink(path)
+
+
+def remove_file(site: Path, rel: str) -> None:
+    """Delete a file of a staged site, and the folders it leaves empty: a full build
+    would not have made them."""
+    path = site / rel
+    path.unlink(missing_ok=True)
+    for folder in path.parents:
+        if folder == site or site not in folder.parents:
+            break
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break

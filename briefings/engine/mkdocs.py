@@ -23,7 +23,7 @@ import jinja2
 from briefings.cache import BuildCache
 from briefings.engine import incremental
 from briefings.engine.base import SiteJob, SitePlan, extra_for_templates
-from briefings.engine.pagebuild import build_site
+from briefings.engine.pagebuild import build_site, write_sitemap
 from briefings.engine.theme import engine_theme, theme_of
 from briefings.errors import SiteBuildError
 from briefings.parallel import Workers
@@ -133,7 +133,9 @@ class MkDocsEngine:
 
     def plan(self, target: Path, cache: BuildCache) -> SitePlan:
         options = self.job.options
-        key = incremental.site_key(self.job.project, options, nav=self.job.nav, epoch=self.job.epoch)
+        # The day, not the second: a page shows only that (an article added on the day keeps the key).
+        day = incremental.build_day(self.job.epoch)
+        key = incremental.site_key(self.job.project, options, nav=self.job.nav, day=day)
         if options.full:
             return SitePlan(key=key)
         return incremental.plan(
@@ -142,8 +144,13 @@ class MkDocsEngine:
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
         # Bodies are HTML to MkDocs, whose links it does not check. An incremental
-        # build checks every link of the pages it rebuilt, which includes those.
-        return plan.changed if plan.changed is not None else self.job.linking()
+        # build checks every link of the pages it rebuilt, which includes those, and
+        # when pages went, the bodies' links again, which may have led to them.
+        if plan.changed is None:
+            return self.job.linking()
+        if any(name.endswith(".md") for name in plan.removed):
+            return tuple(sorted({*plan.changed, *self.job.linking()}))
+        return plan.changed
 
     def build(self, plan: SitePlan, site: Path, previous: Path) -> list[str]:
         docs = self.job.project.docs_dir
@@ -154,12 +161,17 @@ class MkDocsEngine:
         def build_pages(part: Path, into: Path) -> None:
             messages.extend(self._build(self.config(docs_dir=part, site_dir=into), previous))
 
+        def sitemap(every: Path, into: Path) -> None:
+            with mkdocs_logs(), source_date_epoch(self.job.epoch):
+                write_sitemap(self.config(docs_dir=every, site_dir=into))
+
         incremental.apply(
             plan,
             docs_dir=docs,
             work=self.job.project.build_dir / "incremental",
             staging=site,
             build_pages=build_pages,
+            write_sitemap=sitemap,
             search=self.job.options.search,
         )
         return messages

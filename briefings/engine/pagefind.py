@@ -50,8 +50,8 @@ def index_site(
     """Write the Pagefind bundle into ``site/pagefind/``: in shards by date, each indexed
     once and kept in ``cache`` (a folder of the build folder) for the next build
     (engine/searchshards.py). Without ``cache``, everything is indexed in a scratch folder.
-    ``changed``: when ``site`` is a copy of the site ``copy_of`` with the same pages, the
-    pages (site-relative) that differ (``searchshards.plan``)."""
+    ``changed``: when ``site`` is a copy of the site ``copy_of`` but for a few pages, those
+    pages (site-relative): changed, added or removed (``searchshards.plan``)."""
     try:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
 

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.cache import read_site_record
-from briefings.engine.linktree import link_tree, relink_tree
+from briefings.engine.linktree import link_tree, relink_tree, remove_file
 from briefings.errors import SiteBuildError
 from briefings.options import BuildOptions
 from briefings.project import Project
@@ -219,10 +219,12 @@ def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None)
             if (target / rel).is_dir():
                 link_tree(target / rel, site / rel)
             continue
-        (site / rel).unlink(missing_ok=True)
         if (target / rel).is_file():
+            (site / rel).unlink(missing_ok=True)
             (site / rel).parent.mkdir(parents=True, exist_ok=True)
             os.link(target / rel, site / rel)
+        else:  # a page the build removed: its folder goes too, as from the site
+            remove_file(site, rel)
 
 
 def target_folder(project: Project, options: BuildOptions) -> Path:

@@ -11,7 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from briefings.content.model import Article, Quote, Related, joined
-from briefings.pages.body import article_link, body_html
+from briefings.fileio import digest
+from briefings.pages.body import article_link, body_html, might_link_locally
 from briefings.pages.context import RenderContext
 from briefings.pages.frontmatter import page
 from briefings.pages.group import completeness, neighbours
@@ -37,6 +38,7 @@ class ArticlePages:
         # Article pages link only their topics' Atom feeds: a page lists several, and pages stay small.
         self.atom_feed = {t: FeedLink(title=f.title, atom=f.atom, json=None) for t, f in ctx.topic_feed.items()}
         self.links: dict[str, ArticleLink] = {}  # slug -> link; an article is a neighbour of several
+        self._pages_of_files: str | None = None
 
     def link(self, article: Article | None) -> ArticleLink | None:
         if article is None:
@@ -82,7 +84,16 @@ class ArticlePages:
         if story is not None:
             parts += [story.id, story.title, self.ctx.sources[story.id]]
             parts += [self.ctx.version(a) for a in story.articles if a.slug != article.slug]
+        if might_link_locally(article.body):  # a link to another article's file becomes one to its page
+            parts.append(self.pages_of_files())
         return tuple(parts)
+
+    def pages_of_files(self) -> str:
+        """Which page each content file became (what a body's links to articles resolve by),
+        in one digest, made once."""
+        if self._pages_of_files is None:
+            self._pages_of_files = digest(repr(sorted(self.ctx.slug_of.items())))
+        return self._pages_of_files
 
     def layout(self) -> tuple[object, ...]:
         """Which articles each page shows besides its own, but for related coverage
