@@ -495,6 +495,56 @@ def test_edits_in_a_row_relink_only_the_shards_they_change(tmp_path):
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
+JAPAN_NEWS = "content/articles/2023/2023-11-17-japan-news-biden-special-treatment-for-xi.md"
+
+
+def test_a_headline_other_shards_show_only_in_related_coverage_indexes_its_own_shard_again(tmp_path):
+    """Pages in four other shards list this report in their related coverage, a section Pagefind
+    ignores (data-pagefind-ignore): a new headline changes their bytes, not what Pagefind reads
+    of them, so only the report's own shard is indexed again; the site equals a cold build's."""
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    site, bundle = root / "site", root / "site" / "pagefind"
+
+    def related(name):
+        page = (site / "articles" / name / "index.html").read_text("utf-8")
+        return page.split('<section class="bf-related"', 1)[-1].split("</section>", 1)[0]
+
+    names = [p.name for p in (site / "articles").iterdir() if (p / "index.html").is_file()]
+    showing = [n for n in names if "2023-11-17-japan-news" in related(n) and not n.startswith("2023-11")]
+    before = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    report = root / JAPAN_NEWS
+    report.write_text(report.read_text("utf-8").replace("title: US Gives China", "title: The US Gives China"), "utf-8")
+    build(root)
+    after = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    assert {name[:7] for name in showing} >= {"2023-12", "2024-01", "2024-05", "2024-11"}
+    assert all("The US Gives China" in related(name) for name in showing)  # changed there only
+    changed = {p.parts[0] for p in after if before.get(p) != after[p]}
+    assert changed == {"shard-2023-11", "briefings-shards.json", "briefings-filters.json"}
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(site) == tree_hash(fresh / "site")
+
+
+def test_a_pages_digest_leaves_out_only_what_pagefind_ignores():
+    page = (
+        b'<html><div data-pagefind-body><h1>A</h1><section class="bf-related" data-pagefind-ignore>'
+        b'<h2 id="related">Related</h2><section data-pagefind-ignore><a href="x">Old</a></section></section>'
+        b"<p>Text</p></div></html>"
+    )
+    same = page.replace(b"Old", b"New headline")
+    assert searchshards.indexed_digest(page) == searchshards.indexed_digest(same)
+    for other in (
+        page.replace(b"<p>Text</p>", b"<p>Text, edited</p>"),  # indexed text
+        page.replace(b' id="related"', b""),  # an id: Pagefind counts them
+        page.replace(b"<a href", b'<a data-pagefind-filter="outlet" href'),  # a filter counts even there
+        page.replace(b'<section class="bf-related" data-pagefind-ignore>', b'<section class="bf-related">'),
+        page.replace(b"</section></section>", b"</section>"),  # unbalanced: hashed whole
+    ):
+        assert searchshards.indexed_digest(other) != searchshards.indexed_digest(page)
+
+
 @pytest.mark.parametrize("value", [0, "many", True])
 def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
     root = copy_sample(tmp_path / "desk")

@@ -53,10 +53,15 @@ PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page a
 SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
 PARALLEL_RUNS = 2
-FORMAT = "1"  # bump when what a shard's bundle holds changes
+FORMAT = "2"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
 _BODY = b"data-pagefind-body"
+# The sections of our pages that Pagefind ignores (data-pagefind-ignore) and that show other
+# articles: related coverage, the story's other versions, the neighbours in each topic.
+_IGNORED = re.compile(rb"<(section|footer)\b[^>]*\bdata-pagefind-ignore\b[^>]*>")
+_IDS = re.compile(rb"\sid=\"[^\"]*\"")
+_READ_EVEN_IGNORED = re.compile(rb"data-pagefind-(?!ignore)")  # filters, meta, sort...
 _DATE = re.compile(rb'data-pagefind-sort="date\[content\]" content="(\d{4})-(\d{2})')
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 # A page name that means itself in Pagefind's glob ({a,b,...}): none of its special characters.
@@ -66,7 +71,7 @@ _PLAIN_NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
 @dataclass(frozen=True)
 class Shard:
     key: str  # "all", a year ("2024"), a month ("2024-03"), or the first and last of several ("2015_2016")
-    pages: tuple[tuple[str, str], ...]  # (site-relative path, sha256 of its bytes), sorted
+    pages: tuple[tuple[str, str], ...]  # (site-relative path, its indexed_digest), sorted
     digest: str = ""
 
 
@@ -102,8 +107,8 @@ def plan(
 ) -> list[Shard]:
     """The shards of a built site, oldest first; [] when no page asks to be indexed.
     ``shard_pages``: the shard size (None: by the number of pages, ``shard_size``).
-    ``changed``: the only pages (site-relative) in which ``site`` differs from ``copy_of``,
-    a site with the same pages (an incremental build's staged copy and the published site)."""
+    ``changed``: the only pages (site-relative) in which ``site`` differs from ``copy_of``
+    (an incremental build's staged copy and the published site): changed, added or removed."""
     dated: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     found = _pages(site, cache, changed, copy_of)
     for rel, (year, month, sha) in found.items():
@@ -134,7 +139,7 @@ def plan(
 def _pages(
     site: Path, cache: Path | None, changed: Collection[str] | None = None, copy_of: Path | None = None
 ) -> dict[str, tuple[str, str, str]]:
-    """Each page Pagefind indexes: its date's year and month and its bytes' sha256, by
+    """Each page Pagefind indexes: its date's year and month and its ``indexed_digest``, by
     site-relative path. A page whose size and mtime are those ``cache/pages.json`` recorded
     (an incremental build's hard-linked pages, or a site restored from a cache with its times)
     is not read again: as for the generated pages (``incremental.stats``), only the build writes
@@ -144,22 +149,26 @@ def _pages(
     record = cache / PAGES_FILE if cache is not None else None
     try:
         stored: Any = json.loads(record.read_text("utf-8")) if record and record.is_file() else {}
-        known: Any = stored.get("pages", stored)  # an earlier version's record: the pages alone
+        known: Any = stored.get("pages")
     except (OSError, ValueError, AttributeError):
         stored, known = {}, {}
-    if not isinstance(known, dict):
+    if not isinstance(known, dict) or stored.get("format") != FORMAT:  # digests made another way
         stored, known = {}, {}
     same = copy_of is not None and (ident := _identity(copy_of)) is not None and stored.get("site") == ident
-    if same and changed is not None and all(rel in known for rel in changed):
+    if same and changed is not None:
         seen = dict(known)
-        for rel in changed:
-            seen[rel] = _entry(site, rel, os.stat(os.path.join(site, rel)), None)
+        for rel in changed:  # changed, added or removed
+            try:
+                seen[rel] = _entry(site, rel, os.stat(os.path.join(site, rel)), None)
+            except FileNotFoundError:
+                seen.pop(rel, None)
     else:
         seen = {rel: _entry(site, rel, stat, known.get(rel)) for rel, stat in site_pages(str(site))}
     if record is not None:
         record.parent.mkdir(parents=True, exist_ok=True)
         tmp = record.with_name(f".{record.name}.new")
-        tmp.write_text(json.dumps({"site": _identity(site), "pages": seen}, separators=(",", ":")), "utf-8")
+        kept = {"format": FORMAT, "site": _identity(site), "pages": seen}
+        tmp.write_text(json.dumps(kept, separators=(",", ":")), "utf-8")
         tmp.replace(record)
     return {rel: (str(entry[1]), str(entry[2]), str(entry[3])) for rel, entry in seen.items() if entry[3]}
 
@@ -185,7 +194,50 @@ def _entry(site: Path, rel: str, stat: os.stat_result, known: Any) -> list[Any]:
         return [stamp, "", "", ""]
     date = _DATE.search(data)
     year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
-    return [stamp, year, month, hashlib.sha256(data).hexdigest()]
+    return [stamp, year, month, indexed_digest(data)]
+
+
+def indexed_digest(data: bytes) -> str:
+    """The sha256 of what Pagefind may read of a page: its bytes, but for the sections it ignores.
+    Of those only the ids are kept (Pagefind numbers the anchors it finds by counting ids, even
+    there); a section with other ``data-pagefind-`` attributes (filters and meta count even when
+    ignored) or a first heading is kept whole. So an article whose related coverage or story
+    changed, in a shard that is otherwise the same, does not make Pagefind index that shard again."""
+    found = hashlib.sha256()
+    at = 0
+    for match in _IGNORED.finditer(data):
+        if match.start() < at:  # inside a section already passed
+            continue
+        end = _closing(data, match.end(), match.group(1))
+        if end is None:
+            break  # unbalanced: the rest is hashed whole
+        found.update(data[at : match.end()])
+        inside = data[match.end() : end]
+        read = _READ_EVEN_IGNORED.search(inside) or b"<h1" in inside
+        found.update(inside if read else b"".join(_IDS.findall(inside)))
+        at = end
+    found.update(data[at:])
+    return found.hexdigest()
+
+
+def _closing(data: bytes, start: int, tag: bytes) -> int | None:
+    """Where the element of ``tag`` opened just before ``start`` closes (its end tag's ``<``)."""
+    opening, closing = b"<" + tag, b"</" + tag + b">"
+    depth, at = 1, start
+    while True:
+        close = data.find(closing, at)
+        if close < 0:
+            return None
+        nested = data.find(opening, at, close)
+        while nested >= 0 and data[nested + len(opening) : nested + len(opening) + 1] not in (b" ", b">", b"\n"):
+            nested = data.find(opening, nested + 1, close)
+        if nested >= 0:
+            depth, at = depth + 1, nested + len(opening)
+            continue
+        depth -= 1
+        if depth == 0:
+            return close
+        at = close + len(closing)
 
 
 def site_pages(site: str) -> list[tuple[str, os.stat_result]]:
