@@ -333,8 +333,9 @@ def measure(
             rows.append((ratio, f"{wall / statistics.median(hugos):.2f}x"))
 
     # One article added, a curator's most common change: a copy of the newest under a new name
-    # and headline (another each time). A page added changes the set of pages, which the site
-    # build does not do incrementally: it builds every page (engine/incremental.py).
+    # and headline (another each time), on the newest article's day. The added page and the pages
+    # that show it are built (engine/incremental.py); an article of a new day changes the footer's
+    # date on every page, which builds every page, as the cold build times.
     newest = articles[-1]
     walls, rss = [], 0.0
     for i in range(repeat):
