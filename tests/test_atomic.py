@@ -66,3 +66,29 @@ def test_a_build_writes_only_its_build_and_site_folders(site, tmp_path):
     for path, state in before.items():
         assert (tree_hash(path) if path.is_dir() else path.read_bytes()) == state, path
     assert {p.name for p in tmp_path.iterdir()} == outside
+
+
+def test_relinking_a_spare_that_already_shares_files_with_the_site_leaves_nothing_behind(tmp_path):
+    """A spare copy made again a copy of the new site (engine/linktree.relink_tree): a file it
+    already shares with the site (a hard link, as a page no build rewrote) is left as it is, for
+    renaming a link over another of the same file does nothing and would leave the link's
+    temporary name in the spare, where the next relink fails on it."""
+    from briefings.engine.linktree import link_tree, relink_tree
+
+    site, spare = tmp_path / "site", tmp_path / "spare"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets/style.css").write_text("shared", "utf-8")
+    (site / "index.html").write_text("old", "utf-8")
+    (site / "gone.html").write_text("gone", "utf-8")
+    link_tree(site, spare)
+    (site / "gone.html").unlink()
+    (site / "index.html").unlink()
+    (site / "index.html").write_text("new", "utf-8")  # rewritten: a new file
+    for _ in range(2):
+        relink_tree(site, spare)
+        assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()) == [
+            "assets/style.css",
+            "index.html",
+        ]
+        assert (spare / "index.html").stat().st_ino == (site / "index.html").stat().st_ino
+        assert (spare / "assets/style.css").stat().st_ino == (site / "assets/style.css").stat().st_ino

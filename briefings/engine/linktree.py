@@ -27,27 +27,29 @@ def link_tree(source: Path, dest: Path) -> None:
 
 def relink_tree(source: Path, dest: Path) -> None:
     """Make ``dest``, an older copy of a site, a copy of ``source`` made of hard links: each
-    file linked again by rename (nothing is written through a link), its folders kept (a
-    site keeps its pages), what ``source`` does not hold deleted. About what deleting
-    ``dest`` would cost, and it leaves a spare instead of nothing."""
+    file linked again by rename (nothing is written through a link) unless it already is
+    the same file, its folders kept (a site keeps its pages), what ``source`` does not hold
+    deleted. About what deleting ``dest`` would cost, and it leaves a spare instead of nothing."""
 
     def walk(src: str, dst: str) -> None:
         os.makedirs(dst, exist_ok=True)
         with os.scandir(dst) as entries:
-            old = {e.name: e.is_dir(follow_symlinks=False) for e in entries}
+            old = {e.name: (e.is_dir(follow_symlinks=False), e.inode()) for e in entries}
         with os.scandir(src) as entries:
             for entry in entries:
                 target = os.path.join(dst, entry.name)
                 is_dir = entry.is_dir(follow_symlinks=False)
-                if old.pop(entry.name, is_dir) != is_dir:  # a file became a folder, or the other way
-                    _remove(target, was_dir=not is_dir)
+                was_dir, inode = old.pop(entry.name, (is_dir, None))
+                if was_dir != is_dir:  # a file became a folder, or the other way
+                    _remove(target, was_dir=was_dir)
+                    inode = None
                 if is_dir:
                     walk(entry.path, target)
-                else:
+                elif inode != entry.inode():  # not already the same file (then rename would do nothing)
                     tmp = os.path.join(dst, f".{entry.name}.link")
                     os.link(entry.path, tmp, follow_symlinks=False)
                     os.replace(tmp, target)
-        for name, was_dir in old.items():
+        for name, (was_dir, _) in old.items():
             _remove(os.path.join(dst, name), was_dir=was_dir)
 
     walk(str(source), str(dest))
