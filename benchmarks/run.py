@@ -13,7 +13,7 @@ cold `briefings build` (no build folder, as on a fresh clone), the same pages
 built by plain `mkdocs build`, their ratio, the Hugo anchor (and, for context, Hugo
 followed by Pagefind over its article pages), a one-article edit, a desk's CI run
 after a one-article push (build/, site/ and .site-spare/ restored from its cache), one
-article added, peak memory,
+article added on the newest article's day and one on the day after, peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import datetime as dt
 import gzip
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -334,25 +336,30 @@ def measure(
 
     # One article added, a curator's most common change: a copy of the newest under a new name
     # and headline (another each time), on the newest article's day. The added page and the pages
-    # that show it are built (engine/incremental.py); an article of a new day changes the footer's
-    # date on every page, which builds every page, as the cold build times.
+    # that show it are built (engine/incremental.py).
+    # Then one dated a day after the newest (a day later each time): the footer's "Updated"
+    # date moves on, written into every other page in place.
     newest = articles[-1]
-    walls, rss = [], 0.0
-    for i in range(repeat):
-        text = newest.read_text("utf-8").replace("title: ", f"title: Added {i} ", 1)
-        newest.with_name(f"{newest.stem}-added-{i}.md").write_text(text, "utf-8")
-        wall, peak, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
-        walls.append(wall)
-        rss = max(rss, peak)
-    wall = statistics.median(walls)
-    rows.append(
-        (
-            "one article added, briefings build",
-            f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build",
-        )
-    )
-    if hugos:
-        rows.append(("ratio add / Hugo's full build", f"{wall / statistics.median(hugos):.2f}x"))
+    day = dt.date.fromisoformat(re.search(r"^date: '?(\d{4}-\d\d-\d\d)", newest.read_text("utf-8"), re.M)[1])
+    for label, ratio, later in (
+        ("one article added, briefings build", "ratio add / Hugo's full build", False),
+        ("one article of a new day added, briefings build", "ratio new day / Hugo's full build", True),
+    ):
+        walls, rss = [], 0.0
+        for i in range(repeat):
+            text = newest.read_text("utf-8").replace("title: ", f"title: Added {i} ", 1)
+            if later:
+                day += dt.timedelta(days=1)
+                text = re.sub(r"^date: .*$", f"date: '{day}'", text, count=1, flags=re.M)
+            name = f"{newest.stem}-{'next-day' if later else 'added'}-{i}.md"
+            newest.with_name(name).write_text(text, "utf-8")
+            wall, peak, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root)])
+            walls.append(wall)
+            rss = max(rss, peak)
+        wall = statistics.median(walls)
+        rows.append((label, f"{spread(walls, 1, ' s')}, peak {rss:,.0f} MiB, {wall / build_wall:.0%} of a full build"))
+        if hugos:
+            rows.append((ratio, f"{wall / statistics.median(hugos):.2f}x"))
     if peaks is not None:
         peaks["cold build"], peaks["edit"] = build_rss, edit_rss
 

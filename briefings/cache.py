@@ -77,6 +77,7 @@ class SiteRecord:
     pages: int | None = None  # HTML pages in the site (Pagefind's left out); None: not counted
     spare: tuple[str, ...] | None = None  # site files in which the spare copy of the previous site differs
     size: int | None = None  # bytes of the site's files, counted by the last build of every page; None: not counted
+    day: str | None = None  # the build date's day its pages show (engine/incremental.py); None: not known
 
 
 class BuildCache:
@@ -222,7 +223,7 @@ class BuildCache:
         if self.folder is not None:
             spare = list(record.spare) if record.spare is not None else None
             data: dict[str, object] = {"key": record.key, "target": str(record.target), "files": record.files}
-            data |= {"pages": record.pages, "spare": spare, "size": record.size}
+            data |= {"pages": record.pages, "spare": spare, "size": record.size, "day": record.day}
             _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
@@ -230,7 +231,7 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
     """The site record alone, without loading the rest of the cache."""
     try:
         data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
-        pages, spare, size = data.get("pages"), data.get("spare"), data.get("size")
+        pages, spare, size, day = data.get("pages"), data.get("spare"), data.get("size"), data.get("day")
         return SiteRecord(
             key=data["key"],
             target=Path(data["target"]),
@@ -238,6 +239,7 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
             pages=pages if isinstance(pages, int) else None,
             spare=tuple(str(rel) for rel in spare) if isinstance(spare, list) else None,
             size=size if isinstance(size, int) else None,
+            day=day if isinstance(day, str) else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

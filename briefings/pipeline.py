@@ -138,15 +138,16 @@ def build(
                 target=target,
             )
             add_hosting_files(stage.site, options.cname)
-            kept = swap_in(stage, target, keep=engine.incremental, relink=not plan.incremental)  # swap in
+            anew = incremental.rewrote_every_page(plan)
+            kept = swap_in(stage, target, keep=engine.incremental, relink=anew)  # swap in
         if plan.pages is not None and plan.size is not None:
             # An incremental build: the last count, with the pages it added or removed.
             pages, size = plan.pages, plan.size + incremental.added_bytes(plan, target)
         else:
             pages, size = tally(target)  # every page built: counted (0.3 s at 10,000 articles)
         warnings += size_notes(size)
-        spare = (incremental.replaced(plan, options.search) if plan.incremental else ()) if kept else None
-        cache.site_built(incremental.record(plan.key, target, project.docs_dir, pages, plan.stats, spare, size))
+        spare = (() if anew else incremental.replaced(plan, options.search)) if kept else None
+        cache.site_built(incremental.record(plan, target, project.docs_dir, pages, spare, size))
     site = SiteResult(target, pages, tuple(notes + warnings), len(plan.changed) if plan.changed is not None else None)
     return BuildReport(edition, written, site, time.perf_counter() - started, len(left_out))
 

@@ -26,6 +26,8 @@ FIGURES = [
     "ratio CI run / Hugo's full build",
     "one article added, briefings build",
     "ratio add / Hugo's full build",
+    "one article of a new day added, briefings build",
+    "ratio new day / Hugo's full build",
     "site size",
     "article page HTML",
     "largest listing page",

@@ -207,24 +207,54 @@ def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_ma
 
 
 @pytest.mark.slow
-def test_an_article_of_a_new_day_takes_a_full_build(sample, tmp_path, monkeypatch):
-    """The newest article's day is the footer's "Updated" on every page: a report dated after
-    it changes every page. One added to that same day keeps the date, and every other page."""
+def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_path, monkeypatch):
+    """The newest article's day is the footer's "Updated" on every page and each date of the
+    sitemap. A report dated after it: the pages that show it are built, the others get the new
+    date written into their footer in place, and the site equals a cold build's. A desk whose
+    theme overrides show the build date themselves gets a full build instead."""
     monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)  # as above: the sample is small
-    add_report(sample, date="2024-11-18")
-    assert "rebuilt" not in build(sample)
-    footer = (sample / "site/articles/2024-08-01-another-readout/index.html").read_text("utf-8")
-    assert '<time datetime="2024-11-18">' in footer
-    add_report(sample, rel="content/articles/2024/2024-11-18-one-more.md", date="2024-11-18")
-    edit(
-        sample,
-        "content/articles/2024/2024-11-18-one-more.md",
-        "url: https://example.org/",
-        "url: https://example.org/2/",
-    )
-    edit(sample, "content/articles/2024/2024-11-18-one-more.md", "title: Another account", "title: One more account")
-    assert "rebuilt" in build(sample)
-    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path))
+    root = copy_sample(tmp_path / "desk")
+    build(root, "--base-url", SITE_URL)
+    quint = root / "site/articles/2022-08-02-the-quint-pelosi-leaves-taipei/index.html"
+    assert '<time class="bf-footer__updated" datetime="2024-11-17">17 November 2024</time>' in quint.read_text("utf-8")
+    add_report(root, date="2024-11-18")
+    out = build(root, "--base-url", SITE_URL)
+    rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
+    assert rebuilt < 40, out  # of 150
+    assert '<time class="bf-footer__updated" datetime="2024-11-18">18 November 2024</time>' in quint.read_text("utf-8")
+    lastmod = re.findall(r"<lastmod>([^<]+)</lastmod>", (root / "site/sitemap.xml").read_text("utf-8"))
+    assert len(lastmod) > 100 and set(lastmod) == {"2024-11-18"}
+
+    def matches_a_cold_build(n):
+        fresh = tmp_path / f"fresh-{n}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+        build(fresh, "--base-url", SITE_URL)
+        assert tree_hash(root / "site") == tree_hash(fresh / "site")
+        # The spare, made a copy of the site file by file, holds nothing else.
+        assert tree_hash(root / ".site-spare/site") == tree_hash(root / "site")
+
+    matches_a_cold_build(1)
+    # Then another report of that day, and one of the next: each staged from the spare, whose
+    # files are the site's own (hard links) but for those the build before replaced.
+    for n, date in ((2, "2024-11-18"), (3, "2024-11-19")):
+        rel = f"content/articles/2024/{date}-report-{n}.md"
+        add_report(root, rel=rel, date=date)
+        edit(root, rel, "url: https://example.org/", f"url: https://example.org/{n}/")
+        edit(root, rel, "title: Another account", f"title: Account {n}")
+        assert "rebuilt" in build(root, "--base-url", SITE_URL)
+    matches_a_cold_build(3)
+
+    footer = root / "overrides/partials/copyright.html"
+    footer.parent.mkdir(parents=True)
+    text = (REPO / "theme/partials/copyright.html").read_text("utf-8")
+    footer.write_text(text.replace("· Updated <time", "· Last updated <time"), "utf-8")
+    assert "rebuilt" not in build(root, "--base-url", SITE_URL)  # another theme
+    add_report(root, rel="content/articles/2024/2024-11-20-one-more.md", date="2024-11-20")
+    one_more = "content/articles/2024/2024-11-20-one-more.md"
+    edit(root, one_more, "url: https://example.org/", "url: https://example.org/more/")
+    edit(root, one_more, "title: Another account", "title: One more account")
+    assert "rebuilt" not in build(root, "--base-url", SITE_URL)
+    assert '<time class="bf-footer__updated" datetime="2024-11-20">20 November 2024</time>' in quint.read_text("utf-8")
 
 
 @pytest.mark.slow

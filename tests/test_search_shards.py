@@ -527,14 +527,39 @@ def test_a_headline_other_shards_show_only_in_related_coverage_indexes_its_own_s
     assert tree_hash(site) == tree_hash(fresh / "site")
 
 
+def test_an_article_of_a_new_day_indexes_only_its_own_shard_again(tmp_path):
+    """A report dated after the newest moves the footer's "Updated" date on every page on;
+    Pagefind removes footers, so only the report's shard is indexed again, and the site equals
+    a cold build's."""
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    bundle = root / "site" / "pagefind"
+    listed = [s["path"] for s in json.loads((bundle / "briefings-shards.json").read_text("utf-8"))["shards"]]
+    older = {p: p.stat().st_ino for where in listed[1:] for p in (bundle / where).rglob("*") if p.is_file()}
+    report = root / "content/articles/2024/2024-11-18-new-day.md"
+    text = (root / "content/articles/2024/2024-11-17-peoples-daily-xi-china-us-partner-friend.md").read_text("utf-8")
+    text = text.replace("date: 2024-11-17", "date: 2024-11-18").replace("url: http://", "url: https://example.org/")
+    report.write_text(text.replace("title: ", "title: A day later, ", 1), "utf-8")
+    assert "rebuilt" in build(root)
+    assert "18 November 2024" in (root / "site/topics/taiwan/index.html").read_text("utf-8")
+    assert {p: p.stat().st_ino for p in older} == older
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
 def test_a_pages_digest_leaves_out_only_what_pagefind_ignores():
     page = (
         b'<html><div data-pagefind-body><h1>A</h1><section class="bf-related" data-pagefind-ignore>'
         b'<h2 id="related">Related</h2><section data-pagefind-ignore><a href="x">Old</a></section></section>'
-        b"<p>Text</p></div></html>"
+        b'<p>Text</p></div><footer class="md-footer"><p>Updated <time>1 May</time></p></footer></html>'
     )
-    same = page.replace(b"Old", b"New headline")
-    assert searchshards.indexed_digest(page) == searchshards.indexed_digest(same)
+    for same in (
+        page.replace(b"Old", b"New headline"),
+        page.replace(b"<p>Updated <time>1 May", b'<p id="g">Updated <time>2 May'),  # removed whole
+    ):
+        assert searchshards.indexed_digest(page) == searchshards.indexed_digest(same)
     for other in (
         page.replace(b"<p>Text</p>", b"<p>Text, edited</p>"),  # indexed text
         page.replace(b' id="related"', b""),  # an id: Pagefind counts them

@@ -43,6 +43,10 @@ class SitePlan:
     # changed_files; and those gone, whose output the build deletes from the staged copy
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    day: str | None = None  # the build date's day the pages show, when the engine keeps track of it
+    # incremental: (the last build's day, this one's) when it moved on: every page's footer date is
+    # rewritten in place, the pages left as they were (engine/incremental.py)
+    redate: tuple[str, str] | None = None
     up_to_date: bool = False  # the site folder already is what these pages build
     stats: dict[str, list[int]] | None = None  # the generated files' stats, when the plan took them
     pages: int | None = None  # HTML pages in the site, when the last build's count still holds

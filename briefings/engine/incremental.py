@@ -13,6 +13,10 @@ the last build, it is enough to:
    ``sitefolder.staged``, from the previous build's spare when there is one),
    delete the removed pages' HTML, and, when pages came or went, write the
    sitemap again from every page (the one file listing them all);
+   when the build date's day moved on (an article dated after the newest),
+   rewrite the footer's "Updated" date in every other page, in place
+   (``redate_pages``: a page's HTML shows the day only there), and the
+   sitemap, whose dates are that day;
 3. splice the changed pages' entries into the previous search index, in
    place, so it stays complete and in the order a full build writes (with
    ``search: pagefind``, the staged site is indexed again instead, in date
@@ -22,21 +26,22 @@ the last build, it is enough to:
 
 The result is byte-identical to a full build (tests/test_incremental.py), and
 the usual atomic swap publishes it. Anything else (another navigation, theme,
-mkdocs.yml, day of the build date, engine or search backend; pages added or
-removed with Material's search, whose index follows the order of all pages)
-takes a full build. What the last build was made from is kept by the build
-cache (briefings/cache.py).
+mkdocs.yml, engine or search backend; pages added or removed with Material's
+search, whose index follows the order of all pages; a new day with theme
+overrides that show the build date themselves) takes a full build. What the
+last build was made from is kept by the build cache (briefings/cache.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import posixpath
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +50,9 @@ from briefings.cache import BuildCache, SiteRecord
 from briefings.engine.base import SitePlan
 from briefings.engine.linkcheck import page_output
 from briefings.engine.linktree import remove_file
+from briefings.engine.searchshards import site_pages as html_files
 from briefings.engine.theme import theme_of
-from briefings.fileio import digest
+from briefings.fileio import digest, read_bytes
 from briefings.options import BuildOptions
 from briefings.project import Project
 
@@ -100,24 +106,26 @@ def stats(docs_dir: Path) -> dict[str, list[int]]:
 
 
 def record(
-    key: str,
+    the_plan: SitePlan,
     target: Path,
     docs_dir: Path,
     pages: int,
-    files: dict[str, list[int]] | None = None,
     spare: tuple[str, ...] | None = None,
     size: int | None = None,
 ) -> SiteRecord:
-    """What the site in ``target`` was built from; ``files``: the stats the plan took, when it did;
+    """What the site in ``target`` was built from, by ``the_plan``;
     ``spare``: the files in which the spare copy of the previous site differs from it, if one is kept;
     ``size``: the bytes of the site's files."""
-    files = files if files is not None else stats(docs_dir)
-    return SiteRecord(key=key, target=target, files=files, pages=pages, spare=spare, size=size)
+    files = the_plan.stats if the_plan.stats is not None else stats(docs_dir)
+    return SiteRecord(
+        key=the_plan.key, target=target, files=files, pages=pages, spare=spare, size=size, day=the_plan.day
+    )
 
 
 def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
     """The site files an incremental build replaced (a folder ends with /): where the
-    staged site differs from the one it was copied from."""
+    staged site differs from the one it was copied from. (One that wrote a new day into
+    every page relinks the spare instead: ``rewrote_every_page``.)"""
     assert the_plan.changed is not None
     # Pagefind's bundle is left as the spare has it: index_site keeps the shards it still
     # holds and relinks the others (searchshards._place_bundles).
@@ -127,18 +135,38 @@ def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
     return tuple(page_output(n) for n in the_plan.changed) + the_plan.changed_files + gone + sitemap + index
 
 
+def rewrote_every_page(the_plan: SitePlan) -> bool:
+    """Whether the build wrote every page anew: a full one, or one that wrote a new day into
+    them. Then the spare copy of the previous site is made a copy of the new one, file by file
+    (``sitefolder.swap_in``), as the next build would otherwise link the whole site again."""
+    return the_plan.changed is None or the_plan.redate is not None
+
+
 def output(name: str) -> str:
     """The site file a generated file becomes: a page's HTML, or the file itself (a feed)."""
     return page_output(name) if name.endswith(".md") else name
 
 
 def plan(
-    cache: BuildCache, docs_dir: Path, target: Path, key: str, nav_pages: list[str], *, search: str = "material"
+    cache: BuildCache,
+    docs_dir: Path,
+    target: Path,
+    key: str,
+    nav_pages: list[str],
+    *,
+    day: str,
+    redate: bool = True,
+    search: str = "material",
 ) -> SitePlan:
-    """What a site build must redo: nothing, the changed pages only, or everything."""
-    full = SitePlan(key=key)
+    """What a site build must redo: nothing, the changed pages only, or everything. ``day``: the
+    build date's day the pages show; ``redate``: whether a new one may be written into the last
+    build's pages in place (the theme shows it only in our footer: ``shows_build_date``)."""
+    full = SitePlan(key=key, day=day)
     last = cache.site()
-    if last is None or last.key != key or last.target != target:
+    if last is None or last.key != key or last.target != target or last.day is None:
+        return full
+    redating = (last.day, day) if last.day != day else None
+    if redating is not None and not redate:
         return full
     index = "pagefind/pagefind.js" if search == "pagefind" else "search/search_index.json"
     if not (target / index).is_file():
@@ -151,8 +179,8 @@ def plan(
     changed = sorted(name for name, stat in now.items() if before.get(name) != stat)
     pages = tuple(n for n in changed if n.endswith(".md"))
     files = tuple(n for n in changed if not n.endswith(".md"))
-    if not pages and not files and not removed:
-        return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages, size=last.size)
+    if not pages and not files and not removed and redating is None:
+        return SitePlan(key=key, changed=(), up_to_date=True, stats=now, pages=last.pages, size=last.size, day=day)
     gone = [n for n in removed if n.endswith(".md")]
     if len(pages) + len(gone) > max(MIN_PAGES, MAX_SHARE * sum(1 for n in now if n.endswith(".md"))):
         return full
@@ -178,6 +206,8 @@ def plan(
         pages=pages_now,
         spare=last.spare,
         size=size,
+        day=day,
+        redate=redating,
     )
 
 
@@ -228,7 +258,9 @@ def apply(
         _replace(docs_dir / name, staging / name)
     for name in the_plan.removed:
         remove_file(staging, output(name))
-    if (the_plan.added or the_plan.removed) and write_sitemap is not None:
+    if the_plan.redate is not None:
+        redate_pages(staging, *the_plan.redate)
+    if (the_plan.added or the_plan.removed or the_plan.redate) and write_sitemap is not None:
         write_sitemap(docs_dir, work / "sitemap")
         for name in SITEMAP:
             if (work / "sitemap" / name).is_file():
@@ -240,6 +272,38 @@ def apply(
             {page_url(n) for n in the_plan.changed},
         )
     shutil.rmtree(work, ignore_errors=True)
+
+
+def footer_date(day: str) -> bytes:
+    """The build date as the footer shows it (theme/partials/copyright.html), marked by
+    its class: a page's text may show the same date the same way (a topic's "Updated")."""
+    date = dt.date.fromisoformat(day)
+    return f'<time class="bf-footer__updated" datetime="{day}">{date.day} {date:%B %Y}</time>'.encode()
+
+
+def shows_build_date(overrides: Iterable[Path]) -> bool:
+    """Whether templates of a desk's theme overrides show MkDocs' build date (then a new day
+    builds every page: ``redate_pages`` knows only the footer's). Material's templates do not."""
+    return any(path.suffix == ".html" and b"build_date_utc" in path.read_bytes() for path in overrides)
+
+
+def redate_pages(site: Path, before: str, after: str) -> int:
+    """Write the footer's new date into every HTML page of a staged site that shows the old
+    one (as new files: the staged pages are hard links to the published site's). The pages
+    rebuilt already show the new one. Returns how many were rewritten."""
+    old, new = footer_date(before), footer_date(after)
+    rewritten = 0
+    for rel, _ in html_files(str(site)):
+        path = os.path.join(site, rel)
+        data, _ = read_bytes(path)
+        if old not in data:
+            continue
+        tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.new")
+        with open(tmp, "wb") as out:
+            out.write(data.replace(old, new))
+        os.replace(tmp, path)
+        rewritten += 1
+    return rewritten
 
 
 def _replace(source: Path, dest: Path) -> None:

@@ -133,13 +133,23 @@ class MkDocsEngine:
 
     def plan(self, target: Path, cache: BuildCache) -> SitePlan:
         options = self.job.options
-        # The day, not the second: a page shows only that (an article added on the day keeps the key).
+        key = incremental.site_key(self.job.project, options, nav=self.job.nav)
+        # The build date's day, which pages show: a new one is written into the last build's
+        # pages, unless the desk's theme shows it in a way of its own.
         day = incremental.build_day(self.job.epoch)
-        key = incremental.site_key(self.job.project, options, nav=self.job.nav, day=day)
         if options.full:
-            return SitePlan(key=key)
+            return SitePlan(key=key, day=day)
+        theme = theme_of(options.config)
+        overrides = [theme.files()[rel] for rel in theme.overridden()]
         return incremental.plan(
-            cache, self.job.project.docs_dir, target, key, nav_pages(self.job.nav), search=options.search
+            cache,
+            self.job.project.docs_dir,
+            target,
+            key,
+            nav_pages(self.job.nav),
+            day=day,
+            redate=not incremental.shows_build_date(overrides),
+            search=options.search,
         )
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:

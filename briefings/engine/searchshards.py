@@ -53,13 +53,14 @@ PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page a
 SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
 PARALLEL_RUNS = 2
-FORMAT = "2"  # bump when what a shard's bundle holds changes, or how a page's digest is made
+FORMAT = "3"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
 _BODY = b"data-pagefind-body"
-# The sections of our pages that Pagefind ignores (data-pagefind-ignore) and that show other
-# articles: related coverage, the story's other versions, the neighbours in each topic.
-_IGNORED = re.compile(rb"<(section|footer)\b[^>]*\bdata-pagefind-ignore\b[^>]*>")
+# What of our pages Pagefind leaves out and other pages change: sections it ignores
+# (data-pagefind-ignore: related coverage, the story's other versions) and footers, which it
+# removes with all they hold (the neighbours in each topic; the site's "Updated" date).
+_IGNORED = re.compile(rb"<(footer)\b[^>]*>|<(section)\b[^>]*\bdata-pagefind-ignore\b[^>]*>")
 _IDS = re.compile(rb"\sid=\"[^\"]*\"")
 _READ_EVEN_IGNORED = re.compile(rb"data-pagefind-(?!ignore)")  # filters, meta, sort...
 _DATE = re.compile(rb'data-pagefind-sort="date\[content\]" content="(\d{4})-(\d{2})')
@@ -198,23 +199,27 @@ def _entry(site: Path, rel: str, stat: os.stat_result, known: Any) -> list[Any]:
 
 
 def indexed_digest(data: bytes) -> str:
-    """The sha256 of what Pagefind may read of a page: its bytes, but for the sections it ignores.
-    Of those only the ids are kept (Pagefind numbers the anchors it finds by counting ids, even
-    there); a section with other ``data-pagefind-`` attributes (filters and meta count even when
-    ignored) or a first heading is kept whole. So an article whose related coverage or story
-    changed, in a shard that is otherwise the same, does not make Pagefind index that shard again."""
+    """The sha256 of what Pagefind may read of a page: its bytes, but for what it leaves out.
+    A footer (Pagefind removes footers whole) is left out; of a section it ignores only the ids
+    are kept (Pagefind counts ids as it finds anchors), unless the section has other
+    ``data-pagefind-`` attributes (filters and meta count even there) or a first heading: then
+    it is kept whole. So a page whose related coverage, story, neighbours or footer date changed,
+    in a shard that is otherwise the same, does not make Pagefind index that shard again (its
+    bundle is the same: tests/test_search_shards.py)."""
     found = hashlib.sha256()
     at = 0
     for match in _IGNORED.finditer(data):
         if match.start() < at:  # inside a section already passed
             continue
-        end = _closing(data, match.end(), match.group(1))
+        footer = match.group(1) is not None
+        end = _closing(data, match.end(), match.group(1) or match.group(2))
         if end is None:
             break  # unbalanced: the rest is hashed whole
         found.update(data[at : match.end()])
         inside = data[match.end() : end]
-        read = _READ_EVEN_IGNORED.search(inside) or b"<h1" in inside
-        found.update(inside if read else b"".join(_IDS.findall(inside)))
+        if not footer:
+            read = _READ_EVEN_IGNORED.search(inside) or b"<h1" in inside
+            found.update(inside if read else b"".join(_IDS.findall(inside)))
         at = end
     found.update(data[at:])
     return found.hexdigest()
