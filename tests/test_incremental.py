@@ -144,6 +144,15 @@ def add_report(root, rel=ADDED, date="2024-08-01"):
     edit(root, rel, "date: 2024-08-01", f"date: {date}")
 
 
+def matches_a_cold_build(root, fresh):
+    """The generated pages and the site equal those of the same content built from scratch in
+    ``fresh``, for the site's address the tests here build for."""
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh, "--base-url", SITE_URL)
+    assert tree_hash(root / "build/docs") == tree_hash(fresh / "build/docs")
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
 def sitemap_urls(site):
     return re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text("utf-8"))
 
@@ -165,13 +174,6 @@ def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_ma
     pages = len(sitemap_urls(root / "site"))
     assert pages > 100 and url not in sitemap_urls(root / "site")
 
-    def matches_a_cold_build(n):
-        fresh = tmp_path / f"cold-{n}"
-        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
-        build(fresh, "--base-url", SITE_URL)
-        assert tree_hash(root / "build/docs") == tree_hash(fresh / "build/docs")
-        assert tree_hash(root / "site") == tree_hash(fresh / "site")
-
     def counted():
         """The site's pages as the build record has them, and as they are."""
         record = json.loads((root / "build/cache/site.json").read_text("utf-8"))
@@ -188,7 +190,7 @@ def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_ma
     assert "/articles/2024-08-01-another-readout/" in pagefind_fragments(root / "site/pagefind")
     pages_recorded, pages_there = counted()
     assert pages_recorded == pages_there
-    matches_a_cold_build(1)
+    matches_a_cold_build(root, tmp_path / "cold-1")
 
     (root / ADDED).unlink()
     assert "rebuilt" in build(root, "--base-url", SITE_URL)
@@ -197,13 +199,13 @@ def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_ma
     assert "/articles/2024-08-01-another-readout/" not in pagefind_fragments(root / "site/pagefind")
     pages_recorded, pages_there = counted()
     assert pages_recorded == pages_there
-    matches_a_cold_build(2)
+    matches_a_cold_build(root, tmp_path / "cold-2")
 
     # Staged from the spare, which held the page removed and lacked the sitemap's change.
     edit(root, READOUT, "Jen Daskal spoke for the US side.", "Jen Daskal spoke for the United States.")
     assert "rebuilt" in build(root, "--base-url", SITE_URL)
     assert not page.parent.exists()
-    matches_a_cold_build(3)
+    matches_a_cold_build(root, tmp_path / "cold-3")
 
 
 @pytest.mark.slow
@@ -225,15 +227,9 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
     lastmod = re.findall(r"<lastmod>([^<]+)</lastmod>", (root / "site/sitemap.xml").read_text("utf-8"))
     assert len(lastmod) > 100 and set(lastmod) == {"2024-11-18"}
 
-    def matches_a_cold_build(n):
-        fresh = tmp_path / f"fresh-{n}"
-        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
-        build(fresh, "--base-url", SITE_URL)
-        assert tree_hash(root / "site") == tree_hash(fresh / "site")
-        # The spare, made a copy of the site file by file, holds nothing else.
-        assert tree_hash(root / ".site-spare/site") == tree_hash(root / "site")
-
-    matches_a_cold_build(1)
+    matches_a_cold_build(root, tmp_path / "cold-1")
+    # The spare, made a copy of the site file by file, holds nothing else.
+    assert tree_hash(root / ".site-spare/site") == tree_hash(root / "site")
     # Then another report of that day, and one of the next: each staged from the spare, whose
     # files are the site's own (hard links) but for those the build before replaced.
     for n, date in ((2, "2024-11-18"), (3, "2024-11-19")):
@@ -242,7 +238,7 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
         edit(root, rel, "url: https://example.org/", f"url: https://example.org/{n}/")
         edit(root, rel, "title: Another account", f"title: Account {n}")
         assert "rebuilt" in build(root, "--base-url", SITE_URL)
-    matches_a_cold_build(3)
+    matches_a_cold_build(root, tmp_path / "cold-3")
 
     footer = root / "overrides/partials/copyright.html"
     footer.parent.mkdir(parents=True)
