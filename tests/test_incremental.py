@@ -209,6 +209,23 @@ def test_an_added_or_removed_article_rebuilds_only_the_pages_that_show_it_and_ma
 
 
 @pytest.mark.slow
+def test_with_another_plugin_an_added_article_builds_every_page(sample, monkeypatch):
+    """A plugin may list pages (a blog's index...): with one in mkdocs.yml besides search,
+    pages added build every page, as the plugin's own listings would need."""
+    monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)  # as above: the sample is small
+    config = sample / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("  - search\n", "  - search\n  - offline:\n      enabled: false\n", 1),
+        "utf-8",
+    )
+    assert "rebuilt" not in build(sample)  # another mkdocs.yml
+    edit(sample, READOUT, "Jen Daskal spoke for the US side.", "Jen Daskal spoke for the United States.")
+    assert "rebuilt" in build(sample)  # an edit is still incremental
+    add_report(sample)
+    assert "rebuilt" not in build(sample)
+
+
+@pytest.mark.slow
 def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_path, monkeypatch):
     """The newest article's day is the footer's "Updated" on every page and each date of the
     sitemap. A report dated after it: the pages that show it are built, the others get the new

@@ -27,8 +27,9 @@ the last build, it is enough to:
 The result is byte-identical to a full build (tests/test_incremental.py), and
 the usual atomic swap publishes it. Anything else (another navigation, theme,
 mkdocs.yml, engine or search backend; pages added or removed with Material's
-search, whose index follows the order of all pages; a new day with theme
-overrides that show the build date themselves) takes a full build. What the
+search, whose index follows the order of all pages, or with another plugin,
+which may list pages; a new day with theme overrides that show the build date
+themselves) takes a full build. What the
 last build was made from is kept by the build cache (briefings/cache.py).
 """
 
@@ -157,10 +158,12 @@ def plan(
     day: str,
     redate: bool = True,
     search: str = "material",
+    other_plugins: bool = False,
 ) -> SitePlan:
     """What a site build must redo: nothing, the changed pages only, or everything. ``day``: the
     build date's day the pages show; ``redate``: whether a new one may be written into the last
-    build's pages in place (the theme shows it only in our footer: ``shows_build_date``)."""
+    build's pages in place (the theme shows it only in our footer: ``shows_build_date``);
+    ``other_plugins``: whether mkdocs.yml turns on plugins besides search, which may list pages."""
     full = SitePlan(key=key, day=day)
     last = cache.site()
     if last is None or last.key != key or last.target != target or last.day is None:
@@ -174,8 +177,10 @@ def plan(
     before, now = last.files, stats(docs_dir)
     added = tuple(sorted(now.keys() - before.keys()))
     removed = tuple(sorted(before.keys() - now.keys()))
-    if (added or removed) and search != "pagefind":
-        return full  # Material's search index lists the pages in MkDocs' order: written whole
+    if (added or removed) and (search != "pagefind" or other_plugins):
+        # Material's search index lists the pages in MkDocs' order: written whole. A plugin
+        # may list pages too (a blog's index...): only MkDocs' sitemap is written again here.
+        return full
     changed = sorted(name for name, stat in now.items() if before.get(name) != stat)
     pages = tuple(n for n in changed if n.endswith(".md"))
     files = tuple(n for n in changed if not n.endswith(".md"))

@@ -22,7 +22,7 @@ import jinja2
 
 from briefings.cache import BuildCache
 from briefings.engine import incremental
-from briefings.engine.base import SiteJob, SitePlan, extra_for_templates
+from briefings.engine.base import RETIRED_PLUGINS, SiteJob, SitePlan, extra_for_templates, plugin_names
 from briefings.engine.pagebuild import build_site, write_sitemap
 from briefings.engine.theme import engine_theme, theme_of
 from briefings.errors import SiteBuildError
@@ -31,6 +31,9 @@ from briefings.parallel import Workers
 # Article pages are deliberately not in the nav (Material copies the nav into
 # every page); MkDocs should not list them all as pages left out of it.
 NOT_IN_NAV = "/articles/\n"
+# Plugins whose pages briefings knows (search; the tags plugin is turned off): with any other
+# in mkdocs.yml, pages added or removed build every page (engine/incremental.py).
+OWN_PLUGINS = {"search", "material/search", *RETIRED_PLUGINS}
 TEMPLATES_DIR = "templates"  # in the build folder: the theme's templates, compiled (Jinja's bytecode cache)
 
 
@@ -150,6 +153,7 @@ class MkDocsEngine:
             day=day,
             redate=not incremental.shows_build_date(overrides),
             search=options.search,
+            other_plugins=bool(set(plugin_names(options.config.raw)) - OWN_PLUGINS),
         )
 
     def unchecked(self, plan: SitePlan) -> tuple[str, ...]:
