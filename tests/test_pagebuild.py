@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import jinja2
@@ -373,3 +374,48 @@ def test_the_theme_is_compiled_once_and_again_where_it_changed(tmp_path, monkeyp
     assert compiled == ["partials/quote-card.html"]
     topic = (root / "site/topics/taiwan/index.html").read_text("utf-8")
     assert "desk-card-two" in topic and "desk-card-one" not in topic
+
+
+@pytest.mark.parametrize("own_template", [False, True])
+def test_the_sitemap_listed_from_the_docs_files_is_the_one_mkdocs_writes(tmp_path, monkeypatch, own_template):
+    """An incremental build that adds or removes pages writes the sitemap from the list of the
+    docs' files, without MkDocs' files, navigation and pages: byte for byte what those give,
+    with pages in folders and names MkDocs orders apart. A desk's own sitemap.xml may read more
+    of a page: MkDocs renders it."""
+    from briefings.engine.base import SiteJob
+    from briefings.engine.mkdocs import MkDocsEngine
+    from briefings.options import build_options
+    from briefings.pages.render import navigation
+    from briefings.pipeline import build
+    from briefings.project import Project
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764633600")
+    root = copy_sample(tmp_path / "desk")
+    if own_template:
+        (root / "overrides").mkdir()
+        (root / "overrides/sitemap.xml").write_text("{% for f in pages %}{{ f.page.title }} {% endfor %}", "utf-8")
+    project = Project.at(root)
+    options = build_options(project, pages_only=True, strict=False, base_url="https://user.github.io/repo")
+    report = build(project, options)
+    docs = project.docs_dir
+    for name in ("zz.md", "a-b.md", "a/index.md", "a/b.md", "a/b/c d.md", "a/b/index.md", "Z/é.md", "people/0.md"):
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text("# A page\n", "utf-8")
+    files = [path.relative_to(docs).as_posix() for path in docs.rglob("*") if path.is_file()]
+    engine = MkDocsEngine(SiteJob(project, options, nav=navigation(report.edition), sources={}, epoch=0))
+    listed: list[bool] = []
+    real = pagebuild._listed_sitemap
+    monkeypatch.setattr(pagebuild, "_listed_sitemap", lambda *a: listed.append(real(*a)) or listed[-1])
+
+    pagebuild.write_sitemap(engine.config(docs_dir=docs, site_dir=tmp_path / "mkdocs"))
+    pagebuild.write_sitemap(engine.config(docs_dir=docs, site_dir=tmp_path / "listed"), files)
+
+    assert listed == [not own_template]
+    for name in ("sitemap.xml", "sitemap.xml.gz"):
+        assert (tmp_path / "listed" / name).read_bytes() == (tmp_path / "mkdocs" / name).read_bytes(), name
+    sitemap = (tmp_path / "listed/sitemap.xml").read_text("utf-8")
+    if not own_template:
+        locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+        assert len(locs) > 100 and locs[0] == "https://user.github.io/repo/"
+        assert "https://user.github.io/repo/a/b/c%20d/" in locs and "https://user.github.io/repo/Z/%C3%A9/" in locs
+        assert locs.index("https://user.github.io/repo/zz/") < locs.index("https://user.github.io/repo/a/")

@@ -42,7 +42,7 @@ import posixpath
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -241,14 +241,14 @@ def apply(
     work: Path,
     staging: Path,
     build_pages: Callable[[Path, Path], None],
-    write_sitemap: Callable[[Path, Path], None] | None = None,
+    write_sitemap: Callable[[Path, Path, Collection[str]], None] | None = None,
     search: str = "material",
 ) -> None:
     """Rebuild the changed pages into ``staging``, a copy of the previous site. ``build_pages(docs, site)``
-    runs the engine over a docs folder into a site folder; ``write_sitemap(docs, site)`` writes
-    only the sitemap of every page in a docs folder; ``work`` is scratch space. With Pagefind,
-    the staged site keeps the bundle it was copied with, for the caller to index again
-    (engine/pagefind.py: only the changed shards)."""
+    runs the engine over a docs folder into a site folder; ``write_sitemap(docs, site, files)`` writes
+    only the sitemap of every page in a docs folder, whose files it is told; ``work`` is scratch
+    space. With Pagefind, the staged site keeps the bundle it was copied with, for the caller to
+    index again (engine/pagefind.py: only the changed shards)."""
     assert the_plan.changed is not None
     shutil.rmtree(work, ignore_errors=True)
     docs, site = work / "docs", work / "site"
@@ -266,7 +266,8 @@ def apply(
     if the_plan.redate is not None:
         redate_pages(staging, *the_plan.redate)
     if (the_plan.added or the_plan.removed or the_plan.redate) and write_sitemap is not None:
-        write_sitemap(docs_dir, work / "sitemap")
+        assert the_plan.stats is not None  # every generated file: the docs folder's
+        write_sitemap(docs_dir, work / "sitemap", the_plan.stats.keys())
         for name in SITEMAP:
             if (work / "sitemap" / name).is_file():
                 _replace(work / "sitemap" / name, staging / name)

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -175,9 +175,9 @@ class MkDocsEngine:
         def build_pages(part: Path, into: Path) -> None:
             messages.extend(self._build(self.config(docs_dir=part, site_dir=into), previous))
 
-        def sitemap(every: Path, into: Path) -> None:
+        def sitemap(every: Path, into: Path, files: Collection[str]) -> None:
             with mkdocs_logs(), source_date_epoch(self.job.epoch):
-                write_sitemap(self.config(docs_dir=every, site_dir=into))
+                write_sitemap(self.config(docs_dir=every, site_dir=into), files)
 
         incremental.apply(
             plan,

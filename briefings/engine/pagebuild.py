@@ -18,11 +18,15 @@ process), is built by MkDocs' own command. This follows MkDocs 1.6's
 
 from __future__ import annotations
 
+import gzip
 import logging
 import os
+import posixpath
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
 
 from briefings.engine.pageconvert import (
     json_front_matter,
@@ -194,16 +198,20 @@ def _search_index(config: Any) -> Any:
     return plugin.search_index
 
 
-def write_sitemap(config: Any) -> None:
+def write_sitemap(config: Any, docs_files: Collection[str] | None = None) -> None:
     """Only MkDocs' sitemap (sitemap.xml and its .gz) of every page in ``config.docs_dir``,
     into ``config.site_dir``, as its build writes it: for an incremental build that added or
-    removed pages. The pages are listed, not read (0.3 s at 10,000 articles)."""
+    removed pages. The pages are listed, not read (0.3 s at 10,000 articles). ``docs_files``:
+    every file in ``config.docs_dir`` (relative), when known: then, where MkDocs would list
+    the same pages, they are taken from it (``_listed_sitemap``)."""
     from mkdocs.commands.build import _build_theme_template
     from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
     from mkdocs.structure.nav import get_navigation
     from mkdocs.structure.pages import Page
 
     if "sitemap.xml" not in config.theme.static_templates:
+        return
+    if docs_files is not None and _listed_sitemap(config, docs_files):
         return
     config = config.plugins.on_config(config)
     files = config.plugins.on_files(get_files(config), config=config)
@@ -215,3 +223,85 @@ def write_sitemap(config: Any) -> None:
             Page(None, file, config)
     env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
     _build_theme_template("sitemap.xml", env, files, config, nav)
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """What MkDocs' own sitemap template reads of a page (``File.page``)."""
+
+    abs_url: str | None
+    canonical_url: str | None
+    update_date: str
+    is_link: bool = False
+
+
+@dataclass(frozen=True)
+class _ListedFile:
+    page: _Listed
+
+
+def _listed_sitemap(config: Any, docs_files: Collection[str]) -> bool:
+    """Write the sitemap as ``write_sitemap`` does, but from the list of the docs' files
+    instead of MkDocs' files, navigation and pages (3.5 s at 100,000 articles, 0.35 s at
+    10,000): MkDocs' own template reads only each page's URLs and date. False, having written
+    nothing, where MkDocs could list other pages, or the template read more of them: a desk's
+    own sitemap.xml, a plugin turned on, exclude_docs or draft_docs, a name MkDocs treats
+    apart (a dot file, README, templates/, another Markdown suffix)."""
+    import mkdocs
+    from mkdocs import utils
+
+    template = config.theme.get_env().get_template("sitemap.xml")
+    stock = Path(mkdocs.__file__).parent / "templates" / "sitemap.xml"
+    if template.filename is None or Path(template.filename).resolve() != stock.resolve():
+        return False
+    if any(getattr(plugin.config, "enabled", True) for plugin in config.plugins.values()):
+        return False
+    if config.get("exclude_docs") or config.get("draft_docs") or not config.use_directory_urls:
+        return False  # (not_in_nav: such pages are listed all the same)
+    names = []
+    for name in docs_files:
+        parts = name.split("/")
+        if any(part.startswith(".") for part in parts) or parts[0] == "templates":
+            return False  # MkDocs leaves these out (its default exclude_docs)
+        if not name.endswith(utils.markdown_extensions):
+            continue
+        if not name.endswith(".md") or parts[-1] == "README.md":
+            return False
+        names.append(name)
+    # MkDocs' order: a folder's files (index.md first), then its folders, each by name (get_files).
+    names.sort(key=_walk_order)
+    date = utils.get_build_date()  # each page's update_date: the build's day (SOURCE_DATE_EPOCH)
+    base = config.site_url
+    if base and not base.endswith("/"):
+        base += "/"
+    pages = []
+    for name in names:
+        canonical = urljoin(base, _page_url(name)) if base else None
+        pages.append(_ListedFile(_Listed(urlsplit(canonical).path if canonical else None, canonical, date)))
+    output = template.render(pages=pages)
+    if output.strip():  # as mkdocs.commands.build._build_theme_template writes it
+        path = os.path.join(config.site_dir, "sitemap.xml")
+        utils.write_file(output.encode("utf-8"), path)
+        with open(f"{path}.gz", "wb") as f:
+            listed: Any = [p.page for p in pages]  # what it reads of a page: update_date
+            stamp = utils.get_build_timestamp(pages=listed)
+            with gzip.GzipFile(fileobj=f, filename=f"{path}.gz", mode="wb", mtime=stamp) as gz:
+                gz.write(output.encode("utf-8"))
+    return True
+
+
+def _walk_order(name: str) -> tuple[tuple[int, Any], ...]:
+    """A docs file's place in MkDocs' walk: in each folder its files (index first: MkDocs'
+    ``_file_sort_key``), then its folders, by name."""
+    *folders, file = name.split("/")
+    stem = os.path.splitext(file)[0]
+    return (*((1, folder) for folder in folders), (0, (stem not in ("index", "README"), file)))
+
+
+def _page_url(name: str) -> str:
+    """A Markdown page's URL, as ``mkdocs.structure.files.File.url`` makes it with
+    use_directory_urls (which briefings sets): ``a/b.md`` is ``a/b/``, ``a/index.md`` ``a/``."""
+    parent, file = posixpath.split(name)
+    stem = posixpath.splitext(file)[0]
+    folder = parent if stem == "index" else posixpath.join(parent, stem)
+    return quote(f"{folder or '.'}/")
