@@ -78,6 +78,9 @@ class SiteRecord:
     spare: tuple[str, ...] | None = None  # site files in which the spare copy of the previous site differs
     size: int | None = None  # bytes of the site's files, counted by the last build of every page; None: not counted
     day: str | None = None  # the build date's day its pages show (engine/incremental.py); None: not known
+    # The day the spare's pages show in their footer, when not ``day``: a build that wrote a new
+    # day into every page leaves the spare as the previous site (engine/incremental.py).
+    spare_day: str | None = None
 
 
 class BuildCache:
@@ -224,6 +227,7 @@ class BuildCache:
             spare = list(record.spare) if record.spare is not None else None
             data: dict[str, object] = {"key": record.key, "target": str(record.target), "files": record.files}
             data |= {"pages": record.pages, "spare": spare, "size": record.size, "day": record.day}
+            data |= {"spare_day": record.spare_day}
             _write_atomically(self._path("site.json"), json.dumps(data).encode("utf-8"))
 
 
@@ -232,6 +236,7 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
     try:
         data = json.loads((build_dir / "cache" / "site.json").read_text("utf-8"))
         pages, spare, size, day = data.get("pages"), data.get("spare"), data.get("size"), data.get("day")
+        spare_day = data.get("spare_day")
         return SiteRecord(
             key=data["key"],
             target=Path(data["target"]),
@@ -240,6 +245,7 @@ def read_site_record(build_dir: Path) -> SiteRecord | None:
             spare=tuple(str(rel) for rel in spare) if isinstance(spare, list) else None,
             size=size if isinstance(size, int) else None,
             day=day if isinstance(day, str) else None,
+            spare_day=spare_day if isinstance(spare_day, str) else None,
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -11,6 +11,9 @@ from dataclasses import replace
 import pytest
 from conftest import REPO, copy_sample, pagefind_fragments, run_cli, tree_hash
 
+from briefings.cache import read_site_record
+from briefings.engine.incremental import footer_date
+
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
 
 
@@ -245,29 +248,45 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
     assert len(lastmod) > 100 and set(lastmod) == {"2024-11-18"}
 
     matches_a_cold_build(root, tmp_path / "cold-1")
-    # The spare, made a copy of the site file by file, holds nothing else.
-    assert tree_hash(root / ".site-spare/site") == tree_hash(root / "site")
-    # Then another report of that day, and one of the next: each staged from the spare, whose
-    # files are the site's own (hard links) but for those the build before replaced.
-    for n, date in ((2, "2024-11-18"), (3, "2024-11-19")):
+    # The spare is the previous site as it was: its pages differ from the site's only in their
+    # footer's day, but for the files the build replaced (the next build of a new day rewrites
+    # every page anyway; one of the same day links the site again first).
+    record = read_site_record(root / "build")
+    assert record.day == "2024-11-18" and record.spare_day == "2024-11-17"
+    old, new = footer_date("2024-11-17"), footer_date("2024-11-18")
+    spare, pages = root / ".site-spare/site", sorted((root / "site").rglob("*.html"))
+    assert len(pages) > 100 and old in (spare / quint.relative_to(root / "site")).read_bytes()
+    for page in pages:
+        rel = page.relative_to(root / "site").as_posix()
+        if rel not in record.spare:
+            assert (spare / rel).read_bytes().replace(old, new) == page.read_bytes(), rel
+    # Then a report of the next day (staged from that spare: its pages show either day), another
+    # of that day (the spare linked again whole), and one of the day after: each staged from the
+    # spare, and each site the one a cold build makes.
+    for n, date, spare_day in (
+        (2, "2024-11-19", "2024-11-18"),
+        (3, "2024-11-19", None),
+        (4, "2024-11-20", "2024-11-19"),
+    ):
         rel = f"content/articles/2024/{date}-report-{n}.md"
         add_report(root, rel=rel, date=date)
         edit(root, rel, "url: https://example.org/", f"url: https://example.org/{n}/")
         edit(root, rel, "title: Another account", f"title: Account {n}")
         assert "rebuilt" in build(root, "--base-url", SITE_URL)
-    matches_a_cold_build(root, tmp_path / "cold-3")
+        assert read_site_record(root / "build").spare_day == spare_day
+        matches_a_cold_build(root, tmp_path / f"cold-{n}")
 
     footer = root / "overrides/partials/copyright.html"
     footer.parent.mkdir(parents=True)
     text = (REPO / "theme/partials/copyright.html").read_text("utf-8")
     footer.write_text(text.replace("· Updated <time", "· Last updated <time"), "utf-8")
     assert "rebuilt" not in build(root, "--base-url", SITE_URL)  # another theme
-    add_report(root, rel="content/articles/2024/2024-11-20-one-more.md", date="2024-11-20")
-    one_more = "content/articles/2024/2024-11-20-one-more.md"
+    add_report(root, rel="content/articles/2024/2024-11-21-one-more.md", date="2024-11-21")
+    one_more = "content/articles/2024/2024-11-21-one-more.md"
     edit(root, one_more, "url: https://example.org/", "url: https://example.org/more/")
     edit(root, one_more, "title: Another account", "title: One more account")
     assert "rebuilt" not in build(root, "--base-url", SITE_URL)
-    assert '<time class="bf-footer__updated" datetime="2024-11-20">20 November 2024</time>' in quint.read_text("utf-8")
+    assert '<time class="bf-footer__updated" datetime="2024-11-21">21 November 2024</time>' in quint.read_text("utf-8")
 
 
 @pytest.mark.slow

@@ -51,6 +51,7 @@ class SitePlan:
     stats: dict[str, list[int]] | None = None  # the generated files' stats, when the plan took them
     pages: int | None = None  # HTML pages in the site, when the last build's count still holds
     spare: tuple[str, ...] | None = None  # incremental: where the previous build's spare copy differs from the site
+    spare_day: str | None = None  # incremental: the day the spare's pages show, when not the site's
     # The site's bytes as the last build of every page counted them, less the pages removed since:
     # an incremental build changes a few pages by a few bytes (the pages added are counted after it).
     size: int | None = None

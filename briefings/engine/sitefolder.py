@@ -28,7 +28,10 @@ Rules (issue: nothing is ever lost):
   folder renamed, marker inside) instead of being deleted file by file; the next
   incremental build takes it as its staging copy and links again just the files
   the build record names. After a full build the previous site is first made a
-  copy of the new one, linked file by file (about what deleting it costs). Any
+  copy of the new one, linked file by file (about what deleting it costs). After
+  one that wrote a new day into every page it is kept as it is, its pages a day
+  behind: the next build of a new day rewrites them all anyway, and one of the
+  same day links the whole site again first. Any
   build that does not use the spare deletes it; a kill leaves at worst a spare
   that no record names, which the next build deletes.
 """
@@ -168,15 +171,18 @@ def discard(staging: Staging) -> None:
 
 
 @contextlib.contextmanager
-def staged(target: Path, *, copy: bool = False, spare_differs: Collection[str] | None = None) -> Iterator[Staging]:
+def staged(
+    target: Path, *, copy: bool = False, spare_differs: Collection[str] | None = None, relink: bool = False
+) -> Iterator[Staging]:
     """A staging folder for the next site at ``target``; removed, with what it
     holds, if the block fails. The block ends with ``swap_in``. With ``copy``,
     its site starts as a copy of ``target`` made of hard links: from the spare
-    when ``spare_differs`` names the files in which it differs from ``target``."""
+    when ``spare_differs`` names the files in which it differs from ``target``
+    (with ``relink``, it differs in others too: it is linked again file by file)."""
     staging = stage(target)
     try:
         if copy:
-            copy_target(target, staging.site, spare_differs)
+            copy_target(target, staging.site, spare_differs, relink=relink)
         else:
             drop_spare(target)
         yield staging
@@ -202,9 +208,10 @@ def drop_spare(target: Path) -> None:
         _remove_tree(spare)
 
 
-def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None) -> None:
+def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None, *, relink: bool = False) -> None:
     """Make the empty folder ``site`` a copy of ``target`` of hard links. The spare, when
-    ``spare_differs`` says how it differs, is moved in and only those files linked again."""
+    ``spare_differs`` says how it differs, is moved in and only those files linked again
+    (with ``relink``, it differs in others too: every file not already the target's is)."""
     spare = spare_of(target)
     if spare_differs is None or not (spare / STAGING_MARKER).is_file() or not (spare / STAGED_SITE).is_dir():
         drop_spare(target)
@@ -213,6 +220,9 @@ def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None)
     site.rmdir()
     _rename(spare / STAGED_SITE, site)
     _remove_tree(spare)
+    if relink:
+        relink_tree(target, site)
+        return
     for rel in spare_differs:
         if rel.endswith("/"):  # a whole folder (Pagefind's bundle)
             shutil.rmtree(site / rel, ignore_errors=True)
