@@ -462,6 +462,39 @@ def test_related_coverage_is_picked_again_only_when_the_selection_changes(sample
     assert picked == []
 
 
+def test_after_an_addition_only_the_articles_near_it_are_picked_again(sample, tmp_path, monkeypatch):
+    """An article added changes the related coverage only of those with it among their
+    candidates, near it in a topic or a person: the others' picks are kept, and the pages are
+    those a fresh generation makes. Removing one picks every article's again."""
+    from conftest import generate
+
+    from briefings.pages.related import WINDOW, RelatedIndex
+    from briefings.project import Project
+
+    picked: list[int] = []
+    real_picks = RelatedIndex.picks
+    monkeypatch.setattr(RelatedIndex, "picks", lambda self, i: picked.append(i) or real_picks(self, i))
+
+    def same_as_fresh(n):
+        fresh = tmp_path / f"fresh-{n}"
+        shutil.copytree(sample, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+        generate(Project.at(fresh), workers=1)
+        assert tree_hash(sample / "build/docs") == tree_hash(fresh / "build/docs")
+
+    add_report(sample)
+    report = generate(Project.at(sample), workers=1)
+    added = next(i for i, a in enumerate(report.edition.articles) if a.path == ADDED)
+    index = RelatedIndex(report.edition.articles, {})  # its topics' groups: the report has no people
+    near = {j for t in report.edition.articles[added].topics for j in index.groups[("t", t)]}
+    assert added in picked and len(picked) <= 1 + 2 * WINDOW * 2 < 81 and set(picked) <= near
+    same_as_fresh(1)
+    picked.clear()
+    (sample / ADDED).unlink()
+    generate(Project.at(sample), workers=1)
+    assert len(picked) == 80  # one removed: every article's picks again
+    same_as_fresh(2)
+
+
 def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monkeypatch):
     from conftest import generate
 

@@ -18,7 +18,8 @@ when nothing but some articles' own files changed (``_to_key``), only the pages
 showing one of those are even keyed: the others' keys are the ones stored. Most
 of what a key costs is picking the related coverage, so the picks are stored
 with the keys and reused while the selection (the articles' dates, topics and
-people: ``RelatedIndex.selection``) is the same. A topic's or a person's
+people: ``RelatedIndex.selection``) is the same; after articles were only added,
+all but those near them in a topic or a person (``RelatedIndex.to_pick_again``). A topic's or a person's
 pages are keyed likewise, by the content files of the articles they list
 (``unit_key``), and so are each week's digest, the digest pages and feed that
 list weeks, the timeline's page and each month of its archives; the pages that
@@ -78,20 +79,29 @@ def render_and_write(
     # generation's were made from, only the pages showing an edited article are keyed again.
     layout = digest(repr((scope, selection, articles.layout()))) if selection else ""
     to_key = _to_key(articles, layout, digest_of, known) if layout and digest_of is not None else None
+    stored = _stored_picks(known) if selection else {}
+    # Picks made with another selection still hold where articles were only added, away from them.
+    again: set[int] | None = None
+    if any(made_with != selection for made_with, _, _ in stored.values()):
+        again = articles.related.to_pick_again({_slug(name): facts for name, (_, facts, _) in stored.items()})
 
     def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
-        """Page ``i``'s related coverage: picked again only when the selection changed (the
-        scoring is most of what it costs to key an article page), and stored with its keys."""
+        """Page ``i``'s related coverage: picked again only where the selection changed around
+        it (the scoring is most of what it costs to key an article page), and stored with its keys
+        as the selection and the article's facts it was picked with, then the picks' slugs."""
         index = articles.related
         if not selection:
             return index.of(i)
         entry = f"{RELATED}{name}"
-        stored, _, picks = known.get(entry, "").partition("\n")
-        if stored == selection:
+        found = stored.get(name)
+        if found is not None and found[0] == selection:
             keys[entry] = known[entry]
-            return index.from_picks(i, [int(j) for j in picks.split(",") if j])
-        chosen = index.picks(i)
-        keys[entry] = f"{selection}\n{','.join(map(str, chosen))}"
+            return index.from_picks(i, [index.index_of[slug] for slug in found[2]])
+        if found is not None and again is not None and i not in again:
+            chosen = [index.index_of[slug] for slug in found[2]]
+        else:
+            chosen = index.picks(i)
+        keys[entry] = "\n".join([selection, index.facts(i), *(index.articles[j].slug for j in chosen)])
         return index.from_picks(i, chosen)
 
     def article_page(i: int, changed: list[str], keys: dict[str, str]) -> None:
@@ -202,19 +212,40 @@ def _to_key(
     if stored != layout:
         return None
     count = len(articles.ctx.edition.articles)
+    index_of = articles.related.index_of
     picks: list[set[int]] = []
     for i in range(count):
         entry = known.get(f"{RELATED}{articles.name(i)}")
         if entry is None:
             return None
-        picks.append({int(j) for j in entry.partition("\n")[2].split(",") if j})
+        slugs = entry.split("\n")[2:]
+        if not all(slug in index_of for slug in slugs):
+            return None
+        picks.append({index_of[slug] for slug in slugs})
     before = json.loads(files)
     edited = [i for i, a in enumerate(articles.ctx.edition.articles) if before.get(a.path) != digest_of.get(a.path)]
     return articles.showing(edited, picks)
 
 
+def _stored_picks(known: Mapping[str, str]) -> dict[str, tuple[str, str, list[str]]]:
+    """The related picks stored with the keys, by page name: the selection and the article's
+    facts they were made with, and the slugs picked (``related_of``)."""
+    stored = {}
+    for entry, value in known.items():
+        if entry.startswith(RELATED):
+            made_with, _, rest = value.partition("\n")
+            facts, *slugs = rest.split("\n")
+            stored[entry[len(RELATED) :]] = (made_with, facts, slugs)
+    return stored
+
+
+def _slug(name: str) -> str:
+    """The article of a page name (``ArticlePages.name``)."""
+    return name.removeprefix("articles/").removesuffix(".md")
+
+
 LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
-RELATED = "related:"  # ...an article page's related picks under this one and the page's name
+RELATED = "picks:"  # ...an article page's related picks under this one and the page's name
 FILES = "files:"  # ...the layout, then the content files' digests, that the keys were made from
 
 

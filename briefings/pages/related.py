@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import heapq
 from collections import defaultdict
+from collections.abc import Mapping
 
 from briefings.content.model import Article, Related
 from briefings.fileio import digest
@@ -48,6 +49,39 @@ class RelatedIndex:
         same articles, so a build can reuse the picks a previous one stored (pages/emit.py)."""
         facts = [(a.slug, self.days[i], a.topics, self.people_of.get(a.slug, ())) for i, a in enumerate(self.articles)]
         return digest(repr((WINDOW, self.limit, facts)))
+
+    @functools.cached_property
+    def index_of(self) -> dict[str, int]:
+        """Each article's position, by slug."""
+        return {a.slug: i for i, a in enumerate(self.articles)}
+
+    def facts(self, i: int) -> str:
+        """What of ``articles[i]`` its picks and others' read (but its slug): day, topics, people."""
+        article = self.articles[i]
+        return repr((self.days[i], article.topics, self.people_of.get(article.slug, ())))
+
+    def to_pick_again(self, before: Mapping[str, str]) -> set[int] | None:
+        """The articles whose picks may differ from those made when the articles were those of
+        ``before`` (slug -> ``facts``), if articles were only added since: the added ones, and
+        those with one of them among their candidates (within WINDOW of it in a group they
+        share). Another article's candidates are the same articles with the same facts, so its
+        picks are too. None: pick every article's again (one was removed, or its facts changed)."""
+        index_of = self.index_of
+        if any(slug not in index_of for slug in before):
+            return None
+        added = []
+        for i, article in enumerate(self.articles):
+            facts = before.get(article.slug)
+            if facts is None:
+                added.append(i)
+            elif facts != self.facts(i):
+                return None
+        again = set(added)
+        for i in added:
+            for key in self.keys[i]:
+                members, n = self.groups[key], self.position[key][i]
+                again.update(members[max(0, n - WINDOW) : n + WINDOW + 1])
+        return again
 
     def of(self, i: int) -> tuple[Related, ...]:
         """The related articles of ``articles[i]``, best first."""
