@@ -493,6 +493,14 @@ def test_after_an_addition_only_the_articles_near_it_are_picked_again(sample, tm
     generate(Project.at(sample), workers=1)
     assert len(picked) == 80  # one removed: every article's picks again
     same_as_fresh(2)
+    picked.clear()
+    add_report(sample)
+    config = sample / "mkdocs.yml"
+    limit = config.read_text("utf-8").replace("extra:\n", "extra:\n  briefings:\n    related: 3\n", 1)
+    config.write_text(limit, "utf-8")
+    generate(Project.at(sample), workers=1)
+    assert len(picked) == 81  # and with another limit, as many picks as there are articles
+    same_as_fresh(3)
 
 
 def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monkeypatch):
