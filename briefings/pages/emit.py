@@ -79,11 +79,12 @@ def render_and_write(
     # generation's were made from, only the pages showing an edited article are keyed again.
     layout = digest(repr((scope, selection, articles.layout()))) if selection else ""
     to_key = _to_key(articles, layout, digest_of, known) if layout and digest_of is not None else None
-    stored = _stored_picks(known) if selection else {}
-    # Picks made with another selection still hold where articles were only added, away from them.
+    # Picks made with another selection (one generation's all share theirs) still hold where
+    # articles were only added, away from them.
     again: set[int] | None = None
-    if any(made_with != selection for made_with, _, _ in stored.values()):
-        again = articles.related.to_pick_again({_slug(name): facts for name, (_, facts, _) in stored.items()})
+    stored = next((value for entry, value in known.items() if entry.startswith(RELATED)), None) if selection else None
+    if stored is not None and _picks(stored)[0] != selection:
+        again = articles.related.to_pick_again(_stored_facts(known))
 
     def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
         """Page ``i``'s related coverage: picked again only where the selection changed around
@@ -93,7 +94,7 @@ def render_and_write(
         if not selection:
             return index.of(i)
         entry = f"{RELATED}{name}"
-        found = stored.get(name)
+        found = _picks(known[entry]) if entry in known else None
         if found is not None and found[0] == selection:
             keys[entry] = known[entry]
             return index.from_picks(i, [index.index_of[slug] for slug in found[2]])
@@ -218,7 +219,7 @@ def _to_key(
         entry = known.get(f"{RELATED}{articles.name(i)}")
         if entry is None:
             return None
-        slugs = entry.split("\n")[2:]
+        slugs = _picks(entry)[2]
         if not all(slug in index_of for slug in slugs):
             return None
         picks.append({index_of[slug] for slug in slugs})
@@ -227,21 +228,21 @@ def _to_key(
     return articles.showing(edited, picks)
 
 
-def _stored_picks(known: Mapping[str, str]) -> dict[str, tuple[str, str, list[str]]]:
-    """The related picks stored with the keys, by page name: the selection and the article's
-    facts they were made with, and the slugs picked (``related_of``)."""
-    stored = {}
+def _picks(value: str) -> tuple[str, str, list[str]]:
+    """A page's related picks as stored with the keys (``related_of``): the selection and the
+    article's facts they were made with, and the slugs picked."""
+    made_with, facts, *slugs = value.split("\n")
+    return made_with, facts, slugs
+
+
+def _stored_facts(known: Mapping[str, str]) -> dict[str, str]:
+    """The facts each article's stored picks were made with, by slug (``ArticlePages.name``)."""
+    facts = {}
     for entry, value in known.items():
         if entry.startswith(RELATED):
-            made_with, _, rest = value.partition("\n")
-            facts, *slugs = rest.split("\n")
-            stored[entry[len(RELATED) :]] = (made_with, facts, slugs)
-    return stored
-
-
-def _slug(name: str) -> str:
-    """The article of a page name (``ArticlePages.name``)."""
-    return name.removeprefix("articles/").removesuffix(".md")
+            slug = entry[len(RELATED) :].removeprefix("articles/").removesuffix(".md")
+            facts[slug] = _picks(value)[1]
+    return facts
 
 
 LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key

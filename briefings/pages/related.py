@@ -56,10 +56,12 @@ class RelatedIndex:
         return {a.slug: i for i, a in enumerate(self.articles)}
 
     def facts(self, i: int) -> str:
-        """What of ``articles[i]`` its picks and others' read (but its slug: day, topics, people),
-        with how many are picked from how many (a new limit is a new fact of every article)."""
+        """What of ``articles[i]`` its picks and others' read (but its slug: day, topics, people,
+        in no order: a person's place in ``people_of`` moves as articles come), with how many
+        are picked from how many (a new limit is a new fact of every article)."""
         article = self.articles[i]
-        return repr((WINDOW, self.limit, self.days[i], article.topics, self.people_of.get(article.slug, ())))
+        people = sorted(set(self.people_of.get(article.slug, ())))
+        return repr((WINDOW, self.limit, self.days[i], sorted(set(article.topics)), people))
 
     def to_pick_again(self, before: Mapping[str, str]) -> set[int] | None:
         """The articles whose picks may differ from those made when the articles were those of
