@@ -20,11 +20,11 @@ of what a key costs is picking the related coverage, so the picks are stored
 with the keys and reused while the selection (the articles' dates, topics and
 people: ``RelatedIndex.selection``) is the same, and after articles were only
 added, but near them in a topic or a person (``RelatedIndex.to_pick_again``).
-A topic's or a person's pages are keyed likewise, by the content files of the articles they list
-(``unit_key``), and so are each week's digest, the digest pages and feed that
-list weeks, the timeline's page and each month of its archives; the pages that
-show the whole archive (the stories, the sources, the manifest...) are made
-every time.
+A topic's or a person's pages are keyed likewise, by the content files of the
+articles they list (``unit_key``), and so are each week's digest, the digest
+pages and feed that list weeks, the timeline's page and each month of its
+archives; the pages that show the whole archive (the stories, the sources, the
+manifest...) are made every time.
 """
 
 from __future__ import annotations
