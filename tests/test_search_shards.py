@@ -338,6 +338,51 @@ def test_an_edit_indexes_one_shard_again_and_matches_a_cold_build(tmp_path):
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
+def test_an_edit_links_the_files_of_its_shard_pagefind_wrote_the_same(tmp_path, monkeypatch):
+    """Pagefind writes an edited shard's bundle in memory (here a folder standing for the tmpfs);
+    the files it wrote as they were are linked from the last bundle, the others copied. The
+    folder in memory is removed, also what a killed build of the desk left there."""
+    memory = tmp_path / "memory"
+    memory.mkdir()
+    monkeypatch.setattr(searchshards, "MEMORY", memory)
+    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    shard = root / "site" / "pagefind" / "shard-2023-11"
+    before = {p.relative_to(shard): (p.stat().st_ino, p.read_bytes()) for p in shard.rglob("*") if p.is_file()}
+    leftover = searchshards.memory_folder_of(root / "build" / "pagefind-shards") / "killed"
+    leftover.mkdir(parents=True)
+    path = root / SEED
+    path.write_text(path.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
+    assert "rebuilt" in build(root)
+    after = {p.relative_to(shard): (p.stat().st_ino, p.read_bytes()) for p in shard.rglob("*") if p.is_file()}
+    same = {p for p in after if p in before and before[p][1] == after[p][1]}
+    linked = {p for p in after if p in before and before[p][0] == after[p][0]}
+    assert linked == same
+    assert len(same) > len(after) / 2 and any(p.parts[0] == "fragment" for p in same)
+    assert any(p.parts[0] == "fragment" for p in set(after) - same)  # the edited page's fragment is new
+    assert list(memory.iterdir()) == []
+    fresh = tmp_path / "fresh"
+    shutil.copytree(root, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    build(fresh)
+    assert tree_hash(root / "site") == tree_hash(fresh / "site")
+
+
+def test_pagefind_writes_in_memory_only_where_there_is_room(tmp_path, monkeypatch):
+    monkeypatch.setattr(searchshards, "MEMORY", tmp_path)
+    cache = tmp_path / "desk" / "build" / "pagefind-shards"
+    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    assert searchshards._memory_folder(cache) == searchshards.memory_folder_of(cache)
+    assert searchshards.memory_folder_of(cache).is_dir()
+    assert searchshards._memory_folder(cache, wanted=False) is None  # what was there is removed
+    assert not searchshards.memory_folder_of(cache).exists()
+    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 1 << 62)
+    assert searchshards._memory_folder(cache) is None
+    monkeypatch.setattr(searchshards, "MEMORY", tmp_path / "none")
+    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    assert searchshards._memory_folder(cache) is None
+
+
 def test_an_edit_reads_only_its_changed_pages_unless_the_last_index_was_of_another_site(tmp_path, monkeypatch):
     """Finding each shard's pages walks the whole site (seconds at 100,000 articles), unless the
     record of the last index is of the very site the build staged a copy of: then only the pages
