@@ -368,6 +368,35 @@ def test_an_edit_links_the_files_of_its_shard_pagefind_wrote_the_same(tmp_path, 
     assert tree_hash(root / "site") == tree_hash(fresh / "site")
 
 
+def test_each_bundles_filter_counts_are_read_once_and_kept_by_its_digest(tmp_path):
+    from briefings.engine.pagefind import COUNTS_FILE, FILTERS_FILE, filter_counts, write_filter_counts
+
+    root = sharded(copy_sample(tmp_path / "desk"))
+    build(root)
+    bundle, cache = root / "site" / "pagefind", root / "build" / "pagefind-shards"
+    listed = json.loads((bundle / "briefings-shards.json").read_text("utf-8"))["shards"]
+    bundles = [bundle / shard["path"] for shard in listed]
+    written = json.loads((bundle / FILTERS_FILE).read_text("utf-8"))
+    assert written == filter_counts(bundles) and written["topic"]
+    record = json.loads((cache / COUNTS_FILE).read_text("utf-8"))
+    digests = [p.name for p in cache.iterdir() if p.is_dir()]
+    assert sorted(record) == sorted(digests) and len(record) == len(listed)
+    # The counts come from the record (a bundle in the cache never changes)...
+    entry = "pagefind-entry.json"
+    order = [next(d for d in digests if (cache / d / entry).samefile(b / entry)) for b in bundles]
+    newest = order[0]  # the primary bundle's
+    record[newest]["topic"] = {"made-up": 1}
+    (cache / COUNTS_FILE).write_text(json.dumps(record), "utf-8")
+    write_filter_counts(bundle, digests=order, record=cache / COUNTS_FILE)
+    assert json.loads((bundle / FILTERS_FILE).read_text("utf-8"))["topic"]["made-up"] == 1
+    # ...unless what it holds is not counts, and then from the bundle's files again.
+    record[newest] = "damaged"
+    (cache / COUNTS_FILE).write_text(json.dumps(record), "utf-8")
+    write_filter_counts(bundle, digests=order, record=cache / COUNTS_FILE)
+    assert json.loads((bundle / FILTERS_FILE).read_text("utf-8")) == written
+    assert json.loads((cache / COUNTS_FILE).read_text("utf-8"))[newest] == filter_counts([bundle])
+
+
 def test_pagefind_writes_in_memory_only_where_there_is_room(tmp_path, monkeypatch):
     monkeypatch.setattr(searchshards, "MEMORY", tmp_path)
     cache = tmp_path / "desk" / "build" / "pagefind-shards"

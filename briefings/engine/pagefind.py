@@ -18,7 +18,7 @@ import json
 import shutil
 import sys
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,10 +89,11 @@ def index_site(
         return ShardsDone(("all",), ("all",), log)
     if cache is not None:
         done = index_in_shards(site, shards, cache=cache, run=run)
+        write_filter_counts(site / "pagefind", digests=done.digests, record=cache / COUNTS_FILE)
     else:
         with tempfile.TemporaryDirectory(prefix="briefings-pagefind-") as scratch:
             done = index_in_shards(site, shards, cache=Path(scratch), run=run)
-    write_filter_counts(site / "pagefind")
+        write_filter_counts(site / "pagefind")
     return done
 
 
@@ -114,14 +115,23 @@ def pagefind_command() -> list[str]:
 # reader who opens the panel download every shard's metadata (megabytes at 100,000 articles).
 # With several shards the build writes those counts beside the shards' list instead.
 FILTERS_FILE = "briefings-filters.json"  # in the site's pagefind/
+COUNTS_FILE = "filter-counts.json"  # in the build folder's pagefind-shards/: each bundle's, by digest
 
 
-def write_filter_counts(bundle: Path) -> None:
+def write_filter_counts(bundle: Path, *, digests: Sequence[str] = (), record: Path | None = None) -> None:
     """Write ``bundle/briefings-filters.json``: every filter's values and their pages, summed
     over the shards ``briefings-shards.json`` lists. With one shard (Pagefind's filters() is as
-    cheap) or more than one language (Pagefind counts the reader's only), there is none."""
+    cheap) or more than one language (Pagefind counts the reader's only), there is none.
+    ``digests``: the listed bundles' (as the cache names them, never changed once made), whose
+    counts ``record`` keeps: a bundle's files are read once, not in every build."""
     listed = json.loads((bundle / SHARDS_LIST).read_text("utf-8"))["shards"]
-    counts = filter_counts([bundle / shard["path"] for shard in listed]) if len(listed) > 1 else None
+    counts = None
+    if len(listed) > 1:
+        bundles = [bundle / shard["path"] for shard in listed]
+        if record is not None and len(digests) == len(bundles):
+            counts = _counted(bundles, list(digests), record)
+        else:
+            counts = filter_counts(bundles)
     target = bundle / FILTERS_FILE
     if counts is None:
         target.unlink(missing_ok=True)  # unlinked, never written through: it may be the published site's
@@ -129,6 +139,40 @@ def write_filter_counts(bundle: Path) -> None:
     tmp = target.with_name(f".{FILTERS_FILE}.new")
     tmp.write_text(json.dumps(counts, ensure_ascii=False, separators=(",", ":")), "utf-8")
     tmp.replace(target)
+
+
+def _counted(bundles: list[Path], digests: list[str], record: Path) -> dict[str, dict[str, int]] | None:
+    """``filter_counts`` of the bundles, each bundle's counts taken from ``record`` (by its
+    digest) when it holds them, and ``record`` rewritten with those of these bundles alone."""
+    try:
+        known = json.loads(record.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    each: dict[str, dict[str, dict[str, int]] | None] = {}
+    for bundle, digest in zip(bundles, digests, strict=True):
+        kept = known.get(digest, False)
+        each[digest] = kept if kept is None or _is_counts(kept) else filter_counts([bundle])
+    if each != known:
+        tmp = record.with_name(f".{record.name}.new")
+        tmp.write_text(json.dumps(each, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        tmp.replace(record)
+    total: dict[str, dict[str, int]] = {}
+    for counts in each.values():
+        if counts is None:
+            return None
+        for name, values in counts.items():
+            summed = total.setdefault(name, {})
+            for value, pages in values.items():
+                summed[value] = summed.get(value, 0) + pages
+    return {name: dict(sorted(values.items())) for name, values in sorted(total.items())}
+
+
+def _is_counts(value: Any) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(values, dict) and all(isinstance(n, int) for n in values.values()) for values in value.values()
+    )
 
 
 def filter_counts(bundles: list[Path]) -> dict[str, dict[str, int]] | None:

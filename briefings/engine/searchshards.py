@@ -95,6 +95,7 @@ class ShardsDone:
     keys: tuple[str, ...]
     indexed: tuple[str, ...]
     log: str
+    digests: tuple[str, ...] = ()  # the bundles' in the cache, in the order of ``keys``
 
 
 def shard_size(pages: int, given: int | None = None) -> int:
@@ -310,7 +311,12 @@ def index_in_shards(
     tmp.write_text(text, "utf-8")
     tmp.replace(shards_list)  # replaced, not written in place: the old file may be a link to the published one
     _prune(cache, {s.digest for s in shards})
-    return ShardsDone(keys=tuple(s.key for s in newest_first), indexed=tuple(s.key for s in missing), log="".join(logs))
+    return ShardsDone(
+        keys=tuple(s.key for s in newest_first),
+        indexed=tuple(s.key for s in missing),
+        log="".join(logs),
+        digests=tuple(s.digest for s in newest_first),
+    )
 
 
 def _earlier_bundles(bundle: Path, newest: str) -> dict[str, Path]:
