@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from conftest import copy_sample, pagefind_fragments, run_cli, tree_hash
@@ -82,26 +83,66 @@ def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_d
     assert not (sample_build[0] / "site" / "pagefind" / "briefings-filters.json").exists()  # one shard: none
 
 
-def test_a_shards_pages_found_by_glob_index_as_a_folder_of_links_does(sharded_build, tmp_path, monkeypatch):
-    """A shard's pages are given to Pagefind by a glob over the site itself; a page whose name
-    a glob would misread makes the shard's Pagefind run over a folder of links to its pages,
-    as before globs. Both give the same bundles, byte for byte."""
+def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(sharded_build, tmp_path, monkeypatch):
+    """Without a tmpfs, a shard's pages are given to Pagefind by a glob over the site itself;
+    a page whose name a glob would misread makes the shard's run over a folder of links to its
+    pages, as before globs: both give the same bundles, byte for byte. With one, Pagefind reads
+    copies of the pages in memory, stripped to what it indexes: the same pages, each with the
+    same record (its text, anchors, meta and filters), but numbered in the order that folder
+    lists them."""
     from briefings.engine import pagefind, searchshards
 
     site = tmp_path / "site"
     shutil.copytree(sharded_build / "site", site)
-    linked = []
+    linked, runs = [], []
     monkeypatch.setattr(searchshards, "_link_or_copy", lambda s, d: (linked.append(d), shutil.copyfile(s, d)))
-    trees = []
-    for links, plain in ((0, searchshards._PLAIN_NAME), (92, re.compile("^$"))):  # the second matches no name
+    real_run = pagefind.run_guarded
+    monkeypatch.setattr(pagefind, "run_guarded", lambda args, **k: (runs.append(args), real_run(args, **k))[1])
+    (tmp_path / "memory").mkdir()
+    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    trees, records = [], []
+    for links, plain, memory in (
+        (0, searchshards._PLAIN_NAME, tmp_path / "none"),
+        (92, re.compile("^$"), tmp_path / "none"),  # matches no name
+        (0, searchshards._PLAIN_NAME, tmp_path / "memory"),
+    ):
         monkeypatch.setattr(searchshards, "_PLAIN_NAME", plain)
+        monkeypatch.setattr(searchshards, "MEMORY", memory)
         linked.clear()
+        runs.clear()
         shutil.rmtree(site / "pagefind")
         done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES)  # in a scratch folder
         assert len(done.indexed) == 5
         trees.append(tree_hash(site / "pagefind"))
+        listed = json.loads((site / "pagefind" / "briefings-shards.json").read_text("utf-8"))["shards"]
+        records.append([(s["key"], pagefind_fragments(site / "pagefind" / s["path"])) for s in listed])
         assert len([dest for dest in linked if ".work-" in str(dest)]) == links  # the pages, not the bundles
-    assert trees[0] == trees[1] == tree_hash(sharded_build / "site" / "pagefind")
+        sites = {Path(args[args.index("--site") + 1]) for args in runs}
+        assert (sites == {site}) == (links == 0 and memory.name == "none")  # the glob's runs: over the site
+    assert trees[0] == trees[1]
+    assert records[0] == records[1] == records[2]
+    assert list((tmp_path / "memory").iterdir()) == []
+
+
+def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):
+    page = sharded_build / "site" / SEED.replace("content/articles/2023/", "articles/").replace(".md", "/index.html")
+    data = page.read_bytes()
+    stripped = searchshards.indexed_part(data)
+    head = data[: data.index(b"<body")]
+    assert stripped.startswith(head) and b'data-pagefind-filter="topic' in head
+    body = data[data.index(b"<div data-pagefind-body") :]
+    assert stripped.count(b"<div data-pagefind-body") == 1
+    rest = stripped.removeprefix(head)
+    assert len(stripped) < len(data) * 0.8 and b"md-header" not in rest and b"<script" not in rest
+    assert body[: len(stripped) - len(head) - 200] in stripped  # the element, whole
+    extra = b'<span data-pagefind-filter="year">2023</span>'
+    for changed in (
+        data.replace(b"<div data-pagefind-body", extra + b"<div data-pagefind-body"),  # a filter outside it
+        data.replace(b"</body>", extra + b"</body>"),
+        data.replace(b"</body>", b"<div data-pagefind-body>More</div></body>"),  # a second body element
+        data.replace(b"<body", b"<bodyx"),
+    ):
+        assert searchshards.indexed_part(changed) == changed
 
 
 def whole_archive(page):

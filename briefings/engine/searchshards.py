@@ -63,10 +63,12 @@ PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page a
 SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
 PARALLEL_RUNS = 2
-FORMAT = "3"  # bump when what a shard's bundle holds changes, or how a page's digest is made
+FORMAT = "4"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
 _BODY = b"data-pagefind-body"
+_BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
+_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[\s>]")
 # What of our pages Pagefind leaves out and other pages change: sections it ignores
 # (data-pagefind-ignore: related coverage, the story's other versions) and footers, which it
 # removes with all they hold (the neighbours in each topic; the site's "Updated" date).
@@ -292,9 +294,7 @@ def index_in_shards(
     missing = [s for s in shards if not (cache / s.digest / "pagefind-entry.json").is_file()]
     bundle = site / "pagefind"
     earlier = _earlier_bundles(bundle, newest=shards[-1].key if shards else "")
-    # In memory only what is settled mostly by links: a new shard's files would all be copied,
-    # which costs what Pagefind writing them saved (a cold build: the same time either way).
-    memory = _memory_folder(cache, wanted=any(s.key in earlier for s in missing))
+    memory = _memory_folder(cache, wanted=bool(missing))
     try:
         with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
             logs = list(pool.map(lambda s: _index_one(site, s, cache, run, memory, earlier.get(s.key)), missing))
@@ -366,26 +366,53 @@ def _index_one(
 ) -> str:
     work = cache / f".work-{shard.digest}"
     shutil.rmtree(work, ignore_errors=True)
-    scratch = memory / shard.digest if memory is not None and earlier is not None else work  # where Pagefind writes
-    out = scratch / "pagefind"
     names = [rel for rel, _ in shard.pages]
     work.mkdir(parents=True)
-    scratch.mkdir(parents=True, exist_ok=True)
-    if all(_PLAIN_NAME.match(rel) for rel in names):
-        log = run(site, out, "{" + ",".join(names) + "}")  # no folder of thousands of links to make
+    if memory is not None:
+        scratch = memory / shard.digest
+        for rel in names:  # in order: Pagefind numbers the pages as it lists them
+            dest = scratch / "site" / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(indexed_part((site / rel).read_bytes()))
+        # Written in memory too when most of it is settled by links; a new shard's files would
+        # all be copied, which costs what writing them there saved.
+        log = run(scratch / "site", scratch / "pagefind" if earlier is not None else work / "pagefind", None)
+        if earlier is not None:
+            _settle(scratch / "pagefind", work / "pagefind", earlier)
+        shutil.rmtree(scratch, ignore_errors=True)
+    elif all(_PLAIN_NAME.match(rel) for rel in names):
+        log = run(site, work / "pagefind", "{" + ",".join(names) + "}")  # no folder of thousands of links to make
     else:
         for rel in names:  # links beside the site: in the build folder, on its file system
             dest = work / "site" / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             _link_or_copy(site / rel, dest)
-        log = run(work / "site", out, None)
-    if scratch != work:
-        _settle(out, work / "pagefind", earlier)
-        shutil.rmtree(scratch, ignore_errors=True)
+        log = run(work / "site", work / "pagefind", None)
     shutil.rmtree(cache / shard.digest, ignore_errors=True)
     (work / "pagefind").rename(cache / shard.digest)  # whole, or not at all
     shutil.rmtree(work, ignore_errors=True)
     return log
+
+
+def indexed_part(page: bytes) -> bytes:
+    """What of a page Pagefind reads: the page up to its ``<body>`` tag (the head's title and
+    ``data-pagefind-`` meta, filters and sort) and its one ``data-pagefind-body`` element. Its
+    header, navigation, sidebars, footer and scripts (half of an article page's bytes) are left
+    out, which Pagefind would parse only to skip. The page as it is when anything else of it may
+    count: a ``data-pagefind-`` attribute outside those parts, or a second body element."""
+    at = page.find(_BODY)
+    body = _BODY_TAG.search(page, 0, at) if at >= 0 and page.count(_BODY) == 1 else None
+    if body is None:
+        return page
+    start = page.rfind(b"<", body.end(), at)
+    tag = _TAG.match(page, start) if start >= 0 else None
+    close = _closing(page, page.find(b">", at) + 1, tag.group(1)) if tag is not None else None
+    if tag is None or close is None:
+        return page
+    end = close + len(tag.group(1)) + 3  # past "</tag>"
+    if b"data-pagefind-" in page[body.end() : start] or b"data-pagefind-" in page[end:]:
+        return page
+    return page[: body.end()] + page[start:end] + b"\n</body>\n</html>\n"
 
 
 def _settle(made: Path, into: Path, earlier: Path | None) -> None:
