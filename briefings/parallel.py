@@ -75,6 +75,7 @@ class Workers:
         # Objects built so far are left out of garbage collection until the end:
         # a collection touches every object, which would copy the parent's memory
         # into each forked worker page by page.
+        kept = gc.get_freeze_count()  # what the build froze (pipeline.collector_paused) stays so
         gc.freeze()
         workers = []
         try:
@@ -106,7 +107,8 @@ class Workers:
                 if process.is_alive():
                     process.kill()
                 process.join()
-            gc.unfreeze()
+            if not kept:
+                gc.unfreeze()
 
 
 def _work(task: Callable[[range], Any], spans: list[range], taken: Any, send: Connection) -> None:

@@ -87,7 +87,7 @@ def build(
     started = time.perf_counter()
     target = target_folder(project, options)  # a folder the build may not replace is refused before any work
     now = options.now or dt.datetime.now(dt.UTC)
-    with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait):
+    with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait), frozen_heap():
         with collector_paused():
             cache = BuildCache.open(project.build_dir, key=cache_key(project, options), root=project.root)
             content, left_out = load(project, options, cache, track, on_left_out)  # load + validate
@@ -333,15 +333,28 @@ def content_epoch(edition: Edition) -> int:
 
 
 @contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Undoes, when the build ends, what ``collector_paused`` froze."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+@contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
     """A build makes large trees of objects that do not form cycles: the
     garbage collector's passes over them find nothing, and cost ~5% of a cold
-    run of a big archive (and copied memory in forked workers)."""
+    run of a big archive (and copied memory in forked workers). They live until
+    the build ends, so they are then frozen (left out of the collector's passes,
+    until ``frozen_heap`` ends): the full pass that MkDocs' and the search step's
+    garbage sets off would go over them all again (0.06 s at 10,000 articles)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 

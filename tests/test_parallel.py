@@ -154,3 +154,33 @@ def test_no_module_state_is_left_behind():
     before = {k: v for k, v in vars(parallel).items() if not k.startswith("__")}
     Workers(2, threshold=10).chunks(len, 100, lambda: None)
     assert {k: v for k, v in vars(parallel).items() if not k.startswith("__")} == before
+
+
+def test_what_the_build_made_is_left_out_of_the_collectors_passes_until_it_ends(tmp_path, monkeypatch):
+    """After the generation, the content and the edition are frozen (gc.freeze): the full pass
+    the site's build sets off does not go over them. Workers forked meanwhile leave them so,
+    and the build unfreezes them when it ends, even when it fails."""
+    import gc
+
+    from briefings.engine.mkdocs import MkDocsEngine
+
+    root = copy_sample(tmp_path / "desk")
+    seen = []
+    real = MkDocsEngine.build
+
+    def build(self, *args, **kwargs):
+        before = gc.get_freeze_count()
+        Workers(2, threshold=1).map(str, list(range(10)))
+        seen.append((before, gc.get_freeze_count()))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(MkDocsEngine, "build", build)
+    assert run_cli("build", "--project", str(root)).exit_code == 0
+    assert gc.get_freeze_count() == 0
+    ((before, after),) = seen
+    assert before > 10_000 and after >= before
+
+    monkeypatch.setattr(MkDocsEngine, "build", lambda *a, **k: 1 / 0)
+    (root / "content/articles/2024").joinpath("new.md").write_text(VALID, "utf-8")
+    assert run_cli("build", "--project", str(root)).exit_code != 0
+    assert gc.get_freeze_count() == 0
