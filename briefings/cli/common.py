@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import click
 
+from briefings.content.load import Track
 from briefings.errors import BriefingsError, ContentError, Problem
 from briefings.options import MAX_WORKERS, domain_name, site_url_of
 from briefings.project import Project
@@ -19,6 +20,7 @@ CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_w
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 F = TypeVar("F", bound=Callable[..., object])
 
 
@@ -48,12 +50,12 @@ def project_option(func: Callable[..., R]) -> Callable[..., R]:
 PROGRESS_MIN = 300  # articles: below this, reading them is quick enough to need no progress bar
 
 
-def progress(label: str) -> Callable[[list[Path]], Iterable[Path]]:
+def progress(label: str) -> Track:
     """Wraps the article files as they are read: a progress bar when there are many and
     stdout is a terminal, one plain line otherwise (CI logs), nothing for a small folder.
     Both go to stderr."""
 
-    def track(files: list[Path]) -> Iterable[Path]:
+    def track(files: list[T], /) -> Iterable[T]:
         if len(files) <= PROGRESS_MIN:
             return files
         if not sys.stdout.isatty():
@@ -64,7 +66,7 @@ def progress(label: str) -> Callable[[list[Path]], Iterable[Path]]:
     return track
 
 
-def _bar(files: list[Path], label: str) -> Iterator[Path]:
+def _bar(files: list[T], label: str) -> Iterator[T]:
     # On stderr, so the command's own output can be piped.
     with click.progressbar(files, label=f"{label} {len(files)} articles", show_pos=True, file=sys.stderr) as bar:
         yield from bar
