@@ -184,3 +184,26 @@ def test_what_the_build_made_is_left_out_of_the_collectors_passes_until_it_ends(
     (root / "content/articles/2024").joinpath("new.md").write_text(VALID, "utf-8")
     assert run_cli("build", "--project", str(root)).exit_code != 0
     assert gc.get_freeze_count() == 0
+
+
+def test_articles_pickle_whole_as_the_cache_and_the_workers_pass_them():
+    """Every field of every article of the sample, its quotes, corrections and outlet, and
+    the lines its problems name (fields left out of comparisons), comes back from a pickle."""
+    import dataclasses
+    import pickle
+    from pathlib import Path
+
+    from briefings.content.load import load_content
+
+    def values(obj):
+        if dataclasses.is_dataclass(obj):
+            return (type(obj), tuple(values(getattr(obj, f.name)) for f in dataclasses.fields(obj)))
+        if isinstance(obj, tuple):
+            return tuple(values(item) for item in obj)
+        return obj
+
+    articles = load_content(Path(__file__).parent.parent).articles
+    assert any(a.corrections for a in articles) and any(a.quotes for a in articles)
+    assert any(a.people_lines for a in articles) and any(a.outlet for a in articles)
+    for article in articles:
+        assert values(pickle.loads(pickle.dumps(article))) == values(article)
