@@ -17,21 +17,23 @@ search of the whole archive merges (every shard: its metadata, a chunk per word)
 a few dozen shards.
 
 Each shard is indexed by its own Pagefind run (two at most at a time, each
-within ``--max-memory``) over the site itself, told the shard's pages by a glob
-(or, when a page's name is not plain enough for one, over a folder of hard
-links to them), and its bundle is kept in the build folder
+within ``--max-memory``), and its bundle is kept in the build folder
 (``build/pagefind-shards/<digest>/``), named after a digest of exactly what it
 indexes: the next build that indexes the same pages the same way links it into
 the site instead of running Pagefind again.
 
-A bundle is hundreds of small files (a fragment a page, chunks of the index), and
-creating files on a disk costs more than Pagefind's work on them (ext4 allocating an
-inode: 0.3-0.8 ms each on the benchmark machine). So Pagefind writes into memory when
-the machine has a tmpfs with room (``/dev/shm``), and the bundle is then settled into
-the cache: each file the shard's last bundle holds with the same bytes is linked from
-it, the others copied. An edit changes a page's fragment and the index chunks, a few
-dozen of a shard's ~450 files: its Pagefind step takes 1.17 s instead of 1.33 s at
-10,000 articles. A new shard is written on the disk, as there is nothing to link.
+Where the machine has a tmpfs with room (``/dev/shm``), Pagefind reads copies of
+the shard's pages there, each cut to what it indexes (``indexed_part``: half an
+article page's bytes, which Pagefind would parse only to skip): a fifth less of its
+time. An edited shard's bundle is written there too: a bundle is hundreds of small
+files (a fragment a page, chunks of the index), and creating files on a disk costs
+more than Pagefind's work on them (ext4 allocating an inode: 0.3-0.8 ms each on the
+benchmark machine). It is then settled into the cache: each file the shard's last
+bundle holds with the same bytes is linked from it, the others copied (an edit
+changes a page's fragment and the index chunks, a few dozen of ~470 files). A new
+shard's bundle is written on the disk, as there is nothing to link. Without a tmpfs,
+Pagefind runs over the site itself, told the shard's pages by a glob (or, when a
+page's name is not plain enough for one, over a folder of hard links to them).
 
 In the site, the newest shard is the primary bundle at ``pagefind/`` (with
 pagefind.js and the wasm the others share); the others are at
