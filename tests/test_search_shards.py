@@ -19,7 +19,7 @@ from test_browser import every_result, serve_site, visiting
 from test_browser import search as type_search
 from test_search import article_days
 
-from briefings.engine import searchshards
+from briefings.engine import searchshards, shardrun
 
 SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08 to -11
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
@@ -90,24 +90,24 @@ def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(s
     copies of the pages in memory, stripped to what it indexes: the same pages, each with the
     same record (its text, anchors, meta and filters), but numbered in the order that folder
     lists them."""
-    from briefings.engine import pagefind, searchshards
+    from briefings.engine import pagefind
 
     site = tmp_path / "site"
     shutil.copytree(sharded_build / "site", site)
     linked, runs = [], []
-    monkeypatch.setattr(searchshards, "_link_or_copy", lambda s, d: (linked.append(d), shutil.copyfile(s, d)))
+    monkeypatch.setattr(shardrun, "link_or_copy", lambda s, d: (linked.append(d), shutil.copyfile(s, d)))
     real_run = pagefind.run_guarded
     monkeypatch.setattr(pagefind, "run_guarded", lambda args, **k: (runs.append(args), real_run(args, **k))[1])
     (tmp_path / "memory").mkdir()
-    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    monkeypatch.setattr(shardrun, "MEMORY_ROOM", 0)
     trees, records = [], []
     for links, plain, memory in (
-        (0, searchshards._PLAIN_NAME, tmp_path / "none"),
+        (0, shardrun._PLAIN_NAME, tmp_path / "none"),
         (92, re.compile("^$"), tmp_path / "none"),  # matches no name
-        (0, searchshards._PLAIN_NAME, tmp_path / "memory"),
+        (0, shardrun._PLAIN_NAME, tmp_path / "memory"),
     ):
-        monkeypatch.setattr(searchshards, "_PLAIN_NAME", plain)
-        monkeypatch.setattr(searchshards, "MEMORY", memory)
+        monkeypatch.setattr(shardrun, "_PLAIN_NAME", plain)
+        monkeypatch.setattr(shardrun, "MEMORY", memory)
         linked.clear()
         runs.clear()
         shutil.rmtree(site / "pagefind")
@@ -127,7 +127,7 @@ def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(s
 def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):
     page = sharded_build / "site" / SEED.replace("content/articles/2023/", "articles/").replace(".md", "/index.html")
     data = page.read_bytes()
-    stripped = searchshards.indexed_part(data)
+    stripped = shardrun.indexed_part(data)
     head = data[: data.index(b"<body")]
     assert stripped.startswith(head) and b'data-pagefind-filter="topic' in head
     body = data[data.index(b"<div data-pagefind-body") :]
@@ -142,7 +142,7 @@ def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more
         data.replace(b"</body>", b"<div data-pagefind-body>More</div></body>"),  # a second body element
         data.replace(b"<body", b"<bodyx"),
     ):
-        assert searchshards.indexed_part(changed) == changed
+        assert shardrun.indexed_part(changed) == changed
 
 
 def whole_archive(page):
@@ -385,13 +385,13 @@ def test_an_edit_links_the_files_of_its_shard_pagefind_wrote_the_same(tmp_path, 
     folder in memory is removed, also what a killed build of the desk left there."""
     memory = tmp_path / "memory"
     memory.mkdir()
-    monkeypatch.setattr(searchshards, "MEMORY", memory)
-    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
+    monkeypatch.setattr(shardrun, "MEMORY", memory)
+    monkeypatch.setattr(shardrun, "MEMORY_ROOM", 0)
     root = sharded(copy_sample(tmp_path / "desk"))
     build(root)
     shard = root / "site" / "pagefind" / "shard-2023-11"
     before = {p.relative_to(shard): (p.stat().st_ino, p.read_bytes()) for p in shard.rglob("*") if p.is_file()}
-    leftover = searchshards.memory_folder_of(root / "build" / "pagefind-shards") / "killed"
+    leftover = shardrun.memory_folder_of(root / "build" / "pagefind-shards") / "killed"
     leftover.mkdir(parents=True)
     path = root / SEED
     path.write_text(path.read_text("utf-8").replace("military-to-military", "military to military"), "utf-8")
@@ -439,18 +439,18 @@ def test_each_bundles_filter_counts_are_read_once_and_kept_by_its_digest(tmp_pat
 
 
 def test_pagefind_writes_in_memory_only_where_there_is_room(tmp_path, monkeypatch):
-    monkeypatch.setattr(searchshards, "MEMORY", tmp_path)
+    monkeypatch.setattr(shardrun, "MEMORY", tmp_path)
     cache = tmp_path / "desk" / "build" / "pagefind-shards"
-    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
-    assert searchshards._memory_folder(cache) == searchshards.memory_folder_of(cache)
-    assert searchshards.memory_folder_of(cache).is_dir()
-    assert searchshards._memory_folder(cache, wanted=False) is None  # what was there is removed
-    assert not searchshards.memory_folder_of(cache).exists()
-    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 1 << 62)
-    assert searchshards._memory_folder(cache) is None
-    monkeypatch.setattr(searchshards, "MEMORY", tmp_path / "none")
-    monkeypatch.setattr(searchshards, "MEMORY_ROOM", 0)
-    assert searchshards._memory_folder(cache) is None
+    monkeypatch.setattr(shardrun, "MEMORY_ROOM", 0)
+    assert shardrun.memory_folder(cache) == shardrun.memory_folder_of(cache)
+    assert shardrun.memory_folder_of(cache).is_dir()
+    assert shardrun.memory_folder(cache, wanted=False) is None  # what was there is removed
+    assert not shardrun.memory_folder_of(cache).exists()
+    monkeypatch.setattr(shardrun, "MEMORY_ROOM", 1 << 62)
+    assert shardrun.memory_folder(cache) is None
+    monkeypatch.setattr(shardrun, "MEMORY", tmp_path / "none")
+    monkeypatch.setattr(shardrun, "MEMORY_ROOM", 0)
+    assert shardrun.memory_folder(cache) is None
 
 
 def test_an_edit_reads_only_its_changed_pages_unless_the_last_index_was_of_another_site(tmp_path, monkeypatch):

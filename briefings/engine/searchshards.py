@@ -22,18 +22,8 @@ within ``--max-memory``), and its bundle is kept in the build folder
 indexes: the next build that indexes the same pages the same way links it into
 the site instead of running Pagefind again.
 
-Where the machine has a tmpfs with room (``/dev/shm``), Pagefind reads copies of
-the shard's pages there, each cut to what it indexes (``indexed_part``: half an
-article page's bytes, which Pagefind would parse only to skip): a fifth less of its
-time. An edited shard's bundle is written there too: a bundle is hundreds of small
-files (a fragment a page, chunks of the index), and creating files on a disk costs
-more than Pagefind's work on them (ext4 allocating an inode: 0.3-0.8 ms each on the
-benchmark machine). It is then settled into the cache: each file the shard's last
-bundle holds with the same bytes is linked from it, the others copied (an edit
-changes a page's fragment and the index chunks, a few dozen of ~470 files). A new
-shard's bundle is written on the disk, as there is nothing to link. Without a tmpfs,
-Pagefind runs over the site itself, told the shard's pages by a glob (or, when a
-page's name is not plain enough for one, over a folder of hard links to them).
+How a shard is indexed (over the site, or over copies of its pages in memory) is
+``shardrun``'s.
 
 In the site, the newest shard is the primary bundle at ``pagefind/`` (with
 pagefind.js and the wasm the others share); the others are at
@@ -44,7 +34,6 @@ lists them all, newest first, for our search script to merge
 
 from __future__ import annotations
 
-import filecmp
 import hashlib
 import json
 import os
@@ -57,6 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from briefings.engine.shardrun import BODY, closing, index_one, link_or_copy, memory_folder
 from briefings.fileio import read_bytes
 
 SHARDS_DIR = "pagefind-shards"  # in the build folder
@@ -68,9 +58,6 @@ PARALLEL_RUNS = 2
 FORMAT = "4"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
-_BODY = b"data-pagefind-body"
-_BODY_TAG = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-_TAG = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)[\s>]")
 # What of our pages Pagefind leaves out and other pages change: sections it ignores
 # (data-pagefind-ignore: related coverage, the story's other versions) and footers, which it
 # removes with all they hold (the neighbours in each topic; the site's "Updated" date).
@@ -79,10 +66,6 @@ _IDS = re.compile(rb"\sid=\"[^\"]*\"")
 _READ_EVEN_IGNORED = re.compile(rb"data-pagefind-(?!ignore)")  # filters, meta, sort...
 _DATE = re.compile(rb'data-pagefind-sort="date\[content\]" content="(\d{4})-(\d{2})')
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
-# A page name that means itself in Pagefind's glob ({a,b,...}): none of its special characters.
-_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_./-]+$")
-MEMORY = Path("/dev/shm")  # a tmpfs on Linux: where Pagefind writes, when it has MEMORY_ROOM free
-MEMORY_ROOM = 1 << 30  # (a bundle is ~8 KB a page: 35 MB for a shard of 4,000 pages)
 
 
 @dataclass(frozen=True)
@@ -90,6 +73,10 @@ class Shard:
     key: str  # "all", a year ("2024"), a month ("2024-03"), or the first and last of several ("2015_2016")
     pages: tuple[tuple[str, str], ...]  # (site-relative path, its indexed_digest), sorted
     digest: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [rel for rel, _ in self.pages]
 
 
 @dataclass(frozen=True)
@@ -208,7 +195,7 @@ def _entry(site: Path, rel: str, stat: os.stat_result, known: Any) -> list[Any]:
     if isinstance(known, list) and len(known) == 4 and known[0] == stamp:
         return known
     data, _ = read_bytes(os.path.join(site, rel))  # fewer system calls than Path.read_bytes
-    if _BODY not in data:
+    if BODY not in data:
         return [stamp, "", "", ""]
     date = _DATE.search(data)
     year, month = (date.group(1).decode(), date.group(2).decode()) if date else ("0000", "00")
@@ -229,7 +216,7 @@ def indexed_digest(data: bytes) -> str:
         if match.start() < at:  # inside a section already passed
             continue
         footer = match.group(1) is not None
-        end = _closing(data, match.end(), match.group(1) or match.group(2))
+        end = closing(data, match.end(), match.group(1) or match.group(2))
         if end is None:
             break  # unbalanced: the rest is hashed whole
         found.update(data[at : match.end()])
@@ -240,26 +227,6 @@ def indexed_digest(data: bytes) -> str:
         at = end
     found.update(data[at:])
     return found.hexdigest()
-
-
-def _closing(data: bytes, start: int, tag: bytes) -> int | None:
-    """Where the element of ``tag`` opened just before ``start`` closes (its end tag's ``<``)."""
-    opening, closing = b"<" + tag, b"</" + tag + b">"
-    depth, at = 1, start
-    while True:
-        close = data.find(closing, at)
-        if close < 0:
-            return None
-        nested = data.find(opening, at, close)
-        while nested >= 0 and data[nested + len(opening) : nested + len(opening) + 1] not in (b" ", b">", b"\n"):
-            nested = data.find(opening, nested + 1, close)
-        if nested >= 0:
-            depth, at = depth + 1, nested + len(opening)
-            continue
-        depth -= 1
-        if depth == 0:
-            return close
-        at = close + len(closing)
 
 
 def site_pages(site: str) -> list[tuple[str, os.stat_result]]:
@@ -296,10 +263,13 @@ def index_in_shards(
     missing = [s for s in shards if not (cache / s.digest / "pagefind-entry.json").is_file()]
     bundle = site / "pagefind"
     earlier = _earlier_bundles(bundle, newest=shards[-1].key if shards else "")
-    memory = _memory_folder(cache, wanted=bool(missing))
+    memory = memory_folder(cache, wanted=bool(missing))
     try:
         with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
-            logs = list(pool.map(lambda s: _index_one(site, s, cache, run, memory, earlier.get(s.key)), missing))
+            indexed = pool.map(
+                lambda s: index_one(site, s.digest, s.names, cache, run, memory, earlier.get(s.key)), missing
+            )
+            logs = list(indexed)
     finally:
         if memory is not None:
             shutil.rmtree(memory, ignore_errors=True)
@@ -333,113 +303,6 @@ def _earlier_bundles(bundle: Path, newest: str) -> dict[str, Path]:
     if listed and newest not in earlier:
         earlier[newest] = bundle / str(listed[0]["path"])
     return earlier
-
-
-def _memory_folder(cache: Path, *, wanted: bool = True) -> Path | None:
-    """A folder in memory (MEMORY) for Pagefind to write in, named after the build folder's
-    cache, so that the next build of it removes what a killed one left (builds of one build
-    folder never run at once); None when not ``wanted`` or no tmpfs has MEMORY_ROOM free."""
-    folder = memory_folder_of(cache)
-    shutil.rmtree(folder, ignore_errors=True)
-    try:
-        stat = os.statvfs(MEMORY)
-    except OSError:
-        return None
-    if not wanted or stat.f_bavail * stat.f_frsize < MEMORY_ROOM or not os.access(MEMORY, os.W_OK):
-        return None
-    try:
-        folder.mkdir()
-    except OSError:
-        return None
-    return folder
-
-
-def memory_folder_of(cache: Path) -> Path:
-    return MEMORY / f"briefings-pagefind-{hashlib.sha256(str(cache.resolve()).encode()).hexdigest()[:16]}"
-
-
-def _index_one(
-    site: Path,
-    shard: Shard,
-    cache: Path,
-    run: Callable[[Path, Path, str | None], str],
-    memory: Path | None = None,
-    earlier: Path | None = None,
-) -> str:
-    work = cache / f".work-{shard.digest}"
-    shutil.rmtree(work, ignore_errors=True)
-    names = [rel for rel, _ in shard.pages]
-    work.mkdir(parents=True)
-    if memory is not None:
-        scratch = memory / shard.digest
-        for rel in names:  # in order: Pagefind numbers the pages as it lists them
-            dest = scratch / "site" / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(indexed_part((site / rel).read_bytes()))
-        # Written in memory too when most of it is settled by links; a new shard's files would
-        # all be copied, which costs what writing them there saved.
-        log = run(scratch / "site", scratch / "pagefind" if earlier is not None else work / "pagefind", None)
-        if earlier is not None:
-            _settle(scratch / "pagefind", work / "pagefind", earlier)
-        shutil.rmtree(scratch, ignore_errors=True)
-    elif all(_PLAIN_NAME.match(rel) for rel in names):
-        log = run(site, work / "pagefind", "{" + ",".join(names) + "}")  # no folder of thousands of links to make
-    else:
-        for rel in names:  # links beside the site: in the build folder, on its file system
-            dest = work / "site" / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            _link_or_copy(site / rel, dest)
-        log = run(work / "site", work / "pagefind", None)
-    shutil.rmtree(cache / shard.digest, ignore_errors=True)
-    (work / "pagefind").rename(cache / shard.digest)  # whole, or not at all
-    shutil.rmtree(work, ignore_errors=True)
-    return log
-
-
-def indexed_part(page: bytes) -> bytes:
-    """What of a page Pagefind reads: the page up to its ``<body>`` tag (the head's title and
-    ``data-pagefind-`` meta, filters and sort) and its one ``data-pagefind-body`` element. Its
-    header, navigation, sidebars, footer and scripts (half of an article page's bytes) are left
-    out, which Pagefind would parse only to skip. The page as it is when anything else of it may
-    count: a ``data-pagefind-`` attribute outside those parts, or a second body element."""
-    at = page.find(_BODY)
-    body = _BODY_TAG.search(page, 0, at) if at >= 0 and page.count(_BODY) == 1 else None
-    if body is None:
-        return page
-    start = page.rfind(b"<", body.end(), at)
-    tag = _TAG.match(page, start) if start >= 0 else None
-    close = _closing(page, page.find(b">", at) + 1, tag.group(1)) if tag is not None else None
-    if tag is None or close is None:
-        return page
-    end = close + len(tag.group(1)) + 3  # past "</tag>"
-    if b"data-pagefind-" in page[body.end() : start] or b"data-pagefind-" in page[end:]:
-        return page
-    return page[: body.end()] + page[start:end] + b"\n</body>\n</html>\n"
-
-
-def _settle(made: Path, into: Path, earlier: Path | None) -> None:
-    """Put the bundle Pagefind ``made`` in memory ``into`` the cache: a file that ``earlier``
-    (the shard's last bundle) holds at the same place with the same bytes is linked from it,
-    any other copied."""
-    for folder, _, files in os.walk(made):
-        rel = os.path.relpath(folder, made)
-        os.makedirs(into / rel, exist_ok=True)
-        for name in files:
-            source, dest = os.path.join(folder, name), into / rel / name
-            if earlier is not None and _same_bytes(source, earlier / rel / name):
-                try:
-                    os.link(earlier / rel / name, dest)
-                    continue
-                except OSError:
-                    pass  # another file system: copied
-            shutil.copyfile(source, dest)
-
-
-def _same_bytes(a: str, b: Path) -> bool:
-    try:
-        return filecmp.cmp(a, b, shallow=False)
-    except OSError:
-        return False
 
 
 def _place_bundles(bundle: Path, places: dict[str, Path]) -> None:
@@ -488,14 +351,7 @@ def _link_bundle(source: Path, dest: Path, *, scripts: bool) -> None:
             if not scripts and rel == Path(".") and _SCRIPTS.match(name):
                 continue
             (dest / rel).mkdir(parents=True, exist_ok=True)
-            _link_or_copy(Path(folder) / name, dest / rel / name)
-
-
-def _link_or_copy(source: Path, dest: Path) -> None:
-    try:
-        os.link(source, dest)
-    except OSError:
-        shutil.copyfile(source, dest)
+            link_or_copy(Path(folder) / name, dest / rel / name)
 
 
 def _prune(cache: Path, keep: Iterable[str]) -> None:
