@@ -221,9 +221,9 @@ def split_drafts(problems: list[Problem], drafts: set[str]) -> tuple[list[Proble
 
 def article_files(root: Path) -> list[Path]:
     """Every *.md entry under content/articles, in sorted order so runs are
-    deterministic. (os.walk: directory entries carry their type, so a big
-    archive is listed without a stat per file; it does not follow links to
-    folders, so a link loop cannot make it go round.) Entries that are not
+    deterministic. (os.scandir: directory entries carry their type, so a big
+    archive is listed without a stat per file; links to folders are not
+    followed, so a link loop cannot make it go round.) Entries that are not
     regular files are listed too: the loader reports them."""
     return [Path(p) for p in _article_entries(root)[0]]
 
