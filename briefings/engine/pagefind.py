@@ -153,20 +153,12 @@ def _counted(bundles: list[Path], digests: list[str], record: Path) -> dict[str,
     each: dict[str, dict[str, dict[str, int]] | None] = {}
     for bundle, digest in zip(bundles, digests, strict=True):
         kept = known.get(digest, False)
-        each[digest] = kept if kept is None or _is_counts(kept) else filter_counts([bundle])
+        each[digest] = kept if kept is None or _is_counts(kept) else _bundle_counts(bundle)
     if each != known:
         tmp = record.with_name(f".{record.name}.new")
         tmp.write_text(json.dumps(each, ensure_ascii=False, separators=(",", ":")), "utf-8")
         tmp.replace(record)
-    total: dict[str, dict[str, int]] = {}
-    for counts in each.values():
-        if counts is None:
-            return None
-        for name, values in counts.items():
-            summed = total.setdefault(name, {})
-            for value, pages in values.items():
-                summed[value] = summed.get(value, 0) + pages
-    return {name: dict(sorted(values.items())) for name, values in sorted(total.items())}
+    return _summed(list(each.values()))
 
 
 def _is_counts(value: Any) -> bool:
@@ -178,26 +170,42 @@ def _is_counts(value: Any) -> bool:
 def filter_counts(bundles: list[Path]) -> dict[str, dict[str, int]] | None:
     """Each filter's values and the number of pages with each, over these bundles, sorted; None
     when a bundle indexes more than one language or is laid out as this code does not know."""
+    return _summed([_bundle_counts(bundle) for bundle in bundles])
+
+
+def _summed(each: list[dict[str, dict[str, int]] | None]) -> dict[str, dict[str, int]] | None:
+    total: dict[str, dict[str, int]] = {}
+    for counts in each:
+        if counts is None:
+            return None
+        for name, values in counts.items():
+            summed = total.setdefault(name, {})
+            for value, pages in values.items():
+                summed[value] = summed.get(value, 0) + pages
+    return {name: dict(sorted(values.items())) for name, values in sorted(total.items())}
+
+
+def _bundle_counts(bundle: Path) -> dict[str, dict[str, int]] | None:
+    """One bundle's filter counts (``filter_counts``)."""
+    languages = list(json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("languages", {}).values())
+    if len(languages) != 1:
+        return None
+    meta = _read(bundle / f"pagefind.{languages[0]['hash']}.pf_meta")
+    filters = meta[3] if isinstance(meta, list) and len(meta) > 3 else None
+    if not isinstance(filters, list):
+        return None
     counts: dict[str, dict[str, int]] = {}
-    for bundle in bundles:
-        languages = list(json.loads((bundle / "pagefind-entry.json").read_text("utf-8")).get("languages", {}).values())
-        if len(languages) != 1:
-            return None
-        meta = _read(bundle / f"pagefind.{languages[0]['hash']}.pf_meta")
-        filters = meta[3] if isinstance(meta, list) and len(meta) > 3 else None
-        if not isinstance(filters, list):
-            return None
-        for name, digest in filters:
-            data = _read(bundle / "filter" / f"{digest}.pf_filter")
-            listed = data[1] if isinstance(data, list) and len(data) > 1 and isinstance(data[1], list) else None
-            if listed is None or not all(isinstance(v, list) and len(v) == 2 for v in listed):
-                return None  # a layout this code does not know: the panel merges every shard instead
-            values = counts.setdefault(name, {})
-            for value, pages in listed:
-                if not isinstance(pages, list):
-                    return None
-                values[value] = values.get(value, 0) + len(pages)
-    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
+    for name, digest in filters:
+        data = _read(bundle / "filter" / f"{digest}.pf_filter")
+        listed = data[1] if isinstance(data, list) and len(data) > 1 and isinstance(data[1], list) else None
+        if listed is None or not all(isinstance(v, list) and len(v) == 2 for v in listed):
+            return None  # a layout this code does not know: the panel merges every shard instead
+        values = counts.setdefault(name, {})
+        for value, pages in listed:
+            if not isinstance(pages, list):
+                return None
+            values[value] = values.get(value, 0) + len(pages)
+    return counts
 
 
 # Pagefind (1.5) writes each filter's values in a different order on every run (a hash map's),
