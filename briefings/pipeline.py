@@ -117,9 +117,7 @@ def build(
                 edition, written, up_to_date(target, notes, plan.pages), time.perf_counter() - started, len(left_out)
             )
         cache.site_changing()
-        # A spare a day behind (left by a new day) is linked again whole, unless this build is of a new day too.
-        behind = plan.spare_day is not None and plan.redate is None
-        with staged(target, copy=plan.incremental, spare_differs=plan.spare, relink=behind) as stage:
+        with staged(target, copy=plan.incremental, spare_differs=plan.spare) as stage:
             warnings = engine.build(plan, stage.site, target)  # engine
             if options.search == "pagefind":
                 index_site(

@@ -228,6 +228,18 @@ def test_with_another_plugin_an_added_article_builds_every_page(sample, monkeypa
     assert "rebuilt" not in build(sample)
 
 
+def published_pages(root):
+    return {p.relative_to(root / "site"): (p.stat().st_ino, p.read_bytes()) for p in (root / "site").rglob("*.html")}
+
+
+def kept_as_the_spare(root, published):
+    """The published site's pages, as ``published_pages`` took them before a build, are the
+    spare's after it: the same files, never written through."""
+    for rel, (inode, data) in published.items():
+        kept = root / ".site-spare/site" / rel
+        assert (kept.stat().st_ino, kept.read_bytes()) == (inode, data), rel
+
+
 @pytest.mark.slow
 def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_path, monkeypatch):
     """The newest article's day is the footer's "Updated" on every page and each date of the
@@ -240,7 +252,11 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
     quint = root / "site/articles/2022-08-02-the-quint-pelosi-leaves-taipei/index.html"
     assert '<time class="bf-footer__updated" datetime="2024-11-17">17 November 2024</time>' in quint.read_text("utf-8")
     add_report(root, date="2024-11-18")
+    published = published_pages(root)
     out = build(root, "--base-url", SITE_URL)
+    # Staged as links to the published pages: each got the new day in a new file; the published
+    # site's were never written (the spare now holds them as they were).
+    kept_as_the_spare(root, published)
     rebuilt = int(re.search(r"\((\d+) changed pages? rebuilt\)", out).group(1))
     assert rebuilt < 40, out  # of 150
     assert '<time class="bf-footer__updated" datetime="2024-11-18">18 November 2024</time>' in quint.read_text("utf-8")
@@ -261,8 +277,8 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
         if rel not in record.spare:
             assert (spare / rel).read_bytes().replace(old, new) == page.read_bytes(), rel
     # Then a report of the next day (staged from that spare: its pages show either day), another
-    # of that day (the spare linked again whole), and one of the day after: each staged from the
-    # spare, and each site the one a cold build makes.
+    # of that day (the spare's pages a day behind), and one of the day after: each staged from
+    # the spare, and each site the one a cold build makes.
     for n, date, spare_day in (
         (2, "2024-11-19", "2024-11-18"),
         (3, "2024-11-19", None),
@@ -272,8 +288,17 @@ def test_an_article_of_a_new_day_writes_the_new_date_into_every_other_page(tmp_p
         add_report(root, rel=rel, date=date)
         edit(root, rel, "url: https://example.org/", f"url: https://example.org/{n}/")
         edit(root, rel, "title: Another account", f"title: Account {n}")
+        published = published_pages(root)
+        spares = {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*.html")}
         assert "rebuilt" in build(root, "--base-url", SITE_URL)
         assert read_site_record(root / "build").spare_day == spare_day
+        # The spare's pages, its own files, got the day written in place (no new file for each,
+        # no relinking); the published site's were never written: the spare now holds them as
+        # they were.
+        pages = sorted((root / "site").rglob("*.html"))
+        in_place = [p for p in pages if p.stat().st_ino == spares.get(p.relative_to(root / "site"))]
+        assert len(in_place) > 0.8 * len(pages), (n, len(in_place), len(pages))
+        kept_as_the_spare(root, published)
         matches_a_cold_build(root, tmp_path / f"cold-{n}")
 
     footer = root / "overrides/partials/copyright.html"

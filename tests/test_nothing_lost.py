@@ -279,6 +279,48 @@ def test_a_build_killed_at_every_step_of_the_swap_loses_nothing(site, mode):
         assert not sitefolder.leftovers(site_dir), "the staging folder is cleared"
 
 
+# A new day's build writes the day into the spare's pages in place (incremental.redate_pages),
+# killed on its N-th page.
+REDATE_KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from briefings.engine import incremental
+    from briefings.cli import main
+
+    step, project, calls = int(sys.argv[1]), sys.argv[2], []
+    overwrite = incremental.overwrite_bytes
+
+    def stopping(*args):
+        calls.append(args[0])
+        if len(calls) == step:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return overwrite(*args)
+
+    incremental.overwrite_bytes = stopping
+    main(["build", "--project", project])
+""")
+
+
+@pytest.mark.slow
+def test_a_build_killed_while_writing_a_new_day_into_pages_loses_nothing(site):
+    """The pages written in place are the spare's alone: killed halfway, the published site
+    is whole and unchanged, and the next build makes the site a full build makes."""
+    site.article("a.md", VALID)
+    built(site)
+    site.article("b.md", VALID.replace("A valid article", "A second article").replace("2024-01-13", "2024-01-20"))
+    built(site)  # a new day: the spare is the site before, each page its own file
+    old = tree_hash(site.root / "site")
+    site.article("c.md", VALID.replace("A valid article", "A third article").replace("2024-01-13", "2024-01-21"))
+    command = [sys.executable, "-c", REDATE_KILLER, "3", str(site.root)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr  # it got to the third page written in place
+    assert tree_hash(site.root / "site") == old
+    built(site)
+    new = tree_hash(site.root / "site")
+    built(site, "--full")
+    assert tree_hash(site.root / "site") == new != old
+    assert not sitefolder.leftovers(site.root / "site")
+
+
 @pytest.mark.slow
 def test_the_old_copy_is_put_back_not_deleted(site):
     """The fallback killed between its renames: builds that fail later keep, then restore, the only good copy."""

@@ -14,9 +14,10 @@ the last build, it is enough to:
    delete the removed pages' HTML, and, when pages came or went, write the
    sitemap again from every page (the one file listing them all);
    when the build date's day moved on (an article dated after the newest),
-   rewrite the footer's "Updated" date in every other page, in place
+   rewrite the footer's "Updated" date in every other page
    (``redate_pages``: a page's HTML shows the day only there), and the
-   sitemap, whose dates are that day;
+   sitemap, whose dates are that day; when the spare was a day behind, write
+   the day into its pages;
 3. splice the changed pages' entries into the previous search index, in
    place, so it stays complete and in the order a full build writes (with
    ``search: pagefind``, the staged site is indexed again instead, in date
@@ -53,7 +54,7 @@ from briefings.engine.linkcheck import page_output
 from briefings.engine.linktree import remove_file
 from briefings.engine.searchshards import site_pages as html_files
 from briefings.engine.theme import theme_of
-from briefings.fileio import digest, read_bytes
+from briefings.fileio import digest, overwrite_bytes, read_bytes, write_bytes
 from briefings.options import BuildOptions
 from briefings.project import Project
 
@@ -152,9 +153,10 @@ def rewrote_every_page(the_plan: SitePlan) -> bool:
 
     A build that wrote a new day into every page leaves the spare as the previous site, whose
     pages differ from the new ones only in their footer's day (``SiteRecord.spare_day``) but for
-    the files it replaced: the next build of a new day rewrites every page from the spare's
-    (``redate_pages`` knows either day), so a desk that builds once a day never relinks the
-    site file by file (2.6 s at 10,000 articles); one of the same day relinks it then."""
+    the files it replaced: the next build, of a new day or the same one, writes its day into
+    the spare's pages (``redate_pages`` knows either day), in place, as they are the spare's
+    alone. No relinking of the site file by file (2.6 s at 10,000 articles) and no new file
+    for each page (4.4 s)."""
     return the_plan.changed is None
 
 
@@ -281,6 +283,8 @@ def apply(
         remove_file(staging, output(name))
     if the_plan.redate is not None:
         redate_pages(staging, (the_plan.redate[0], the_plan.spare_day), the_plan.redate[1])
+    elif the_plan.spare_day is not None and the_plan.day is not None:  # staged from a spare a day behind
+        redate_pages(staging, (the_plan.spare_day,), the_plan.day)
     if (the_plan.added or the_plan.removed or the_plan.redate) and write_sitemap is not None:
         assert the_plan.stats is not None  # every generated file: the docs folder's
         write_sitemap(docs_dir, work / "sitemap", the_plan.stats.keys())
@@ -310,23 +314,30 @@ def shows_build_date(overrides: Iterable[Path]) -> bool:
 
 
 def redate_pages(site: Path, before: Iterable[str | None], after: str) -> int:
-    """Write the footer's new date into every HTML page of a staged site that shows an old one
-    (as new files: the staged pages are hard links to the published site's or to the spare's).
+    """Write the footer's new date into every HTML page of a staged site that shows an old one.
     ``before``: the days they may show (the last build's; the spare's, if it is behind). The
-    pages rebuilt already show the new one. Returns how many were rewritten."""
+    pages rebuilt already show the new one. Returns how many were rewritten.
+
+    A page that is a hard link (to the published site's page, or a cached one) is replaced by
+    a new file, as any staged file is. One that is the staged site's alone (one link: a spare's
+    page that a new day made anew) is written in place: the new files would cost five times as
+    much (ext4 allocating an inode for each), and a desk that builds on most days keeps its
+    spare's pages its own (``apply``), so every new day finds them so."""
     olds = [footer_date(day) for day in dict.fromkeys(before) if day is not None and day != after]
     new = footer_date(after)
     rewritten = 0
     for rel, _ in html_files(str(site)):
         path = os.path.join(site, rel)
-        data, _ = read_bytes(path)
+        data, stat = read_bytes(path)
         old = next((old for old in olds if old in data), None)
         if old is None:
             continue
-        tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.new")
-        with open(tmp, "wb") as out:
-            out.write(data.replace(old, new))
-        os.replace(tmp, path)
+        if stat.st_nlink == 1:  # no other site's, nor the cache's (builds of a folder never overlap)
+            overwrite_bytes(path, data.replace(old, new))
+        else:
+            tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.new")
+            write_bytes(tmp, data.replace(old, new))
+            os.replace(tmp, path)
         rewritten += 1
     return rewritten
 

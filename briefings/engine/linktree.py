@@ -1,6 +1,7 @@
 """Copies of a site made of hard links, for staging a site without copying it
-(``sitefolder.py``). Safe only because a build never writes a staged file in
-place: it replaces it (a new inode), so the site it was linked from is untouched.
+(``sitefolder.py``). Safe only because a build never writes a linked file in
+place: it replaces it (a new inode), so the site it was linked from is untouched
+(a page written in place has no other link: ``incremental.redate_pages``).
 Plain strings and os calls: a big site is ten thousand folders."""
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ Rules (issue: nothing is ever lost):
 - Leftover staging folders are deleted only when they carry the staging marker
   and their process is gone.
 - An incremental build stages a copy of the published site made of hard links
-  (only replaced files are new; nothing is ever written through a link). After
+  (only replaced files are new; nothing is ever written through a link: a staged
+  file is written in place only when it has no other link). After
   its swap, the previous site, which differs from the new one only in the files
   the build replaced, is kept beside the target as ``.<name>-spare/`` (a staging
   folder renamed, marker inside) instead of being deleted file by file; the next
@@ -30,8 +31,8 @@ Rules (issue: nothing is ever lost):
   the build record names. After a full build the previous site is first made a
   copy of the new one, linked file by file (about what deleting it costs). After
   one that wrote a new day into every page it is kept as it is, its pages a day
-  behind: the next build of a new day rewrites them all anyway, and one of the
-  same day links the whole site again first. Any
+  behind and each its own file: the next build, of a new day or the same one,
+  writes the day into them in place (``incremental.redate_pages``). Any
   build that does not use the spare deletes it; a kill leaves at worst a spare
   that no record names, which the next build deletes.
 """
@@ -171,18 +172,16 @@ def discard(staging: Staging) -> None:
 
 
 @contextlib.contextmanager
-def staged(
-    target: Path, *, copy: bool = False, spare_differs: Collection[str] | None = None, relink: bool = False
-) -> Iterator[Staging]:
+def staged(target: Path, *, copy: bool = False, spare_differs: Collection[str] | None = None) -> Iterator[Staging]:
     """A staging folder for the next site at ``target``; removed, with what it
     holds, if the block fails. The block ends with ``swap_in``. With ``copy``,
     its site starts as a copy of ``target`` made of hard links: from the spare
     when ``spare_differs`` names the files in which it differs from ``target``
-    (with ``relink``, it differs in others too: it is linked again file by file)."""
+    (and, a day behind, the footer's day in every page: the engine writes that)."""
     staging = stage(target)
     try:
         if copy:
-            copy_target(target, staging.site, spare_differs, relink=relink)
+            copy_target(target, staging.site, spare_differs)
         else:
             drop_spare(target)
         yield staging
@@ -208,10 +207,9 @@ def drop_spare(target: Path) -> None:
         _remove_tree(spare)
 
 
-def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None, *, relink: bool = False) -> None:
+def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None) -> None:
     """Make the empty folder ``site`` a copy of ``target`` of hard links. The spare, when
-    ``spare_differs`` says how it differs, is moved in and only those files linked again
-    (with ``relink``, it differs in others too: every file not already the target's is)."""
+    ``spare_differs`` says how it differs, is moved in and only those files linked again."""
     spare = spare_of(target)
     if spare_differs is None or not (spare / STAGING_MARKER).is_file() or not (spare / STAGED_SITE).is_dir():
         drop_spare(target)
@@ -220,9 +218,6 @@ def copy_target(target: Path, site: Path, spare_differs: Collection[str] | None,
     site.rmdir()
     _rename(spare / STAGED_SITE, site)
     _remove_tree(spare)
-    if relink:
-        relink_tree(target, site)
-        return
     for rel in spare_differs:
         if rel.endswith("/"):  # a whole folder (Pagefind's bundle)
             shutil.rmtree(site / rel, ignore_errors=True)
