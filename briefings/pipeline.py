@@ -39,7 +39,7 @@ from briefings.engine.hosting import add_hosting_files, size_notes, tally
 from briefings.engine.linkcheck import check_pages, page_output
 from briefings.engine.mkdocs import MkDocsEngine
 from briefings.engine.pagefind import index_site
-from briefings.engine.searchshards import SHARDS_DIR, site_pages
+from briefings.engine.searchshards import SHARDS_DIR, page_names
 from briefings.engine.sitefolder import recover as recover_site
 from briefings.engine.sitefolder import staged, swap_in, target_folder
 from briefings.errors import ContentError, Problem
@@ -284,7 +284,7 @@ def up_to_date(target: Path, notes: list[str], pages: int | None) -> SiteResult:
 
 def count_pages(site: Path) -> int:
     """HTML pages of a site, Pagefind's own files left out."""
-    return len(site_pages(str(site)))
+    return len(page_names(str(site)))
 
 
 # --- what tells that nothing changed ---------------------------------------------

@@ -52,7 +52,7 @@ from briefings.cache import BuildCache, SiteRecord
 from briefings.engine.base import SitePlan
 from briefings.engine.linkcheck import page_output
 from briefings.engine.linktree import remove_file
-from briefings.engine.searchshards import site_pages as html_files
+from briefings.engine.searchshards import page_names
 from briefings.engine.theme import theme_of
 from briefings.fileio import digest, overwrite_bytes, read_bytes, write_bytes
 from briefings.options import BuildOptions
@@ -326,17 +326,20 @@ def redate_pages(site: Path, before: Iterable[str | None], after: str) -> int:
     olds = [footer_date(day) for day in dict.fromkeys(before) if day is not None and day != after]
     new = footer_date(after)
     rewritten = 0
-    for rel, _ in html_files(str(site)):
+    for rel in page_names(str(site)):
         path = os.path.join(site, rel)
         data, stat = read_bytes(path)
-        old = next((old for old in olds if old in data), None)
-        if old is None:
+        # The footer's class is on no other element (sanitised bodies keep no class), and the
+        # footer ends the page: looked for from the end.
+        at, old = next(((at, old) for old in olds if (at := data.rfind(old)) >= 0), (-1, b""))
+        if at < 0:
             continue
+        dated = b"".join((data[:at], new, data[at + len(old) :]))
         if stat.st_nlink == 1:  # no other site's, nor the cache's (builds of a folder never overlap)
-            overwrite_bytes(path, data.replace(old, new))
+            overwrite_bytes(path, dated)
         else:
             tmp = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.new")
-            write_bytes(tmp, data.replace(old, new))
+            write_bytes(tmp, dated)
             os.replace(tmp, path)
         rewritten += 1
     return rewritten

@@ -230,9 +230,15 @@ def indexed_digest(data: bytes) -> str:
 
 
 def site_pages(site: str) -> list[tuple[str, os.stat_result]]:
-    """The site's HTML pages (its files but Pagefind's), by site-relative path, sorted, with
-    their stat (os.scandir: a fraction of what Path.rglob costs over tens of thousands of pages)."""
-    found: list[tuple[str, os.stat_result]] = []
+    """The site's HTML pages (``page_names``) with their stat."""
+    return [(rel, os.stat(os.path.join(site, rel))) for rel in page_names(site)]
+
+
+def page_names(site: str) -> list[str]:
+    """The site's HTML pages (its files but Pagefind's), by site-relative path, sorted
+    (os.scandir, which tells files from folders without a stat: a fraction of what
+    Path.rglob costs over tens of thousands of pages)."""
+    found: list[str] = []
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as entries:
@@ -241,10 +247,10 @@ def site_pages(site: str) -> list[tuple[str, os.stat_result]]:
                     if prefix or entry.name != "pagefind":
                         walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.name.endswith(".html") and entry.is_file():
-                    found.append((f"{prefix}{entry.name}", entry.stat()))
+                    found.append(f"{prefix}{entry.name}")
 
     walk(site, "")
-    found.sort(key=lambda item: item[0])
+    found.sort()
     return found
 
 
