@@ -310,7 +310,7 @@ def pages_scope(content: Content, edition: Edition, options: BuildOptions) -> st
     """What every article page may show besides articles (``emit.py``): any change here
     renders them all again. Not which articles there are: an article added or removed is
     keyed on the pages that show it (and the bodies that link to articles, ``ArticlePages.inputs``)."""
-    people = [f.person for f in edition.people]
+    people = sorted((f.person for f in edition.people), key=lambda person: person.slug)  # who has a page, in no rank
     return digest(repr((*shared_inputs(content, options), sorted(edition.unpublished), people)))
 
 

@@ -435,6 +435,46 @@ def test_an_edit_renders_only_the_article_pages_that_show_it(sample, monkeypatch
     assert rendered == []
 
 
+def test_a_change_in_who_is_named_most_renders_only_the_pages_that_show_it(sample, monkeypatch, tmp_path):
+    """The people pages rank people by how many articles name them; an article page shows
+    none of that ranking (a related card lists the people it shares in the order its article
+    names them). So an edit or an addition that reorders it renders only the pages that show
+    the changed article, not every article page, and the pages are a cold generation's."""
+    from conftest import generate
+
+    from briefings.pages.article import ArticlePages
+    from briefings.project import Project
+
+    rendered = []
+    real_page = ArticlePages.page
+    monkeypatch.setattr(
+        ArticlePages, "page", lambda self, i, *a: rendered.append(self.name(i)) or real_page(self, i, *a)
+    )
+    ranked = people_ranked(sample)
+    assert ranked.index("hou-yu-ih") < ranked.index("ko-wen-je")  # six articles each: by name
+    edit(sample, QUINT, "people: [Nancy Pelosi, Tsai Ing-wen]", "people: [Nancy Pelosi, Tsai Ing-wen, Ko Wen-je]")
+    generate(Project.at(sample), workers=1)
+    assert people_ranked(sample).index("ko-wen-je") < people_ranked(sample).index("hou-yu-ih")  # seven now
+    assert f"articles/{QUINT.rsplit('/', 1)[1]}" in rendered and len(rendered) < 40, rendered  # not all 80
+    election = (sample / "build/docs/articles/2024-01-13-anadolu-agency-lai-wins-presidential-election.md").read_text()
+    assert '"shares":["Taiwan","Lai Ching-te","Hou Yu-ih","Ko Wen-je"]' in election  # as those articles name them
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sample, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    generate(Project.at(fresh), workers=1)
+    assert tree_hash(sample / "build/docs") == tree_hash(fresh / "build/docs")
+
+
+def people_ranked(root):
+    """The slugs of the people named in the desk's articles, as its people pages rank them."""
+    import datetime as dt
+
+    from briefings.pipeline import check, group, select
+    from briefings.project import Project
+
+    content, now = check(Project.at(root)), dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    return [f.person.slug for f in group(content, select(content, drafts=False, now=now), now=now).people]
+
+
 def test_an_edit_keys_only_the_article_pages_that_show_it(sample, monkeypatch, tmp_path):
     """Keying ten thousand article pages costs a second: when only some articles' files
     changed, only the pages that show one of them are keyed again. A change to what decides

@@ -33,13 +33,20 @@ class RenderContext:
         self.edition = edition
         self.settings = settings
         self.topics = {t.id: t for t in edition.topics}
-        people_of: dict[str, list[str]] = {}  # article slug -> person slugs
-        for person_file in edition.people:
-            for article in person_file.articles:
-                people_of.setdefault(article.slug, []).append(person_file.person.slug)
-        self.people_of = {slug: tuple(p) for slug, p in people_of.items()}
         self.persons = {f.person.slug: f.person for f in edition.people}
         self.index = PeopleIndex(tuple(self.persons.values()))
+        named: dict[str, set[str]] = {}  # article slug -> person slugs
+        for person_file in edition.people:
+            for article in person_file.articles:
+                named.setdefault(article.slug, set()).add(person_file.person.slug)
+        # In the order each article names them, not edition.people's (by how many articles
+        # name each person): an addition can reorder that without changing an article page
+        # (pipeline.pages_scope), and a related card lists the people it shares in this order.
+        self.people_of = {
+            a.slug: tuple(s for s in dict.fromkeys(self.index.resolve(n).slug for n in a.people) if s in named[a.slug])
+            for a in edition.articles
+            if a.slug in named
+        }
         self.slug_of = {a.path: a.slug for a in edition.articles}  # content file -> page, for links in bodies
         # An article's raw HTML links, as its engine reads them: from its page (articles/<slug>/)
         # or from its file (articles/<slug>.md), to the articles' folder and the site's root.
