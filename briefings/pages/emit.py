@@ -39,6 +39,7 @@ from briefings.content.model import Article, Edition, Related
 from briefings.fileio import digest
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
+from briefings.pages.body import might_link_locally
 from briefings.pages.context import RenderContext
 from briefings.pages.render import ListingUnit, listing_units
 from briefings.pages.write import WriteStats, finish, write_file
@@ -78,13 +79,15 @@ def render_and_write(
     # What the keys were made from besides the articles' own files: when it is what the last
     # generation's were made from, only the pages showing an edited article are keyed again.
     layout = digest(repr((scope, selection, articles.layout()))) if selection else ""
-    to_key = _to_key(articles, layout, digest_of, known) if layout and digest_of is not None else None
     # Picks made with another selection (one generation's all share theirs) still hold where
     # articles were only added, away from them.
     again: set[int] | None = None
     stored = next((value for entry, value in known.items() if entry.startswith(RELATED)), None) if selection else None
     if stored is not None and _picks(stored)[0] != selection:
         again = articles.related.to_pick_again(_stored_facts(known))
+    to_key = None
+    if layout and digest_of is not None:
+        to_key = _to_key(articles, layout, digest_of, known, scope=scope, again=again)
 
     def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
         """Page ``i``'s related coverage: picked again only where the selection changed around
@@ -182,6 +185,7 @@ def render_and_write(
     names += [articles.name(i) for i in range(len(edition.articles))]
     if layout and digest_of is not None:
         keys[FILES] = f"{layout}\n{json.dumps(dict(digest_of), sort_keys=True, separators=(',', ':'))}"
+        keys[SCOPE] = scope
     return replace(finish(docs_dir, names, changed), keys=keys)
 
 
@@ -202,30 +206,57 @@ def files_under(folder: str) -> set[str]:
 
 
 def _to_key(
-    articles: ArticlePages, layout: str, digest_of: Mapping[str, str], known: Mapping[str, str]
+    articles: ArticlePages,
+    layout: str,
+    digest_of: Mapping[str, str],
+    known: Mapping[str, str],
+    *,
+    scope: str,
+    again: set[int] | None,
 ) -> set[int] | None:
-    """The article pages to key again (positions), when the last generation's keys were made
-    with this ``layout`` (every page's scope, related selection, topic lists and story
-    members): those that show an article whose content file changed since
-    (``ArticlePages.showing``). A page's key is made of its layout and those files
-    (``ArticlePages.inputs``), so every other page's is the one stored. None: key them all."""
+    """The article pages to key again (positions); None: key them all. A page's key is made
+    of what every page shares (``scope``) and its inputs (``ArticlePages.inputs``): its content
+    file, and what it shows of other articles, found in the topics' lists, the stories' members
+    and its related picks. Every other page's key is the one stored.
+
+    When the last generation's keys were made with this ``layout`` (the scope, the related
+    selection, the topic lists and story members): the pages that show an article whose file
+    changed since (``ArticlePages.showing``). When articles were only added (no other file
+    changed, the same scope): the pages that show an added one (its neighbours in each topic,
+    the other versions of its story), those whose related coverage may pick it (``again``,
+    picked again), and those whose body may link to another article's file (which page each
+    file became is one of their inputs)."""
     stored, _, files = known.get(FILES, "").partition("\n")
-    if stored != layout:
+    if not files:
         return None
-    count = len(articles.ctx.edition.articles)
+    before: dict[str, str] = json.loads(files)
+    edition = articles.ctx.edition.articles
+    if stored == layout:
+        edited = [i for i, a in enumerate(edition) if before.get(a.path) != digest_of.get(a.path)]
+    elif known.get(SCOPE) == scope and again is not None and all(digest_of.get(f) == d for f, d in before.items()):
+        edited = [i for i, a in enumerate(edition) if a.path not in before]  # added
+    else:
+        return None
+    added = stored != layout
     index_of = articles.related.index_of
     picks: list[set[int]] = []
-    for i in range(count):
+    for i in range(len(edition)):
         entry = known.get(f"{RELATED}{articles.name(i)}")
         if entry is None:
+            if added and edition[i].path not in before:
+                picks.append(set())  # picked for the first time (in ``again``)
+                continue
             return None
         slugs = _picks(entry)[2]
         if not all(slug in index_of for slug in slugs):
             return None
         picks.append({index_of[slug] for slug in slugs})
-    before = json.loads(files)
-    edited = [i for i, a in enumerate(articles.ctx.edition.articles) if before.get(a.path) != digest_of.get(a.path)]
-    return articles.showing(edited, picks)
+    shown = articles.showing(edited, picks)
+    if added:
+        assert again is not None
+        shown |= again
+        shown.update(i for i, a in enumerate(edition) if might_link_locally(a.body))
+    return shown
 
 
 def _picks(value: str) -> tuple[str, str, list[str]]:
@@ -248,6 +279,7 @@ def _stored_facts(known: Mapping[str, str]) -> dict[str, str]:
 LISTING = "listing:"  # the keys of listing units are stored under this prefix and the unit's key
 RELATED = "picks:"  # ...an article page's related picks under this one and the page's name
 FILES = "files:"  # ...the layout, then the content files' digests, that the keys were made from
+SCOPE = "scope:"  # ...and what every article page shares, as their keys hold it
 
 
 def unit_key(
