@@ -232,12 +232,11 @@ def _to_key(
     before: dict[str, str] = json.loads(files)
     edition = articles.ctx.edition.articles
     if stored == layout:
-        edited = [i for i, a in enumerate(edition) if before.get(a.path) != digest_of.get(a.path)]
+        added, changed = False, [i for i, a in enumerate(edition) if before.get(a.path) != digest_of.get(a.path)]
     elif known.get(SCOPE) == scope and again is not None and all(digest_of.get(f) == d for f, d in before.items()):
-        edited = [i for i, a in enumerate(edition) if a.path not in before]  # added
+        added, changed = True, [i for i, a in enumerate(edition) if a.path not in before]
     else:
         return None
-    added = stored != layout
     index_of = articles.related.index_of
     picks: list[set[int]] = []
     for i in range(len(edition)):
@@ -251,9 +250,8 @@ def _to_key(
         if not all(slug in index_of for slug in slugs):
             return None
         picks.append({index_of[slug] for slug in slugs})
-    shown = articles.showing(edited, picks)
-    if added:
-        assert again is not None
+    shown = articles.showing(changed, picks)
+    if added and again is not None:
         shown |= again
         shown.update(i for i, a in enumerate(edition) if might_link_locally(a.body))
     return shown
