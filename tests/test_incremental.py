@@ -620,8 +620,8 @@ def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monk
     made = []
     units = briefings.pages.render.listing_units
 
-    def listing_units(ctx):
-        for unit in units(ctx):
+    def listing_units(ctx, **kwargs):
+        for unit in units(ctx, **kwargs):
             made.append(unit.key)
             yield replace(unit, make=lambda unit=unit: made.append(f"made {unit.key}") or unit.make())
 
@@ -636,6 +636,40 @@ def test_an_edit_makes_only_the_topic_and_person_pages_that_list_it(sample, monk
     # the story's sources): not Joe Biden's pages, nor most people's.
     assert {"nancy-pelosi", "tsai-ing-wen"} <= people
     assert "joe-biden" not in people and len(people) < len([m for m in made if m.startswith("person:")]) / 2
+
+
+def test_an_edit_makes_only_its_own_line_of_the_edition_manifest(sample, monkeypatch, tmp_path):
+    """The manifest (edition.json) has a line for every article: an edit keeps the last
+    manifest's lines of the articles whose files are the same, and a change to what every
+    entry may show (here, an outlet's id in the registry) makes them all. Either way the
+    manifest is a cold generation's."""
+    from conftest import generate
+
+    import briefings.digest.manifest
+    from briefings.project import Project
+
+    made = []
+    entry = briefings.digest.manifest.article_entry
+    monkeypatch.setattr(briefings.digest.manifest, "article_entry", lambda a: made.append(a.slug) or entry(a))
+    quint = QUINT.rsplit("/", 1)[1].removesuffix(".md")
+    edit(sample, QUINT, "  her departure from Taipei.", "  her departure from Taipei on 3 August.")
+    generate(Project.at(sample), workers=1)
+    assert made == [quint]
+    edit(sample, "content/outlets.yml", "id: the-quint", "id: quint")  # the article's file is the same
+    made.clear()
+    generate(Project.at(sample), workers=1)
+    assert len(made) == 80 and '"outlet":"quint"' in (sample / "build/docs/edition.json").read_text("utf-8")
+    fresh = tmp_path / "fresh"
+    shutil.copytree(sample, fresh, ignore=shutil.ignore_patterns("build", "site", ".site-*"))
+    generate(Project.at(fresh), workers=1)
+    assert (sample / "build/docs/edition.json").read_bytes() == (fresh / "build/docs/edition.json").read_bytes()
+    edit(sample, QUINT, "on 3 August.", "on 3 August 2022.")  # with every line kept but one
+    edit(fresh, QUINT, "on 3 August.", "on 3 August 2022.")
+    made.clear()
+    generate(Project.at(sample), workers=1)
+    generate(Project.at(fresh), workers=1)
+    assert made == [quint, quint]  # one line made in each
+    assert tree_hash(sample / "build/docs") == tree_hash(fresh / "build/docs")
 
 
 def test_an_edit_saves_the_parsed_articles_of_one_shard(sample):
@@ -728,8 +762,8 @@ def test_an_edit_makes_only_the_weeks_and_months_that_show_it_and_they_match_a_c
     made = []
     units = briefings.pages.render.listing_units
 
-    def listing_units(ctx):
-        for unit in units(ctx):
+    def listing_units(ctx, **kwargs):
+        for unit in units(ctx, **kwargs):
             yield replace(unit, make=lambda unit=unit: made.append(unit.key) or unit.make())
 
     monkeypatch.setattr(briefings.pages.emit, "listing_units", listing_units)

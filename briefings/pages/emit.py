@@ -36,7 +36,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from briefings.content.model import Article, Edition, Related
-from briefings.fileio import digest
+from briefings.digest.manifest import MANIFEST, article_lines
+from briefings.fileio import digest, read_bytes
 from briefings.options import Settings
 from briefings.pages.article import ArticlePages
 from briefings.pages.body import might_link_locally
@@ -73,7 +74,21 @@ def render_and_write(
     # asking for each of ten thousand costs a tenth of a second.
     present = files_under(base) if known else set()
 
-    units = list(listing_units(ctx))  # made here, so every worker has the same list
+    stored_layout, before = _stored_files(known)
+
+    def earlier() -> dict[str, str]:  # where the manifest is made: in a worker, in an edit
+        """The last manifest's lines of the articles whose files are the same, when nothing else
+        an entry shows changed (the scope): their entries are the same too."""
+        if digest_of is None or known.get(SCOPE) != scope or MANIFEST not in present:
+            return {}
+        slugs = {a.slug for a in edition.articles if a.path in before and before[a.path] == digest_of.get(a.path)}
+        try:
+            lines = article_lines(read_bytes(os.path.join(base, MANIFEST))[0].decode("utf-8"))
+        except (OSError, UnicodeDecodeError):
+            return {}
+        return {slug: line for slug, line in lines.items() if slug in slugs}
+
+    units = list(listing_units(ctx, earlier=earlier))  # made here, so every worker has the same list
 
     selection = articles.related.selection if digest_of is not None else ""  # made here, once
     # What the keys were made from besides the articles' own files: when it is what the last
@@ -87,7 +102,7 @@ def render_and_write(
         again = articles.related.to_pick_again(_stored_facts(known))
     to_key = None
     if layout and digest_of is not None:
-        to_key = _to_key(articles, layout, digest_of, known, scope=scope, again=again)
+        to_key = _to_key(articles, layout, digest_of, known, (stored_layout, before), scope=scope, again=again)
 
     def related_of(i: int, name: str, keys: dict[str, str]) -> tuple[Related, ...]:
         """Page ``i``'s related coverage: picked again only where the selection changed around
@@ -210,6 +225,7 @@ def _to_key(
     layout: str,
     digest_of: Mapping[str, str],
     known: Mapping[str, str],
+    stored: tuple[str, dict[str, str]],
     *,
     scope: str,
     again: set[int] | None,
@@ -226,12 +242,11 @@ def _to_key(
     the other versions of its story), those whose related coverage may pick it (``again``,
     picked again), and those whose body may link to another article's file (which page each
     file became is one of their inputs)."""
-    stored, _, files = known.get(FILES, "").partition("\n")
-    if not files:
+    layout_before, before = stored
+    if not before:
         return None
-    before: dict[str, str] = json.loads(files)
     edition = articles.ctx.edition.articles
-    if stored == layout:
+    if layout_before == layout:
         added, changed = False, [i for i, a in enumerate(edition) if before.get(a.path) != digest_of.get(a.path)]
     elif known.get(SCOPE) == scope and again is not None and all(digest_of.get(f) == d for f, d in before.items()):
         added, changed = True, [i for i, a in enumerate(edition) if a.path not in before]
@@ -255,6 +270,12 @@ def _to_key(
         shown |= again
         shown.update(i for i, a in enumerate(edition) if might_link_locally(a.body))
     return shown
+
+
+def _stored_files(known: Mapping[str, str]) -> tuple[str, dict[str, str]]:
+    """The layout the last generation's keys were made with, and each content file's digest then."""
+    layout, _, files = known.get(FILES, "").partition("\n")
+    return layout, json.loads(files) if files else {}
 
 
 def _picks(value: str) -> tuple[str, str, list[str]]:

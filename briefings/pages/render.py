@@ -10,7 +10,7 @@ The listing pages are made in ``listings.py``, article pages in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -113,13 +113,14 @@ def listing_pages(ctx: RenderContext) -> Iterator[tuple[str, str]]:
         yield from unit.pages()
 
 
-def listing_units(ctx: RenderContext) -> Iterator[ListingUnit]:
-    """The listing pages, in ``listing_pages``' order, by unit."""
+def listing_units(ctx: RenderContext, *, earlier: Callable[[], Mapping[str, str]] = dict) -> Iterator[ListingUnit]:
+    """The listing pages, in ``listing_pages``' order, by unit. ``earlier()``: the lines of the
+    last manifest that hold (``manifest_json``), asked for where the manifest is made."""
     edition = ctx.edition
     # The biggest unit, of its own and first, so that one worker writes it while the other
     # takes the rest (0.17 s at 10,000 articles, seconds at 100,000): taken last, it is an
     # edit's longest wait.
-    yield ListingUnit("", (), lambda: [(MANIFEST, manifest_json(published(edition)))])
+    yield ListingUnit("", (), lambda: [(MANIFEST, manifest_json(published(edition), earlier()))])
     yield ListingUnit("", (), lambda: [("index.md", home_page(ctx)), ("topics/index.md", topics_index_page(ctx))])
     for briefing in edition.briefings:
         line = repr(topic_line(ctx, briefing.topic.id))
