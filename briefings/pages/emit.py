@@ -24,7 +24,8 @@ A topic's or a person's pages are keyed likewise, by the content files of the
 articles they list (``unit_key``), and so are each week's digest, the digest
 pages and feed that list weeks, the timeline's page and each month of its
 archives; the pages that show the whole archive (the stories, the sources, the
-manifest...) are made every time.
+manifest...) are made every time, the manifest from the last one's lines for the
+articles whose files are the same.
 """
 
 from __future__ import annotations
