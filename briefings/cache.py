@@ -42,7 +42,7 @@ from typing import Any
 
 from briefings import __version__
 from briefings.content.model import Article, Image, Outlet, Quote
-from briefings.fileio import digest
+from briefings.fileio import digest, read_bytes
 
 SCHEMA = 6  # 6: story: and the outlet
 SHARDS = 16  # files the parsed articles are kept in
@@ -141,7 +141,7 @@ class BuildCache:
         if entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
             return entry.article
         try:
-            same = entry.size == stat.st_size and entry.digest == digest(Path(self.root, rel).read_bytes())
+            same = entry.size == stat.st_size and entry.digest == digest(read_bytes(os.path.join(self.root, rel))[0])
         except OSError:
             return None
         if same:
