@@ -13,6 +13,7 @@ from conftest import REPO, copy_sample, pagefind_fragments, run_cli, tree_hash
 
 from briefings.cache import read_site_record
 from briefings.engine.incremental import footer_date
+from briefings.engine.materialsearch import splice_index
 
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
 
@@ -701,11 +702,41 @@ def test_with_material_search_edits_splice_its_index_as_a_full_build_writes_it(s
         index = (sample / "site/search/search_index.json").read_text("utf-8")
         assert "on 3 August" in index
         assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / f"cold-{n}"))
-    # Its index lists every page in MkDocs' order: a page added is a full build.
+    # Its index lists every page in MkDocs' order: an added page's entries go in their place,
+    # a removed page's come out.
     monkeypatch.setattr("briefings.engine.incremental.MAX_SHARE", 0.25)  # not for the share of pages
     add_report(sample)
-    assert "rebuilt" not in build(sample)
+    assert "rebuilt" in build(sample)
     assert "another-readout" in (sample / "site/search/search_index.json").read_text("utf-8")
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / "cold-added"))
+    (sample / ADDED).unlink()
+    assert "rebuilt" in build(sample)
+    assert "another-readout" not in (sample / "site/search/search_index.json").read_text("utf-8")
+    assert tree_hash(sample / "site") == tree_hash(full_build_of(sample, tmp_path / "cold-removed"))
+
+
+def test_material_search_index_splice_keeps_mkdocs_order(tmp_path):
+    """Entries of an added page go after the page before it in MkDocs' order (the first
+    page's before all), a removed page's go, a rebuilt page's replace its own: as Material
+    writes the whole index."""
+
+    def index(pages):
+        docs = [{"location": url + anchor, "text": text} for url, anchor, text in pages]
+        return json.dumps({"config": {"separator": "[\\s]+"}, "docs": docs}, separators=(",", ":")).encode()
+
+    staged, rebuilt = tmp_path / "staged.json", tmp_path / "rebuilt.json"
+    staged.write_bytes(index([("a/", "", "A"), ("a/", "#x", "A x"), ("c/", "", "C"), ("d/", "", "D")]))
+    rebuilt.write_bytes(index([("", "", "home"), ("b/", "", "B"), ("b/", "#y", "B y"), ("d/", "", "D2")]))
+    order = ["", "a/", "b/", "c/", "d/", "e/"]
+    splice_index(staged, rebuilt, {"", "b/", "c/", "d/"}, order)
+    expected = [("", "", "home"), ("a/", "", "A"), ("a/", "#x", "A x"), ("b/", "", "B"), ("b/", "#y", "B y")]
+    assert staged.read_bytes() == index([*expected, ("d/", "", "D2")])
+    rebuilt.write_bytes(index([("e/", "", "E")]))
+    splice_index(staged, rebuilt, {"d/", "e/"}, order)
+    assert staged.read_bytes() == index([*expected, ("e/", "", "E")])
+    rebuilt.write_bytes(index([]))
+    splice_index(staged, rebuilt, set(order), order)
+    assert staged.read_bytes() == index([])
 
 
 GLOBAL_TIMES = "content/articles/2024/2024-05-22-global-times-mainland-says-lai-more-radical.md"

@@ -18,8 +18,9 @@ the last build, it is enough to:
    (``redate_pages``: a page's HTML shows the day only there), and the
    sitemap, whose dates are that day; when the spare was a day behind, write
    the day into its pages;
-3. splice the changed pages' entries into the previous search index, in
-   place, so it stays complete and in the order a full build writes (with
+3. splice the changed and added pages' entries into the previous search index
+   (and take the removed pages' out), so it stays complete and in the order a
+   full build writes: MkDocs' order of the pages (with
    ``search: pagefind``, the staged site is indexed again instead, in date
    shards: only the shards holding a changed page run Pagefind, the others'
    kept bundles are linked back, engine/searchshards.py);
@@ -27,9 +28,8 @@ the last build, it is enough to:
 
 The result is byte-identical to a full build (tests/test_incremental.py), and
 the usual atomic swap publishes it. Anything else (another navigation, theme,
-mkdocs.yml, engine or search backend; pages added or removed with Material's
-search, whose index follows the order of all pages, or with another plugin,
-which may list pages; a new day with theme overrides that show the build date
+mkdocs.yml, engine or search backend; pages added or removed with another
+plugin, which may list pages; a new day with theme overrides that show the build date
 themselves) takes a full build. What the
 last build was made from is kept by the build cache (briefings/cache.py).
 """
@@ -37,7 +37,6 @@ last build was made from is kept by the build cache (briefings/cache.py).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import posixpath
 import re
@@ -52,6 +51,8 @@ from briefings.cache import BuildCache, SiteRecord
 from briefings.engine.base import SitePlan
 from briefings.engine.linkcheck import page_output
 from briefings.engine.linktree import remove_file
+from briefings.engine.materialsearch import splice_index
+from briefings.engine.pagebuild import walk_order
 from briefings.engine.searchshards import page_names
 from briefings.engine.theme import theme_of
 from briefings.fileio import digest, overwrite_bytes, read_bytes, write_bytes
@@ -194,9 +195,9 @@ def plan(
     before, now = last.files, stats(docs_dir)
     added = tuple(sorted(now.keys() - before.keys()))
     removed = tuple(sorted(before.keys() - now.keys()))
-    if (added or removed) and (search != "pagefind" or other_plugins):
-        # Material's search index lists the pages in MkDocs' order: written whole. A plugin
-        # may list pages too (a blog's index...): only MkDocs' sitemap is written again here.
+    if (added or removed) and other_plugins:
+        # A plugin may list pages (a blog's index...): only MkDocs' sitemap and the search
+        # index are written again here.
         return full
     changed = sorted(name for name, stat in now.items() if before.get(name) != stat)
     pages = tuple(n for n in changed if n.endswith(".md"))
@@ -292,10 +293,13 @@ def apply(
             if (work / "sitemap" / name).is_file():
                 _replace(work / "sitemap" / name, staging / name)
     if search != "pagefind":  # Pagefind's bundle: index_site keeps what it can and redoes the rest
-        _splice_search_index(
+        assert the_plan.stats is not None
+        pages = sorted((n for n in the_plan.stats if n.endswith(".md")), key=walk_order)
+        splice_index(
             staging / "search" / "search_index.json",
             site / "search" / "search_index.json",
-            {page_url(n) for n in the_plan.changed},
+            {page_url(n) for n in the_plan.changed + the_plan.removed if n.endswith(".md")},
+            [page_url(n) for n in pages],
         )
     shutil.rmtree(work, ignore_errors=True)
 
@@ -350,50 +354,3 @@ def _replace(source: Path, dest: Path) -> None:
     tmp = dest.with_name(f".{dest.name}.new")
     shutil.copyfile(source, tmp)
     tmp.replace(dest)  # a new inode: the previous site's file is untouched
-
-
-def _splice_search_index(staged: Path, rebuilt: Path, urls: set[str]) -> None:
-    """Replace, in place, the entries of the rebuilt pages; keep everything else.
-
-    Material writes the index as compact JSON, one page's entries one after
-    another, each starting ``{"location":"URL`` (a string value cannot hold that
-    unescaped), so the pages' entries are cut out of the text and the rebuilt
-    ones put in, byte for byte what Material writes, without parsing 50 MB."""
-    text = staged.read_bytes()  # bytes: nothing to decode (Material escapes all but ASCII)
-    fresh: dict[str, list[bytes]] = {}  # Material's search_index.json entries, by page, as it writes them
-    for entry in json.loads(rebuilt.read_text("utf-8"))["docs"]:
-        url = entry["location"].split("#", 1)[0]
-        if url in urls:
-            fresh.setdefault(url, []).append(json.dumps(entry, separators=(",", ":"), default=str).encode())
-    spans = sorted((*span, url) for url in urls if (span := _entries_span(text, url)) is not None)
-    pieces, at = [], 0
-    for first, last, url in spans:
-        entries = b",".join(fresh.get(url, []))
-        start, end = first, last
-        if not entries:  # the page has none now: its comma goes too
-            start, end = (first - 1, last) if text[first - 1 : first] == b"," else (first, last + 1)
-        pieces += [text[at:start], entries]
-        at = end
-    pieces.append(text[at:])
-    tmp = staged.with_name(f".{staged.name}.new")
-    tmp.write_bytes(b"".join(pieces))
-    tmp.replace(staged)
-
-
-_ENTRY = b'{"location":"'
-
-
-def _entries_span(text: bytes, url: str) -> tuple[int, int] | None:
-    """Where the entries of the page at ``url`` are in Material's index text."""
-    key = _ENTRY + json.dumps(url)[1:-1].encode()
-    found = [i for i in (text.find(key + b'"'), text.find(key + b"#")) if i >= 0]
-    if not found:
-        return None
-    start = at = min(found)
-    while True:
-        following = text.find(b"," + _ENTRY, at + 1)
-        if following < 0:
-            return start, len(text) - 2  # the end of the list: ``]}``
-        if not (text.startswith(key + b'"', following + 1) or text.startswith(key + b"#", following + 1)):
-            return start, following
-        at = following

@@ -269,7 +269,7 @@ def _listed_sitemap(config: Any, docs_files: Collection[str]) -> bool:
             return False
         names.append(name)
     # MkDocs' order: a folder's files (index.md first), then its folders, each by name (get_files).
-    names.sort(key=_walk_order)
+    names.sort(key=walk_order)
     date = utils.get_build_date()  # each page's update_date: the build's day (SOURCE_DATE_EPOCH)
     base = config.site_url
     if base and not base.endswith("/"):
@@ -290,7 +290,7 @@ def _listed_sitemap(config: Any, docs_files: Collection[str]) -> bool:
     return True
 
 
-def _walk_order(name: str) -> tuple[tuple[int, Any], ...]:
+def walk_order(name: str) -> tuple[tuple[int, Any], ...]:
     """A docs file's place in MkDocs' walk: in each folder its files (index first: MkDocs'
     ``_file_sort_key``), then its folders, by name."""
     *folders, file = name.split("/")
