@@ -80,11 +80,12 @@ INDEX = """
 import json, os, shutil, sys, time
 from pathlib import Path
 from briefings.engine.pagefind import index_site
+from briefings.options import default_workers
 site, copy = Path(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(copy, ignore_errors=True)
 shutil.copytree(site, copy, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
 started = time.perf_counter()
-index_site(copy, max_memory_gb=8)
+index_site(copy, max_memory_gb=8, runs=default_workers())
 seconds = time.perf_counter() - started
 shards = 1 + len(list((copy / "pagefind").glob("shard-*")))
 shutil.rmtree(copy)

@@ -128,6 +128,7 @@ def build(
                     shard_pages=options.settings.search_shard_pages,
                     changed=changed_pages(plan),
                     copy_of=target,
+                    runs=options.workers,
                 )
             warnings += check_pages(
                 stage.site,

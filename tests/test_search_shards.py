@@ -6,11 +6,13 @@ byte; extra.briefings.search_shard_pages is checked."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -122,6 +124,46 @@ def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(s
     assert trees[0] == trees[1]
     assert records[0] == records[1] == records[2]
     assert list((tmp_path / "memory").iterdir()) == []
+
+
+def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharded_build, tmp_path, monkeypatch):
+    """Each Pagefind run indexes on one core: a build with N workers (``--workers``, the
+    machine's cores by default) runs N at once, and the bundles are the same as one at a time."""
+    from briefings.engine import pagefind
+
+    site = tmp_path / "site"
+    shutil.copytree(sharded_build / "site", site)
+    real_run = pagefind.run_guarded
+    together = threading.Barrier(1)
+    running, most, calls = [0], [0], [0]
+    lock = threading.Lock()
+
+    def run(args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+            calls[0] += 1
+            first = calls[0] <= together.parties
+        try:
+            if first:  # the first runs wait for each other: all at once, or the barrier breaks
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    together.wait()
+            return real_run(args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(pagefind, "run_guarded", run)
+    trees = []
+    for runs in (3, 1):
+        shutil.rmtree(site / "pagefind")
+        together = threading.Barrier(runs, timeout=60)
+        most[0] = calls[0] = 0
+        done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES, runs=runs)
+        assert len(done.indexed) == 5
+        assert most[0] == runs
+        trees.append(tree_hash(site / "pagefind"))
+    assert trees[0] == trees[1]
 
 
 def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):

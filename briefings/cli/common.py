@@ -169,7 +169,8 @@ def workers_option(func: F) -> F:
         type=click.IntRange(min=1),
         envvar="BRIEFINGS_WORKERS",
         show_envvar=True,
-        help=f"Worker processes for reading, writing and building the pages of a big archive (1: none).  "
+        help="Worker processes for reading, writing and building the pages of a big archive (1: none), "
+        "and how many Pagefind runs index the search at once.  "
         f"[default: the CPUs available, at most {MAX_WORKERS}]",
     )(func)
 

@@ -46,12 +46,14 @@ def index_site(
     shard_pages: int | None = None,
     changed: Collection[str] | None = None,
     copy_of: Path | None = None,
+    runs: int = 1,
 ) -> ShardsDone:
     """Write the Pagefind bundle into ``site/pagefind/``: in shards by date, each indexed
     once and kept in ``cache`` (a folder of the build folder) for the next build
     (engine/searchshards.py). Without ``cache``, everything is indexed in a scratch folder.
     ``changed``: when ``site`` is a copy of the site ``copy_of`` but for a few pages, those
-    pages (site-relative): changed, added or removed (``searchshards.plan``)."""
+    pages (site-relative): changed, added or removed (``searchshards.plan``). ``runs``: how many
+    Pagefind processes index shards at once (each indexes on one core)."""
     try:
         import pagefind  # noqa: F401 - only to say clearly that it is missing
 
@@ -88,11 +90,11 @@ def index_site(
         (site / "pagefind" / SHARDS_LIST).write_text('{"shards":[{"key":"all","path":""}]}', "utf-8")
         return ShardsDone(("all",), ("all",), log)
     if cache is not None:
-        done = index_in_shards(site, shards, cache=cache, run=run)
+        done = index_in_shards(site, shards, cache=cache, run=run, runs=runs)
         write_filter_counts(site / "pagefind", digests=done.digests, record=cache / COUNTS_FILE)
     else:
         with tempfile.TemporaryDirectory(prefix="briefings-pagefind-") as scratch:
-            done = index_in_shards(site, shards, cache=Path(scratch), run=run)
+            done = index_in_shards(site, shards, cache=Path(scratch), run=run, runs=runs)
         write_filter_counts(site / "pagefind")
     return done
 

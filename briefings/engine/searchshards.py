@@ -54,7 +54,6 @@ SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
 PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
 SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
-PARALLEL_RUNS = 2
 FORMAT = "4"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
@@ -260,9 +259,11 @@ def index_in_shards(
     *,
     cache: Path,
     run: Callable[[Path, Path, str | None], str],
+    runs: int = 1,
 ) -> ShardsDone:
     """Index the shards not yet in ``cache`` (``run(site, bundle_folder, glob)`` runs Pagefind
-    over the pages of ``site`` that ``glob`` names, or all, and returns its log), link every
+    over the pages of ``site`` that ``glob`` names, or all, and returns its log; ``runs`` of
+    them at a time: each indexes on one core), link every
     shard's bundle into ``site/pagefind/``, write the list, and remove the bundles of ``cache``
     no shard uses any more."""
     cache.mkdir(parents=True, exist_ok=True)
@@ -271,7 +272,7 @@ def index_in_shards(
     earlier = _earlier_bundles(bundle, newest=shards[-1].key if shards else "")
     memory = memory_folder(cache, wanted=bool(missing))
     try:
-        with ThreadPoolExecutor(PARALLEL_RUNS) as pool:
+        with ThreadPoolExecutor(max(1, runs)) as pool:
             indexed = pool.map(
                 lambda s: index_one(site, s.digest, s.names, cache, run, memory, earlier.get(s.key)), missing
             )
