@@ -45,6 +45,7 @@ import time
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from briefings import __version__
 from briefings.cache import BuildCache, SiteRecord
@@ -298,8 +299,8 @@ def apply(
         splice_index(
             staging / "search" / "search_index.json",
             site / "search" / "search_index.json",
-            {page_url(n) for n in the_plan.changed + the_plan.removed if n.endswith(".md")},
-            [page_url(n) for n in pages],
+            {quote(page_url(n)) for n in the_plan.changed + the_plan.removed if n.endswith(".md")},
+            [quote(page_url(n)) for n in pages],  # as MkDocs' Page.url, which Material writes
         )
     shutil.rmtree(work, ignore_errors=True)
 
