@@ -45,7 +45,7 @@ from briefings.engine.sitefolder import staged, swap_in, target_folder
 from briefings.errors import ContentError, Problem
 from briefings.fileio import digest
 from briefings.lock import WorkLock
-from briefings.options import BuildOptions, SiteConfig, settings_of
+from briefings.options import BuildOptions, SiteConfig, default_workers, settings_of
 from briefings.pages.body import broken_article_links, might_link_locally
 from briefings.pages.emit import render_and_write
 from briefings.pages.feeds import feeds_warning
@@ -89,7 +89,7 @@ def build(
     now = options.now or dt.datetime.now(dt.UTC)
     with WorkLock(project.build_dir, what="preview" if project.work else "build", on_wait=on_wait), frozen_heap():
         with collector_paused():
-            cache = BuildCache.open(project.build_dir, key=cache_key(project, options), root=project.root)
+            cache = build_cache(project, options.settings.max_file_mb)
             content, left_out = load(project, options, cache, track, on_left_out)  # load + validate
             edition = group(content, select(content, drafts=options.drafts, now=now), now=now)  # group
             written = render_and_write_pages(project, options, content, edition, cache, left_out)  # render + write
@@ -157,9 +157,18 @@ def check(
     project: Project, *, track: Track | None = None, on_left_out: Callable[[Problem], None] | None = None
 ) -> Content:
     """Load and validate only (``briefings check``). Raises ContentError with every problem;
-    with ``on_left_out`` (``briefings list``), drafts are left out as in a build."""
+    with ``on_left_out`` (``briefings list``), drafts are left out as in a build. The last
+    build's parsed articles spare parsing the unchanged files again (a tenth of the time in a
+    big archive); they are read, never written: these commands change no file."""
     settings = settings_of(SiteConfig.read(project))
-    load_files = functools.partial(load_content, project.root, max_file_bytes=settings.max_file_mb * 2**20, track=track)
+    load_files = functools.partial(
+        load_content,
+        project.root,
+        max_file_bytes=settings.max_file_mb * 2**20,
+        track=track,
+        cache=build_cache(project, settings.max_file_mb),
+        workers=Workers(default_workers()),
+    )
     if on_left_out is None:
         content, left_out = load_files(), frozenset[str]()
     else:
@@ -291,13 +300,18 @@ def count_pages(site: Path) -> int:
 # --- what tells that nothing changed ---------------------------------------------
 
 
-def cache_key(project: Project, options: BuildOptions) -> str:
+def build_cache(project: Project, max_file_mb: int) -> BuildCache:
+    """The build folder's state: its parsed articles, what its pages and site were made from."""
+    return BuildCache.open(project.build_dir, key=cache_key(project, max_file_mb), root=project.root)
+
+
+def cache_key(project: Project, max_file_mb: int) -> str:
     """Parsed articles stay valid while topics.yml and the size limit do."""
     try:
         topics = (project.content_dir / "topics.yml").read_bytes()
     except OSError:
         topics = b""
-    return digest(topics + f"|{options.settings.max_file_mb}".encode())
+    return digest(topics + f"|{max_file_mb}".encode())
 
 
 def inputs_fingerprint(content: Content, edition: Edition, options: BuildOptions, cache: BuildCache) -> str:

@@ -534,6 +534,33 @@ def test_a_link_to_a_missing_article_file_is_a_problem_for_check(site):
     )
 
 
+def test_check_reads_the_last_builds_parsed_articles_and_writes_nothing(site, monkeypatch):
+    """After a build, check (and list) parse only the files changed since, whose problems
+    they find as before, and write nothing: the build folder is the same, times included."""
+    from briefings.content import load
+
+    site.article("2024/first.md", VALID)
+    site.article("2024/second.md", LINKED)
+    built(site)
+    parsed = []
+    real = load._parse_file
+    monkeypatch.setattr(load, "_parse_file", lambda entry, **kw: (parsed.append(entry[1]), real(entry, **kw))[1])
+
+    def build_folder():
+        return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (site.root / "build").rglob("*") if p.is_file()}
+
+    before = build_folder()
+    assert site.run("check").exit_code == 0
+    assert site.run("list").exit_code == 0
+    assert parsed == []
+    site.article("2024/second.md", LINKED.replace("2024-01-20", "2024-13-20"))
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("content/articles/2024/second.md:3: date:"), result.stderr
+    assert parsed == ["content/articles/2024/second.md"]
+    assert build_folder() == before
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("incremental", [False, True])
 def test_a_broken_link_in_a_body_fails_full_and_incremental_builds_alike(site, incremental):
