@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import stat
 import time
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
@@ -306,9 +307,13 @@ def build_cache(project: Project, max_file_mb: int) -> BuildCache:
 
 
 def cache_key(project: Project, max_file_mb: int) -> str:
-    """Parsed articles stay valid while topics.yml and the size limit do."""
+    """Parsed articles stay valid while topics.yml and the size limit do. A topics.yml that is
+    not a file within the limit is not read (a FIFO would never end): loading says what is wrong."""
+    path = project.content_dir / "topics.yml"
     try:
-        topics = (project.content_dir / "topics.yml").read_bytes()
+        found = path.stat()
+        readable = stat.S_ISREG(found.st_mode) and found.st_size <= max_file_mb * 2**20
+        topics = path.read_bytes() if readable else b""
     except OSError:
         topics = b""
     return digest(topics + f"|{max_file_mb}".encode())

@@ -587,12 +587,13 @@ def test_a_folder_link_loop_alone_is_harmless(site):
     assert result.stdout == "OK: 1 articles (0 drafts) in 3 topics, no problems.\n"
 
 
-def test_topics_and_people_files_must_be_regular_files(site):
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_topics_and_people_files_must_be_regular_files(site, command):
     site.article("good.md", VALID)
     (site.root / "content/topics.yml").unlink()
     os.mkfifo(site.root / "content/topics.yml")
     (site.root / "content/people.yml").symlink_to("/dev/urandom")
-    result, _ = check_in_a_subprocess(site)
+    result, _ = check_in_a_subprocess(site, command)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         "content/topics.yml:1: file: is a FIFO, not a file (expected a YAML file)",
