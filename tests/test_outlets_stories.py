@@ -339,6 +339,15 @@ def test_story_without_stories_yml(site):
     ]
 
 
+def test_a_stories_yml_that_cannot_be_read_is_its_one_problem(site):
+    """Not also one for every article that names a story: the file is what to fix."""
+    site.write("content/stories.yml", STORY + "- id: other\n  title: [Unclosed\n  summary: x\n")
+    site.article("a.md", VALID + "story: summit\n")
+    site.article("b.md", VALID + "story: other\n")
+    lines = problems(site.run("check"))
+    assert len(lines) == 1 and lines[0].startswith("content/stories.yml:6: stories: YAML syntax error"), lines
+
+
 def test_story_id_that_is_a_page_of_the_site(site):
     site.write("content/stories.yml", STORY.replace("id: summit", "id: index"))
     site.article("a.md", VALID + "story: index\n")

@@ -41,7 +41,11 @@ PARSERS = {
 def load_stories(root: Path, articles: list[Article], problems: list[Problem]) -> list[Story]:
     """The stories of content/stories.yml (optional), in its order, each with its articles."""
     rel = STORIES_FILE
+    before = len(problems)
     entries = list(read_entries(root, rel, "stories", PARSERS, REQUIRED, problems))
+    # A file that could not be read at all (its YAML, or not a file) is its one problem:
+    # not every article that names a story as well.
+    unreadable = any(p.path == rel and p.field in ("file", "stories") for p in problems[before:])
     first: dict[str, int] = {}  # id -> its line
     for entry in entries:
         story_id, at = entry.values["id"], entry.line_of("id")
@@ -61,7 +65,7 @@ def load_stories(root: Path, articles: list[Article], problems: list[Problem]) -
         if article.story:
             members.setdefault(article.story, []).append(article)
     for story_id, named in members.items():
-        if story_id not in first:
+        if story_id not in first and not unreadable:
             hint = did_you_mean(story_id, first)
             known = f"one of the ids in {rel}: {', '.join(sorted(first))}" if first else f"an entry in {rel}"
             problems.extend(
