@@ -128,7 +128,8 @@ def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(s
 
 def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharded_build, tmp_path, monkeypatch):
     """Each Pagefind run indexes on one core: a build with N workers (``--workers``, the
-    machine's cores by default) runs N at once, and the bundles are the same as one at a time."""
+    machine's cores by default) runs N at once, and the bundles are the same as one at a time
+    (as are the pages' digests, which the workers read in a full build)."""
     from briefings.engine import pagefind
 
     site = tmp_path / "site"
@@ -154,7 +155,8 @@ def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharde
                 running[0] -= 1
 
     monkeypatch.setattr(pagefind, "run_guarded", run)
-    trees = []
+    monkeypatch.setattr("briefings.parallel.THRESHOLD", 1)  # the pages read by forked workers too
+    trees, digests = [], []
     for runs in (3, 1):
         shutil.rmtree(site / "pagefind")
         together = threading.Barrier(runs, timeout=60)
@@ -163,7 +165,9 @@ def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharde
         assert len(done.indexed) == 5
         assert most[0] == runs
         trees.append(tree_hash(site / "pagefind"))
+        digests.append(done.digests)  # of each shard's pages as read
     assert trees[0] == trees[1]
+    assert digests[0] == digests[1]
 
 
 def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):

@@ -83,7 +83,15 @@ def index_site(
         return finished.output
 
     fingerprint = repr((version, excludes))
-    shards = plan(site, shard_pages=shard_pages, fingerprint=fingerprint, cache=cache, changed=changed, copy_of=copy_of)
+    shards = plan(
+        site,
+        shard_pages=shard_pages,
+        fingerprint=fingerprint,
+        cache=cache,
+        changed=changed,
+        copy_of=copy_of,
+        workers=runs,
+    )
     if not shards:  # no page marks what to index: Pagefind indexes every page, in one run
         shutil.rmtree(site / "pagefind", ignore_errors=True)  # a staged copy's links: never written through
         log = run(site, site / "pagefind")
