@@ -1,9 +1,11 @@
 """The package's layout holds: packages by stage, no import cycles, no lower stage
-importing a higher one, no module too long to read, only the CLI importing click."""
+importing a higher one, no module too long to read, only the CLI importing click; and the
+repository's top level holds what it should, nothing left over."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,15 @@ def test_only_the_cli_imports_click():
         names |= {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module}
         if module != "briefings.cli" and not module.startswith("briefings.cli."):
             assert not {n for n in names if n == "click" or n.startswith("click.")}, module
+
+
+TOP_LEVEL = {
+    *(".ci", ".github", ".gitignore", "CHANGELOG.md", "README.md", "pyproject.toml", "mkdocs.yml"),
+    *("briefings", "content", "theme", "tests", "docs", "benchmarks"),
+}
+
+
+def test_the_repository_top_level_holds_only_what_it_should():
+    """A file a shell mishap left (``-added-s14.md`` was committed once) is caught here."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert {name.split("/", 1)[0] for name in tracked.splitlines()} == TOP_LEVEL
