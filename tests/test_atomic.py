@@ -68,27 +68,37 @@ def test_a_build_writes_only_its_build_and_site_folders(site, tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == outside
 
 
-def test_relinking_a_spare_that_already_shares_files_with_the_site_leaves_nothing_behind(tmp_path):
-    """A spare copy made again a copy of the new site (engine/linktree.relink_tree): a file it
-    already shares with the site (a hard link, as a page no build rewrote) is left as it is, for
-    renaming a link over another of the same file does nothing and would leave the link's
-    temporary name in the spare, where the next relink fails on it."""
-    from briefings.engine.linktree import link_tree, relink_tree
+def test_refreshing_a_spare_writes_its_own_files_over_and_links_the_others_leaving_nothing_behind(tmp_path):
+    """A spare copy made again a copy of the new site (engine/linktree.refresh_copy): a file it
+    alone links gets the new bytes in place (the same inode: its pages stay its own, which a
+    new day's build writes in place); a file it shares with the site (a hard link, as a page
+    no build rewrote) is left as it is, for renaming a link over another of the same file does
+    nothing and would leave the link's temporary name in the spare, where the next one fails on
+    it; one it shares with something else (a cached search bundle's file) is linked again."""
+    from briefings.engine.linktree import link_tree, refresh_copy
 
     site, spare = tmp_path / "site", tmp_path / "spare"
     (site / "assets").mkdir(parents=True)
     (site / "assets/style.css").write_text("shared", "utf-8")
     (site / "index.html").write_text("old", "utf-8")
     (site / "gone.html").write_text("gone", "utf-8")
+    (tmp_path / "cached.json").write_text("cached", "utf-8")
     link_tree(site, spare)
+    os.link(tmp_path / "cached.json", spare / "bundle.json")  # the spare's, and the cache's
+    (site / "bundle.json").write_text("the new bundle", "utf-8")
     (site / "gone.html").unlink()
     (site / "index.html").unlink()
-    (site / "index.html").write_text("new", "utf-8")  # rewritten: a new file
+    (site / "index.html").write_text("new", "utf-8")  # rewritten: a new file; the spare's old one is its own
+    own = (spare / "index.html").stat().st_ino
     for _ in range(2):
-        relink_tree(site, spare)
+        refresh_copy(site, spare)
         assert sorted(p.relative_to(spare).as_posix() for p in spare.rglob("*") if p.is_file()) == [
             "assets/style.css",
+            "bundle.json",
             "index.html",
         ]
-        assert (spare / "index.html").stat().st_ino == (site / "index.html").stat().st_ino
+        assert (spare / "index.html").read_text("utf-8") == "new"
+        assert (spare / "index.html").stat().st_ino == own != (site / "index.html").stat().st_ino
         assert (spare / "assets/style.css").stat().st_ino == (site / "assets/style.css").stat().st_ino
+        assert (spare / "bundle.json").stat().st_ino == (site / "bundle.json").stat().st_ino
+        assert (tmp_path / "cached.json").read_text("utf-8") == "cached"  # never written through

@@ -151,7 +151,8 @@ def replaced(the_plan: SitePlan, search: str) -> tuple[str, ...]:
 def rewrote_every_page(the_plan: SitePlan) -> bool:
     """Whether the build made every page anew, a full one. Then the spare copy of the previous
     site is made a copy of the new one, file by file (``sitefolder.swap_in``), as the next build
-    would otherwise link the whole site again.
+    would otherwise link the whole site again: its own pages written over in place, so that they
+    stay its own for a new day (``linktree.refresh_copy``).
 
     A build that wrote a new day into every page leaves the spare as the previous site, whose
     pages differ from the new ones only in their footer's day (``SiteRecord.spare_day``) but for

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
+
+from briefings.fileio import overwrite_bytes, read_bytes
 
 
 def link_tree(source: Path, dest: Path) -> None:
@@ -26,11 +29,14 @@ def link_tree(source: Path, dest: Path) -> None:
     link(str(source), str(dest))
 
 
-def relink_tree(source: Path, dest: Path) -> None:
-    """Make ``dest``, an older copy of a site, a copy of ``source`` made of hard links: each
-    file linked again by rename (nothing is written through a link) unless it already is
-    the same file, its folders kept (a site keeps its pages), what ``source`` does not hold
-    deleted. About what deleting ``dest`` would cost, and it leaves a spare instead of nothing."""
+def refresh_copy(source: Path, dest: Path) -> None:
+    """Make ``dest``, an older copy of a site, a copy of ``source``: a file ``dest`` alone links
+    gets ``source``'s bytes written over it in place where they differ (no new inode: on ext4 a
+    new file costs several times what writing the page does), any other is linked again by
+    rename (nothing is written through a link) unless it already is the same file; the folders
+    are kept (a site keeps its pages), and what ``source`` does not hold is deleted. About what
+    deleting ``dest`` would cost, and it leaves a spare instead of nothing whose pages are its
+    own, as a new day's build wants them (``incremental.redate_pages``)."""
 
     def walk(src: str, dst: str) -> None:
         os.makedirs(dst, exist_ok=True)
@@ -46,7 +52,8 @@ def relink_tree(source: Path, dest: Path) -> None:
                     inode = None
                 if is_dir:
                     walk(entry.path, target)
-                elif inode != entry.inode():  # not already the same file (then rename would do nothing)
+                elif inode != entry.inode() and not (inode is not None and _written_over(entry, target)):
+                    # Not already the same file (then rename would do nothing), nor its own.
                     tmp = os.path.join(dst, f".{entry.name}.link")
                     os.link(entry.path, tmp, follow_symlinks=False)
                     os.replace(tmp, target)
@@ -54,6 +61,18 @@ def relink_tree(source: Path, dest: Path) -> None:
             _remove(os.path.join(dst, name), was_dir=was_dir)
 
     walk(str(source), str(dest))
+
+
+def _written_over(source: os.DirEntry[str], dest: str) -> bool:
+    """Give ``dest``, a regular file with no other link, the bytes of ``source`` in place;
+    False, untouched, when it has another link (a published page, a cached bundle's file)."""
+    found = os.lstat(dest)
+    if not stat.S_ISREG(found.st_mode) or found.st_nlink != 1 or not source.is_file(follow_symlinks=False):
+        return False
+    data, _ = read_bytes(source.path)
+    if found.st_size != len(data) or read_bytes(dest)[0] != data:
+        overwrite_bytes(dest, data)
+    return True
 
 
 def _remove(path: str, *, was_dir: bool) -> None:

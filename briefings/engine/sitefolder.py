@@ -29,7 +29,9 @@ Rules (issue: nothing is ever lost):
   folder renamed, marker inside) instead of being deleted file by file; the next
   incremental build takes it as its staging copy and links again just the files
   the build record names. After a full build the previous site is first made a
-  copy of the new one, linked file by file (about what deleting it costs). After
+  copy of the new one, file by file, each of its own files written over in
+  place (``linktree.refresh_copy``: about what deleting it costs), so that its
+  pages stay its own for the next new day. After
   one that wrote a new day into every page it is kept as it is, its pages a day
   behind and each its own file: the next build, of a new day or the same one,
   writes the day into them in place (``incremental.redate_pages``). Any
@@ -53,7 +55,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefings.cache import read_site_record
-from briefings.engine.linktree import link_tree, relink_tree, remove_file
+from briefings.engine.linktree import link_tree, refresh_copy, remove_file
 from briefings.errors import SiteBuildError
 from briefings.options import BuildOptions
 from briefings.project import Project
@@ -311,7 +313,7 @@ def swap_in(staging: Staging, target: Path, *, keep: bool = False, relink: bool 
         # The old site is now at staging.site.
         if keep:
             if relink:
-                relink_tree(target, staging.site)
+                refresh_copy(target, staging.site)
             drop_spare(target)
             _rename(staging.folder, spare_of(target))
             return True
