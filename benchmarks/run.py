@@ -11,7 +11,8 @@
 For each N it prints: generation (content -> Markdown) cold and no-op, the
 cold `briefings build` (no build folder, as on a fresh clone), the same pages
 built by plain `mkdocs build`, their ratio, the Hugo anchor (and, for context, Hugo
-followed by Pagefind over its article pages), a one-article edit, a desk's CI run
+followed by Pagefind over its article pages), a no-op build, `briefings check` of
+the built desk, a one-article edit, a desk's CI run
 after a one-article push (build/, site/ and .site-spare/ restored from its cache), one
 article added on the newest article's day and one on the day after, peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
@@ -298,6 +299,11 @@ def measure(
     # Nothing changed: what `briefings build` costs when the site is current.
     noops = [peak_of([py, "-m", "briefings", "build", "--project", str(root)])[0] for _ in range(repeat)]
     rows.append(("briefings build, no-op (nothing changed)", spread(noops, 2, " s")))
+    # A curator's check of the built desk: the build's parsed articles, read only.
+    checks = [peak_of([py, "-m", "briefings", "check", "--project", str(root)]) for _ in range(repeat)]
+    check_rss = max(peak for _, peak, _ in checks)
+    check_walls = [wall for wall, _, _ in checks]
+    rows.append(("briefings check (built desk)", f"{spread(check_walls, 2, ' s')}, peak {check_rss:,.0f} MiB"))
 
     # One article edited: what a curator's save costs (another article each time). Then a
     # desk's GitHub Pages run after a one-article push: a fresh checkout (every file's mtime

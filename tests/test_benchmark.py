@@ -20,6 +20,7 @@ FIGURES = [
     "ratio briefings / Hugo",
     "Hugo + Pagefind over its articles (context)",
     "briefings build, no-op (nothing changed)",
+    "briefings check (built desk)",
     "one article edited, briefings build",
     "ratio edit / Hugo's full build",
     "CI run after a one-article push (build/, site/, spare cached)",
