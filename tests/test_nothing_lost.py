@@ -321,6 +321,33 @@ def test_a_build_killed_while_writing_a_new_day_into_pages_loses_nothing(site):
     assert not sitefolder.leftovers(site.root / "site")
 
 
+# After a full build, the previous site's own pages are written over with the new ones
+# (linktree.refresh_copy) to make it the spare; killed on its N-th page.
+SPARE_KILLER = REDATE_KILLER.replace("incremental", "linktree").replace("project])", 'project, "--full"])')
+
+
+@pytest.mark.slow
+def test_a_full_build_killed_while_making_the_spare_loses_nothing(site):
+    """The spare is made after the new site is published: killed while its pages are written
+    over, the site is the new one, whole, and the next builds (a new day's, written into the
+    spare's pages) make what a full build makes."""
+    site.article("a.md", VALID)
+    built(site)
+    site.settings(search="material")  # every page differs from the site before: all written over
+    command = [sys.executable, "-c", SPARE_KILLER, "3", str(site.root)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr  # it got to the third page written over
+    new = tree_hash(site.root / "site")
+    built(site, "--full")
+    assert tree_hash(site.root / "site") == new  # what was published was the whole new site
+    site.article("b.md", VALID.replace("A valid article", "A second article").replace("2024-01-13", "2024-01-20"))
+    built(site)  # a new day, from the spare
+    after = tree_hash(site.root / "site")
+    built(site, "--full")
+    assert tree_hash(site.root / "site") == after
+    assert not sitefolder.leftovers(site.root / "site")
+
+
 @pytest.mark.slow
 def test_the_old_copy_is_put_back_not_deleted(site):
     """The fallback killed between its renames: builds that fail later keep, then restore, the only good copy."""
