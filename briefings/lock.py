@@ -52,8 +52,14 @@ class WorkLock:
         self._fd: int | None = None
 
     def __enter__(self) -> Self:
+        folder = self.path.parent
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise BriefingsError(
+                f"{folder} is a file, not a folder (expected the folder where briefings keeps its work: "
+                "move or rename that file)"
+            )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
             raise BriefingsError(f"cannot create the lock file {self.path}: {exc.strerror or exc}") from None

@@ -12,6 +12,7 @@ import datetime as dt
 import gzip
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -600,6 +601,22 @@ def test_topics_and_people_files_must_be_regular_files(site, command):
         "content/people.yml:1: file: is a link to a character device, not a file (expected a YAML file)",
         "Error: 2 problems found; nothing was built.",
     ]
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling link"])
+def test_an_articles_folder_that_is_not_a_folder_is_said_first(site, kind):
+    articles = site.root / "content/articles"
+    shutil.rmtree(articles, ignore_errors=True)
+    if kind == "file":
+        articles.write_text("not a folder\n", "utf-8")
+    else:
+        articles.symlink_to(site.root / "nowhere")
+    result, _ = check_in_a_subprocess(site)
+    assert result.returncode == 1
+    what = "a file" if kind == "file" else "a link to nothing"
+    assert result.stderr.splitlines()[0] == (
+        f"content/articles:1: file: is {what}, not a folder (expected the folder of article files)"
+    )
 
 
 def test_a_huge_topics_file_is_not_read(site):

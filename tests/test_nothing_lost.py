@@ -468,6 +468,18 @@ def test_a_second_build_waits_for_the_first(site):
     assert (site.root / "site/index.html").is_file()
 
 
+def test_a_file_where_the_build_folder_goes_is_named_and_kept(site):
+    site.article("a.md", VALID)
+    (site.root / "build").write_text("the curator's notes\n", "utf-8")
+    result = site.run("build")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stderr == (
+        f"Error: {site.root / 'build'} is a file, not a folder (expected the folder where briefings keeps its "
+        "work: move or rename that file)\n"
+    )
+    assert (site.root / "build").read_text("utf-8") == "the curator's notes\n"
+
+
 def test_a_busy_lock_can_refuse_instead(site):
     from briefings.lock import BuildBusy
 

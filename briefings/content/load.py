@@ -90,6 +90,12 @@ def load_content(
     topics = load_topics(root, problems)
     outlets = OutletIndex(load_outlets(root, problems))
     inside = content_dir.resolve()
+    articles_dir = content_dir / "articles"
+    if os.path.lexists(articles_dir) and not articles_dir.is_dir():
+        what = "a link to nothing" if not articles_dir.exists() else "a file"
+        problems.append(
+            Problem("content/articles", 1, "file", f"is {what}, not a folder (expected the folder of article files)")
+        )
     files, links = _article_entries(root)  # paths as strings: 10,000 Path objects cost 0.03 s
     found: dict[str, Article] = {}  # by path, from the cache or parsed below
     drafts: set[str] = set()  # files whose front matter says draft: true, valid or not
