@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,41 @@ def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharde
         digests.append(done.digests)  # of each shard's pages as read
     assert trees[0] == trees[1]
     assert digests[0] == digests[1]
+
+
+def test_no_more_pagefind_runs_at_once_than_half_the_available_memory_holds(sharded_build, tmp_path, monkeypatch):
+    """About 0.3 MB a page of a shard, and 50 MB a run: with little memory free, one run at a
+    time however many workers the build has; where the system does not say, no limit."""
+    from briefings.engine import pagefind
+
+    monkeypatch.setattr(shardrun, "memory_available", lambda: 2**30)
+    assert shardrun.runs_that_fit(4000) == 1  # 1.2 GB a run: one, not none
+    assert shardrun.runs_that_fit(20) == 9  # 56 MB a run: half of 1 GB holds nine
+    monkeypatch.setattr(shardrun, "memory_available", lambda: None)
+    assert shardrun.runs_that_fit(4000) == shardrun.MAX_RUNS
+
+    site = tmp_path / "site"
+    shutil.copytree(sharded_build / "site", site)
+    real_run = pagefind.run_guarded
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    def run(args, **kwargs):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            time.sleep(0.2)  # long enough for the runs of three threads to overlap
+            return real_run(args, **kwargs)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(pagefind, "run_guarded", run)
+    monkeypatch.setattr(shardrun, "memory_available", lambda: 100 * 2**20)
+    shutil.rmtree(site / "pagefind")
+    done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES, runs=3)
+    assert len(done.indexed) == 5 and most[0] == 1
 
 
 def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from briefings.engine.shardrun import BODY, closing, index_one, link_or_copy, memory_folder
+from briefings.engine.shardrun import BODY, closing, index_one, link_or_copy, memory_folder, runs_that_fit
 from briefings.fileio import read_bytes
 from briefings.parallel import Workers
 
@@ -293,6 +293,7 @@ def index_in_shards(
     bundle = site / "pagefind"
     earlier = _earlier_bundles(bundle, newest=shards[-1].key if shards else "")
     memory = memory_folder(cache, wanted=bool(missing))
+    runs = min(runs, runs_that_fit(max((len(s.pages) for s in missing), default=0)))
     try:
         with ThreadPoolExecutor(max(1, runs)) as pool:
             indexed = pool.map(
