@@ -18,8 +18,11 @@ article added on the newest article's day and one on the day after, peak memory,
 site size, HTML bytes per article page, the largest listing page, and the search
 payload a reader downloads for a first search (and for the whole archive);
 then Lighthouse's scores (mobile) for a page of each kind of the sample site.
-Every step runs as its own process; wall time and peak memory (max RSS of the
-process) come from the operating system. Figures, not verdicts: machines are
+Every step runs as its own process; wall time, CPU time (user and system, all
+its processes) and peak memory (max RSS of the process) come from the operating
+system. The cold build's CPU time over the machine's CPUs is the least it could
+take there, however its work were spread: printed against Hugo as its floor,
+with the search index's alone. Figures, not verdicts: machines are
 noisy, so compare ratios measured in one run.
 """
 
@@ -39,6 +42,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -78,19 +82,22 @@ build(engine.config(docs_dir=project.docs_dir, site_dir=Path(sys.argv[2])))
 
 # The full build's search index step alone, cold, over a copy of a built site (hard links).
 INDEX = """
-import json, os, shutil, sys, time
+import json, os, resource, shutil, sys, time
 from pathlib import Path
 from briefings.engine.pagefind import index_site
 from briefings.options import default_workers
 site, copy = Path(sys.argv[1]), Path(sys.argv[2])
 shutil.rmtree(copy, ignore_errors=True)
 shutil.copytree(site, copy, copy_function=os.link, ignore=shutil.ignore_patterns("pagefind"))
-started = time.perf_counter()
+def cpu():
+    return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+started, cpu_before = time.perf_counter(), cpu()
 index_site(copy, max_memory_gb=8, runs=default_workers())
-seconds = time.perf_counter() - started
+seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_before  # Pagefind's runs included
 shards = 1 + len(list((copy / "pagefind").glob("shard-*")))
 shutil.rmtree(copy)
-print(json.dumps({"seconds": seconds, "shards": shards}))
+print(json.dumps({"seconds": seconds, "cpu": cpu_seconds, "shards": shards}))
 """
 
 
@@ -118,22 +125,48 @@ class StepFailed(Exception):
     pass
 
 
-def peak_of(cmd: list[str]) -> tuple[float, float, str]:
-    """Wall time and peak memory of one command, measured in a fresh wrapper process."""
+class Step(NamedTuple):
+    wall: float  # seconds
+    rss: float  # MiB, the largest of the command's processes
+    out: str  # what it printed
+    cpu: float  # seconds of CPU, user and system, of all its processes
+
+
+def step(cmd: list[str]) -> Step:
+    """One command's wall time, peak memory and CPU time, measured in a fresh wrapper process."""
     wrapper = (
         "import resource, subprocess, sys, time, json;"
         "t=time.perf_counter(); p=subprocess.run(sys.argv[1:], capture_output=True, text=True);"
-        "w=time.perf_counter()-t;"
-        "print(json.dumps({'rc': p.returncode, 'wall': w, "
-        "'rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, "
-        "'out': p.stdout, 'err': p.stderr[-2000:]}))"
+        "w=time.perf_counter()-t; u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(json.dumps({'rc': p.returncode, 'wall': w, 'rss': u.ru_maxrss/1024, "
+        "'cpu': u.ru_utime+u.ru_stime, 'out': p.stdout, 'err': p.stderr[-2000:]}))"
     )
     proc = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=False)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
         last = (data["err"].strip().splitlines() or ["no message"])[-1]
         raise StepFailed(f"failed after {data['wall']:.0f} s: {last}")
-    return data["wall"], data["rss"], data["out"]
+    return Step(data["wall"], data["rss"], data["out"], data["cpu"])
+
+
+def peak_of(cmd: list[str]) -> tuple[float, float, str]:
+    """Wall time, peak memory and output of one command (``step``)."""
+    wall, rss, out, _ = step(cmd)
+    return wall, rss, out
+
+
+def floor(build_cpus: list[float], index_cpu: float, hugos: list[float]) -> str:
+    """The least a cold build could take here, however well its work were spread over the CPUs
+    (its CPU time over their number), and the least its search index alone could: against Hugo's
+    build, what no scheduling of the same work can beat on this machine."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    hugo = statistics.median(hugos)
+    build = statistics.median(build_cpus) / cpus
+    index = index_cpu / cpus
+    return (
+        f"{build:.1f} s ({build / hugo:.2f}x) for the build's CPU time over {cpus} CPUs; "
+        f"{index:.1f} s ({index / hugo:.2f}x) for the search index's alone"
+    )
 
 
 def size_of(folder: Path) -> int:
@@ -218,6 +251,7 @@ def measure(
     hugo_root = make_hugo_site(root / "content/articles", work / f"hugo-{n}")
     builds, bares, ratios, hugos, hugo_ratios, searched, stopped = [], [], [], [], [], [], ""
     hugo_rss = 0.0
+    build_cpus, hugo_cpus = [], []  # CPU seconds, all processes: what the machine's cores share
     # Every one of them writes into a folder that does not exist yet, as on a fresh CI runner, and
     # nothing is deleted until all are timed: on a file system without a journal (ext4 as some
     # machines mount it), creating files in the minutes after a mass deletion costs several times
@@ -229,16 +263,20 @@ def measure(
         for name in ("build", "site", ".site-spare"):
             if (root / name).exists():
                 (root / name).rename(work / f"old-{name.strip('.')}-{n}-full-{i}")
-        build_wall, build_rss, _ = peak_of([py, "-m", "briefings", "build", "--project", str(root), "--full"])
+        build_wall, build_rss, _, build_cpu = step([py, "-m", "briefings", "build", "--project", str(root), "--full"])
         builds.append(build_wall)
+        build_cpus.append(build_cpu)
         if bare:
             bare_wall, bare_rss, _ = peak_of([py, "-c", BARE, str(root), str(work / f"bare-{n}-{i}")])
             bares.append(bare_wall)
             ratios.append(build_wall / bare_wall)
         if hugo:
             public = str(work / f"hugo-public-{n}-{i}")
-            hugo_wall, hugo_rss, _ = peak_of([*hugo, "--quiet", "--source", str(hugo_root), "--destination", public])
+            hugo_wall, hugo_rss, _, hugo_cpu = step(
+                [*hugo, "--quiet", "--source", str(hugo_root), "--destination", public]
+            )
             hugos.append(hugo_wall)
+            hugo_cpus.append(hugo_cpu)
             hugo_ratios.append(build_wall / hugo_wall)
             _, _, out = peak_of([py, "-c", HUGO_SEARCH, public, str(max_memory_gb)])
             index = json.loads(out)
@@ -248,7 +286,10 @@ def measure(
                 stopped = index["stopped"]
     build_wall = statistics.median(builds)
     rows.append(
-        ("briefings build, cold (from no build folder)", f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB")
+        (
+            "briefings build, cold (from no build folder)",
+            f"{spread(builds, 1, ' s')}, peak {build_rss:,.0f} MiB, CPU {statistics.median(build_cpus):.1f} s",
+        )
     )
     if bare:
         rows.append(("mkdocs build of the same pages (bare)", f"{spread(bares, 1, ' s')}, peak {bare_rss:,.0f} MiB"))
@@ -256,7 +297,7 @@ def measure(
     else:
         rows.append(("mkdocs build of the same pages (bare)", "not run (--no-bare)"))
     if hugo:
-        anchor = f"{spread(hugos, 2, ' s')}, peak {hugo_rss:,.0f} MiB"
+        anchor = f"{spread(hugos, 2, ' s')}, peak {hugo_rss:,.0f} MiB, CPU {statistics.median(hugo_cpus):.1f} s"
         rows.append(("Hugo build of an equivalent site (anchor)", anchor))
         rows.append(("ratio briefings / Hugo", spread(hugo_ratios, 2, "x")))
         # Context, not the anchor: Hugo's build, then the same full-text index over its articles.
@@ -401,9 +442,11 @@ def measure(
         rows.append(
             (
                 "Pagefind index, cold (part of the full build)",
-                f"{index['seconds']:.1f} s, peak {pf_rss:,.0f} MiB, {index['shards']} shards",
+                f"{index['seconds']:.1f} s, peak {pf_rss:,.0f} MiB, {index['shards']} shards, CPU {index['cpu']:.1f} s",
             )
         )
+        if hugos:
+            rows.append(("cold build's floor on this machine, against Hugo", floor(build_cpus, index["cpu"], hugos)))
         rows.append(("Pagefind bundle on disk", mib(size_of(pagefind))))
         from search_payload import measure as first_searches
         from search_payload import rows as payload_rows

@@ -34,6 +34,7 @@ FIGURES = [
     "largest listing page",
     # Pagefind, the default search: its index, and a first search measured in Chromium.
     "Pagefind index, cold (part of the full build)",
+    "cold build's floor on this machine, against Hugo",
     "Pagefind bundle on disk",
     "Pagefind bytes before the first key",
     "first search, typed 'fentanyl'",
