@@ -240,7 +240,11 @@ def site_url_of(url: str, what: str = "base URL") -> str:
                 f"{what} {url!r} contains {shown} ({expected}; quotes, angle brackets, backslashes, "
                 "spaces and control characters are not allowed)"
             )
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port  # each raises on a malformed host or port
+    except ValueError as exc:
+        raise ProjectError(f"{what} {url!r} is not a web address ({exc}; {expected})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ProjectError(f"{what} {url!r} is not a web address ({expected})")
     if parts.query or parts.fragment or url.endswith(("?", "#")):

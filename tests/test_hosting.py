@@ -136,6 +136,8 @@ def test_cname_option_and_setting(site):
     [
         (["--base-url", "ftp://x"], "Error: base URL 'ftp://x' is not a web address (expected an http(s) address"),
         (["--base-url", "user.github.io/repo/"], "Error: base URL 'user.github.io/repo/' is not a web address"),
+        (["--base-url", "https://[::1/"], "Error: base URL 'https://[::1/' is not a web address (Invalid IPv6 URL;"),
+        (["--base-url", "https://x.example:99999/"], "is not a web address (Port out of range 0-65535;"),
         (["--base-url", "https://user.github.io/repo/index.html"], "names a file, not a folder"),
         (["--base-url", "https://user.github.io/repo/?x=1"], "has a ?query or #fragment"),
         (

@@ -92,6 +92,7 @@ def test_new_refuses_to_overwrite(site):
         (["--topic", "taiwan", "--date", "2024-02-30"], "Error: --date: '2024-02-30' is not a real calendar date"),
         (["--topic", "taiwan", "--date", "yesterday"], "Error: --date: 'yesterday' is not a date"),
         (["--topic", "taiwan", "--url", "ftp://x.example/a"], "Error: --url: 'ftp://x.example/a' is not a web address"),
+        (["--topic", "taiwan", "--url", "https://[::1"], "Error: --url: 'https://[::1' is not a web address (Invalid"),
         (["--topic", "taiwan", "--source", " "], "Error: --source: is empty"),
         ([], "Error: no topic's keywords match the title: pass --topic ID (one of: us-china, taiwan, fentanyl)"),
     ],
@@ -120,6 +121,15 @@ def test_new_refuses_a_url_already_in_the_content(site):
     assert result.exit_code == 1
     assert "is already in content/articles/2024/x.md" in result.output
     assert tree_hash(site.root) == before
+
+
+def test_new_is_not_stopped_by_another_files_malformed_url(site):
+    """Looking for the same url: reads every article, checked or not: one that is not an
+    address matches only itself, never a traceback."""
+    site.article("2024/x.md", "title: X\ndate: 2024-01-01\nsource: Desk\ntopics: [taiwan]\nurl: 'https://[::1'\n")
+    result = site.run("new", "Another", "--topic", "taiwan", "--date", "2024-01-02", "--url", "https://example.org/a")
+    assert result.exit_code == 0, result.output
+    assert (site.root / "content/articles/2024/2024-01-02-another.md").is_file()
 
 
 def test_new_without_a_project_is_a_clear_error(tmp_path):

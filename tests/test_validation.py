@@ -162,6 +162,21 @@ def test_non_http_url(site, url):
     ]
 
 
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("https://[::1", "Invalid IPv6 URL"),
+        ("https://[abc]/", "'abc' does not appear to be an IPv4 or IPv6 address"),
+        ("https://example.org:http/", "Port could not be cast to integer value as 'http'"),
+    ],
+)
+def test_malformed_url_is_a_problem_not_a_traceback(site, url, reason):
+    site.article("u.md", VALID + f"url: '{url}'\n")
+    assert problems(site.run("check")) == [
+        f"content/articles/u.md:6: url: '{url}' is not a web address ({reason}; expected an http:// or https:// URL)"
+    ]
+
+
 def test_duplicate_slug_names_both_files(site):
     site.article("2024/first.md", VALID)
     site.article("second.md", VALID + "slug: first\n")

@@ -185,7 +185,10 @@ def same_url(a: str, b: str) -> bool:
 
 def _url_key(url: str) -> str:
     """http/https, host case, a trailing slash and the #fragment do not make another article."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # a malformed address (another file's, not checked yet): only itself
+        return url.strip()
     path = parts.path.rstrip("/") or "/"
     return urlunsplit(("", parts.netloc.lower().removeprefix("www."), path, parts.query, ""))
 

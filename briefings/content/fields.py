@@ -188,7 +188,11 @@ def _in_range(moment: dt.datetime, raw: str) -> dt.datetime:
 
 def http_url(value: Any) -> str:
     url = text(value, 2_000)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        _ = parts.hostname, parts.port  # each raises on a malformed host or port
+    except ValueError as exc:  # "https://[::1", "https://example.org:http/"...
+        raise FieldError(f"{url!r} is not a web address ({exc}; expected an http:// or https:// URL)") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FieldError(f"{url!r} is not a web address (expected an http:// or https:// URL)")
     if any(ch.isspace() for ch in url):
