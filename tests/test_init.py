@@ -137,6 +137,27 @@ def test_init_accepts_an_empty_folder(tmp_path):
     assert (tmp_path / "empty/mkdocs.yml").is_file()
 
 
+def test_init_fills_an_empty_folder_in_place_even_the_current_one(tmp_path, monkeypatch):
+    """`briefings init .` in a new empty folder: the folder stays the one the shell is in
+    (same inode, mode and setgid bit), the desk builds there, and nothing is left beside it."""
+    desk = tmp_path / "shared desk"
+    desk.mkdir()
+    desk.chmod(0o2770)
+    before = desk.stat()
+    monkeypatch.chdir(desk)
+    result = run_cli("init", ".")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Created ./ (")
+    assert result.output.splitlines()[-1].startswith("Next: briefings serve ")  # no "cd ." first
+    after = desk.stat()
+    assert (after.st_ino, after.st_mode) == (before.st_ino, before.st_mode)
+    assert (desk / "mkdocs.yml").is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["shared desk"]
+    assert run_cli("build", "--project", ".").exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    other = run_cli("init", "another desk")
+    assert other.output.splitlines()[-1].startswith("Next: cd 'another desk' && briefings serve ")  # quoted
+
+
 def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
     desk = tmp_path / "desk"
     desk.mkdir()

@@ -275,12 +275,35 @@ def init_site(
             shutil.copyfile(source, staging / "overrides" / rel)
         os.chmod(staging, 0o755)  # mkdtemp makes it private
         if folder.exists():
-            folder.rmdir()  # empty, checked above
-        staging.rename(folder)
+            _fill(folder, staging)
+        else:
+            staging.rename(folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def _fill(folder: Path, staging: Path) -> None:
+    """Move what ``staging`` holds into the empty ``folder``, which stays itself (the shell's
+    current folder, with its owner and mode: ``briefings init .``); on a failure, what was
+    moved in is taken out again, and nothing that appeared there meanwhile is overwritten."""
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            dest = folder / entry.name
+            if os.path.lexists(dest):
+                raise ProjectError(f"{dest} appeared while the site was made (nothing of yours overwritten)")
+            entry.rename(dest)
+            moved.append(dest)
+    except BaseException:
+        for dest in moved:
+            if dest.is_dir() and not dest.is_symlink():
+                shutil.rmtree(dest, ignore_errors=True)
+            else:
+                dest.unlink(missing_ok=True)
+        raise
+    staging.rmdir()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -286,6 +287,6 @@ def init(folder: Path, site_name: str, eject_theme: bool) -> None:
             click.echo(f"  {name}")
     if theme:
         click.echo(f"  overrides/ (briefings' theme, {len(theme)} files: yours now, upgrades no longer change them)")
-    click.echo(
-        f'Next: cd {_rel(folder.resolve())} && briefings serve   (then: briefings new "Headline" --topic example)'
-    )
+    where = folder.resolve()
+    go = "" if where == Path.cwd() else f"cd {shlex.quote(_rel(where))} && "  # as a shell reads it
+    click.echo(f'Next: {go}briefings serve   (then: briefings new "Headline" --topic example)')
