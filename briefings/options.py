@@ -159,14 +159,14 @@ def read_settings(project: Project, *, site_url: str | None = None) -> Settings:
 
 
 def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
-    """The pages' settings; ``site_url`` (the base URL, already checked) replaces mkdocs.yml's."""
+    """The pages' settings; ``site_url`` (the base URL) replaces mkdocs.yml's, with its final slash."""
     data = config.raw
     url, what = (site_url, "base URL") if site_url is not None else (data.get("site_url") or "", "mkdocs.yml: site_url")
     given = _Options(((data.get("extra") or {}).get("briefings")) or {})
     return Settings(
         site_name=str(data.get("site_name") or "Briefings"),
         site_description=str(data.get("site_description") or ""),
-        site_url=site_url if site_url is not None else site_url_of(str(url), what) if url else "",
+        site_url=site_url_of(str(url), what) if url else "",
         archive_after=given.count("archive_after", Settings.archive_after),
         latest=given.count("latest", Settings.latest),
         quotes=given.count("quotes", Settings.quotes),

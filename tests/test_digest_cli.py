@@ -205,6 +205,20 @@ def test_without_the_sites_address_the_digest_is_refused(project):
     assert bad.exit_code == 2 and "is not a web address" in bad.stderr
 
 
+def test_a_base_url_without_its_final_slash_gets_one(project, monkeypatch):
+    """As GitHub's configure-pages gives it (BRIEFINGS_BASE_URL in a desk's workflow): the links
+    are the same as with the slash, never "…/briefingsstories/…"."""
+    with_slash = run_cli("digest", "--project", str(project), "--week", WEEK, "--base-url", BASE, "--format", "md")
+    bare = run_cli(
+        "digest", "--project", str(project), "--week", WEEK, "--base-url", BASE.rstrip("/"), "--format", "md"
+    )
+    monkeypatch.setenv("BRIEFINGS_BASE_URL", BASE.rstrip("/"))
+    from_env = run_cli("digest", "--project", str(project), "--week", WEEK, "--format", "md")
+    assert with_slash.exit_code == bare.exit_code == from_env.exit_code == 0, bare.output
+    assert f"{BASE}stories/" in with_slash.stdout
+    assert bare.stdout == from_env.stdout == with_slash.stdout
+
+
 def test_content_problems_stop_it_with_exit_status_1(tmp_path):
     project = copy_sample(tmp_path / "desk")
     article = sorted((project / "content" / "articles").rglob("*.md"))[0]
