@@ -7,6 +7,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from briefings.content.fields import EARLIEST_YEAR, LATEST_YEAR
 from briefings.errors import BriefingsError
 
 WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -63,7 +64,16 @@ def named_week(key: str) -> Window:
         monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
     except ValueError:
         raise WindowError(f"{key!r} is not a week of that year (expected YYYY-Www, e.g. 2024-W02)") from None
+    _in_range(monday, repr(key))
     return week_of(monday)
+
+
+def _in_range(day: dt.date, shown: str) -> dt.date:
+    """Refuse a day outside the years an article may have: the weeks around it would leave
+    the calendar (year 1 or 9999)."""
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise WindowError(f"{shown} is outside {EARLIEST_YEAR}-{LATEST_YEAR} (expected a year articles can have)")
+    return day
 
 
 def last_full_week(today: dt.date) -> Window:
@@ -76,9 +86,10 @@ def parse_day(text: str, option: str) -> dt.date:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise WindowError(f"{option}: {text!r} is not a date (expected YYYY-MM-DD, e.g. 2024-01-08)")
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise WindowError(f"{option}: {text!r} is not a real calendar date (expected YYYY-MM-DD)") from None
+    return _in_range(day, f"{option}: {text.strip()!r}")
 
 
 def window(since: dt.date | None, until: dt.date | None, today: dt.date) -> Window:
