@@ -210,6 +210,24 @@ def test_the_refusal_names_the_first_few_files(repo):
     )
 
 
+def test_the_refusal_counts_files_once_and_never_the_builds_own_folders(repo):
+    """The spare (the last site, kept beside the site by an edit's build) is the build's like
+    site/ and build/, ignored or not; a new folder counts its files; a file taken out of the
+    index but still there is one file."""
+    site, _ = repo
+    (site.root / ".site-spare").mkdir()
+    (site.root / ".site-spare/index.html").write_text("the last site", "utf-8")
+    (site.root / "notes").mkdir()
+    for name in ("a.md", "b.md"):
+        (site.root / "notes" / name).write_text("mine", "utf-8")
+    git(site.root, "rm", "--cached", "--quiet", "content/articles/2024/a.md")
+    result = site.run("deploy")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: 3 files of the site are not committed (content/articles/2024/a.md, notes/a.md, notes/b.md): "
+    )
+
+
 @pytest.mark.slow
 def test_allow_dirty_publishes_and_says_so_in_the_commit_message(repo):
     site, remote = repo

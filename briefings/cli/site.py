@@ -273,7 +273,11 @@ def deploy(
     # Check git and the options before building, so a mistake costs nothing.
     repo, _ = publishing.check_repository(project.root, remote)
     options = build_options(project, base_url=base_url, cname=cname, workers=workers)
-    changes = publishing.uncommitted_changes(repo, project.root, outputs=(options.site_dir, project.build_dir))
+    from briefings.engine.sitefolder import spare_of
+
+    # The build's own folders: the site, the last site it keeps beside it, and build/.
+    outputs = (options.site_dir, spare_of(options.site_dir), project.build_dir)
+    changes = publishing.uncommitted_changes(repo, project.root, outputs=outputs)
     if not allow_dirty:
         publishing.refuse_uncommitted(changes)
     elif changes:

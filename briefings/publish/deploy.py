@@ -70,7 +70,7 @@ def uncommitted_changes(repo: Path, project_root: Path, outputs: tuple[Path, ...
     repo = repo.resolve()
     spec = [_pathspec(repo, project_root.resolve())]
     spec += [f":(exclude){_pathspec(repo, out.resolve())}" for out in outputs if _inside(repo, out.resolve())]
-    found = _git(repo, "status", "--porcelain", "-z", "--untracked-files=normal", "--", *spec)
+    found = _git(repo, "status", "--porcelain", "-z", "--untracked-files=all", "--", *spec)  # files, not folders
     if found.returncode != 0:
         raise DeployError(f"git status failed in {repo}: {_last_line(found.stderr)}")
     entries = found.stdout.split("\0")
@@ -82,7 +82,7 @@ def uncommitted_changes(repo: Path, project_root: Path, outputs: tuple[Path, ...
             if "R" in entry[:2] or "C" in entry[:2]:
                 i += 1  # a rename's or copy's original path follows
         i += 1
-    return sorted(paths)
+    return sorted(set(paths))  # a file removed from the index but still there is listed twice
 
 
 def refuse_uncommitted(changes: list[str]) -> None:
