@@ -151,9 +151,40 @@ def test_a_refused_push_is_one_clear_line(repo):
     assert result.exit_code == 1
     # The build's own warning (no site_url: feeds_warning) comes first, then the one line.
     assert result.stderr.startswith("Warning: feeds: no site address")
-    assert result.stderr.splitlines()[1].startswith("Error: git push to 'origin' failed: ")
+    assert result.stderr.splitlines()[1] == (
+        "Error: git push to 'origin' failed: [remote rejected] gh-pages -> gh-pages (pre-receive hook declined) "
+        "(the remote said: gh-pages is protected here)"
+    )  # what the remote said; no --force advice, which could not help
     assert len(result.stderr.splitlines()) == 2
     assert "Traceback" not in result.output
+
+
+def test_an_unreachable_remote_is_said_before_anything_is_committed(repo, tmp_path):
+    site, _ = repo
+    git(site.root, "remote", "add", "gone", str(tmp_path / "nowhere.git"))
+    result = site.run("deploy", "--remote", "gone")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: git fetch from 'gone' failed: '{tmp_path / 'nowhere.git'}' does not appear to be a git repository "
+        "(nothing was pushed)"
+    )  # git's first reason, not its last line of advice ("and the repository exists.")
+    assert git(site.root, "branch", "--list", "gh-pages") == ""  # no local commit left behind
+
+
+@pytest.mark.slow
+def test_force_drops_the_history_even_where_the_remote_has_no_branch(repo):
+    """Someone deleted gh-pages on the remote to take down what was published: --force must not
+    push the earlier deploys back from the local branch."""
+    site, remote = repo
+    for title in ("First", "Second"):
+        site.article("2024/a.md", VALID.replace("A valid article", title))
+        commit_all(site)
+        assert site.run("deploy").exit_code == 0
+    git(site.root, "push", "--quiet", "origin", "--delete", "gh-pages")
+    result = site.run("deploy", "--force")
+    assert result.exit_code == 0, result.output
+    assert git(remote, "rev-list", "--count", "gh-pages") == "1"
+    assert git(site.root, "rev-list", "--count", "gh-pages") == "1"
 
 
 def test_deploy_outside_a_git_repository(site):

@@ -41,6 +41,28 @@ def _last_line(text: str) -> str:
     return lines[-1].removeprefix("fatal: ").removeprefix("error: ") if lines else "no message from git"
 
 
+def _git_reason(text: str) -> str:
+    """What went wrong, in one line, from git's messages about a remote: its first "fatal:"
+    (after which git only adds advice: "…and the repository exists."), else the refused
+    ref's reason with what the remote said (a hook's message), else its last line."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    fatal = next((line for line in lines if line.startswith("fatal: ")), None)
+    if fatal is not None:
+        return fatal.removeprefix("fatal: ")
+    refused = next((line for line in lines if line.startswith("! [")), None)
+    if refused is not None:
+        said = [line.removeprefix("remote:").strip() for line in lines if line.startswith("remote:")]
+        said = [line for line in said if line]
+        return refused.removeprefix("! ") + (f" (the remote said: {said[0]})" if said else "")
+    return _last_line(text)
+
+
+def _restore(repo: Path, ref: str, commit: str) -> None:
+    """Put the local branch back where it was (``commit``; or nowhere) after a failed commit."""
+    if commit:
+        _git(repo, "update-ref", ref, commit)
+
+
 def check_repository(project_root: Path, remote: str) -> tuple[Path, str]:
     """The git work tree holding the project and the remote's URL, or a clear error."""
     found = _git(project_root, "rev-parse", "--show-toplevel")
@@ -139,15 +161,25 @@ def publish(deploy: DeployPlan, *, force: bool = False) -> str:
     ``force`` replaces the remote branch with one fresh commit (its history is dropped)."""
     from ghp_import import GhpError, ghp_import
 
-    # Build on what the remote already has, so a plain (non-force) push fast-forwards.
-    _git(
+    # Build on what the remote already has, so a plain (non-force) push fast-forwards; a remote
+    # that cannot be reached is said before anything is committed.
+    fetched = _git(
         deploy.repo,
         "fetch",
         "--quiet",
         deploy.remote,
         f"+refs/heads/{deploy.branch}:refs/remotes/{deploy.remote}/{deploy.branch}",
     )
-    before = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
+    if fetched.returncode != 0 and "couldn't find remote ref" not in fetched.stderr:  # (none yet: a first deploy)
+        raise DeployError(
+            f"git fetch from {deploy.remote!r} failed: {_git_reason(fetched.stderr)} (nothing was pushed)"
+        )
+    ref = f"refs/heads/{deploy.branch}"
+    before = _git(deploy.repo, "rev-parse", "--verify", "--quiet", ref).stdout.strip()
+    if force and before:
+        # ghp-import drops the local branch's history only when the remote has the branch: a
+        # remote without it would get every earlier deploy back. Put back if nothing is committed.
+        _git(deploy.repo, "update-ref", "-d", ref)
     try:
         with contextlib.chdir(deploy.repo):  # ghp-import runs git in the current folder
             ghp_import(
@@ -160,16 +192,21 @@ def publish(deploy: DeployPlan, *, force: bool = False) -> str:
                 no_history=force,
             )
     except GhpError as exc:
+        _restore(deploy.repo, ref, before)
         raise DeployError(f"could not commit the site to {deploy.branch}: {_last_line(str(exc))}") from None
-    after = _git(deploy.repo, "rev-parse", "--verify", "--quiet", f"refs/heads/{deploy.branch}").stdout
+    after = _git(deploy.repo, "rev-parse", "--verify", "--quiet", ref).stdout.strip()
     if not after or after == before:  # ghp-import only prints when git fast-import fails
+        _restore(deploy.repo, ref, before)
         raise DeployError(
             f"git fast-import could not commit the site to {deploy.branch} "
             "(see git's message above; nothing was pushed)"
         )
-    args = ["push", deploy.remote, f"refs/heads/{deploy.branch}:refs/heads/{deploy.branch}"]
+    args = ["push", deploy.remote, f"{ref}:{ref}"]
     pushed = _git(deploy.repo, *args, *(["--force"] if force else []))
     if pushed.returncode != 0:
-        hint = "; --force replaces the remote branch" if "rejected" in pushed.stderr and not force else ""
-        raise DeployError(f"git push to {deploy.remote!r} failed: {_last_line(pushed.stderr)}{hint}")
+        behind = "[rejected]" in pushed.stderr and (
+            "non-fast-forward" in pushed.stderr or "fetch first" in pushed.stderr
+        )
+        hint = "; --force replaces the remote branch" if behind and not force else ""
+        raise DeployError(f"git push to {deploy.remote!r} failed: {_git_reason(pushed.stderr)}{hint}")
     return _git(deploy.repo, "rev-parse", "--short", f"refs/heads/{deploy.branch}").stdout.strip()
