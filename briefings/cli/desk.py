@@ -287,6 +287,6 @@ def init(folder: Path, site_name: str, eject_theme: bool) -> None:
             click.echo(f"  {name}")
     if theme:
         click.echo(f"  overrides/ (briefings' theme, {len(theme)} files: yours now, upgrades no longer change them)")
-    where = folder.resolve()
-    go = "" if where == Path.cwd() else f"cd {shlex.quote(_rel(where))} && "  # as a shell reads it
+    made = folder.resolve()
+    go = "" if made == Path.cwd() else f"cd {shlex.quote(_rel(made))} && "  # as a shell reads it
     click.echo(f'Next: {go}briefings serve   (then: briefings new "Headline" --topic example)')
