@@ -24,7 +24,8 @@ from test_search import article_days
 
 from briefings.engine import searchshards, shardrun
 
-SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08 to -11
+SHARD_PAGES = 20  # the sample's 92 indexed pages: 2022-08, 2023-11, 2023-12 to 2024-02, 2024-04 to -05, 2024-08, -11
+SHARDS = 6
 SEED = "content/articles/2023/2023-11-15-daily-caller-biden-xi-agreement.md"
 
 
@@ -72,8 +73,10 @@ def test_the_sample_splits_into_date_shards_that_together_index_what_one_index_d
     single = shards_of(sample_build[0] / "site")
     assert [key for key, _ in single] == ["all"]  # a small desk: one bundle, as before shards
     keys = [key for key, _ in shards]
-    # 2022, 2023 and 2024 each hold more than 20 pages: their months, grouped from the oldest up to 20 a shard.
-    assert keys == ["2024-08_2024-11", "2024-04_2024-05", "2023-12_2024-02", "2023-11", "2022-08"]
+    # 2022, 2023 and 2024 each hold more than 20 pages: their months, grouped from the oldest up to 20 a shard,
+    # but for the newest months, back to a quarter of that (at least one month): November 2024's 3 pages.
+    assert keys == ["2024-11", "2024-08", "2024-04_2024-05", "2023-12_2024-02", "2023-11", "2022-08"]
+    assert len(keys) == SHARDS
     assert all(len(urls) <= SHARD_PAGES or "_" not in key for key, urls in shards)
     assert set().union(*(urls for _, urls in shards)) == single[0][1]
     assert sum(len(urls) for _, urls in shards) == len(single[0][1])  # no page in two shards
@@ -115,7 +118,7 @@ def test_a_shards_pages_index_the_same_by_glob_by_links_and_stripped_in_memory(s
         runs.clear()
         shutil.rmtree(site / "pagefind")
         done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES)  # in a scratch folder
-        assert len(done.indexed) == 5
+        assert len(done.indexed) == SHARDS
         trees.append(tree_hash(site / "pagefind"))
         listed = json.loads((site / "pagefind" / "briefings-shards.json").read_text("utf-8"))["shards"]
         records.append([(s["key"], pagefind_fragments(site / "pagefind" / s["path"])) for s in listed])
@@ -163,7 +166,7 @@ def test_pagefind_indexes_as_many_shards_at_once_as_the_build_has_workers(sharde
         together = threading.Barrier(runs, timeout=60)
         most[0] = calls[0] = 0
         done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES, runs=runs)
-        assert len(done.indexed) == 5
+        assert len(done.indexed) == SHARDS
         assert most[0] == runs
         trees.append(tree_hash(site / "pagefind"))
         digests.append(done.digests)  # of each shard's pages as read
@@ -203,7 +206,7 @@ def test_no_more_pagefind_runs_at_once_than_half_the_available_memory_holds(shar
     monkeypatch.setattr(shardrun, "memory_available", lambda: 100 * 2**20)
     shutil.rmtree(site / "pagefind")
     done = pagefind.index_site(site, max_memory_gb=4, shard_pages=SHARD_PAGES, runs=3)
-    assert len(done.indexed) == 5 and most[0] == 1
+    assert len(done.indexed) == SHARDS and most[0] == 1
 
 
 def test_pagefind_reads_a_page_stripped_to_its_head_and_body_element_unless_more_of_it_counts(sharded_build):
@@ -283,18 +286,19 @@ def status(page) -> str:
     return page.locator(".bf-search__status").inner_text()
 
 
-def test_a_first_search_fetches_the_newest_shard_alone_and_the_rest_on_request(
+def test_a_first_search_fetches_the_newest_shards_and_the_rest_on_request(
     browser, sharded_served, single_served, sharded_build
 ):
-    """Each shard adds its metadata and index chunks to a reader's first search: "China" fills
-    the first screen from the newest shard (August to November 2024), and says so; "Search
-    the whole archive" merges the other shards, and the results are then one index's."""
+    """Each shard adds its metadata and index chunks to a reader's first search: the newest shard
+    (November 2024's 3 pages) gives "China" less than a screen of results, so the next one is
+    merged (August 2024's), and no other; the status says so; "Search the whole archive" merges
+    the other shards, and the results are then one index's."""
     keys = [key for key, _ in shards_of(sharded_build / "site")]
     for page_of in visiting(browser, sharded_served):
         page = page_of()
         page.goto(sharded_served.url())
         type_search(page, "China")
-        assert shard_requests(page_of.traffic) == set()
+        assert shard_requests(page_of.traffic) == {"2024-08"} == {keys[1]}
         assert re.fullmatch(r"\d+ results for “China” since August 2024", status(page)), status(page)
         newest = every_result(page)
         assert len(newest) >= 5 and min(article_days(newest)).isoformat() >= "2024-08-01"
@@ -314,38 +318,39 @@ def test_a_first_search_fetches_the_newest_shard_alone_and_the_rest_on_request(
 
 
 def test_older_shards_are_merged_while_the_newer_give_less_than_a_screen(browser, sharded_served, sharded_build):
-    """ "Pelosi" is in no article of 2024: the search merges older shards, newest first,
-    until they give a screen of results (November 2023's), and stops there."""
+    """ "result" is in one article of 2024's second half: the search merges older shards, newest
+    first, until they give a screen of results (with the winter of 2023-24's), and stops there."""
     keys = [key for key, _ in shards_of(sharded_build / "site")]
-    assert keys[3:] == ["2023-11", "2022-08"]
-    for page_of in visiting(browser, sharded_served):
-        page = page_of()
-        page.goto(sharded_served.url())
-        type_search(page, "Pelosi")
-        assert shard_requests(page_of.traffic) == set(keys[1:4])  # not 2022-08's
-        assert re.fullmatch(r"\d+ results for “Pelosi” since November 2023", status(page)), status(page)
-        found = every_result(page)
-        assert len(found) >= 5 and min(article_days(found)).isoformat() >= "2023-11-01"
-        whole_archive(page)
-        assert shard_requests(page_of.traffic) == set(keys[1:])
-        assert min(article_days(every_result(page))).isoformat() < "2023-01-01"  # August 2022's reports too
-
-
-def test_each_round_merges_as_many_older_shards_again(browser, sharded_served, sharded_build):
-    """The three newest shards hold five results for "result" or more (most from the winter
-    of 2023-24), the two newest fewer: rounds of 1, 2 and 4 shards merge November 2023's
-    with the winter's, where one by one the search would have stopped before it. A rare
-    word so costs a round trip per doubling, not per shard (at 10,000 articles, 23)."""
-    keys = [key for key, _ in shards_of(sharded_build / "site")]
-    assert keys[2:4] == ["2023-12_2024-02", "2023-11"]
+    assert keys[3:] == ["2023-12_2024-02", "2023-11", "2022-08"]
     for page_of in visiting(browser, sharded_served):
         page = page_of()
         page.goto(sharded_served.url())
         type_search(page, "result")
-        assert shard_requests(page_of.traffic) == set(keys[1:4])  # 2023-11 too; not 2022-08
-        assert re.fullmatch(r"\d+ results for “result” since November 2023", status(page)), status(page)
+        assert shard_requests(page_of.traffic) == set(keys[1:4])  # not 2023-11's or 2022-08's
+        assert re.fullmatch(r"\d+ results for “result” since December 2023", status(page)), status(page)
+        found = every_result(page)
+        assert len(found) >= 5 and min(article_days(found)).isoformat() >= "2023-12-01"
+        whole_archive(page)
+        assert shard_requests(page_of.traffic) == set(keys[1:])
+        assert min(article_days(every_result(page))).isoformat() < "2023-12-01"  # November 2023's report too
+
+
+def test_each_round_merges_as_many_older_shards_again(browser, sharded_served, sharded_build):
+    """ "Pelosi" is in no article after November 2023, whose shard holds five results: rounds
+    of 1, 2 and 4 shards merge August 2022's with it, where one by one the search would have
+    stopped before it. A rare word so costs a round trip per doubling, not per shard (at 10,000
+    articles, 24)."""
+    keys = [key for key, _ in shards_of(sharded_build / "site")]
+    assert keys[4:] == ["2023-11", "2022-08"]
+    for page_of in visiting(browser, sharded_served):
+        page = page_of()
+        page.goto(sharded_served.url())
+        type_search(page, "Pelosi")
+        assert shard_requests(page_of.traffic) == set(keys[1:])  # 2022-08 too, in the round of 4
+        assert re.fullmatch(r"\d+ results for “Pelosi”", status(page)), status(page)  # the whole archive
         days = article_days(every_result(page))
-        assert sum(day.isoformat() >= "2023-12-01" for day in days) >= 5  # enough without 2023-11's
+        assert sum(day.isoformat() >= "2023-11-01" for day in days) >= 5  # enough without 2022-08's
+        assert min(days).isoformat() < "2023-01-01"
 
 
 def sort_by(page, label, covering):
@@ -372,7 +377,7 @@ def test_oldest_first_merges_the_oldest_shard_not_every_shard(browser, sharded_s
         page.goto(sharded_served.url())
         type_search(page, "China")
         sort_by(page, "Oldest first", " up to ")
-        assert shard_requests(page_of.traffic) == {"2022-08"}  # not the three shards between
+        assert shard_requests(page_of.traffic) == {keys[1], "2022-08"}  # the first search's; not the four between
         assert re.fullmatch(r"\d+ results for “China” up to August 2022", status(page)), status(page)
         oldest = [u.removeprefix(sharded_served.base) for u in every_result(page)]
         assert len(oldest) >= 5 and oldest == single[: len(oldest)]
@@ -401,7 +406,7 @@ def test_the_filters_count_the_whole_archive_without_merging_a_shard(
         page.goto(sharded_served.url())
         type_search(page, "China")
         assert filter_counts(page) == single and len(single) > 10
-        assert shard_requests(page_of.traffic) == set()
+        assert shard_requests(page_of.traffic) == {keys[1]}  # the first search's: none for the counts
         assert any(url.endswith("/pagefind/briefings-filters.json") for url in page_of.traffic.requests)
         page.locator(".bf-search__option", has_text="2022").locator("input").check()
         page.wait_for_function("document.querySelector('.bf-search__status').textContent.includes('(filtered)')")
@@ -787,7 +792,8 @@ def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
     assert sizes == [250, 250, 500, 500, 1000, 4000, 4000]
     assert searchshards.shard_size(100_000, given=20) == 20  # extra.briefings.search_shard_pages
     # 1,200 dated pages over three years of 400: each year is over 250 pages, so the shards are
-    # consecutive months (across a new year too) up to 250 pages; at 500 a shard, one a year.
+    # consecutive months (across a new year too) up to 250 pages, the newest month alone (a
+    # quarter of 250 would not hold the month before it too).
     site = tmp_path / "site"
     for i in range(1200):
         page = site / "articles" / f"a{i:04d}" / "index.html"
@@ -807,8 +813,16 @@ def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
         ("2024-05_2024-11", 234),
         ("2024-12", 34),
     ]
+    # At 500 a shard, a year each, but the newest shard holds no more than a quarter of that: the
+    # newest year's last months (an addition, most often dated there, indexes 102 pages, not 400),
+    # and its other months join the shards before them.
     by_year = searchshards.plan(site, shard_pages=500, fingerprint="")
-    assert [(s.key, len(s.pages)) for s in by_year] == [("2022", 400), ("2023", 400), ("2024", 400)]
+    assert [(s.key, len(s.pages)) for s in by_year] == [
+        ("2022", 400),
+        ("2023_2024-03", 499),
+        ("2024-04_2024-09", 199),
+        ("2024-10_2024-12", 102),
+    ]
     assert [s.key for s in searchshards.plan(site, shard_pages=2000, fingerprint="")] == ["all"]
 
 

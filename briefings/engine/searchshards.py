@@ -5,9 +5,11 @@ than the archive (10,000 articles: about 27 s and 2.8 GB), and an edit would
 index everything again. So the pages Pagefind indexes (articles and stories,
 ``data-pagefind-body``) are split by their sort date: one shard while they are
 no more than the shard size, else consecutive years (the months of a year over that
-size) grouped from the oldest, up to that size a shard. An edit changes no page's
-date, so it changes one shard; new articles, most often the newest, change the
-shards from theirs on.
+size) grouped from the oldest, up to that size a shard; but the newest shard holds
+the newest units back to NEWEST_SHARE of that size (at least one; the newest year by
+months when it holds more), as an addition, most often dated there, indexes its
+shard again. An edit changes no page's date, so it changes one shard; new articles,
+most often the newest, change the shards from theirs on.
 
 The shard size is ``extra.briefings.search_shard_pages`` when set. By default it
 grows with the archive (``shard_size``): 250 pages, doubled while that would make
@@ -16,8 +18,8 @@ and a reader's first search fetches the newest shard alone; the cap keeps what a
 search of the whole archive merges (every shard: its metadata, a chunk per word) to
 a few dozen shards.
 
-Each shard is indexed by its own Pagefind run (two at most at a time, each
-within ``--max-memory``), and its bundle is kept in the build folder
+Each shard is indexed by its own Pagefind run (as many at once as the build has
+workers and memory), and its bundle is kept in the build folder
 (``build/pagefind-shards/<digest>/``), named after a digest of exactly what it
 indexes: the next build that indexes the same pages the same way links it into
 the site instead of running Pagefind again.
@@ -56,6 +58,7 @@ SHARDS_LIST = "briefings-shards.json"  # in the site's pagefind/
 PAGES_FILE = "pages.json"  # in the build folder's pagefind-shards/: each page as last read
 SHARD_PAGES = 250  # the default shard size while it makes no more than MAX_SHARDS shards
 MAX_SHARDS = 32
+NEWEST_SHARE = 0.25  # of the shard size: the most pages the newest shard holds, but for one unit over it
 FORMAT = "4"  # bump when what a shard's bundle holds changes, or how a page's digest is made
 # Only the primary bundle needs Pagefind's scripts and wasm: a merged index uses the primary's.
 _SCRIPTS = re.compile(r"^(pagefind([-.][^/]*)?\.(js|css)|wasm\..*)$")
@@ -122,19 +125,28 @@ def plan(
     for rel, (year, month, sha) in found.items():
         dated[(year, month)].append((rel, sha))
     shard_pages = shard_size(len(found), shard_pages)
+    newest_pages = max(1, int(shard_pages * NEWEST_SHARE))
     years: dict[str, int] = defaultdict(int)
     for (year, _), pages in dated.items():
         years[year] += len(pages)
+    several = len(found) > shard_pages
+    newest_year = max(years, default="")
     units: dict[str, list[tuple[str, str]]] = defaultdict(list)  # a year, or the months of a year over the limit
     for (year, month), pages in dated.items():
-        units[year if years[year] <= shard_pages else f"{year}-{month}"].extend(pages)
+        # The newest year by months too when it is more than the newest shard holds (_newest_units).
+        by_month = years[year] > shard_pages or (several and year == newest_year and years[year] > newest_pages)
+        units[f"{year}-{month}" if by_month else year].extend(pages)
+    ordered = sorted(units)
+    newest = _newest_units(ordered, units, newest_pages) if several else []
     groups: list[tuple[list[str], list[tuple[str, str]]]] = []  # consecutive units up to the limit, oldest first
-    for unit in sorted(units):
+    for unit in ordered[: len(ordered) - len(newest)]:
         if groups and len(groups[-1][1]) + len(units[unit]) <= shard_pages:
             groups[-1][0].append(unit)
             groups[-1][1].extend(units[unit])
         else:
             groups.append(([unit], list(units[unit])))
+    if newest:
+        groups.append((newest, [page for unit in newest for page in units[unit]]))
     shards = []
     for names, pages in groups:
         key = "all" if len(groups) == 1 else names[0] if len(names) == 1 else f"{names[0]}_{names[-1]}"
@@ -142,6 +154,20 @@ def plan(
         digest = hashlib.sha256(repr((FORMAT, fingerprint, key, members)).encode()).hexdigest()
         shards.append(Shard(key, members, digest))
     return shards
+
+
+def _newest_units(ordered: list[str], units: dict[str, list[tuple[str, str]]], most: int) -> list[str]:
+    """The newest units (at least one), back to ``most`` pages: the newest shard. An addition, most
+    often dated there, indexes it again (10,000 articles: about 100 pages, 0.2 s, not up to 500,
+    1 s); a unit leaving it makes the shard it joins be indexed again, once (about monthly)."""
+    newest: list[str] = []
+    held = 0
+    for unit in reversed(ordered):
+        if newest and held + len(units[unit]) > most:
+            break
+        newest.insert(0, unit)
+        held += len(units[unit])
+    return newest
 
 
 def _pages(
