@@ -167,6 +167,34 @@ def test_apply_inserts_one_line_per_article_and_appends_one_entry(site, crlf):
     assert site.run("check").exit_code == 0
 
 
+def test_apply_reads_files_as_check_does(site):
+    """What `check` takes, --apply takes too, never with a traceback: a stories.yml of "[]"
+    (no stories yet), a closing line with trailing spaces and a rule in the body, a byte-order
+    mark and a blank first line, and an article that is a link to the curator's real file
+    (written through; the link stays a link)."""
+    make_desk(site)
+    (site.root / "content/stories.yml").write_text("# Our stories\n[]\n", "utf-8")
+    assert site.run("check").exit_code == 0
+    chosen = suggestions(site)[0]
+    first, second, *_ = sorted(site.root / path for path in chosen["articles"])
+    text = first.read_text("utf-8")
+    first.write_text(text.replace("---\nOur note.", "---   \nOur note.\n\n---\n\nA rule above.", 1), "utf-8")
+    second.write_bytes(b"\xef\xbb\xbf\n" + second.read_bytes())
+    real = site.root / "content/kept" / second.name  # links stay within content/
+    real.parent.mkdir()
+    second.rename(real)
+    second.symlink_to(real)
+    checked = site.run("check")
+    assert checked.exit_code == 0, checked.output
+    result = site.run("stories", "suggest", "--apply", chosen["id"])
+    assert result.exit_code == 0, result.output
+    assert f"story: {chosen['id']}\n---   \nOur note." in first.read_text("utf-8")
+    assert second.is_symlink() and f"story: {chosen['id']}\n---\nOur note." in real.read_text("utf-8-sig")
+    assert (site.root / "content/stories.yml").read_text("utf-8").startswith("# Our stories\n- id: ")
+    assert [e["id"] for e in yaml.safe_load((site.root / "content/stories.yml").read_text("utf-8"))] == [chosen["id"]]
+    assert site.run("check").exit_code == 0
+
+
 def test_apply_takes_several_ids(site):
     make_desk(site)
     groups = suggestions(site)

@@ -13,11 +13,14 @@ atomically, and a failure part-way puts back the files already replaced.
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -68,17 +71,27 @@ def plan(root: Path, content: Content, groups: Sequence[Group], ids: Sequence[st
     return changes
 
 
+BOM = codecs.BOM_UTF8
+# The front matter's lines as the loader reads them (content/source.py): after a byte-order
+# mark and blank lines, a line of three or more hyphens, trailing spaces allowed.
+_BOUNDARY = re.compile(rb"^-{3,}[ \t]*\r?\n?$")
+
+
 def _with_story(root: Path, rel: str, story_id: str) -> Change:
     old, _ = read_bytes(root / rel)
     lines = old.splitlines(keepends=True)
-    if not lines or lines[0].rstrip(b"\r\n") != b"---":
+    start = next((i for i, line in enumerate(lines) if line.removeprefix(BOM).strip()), None)
+    if start is None or not _BOUNDARY.match(lines[start].removeprefix(BOM if start == 0 else b"")):
         raise ConfirmError(f"{rel}: no front matter (expected a first line ---; nothing written)")
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip(b"\r\n") == b"---"), None)
+    end = next((i for i in range(start + 1, len(lines)) if _BOUNDARY.match(lines[i])), None)
     if end is None:
         raise ConfirmError(f"{rel}: front matter has no closing --- line (nothing written)")
-    newline = lines[0][3:] or b"\n"
+    newline = b"\r\n" if lines[start].endswith(b"\r\n") else b"\n"
     new = b"".join([*lines[:end], f"story: {story_id}".encode() + newline, *lines[end:]])
-    front = yaml.safe_load((b"".join(lines[1:end]) + f"story: {story_id}\n".encode()).decode("utf-8"))
+    try:
+        front = yaml.safe_load((b"".join(lines[start + 1 : end]) + f"story: {story_id}\n".encode()).decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError):
+        front = None
     if not isinstance(front, dict) or front.get("story") != story_id:
         raise ConfirmError(f"{rel}: cannot add story: to its front matter as written (nothing written)")
     return Change(rel, old, new)
@@ -105,15 +118,24 @@ def _with_entries(root: Path, groups: Sequence[Group]) -> Change:
     newline = "\r\n" if "\r\n" in text else "\n"
     if newline != "\n":
         block = block.replace("\n", newline)
+    was = _yaml(text) if text else None
+    if was == []:  # "[]", which `check` takes for no stories: the entries go in its place
+        text = re.sub(r"(?m)^[ \t]*\[\][ \t]*$\r?\n?", "", text, count=1)
     before = text if not text or text.endswith(("\n", "\r")) else text + newline
     new = before + block
-    was = yaml.safe_load(text) if text else None
-    if (was or []) + entries != yaml.safe_load(new):
+    if (was or []) + entries != _yaml(new):
         raise ConfirmError(
             f"{STORIES_FILE}: cannot append entries to it as written (expected a YAML list of entries, "
             "one `- id:` each; nothing written)"
         )
     return Change(STORIES_FILE, old, new.encode("utf-8"))
+
+
+def _yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None  # not as `check` read it: refused by the caller
 
 
 def _check_writable(root: Path, rel: str) -> None:
@@ -143,6 +165,8 @@ def write(root: Path, changes: Sequence[Change]) -> None:
 
 
 def _replace(path: Path, data: bytes) -> None:
+    if path.is_symlink():  # a curator's link to the real file: that file is written, the link kept
+        path = Path(os.path.realpath(path))
     mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
