@@ -17,6 +17,8 @@ from briefings.authoring import draft as drafts
 from briefings.authoring import fetch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
+CAFE = "The pilots met at the Caf\u00e9 du Port."
+CP1252_CLIPPING = ((FIXTURES / "clipping.txt").read_text("utf-8") + f"\n{CAFE}\n").encode("cp1252")
 SEED = next((p for p in (REPO.parent / "shared" / "seed", Path("/work/shared/seed")) if p.is_dir()), None)
 
 KEYWORD_TOPICS = """\
@@ -285,6 +287,11 @@ class Pages(http.server.BaseHTTPRequestHandler):
             "/news/plain": (200, "text/plain; charset=utf-8", (FIXTURES / "clipping.txt").read_bytes()),
             "/photo.png": (200, "image/png", b"\x89PNG\r\n"),
             "/broken": (500, "text/html", b"<h1>oops</h1>"),
+            "/news/cp1252": (  # declared: read as what it says, not refused as "not UTF-8"
+                200,
+                "text/plain; charset=windows-1252",
+                CP1252_CLIPPING,
+            ),
         }
         redirects = {
             "/hop": f"http://127.0.0.1:{port}/news/pilots",
@@ -292,6 +299,7 @@ class Pages(http.server.BaseHTTPRequestHandler):
             "/to-ftp": "ftp://files.example.org/story.html",
             "/to-file": "file:///etc/passwd",
             "/to-data": "data:text/html,<h1>Harbour</h1>",
+            "/loop": f"http://127.0.0.1:{port}/loop",
         }
         try:
             if self.path in redirects:
@@ -299,6 +307,12 @@ class Pages(http.server.BaseHTTPRequestHandler):
                 self.send_header("Location", redirects[self.path])
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+            elif self.path == "/news/untyped":  # an HTML page served with no Content-Type at all
+                data = (FIXTURES / "article.html").read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
             elif self.path.startswith("/trickle"):
                 self.trickle(headers_too=self.path == "/trickle-headers")
             elif self.path == "/huge-length":  # says 11 MB, then sends a little and stalls
@@ -381,6 +395,19 @@ def test_import_a_plain_text_url_reads_it_as_a_clipping(desk, server):
     assert front(path)["author"] == "Tomas Varga"
 
 
+def test_a_page_without_a_content_type_is_read_as_html_and_a_declared_charset_as_declared(desk, server):
+    untyped = desk.run("import", f"{server}/news/untyped", "--allow-private")
+    assert untyped.exit_code == 0, untyped.output
+    path = next((desk.root / "content/articles/2024").glob("*.md"))
+    assert front(path)["title"] == "Pilots end harbour strike as port agrees to review night shifts"
+    path.unlink()
+    cp1252 = desk.run(
+        "import", f"{server}/news/cp1252", "--date", "2024-03-08", "--source", "Coastline Weekly", "--allow-private"
+    )
+    assert cp1252.exit_code == 0, cp1252.output
+    assert CAFE in body(next((desk.root / "content/articles/2024").glob("*.md")))
+
+
 def test_import_the_same_url_twice_without_a_canonical_link(desk, server):
     assert (
         desk.run("import", f"{server}/news/plain", "--date", "2024-03-08", "--source", "X", "--allow-private").exit_code
@@ -397,6 +424,7 @@ def test_import_the_same_url_twice_without_a_canonical_link(desk, server):
         ("/missing", "HTTP 404 Not Found (the page was not found or is not public; check the address"),
         ("/broken", "HTTP 500 Internal Server Error (the server failed;"),
         ("/photo.png", "is image/png, not a web page"),
+        ("/loop", "HTTP 302 (more than 5 redirects, or a redirect without an address; check the address"),
     ],
 )
 def test_http_errors_are_one_line_errors(desk, server, route, message):

@@ -8,6 +8,7 @@ Every read is bounded: a time limit and a size limit, checked before reading.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import html
 import logging
@@ -48,12 +49,25 @@ class Extracted:
     controls_removed: int = 0  # control characters taken out of the source
 
 
+_HTML_START = re.compile(rb"\s*(<!doctype html|<html)", re.IGNORECASE)
+
+
+def codecs_name(charset: str) -> str | None:
+    """Python's name of a declared charset, or None when Python has no such codec."""
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
 def extract(source: str, *, time_limit: float | None = None, allow_private: bool = False) -> Extracted:
     """Read ``source``: an http(s) URL, an .html file, or a plain-text clipping."""
     if re.match(r"^https?://", source, re.IGNORECASE):
         page = fetch(source, time_limit=time_limit, allow_private=allow_private)
-        if page.content_type == "text/plain":
-            return from_text(_decode(page.data, source), source, kind="web page", url=page.url)
+        # text/plain is also what a page served with no Content-Type is taken for: HTML is
+        # known by its start, as a local file's is.
+        if page.content_type == "text/plain" and not _HTML_START.match(page.data[:512]):
+            return from_text(_decode(page.data, source, page.charset), source, kind="web page", url=page.url)
         return from_html(page.data, source, kind="web page", url=page.url)
     path = Path(source)
     if not path.is_file():
@@ -68,7 +82,7 @@ def extract(source: str, *, time_limit: float | None = None, allow_private: bool
         raise ImportSourceError(f"{source}: cannot read the file ({exc.strerror})") from None
     if len(data) > MAX_BYTES:
         raise _too_big(source, len(data))
-    if path.suffix.lower() in HTML_SUFFIXES or re.match(rb"\s*(<!doctype html|<html)", data[:512], re.IGNORECASE):
+    if path.suffix.lower() in HTML_SUFFIXES or _HTML_START.match(data[:512]):
         return from_html(data, source, kind="HTML file")
     return from_text(_decode(data, source), source, kind="text clipping")
 
@@ -210,7 +224,13 @@ def from_text(text: str, origin: str, *, kind: str, url: str = "") -> Extracted:
     )
 
 
-def _decode(data: bytes, origin: str) -> str:
+def _decode(data: bytes, origin: str, charset: str | None = None) -> str:
+    """A clipping's text: UTF-8, or the charset a server declared for it."""
+    if charset and codecs_name(charset) not in ("utf-8", None):
+        try:
+            return data.decode(codecs_name(charset) or "utf-8")
+        except UnicodeDecodeError:
+            pass  # declared wrongly: read as UTF-8, or refused
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

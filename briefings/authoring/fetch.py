@@ -53,6 +53,7 @@ class Page:
     url: str  # after redirects
     content_type: str
     data: bytes
+    charset: str | None = None  # as the server declares it (Content-Type's charset)
 
 
 def fetch(
@@ -110,7 +111,8 @@ def _get(session: _Session, url: str, max_bytes: int) -> Page:
             chunks.append(chunk)
         if session.expired.is_set():  # the shut-down connection looked like the end of the page
             raise session.too_slow()
-        return Page(url=response.geturl(), content_type=content_type, data=b"".join(chunks))
+        charset = response.headers.get_content_charset()
+        return Page(url=response.geturl(), content_type=content_type, data=b"".join(chunks), charset=charset)
 
 
 class _Session:
@@ -299,13 +301,13 @@ def _fetch_error(session: _Session, exc: Exception) -> FetchError:
             if target and urlsplit(target).scheme.lower() not in SCHEMES:  # refused by urllib itself (file:, data:)
                 return _not_web(url, target)
             return FetchError(
-                f"{url}: HTTP {exc.code} {exc.reason} (more than {MAX_REDIRECTS} redirects, or a "
+                f"{url}: HTTP {exc.code} (more than {MAX_REDIRECTS} redirects, or a "
                 "redirect without an address; check the address, or save the page as HTML and "
                 "import the file)"
             )
         kind = "the page was not found or is not public" if 400 <= exc.code < 500 else "the server failed"
         return FetchError(
-            f"{url}: HTTP {exc.code} {exc.reason} ({kind}; check the address, or save the page "
+            f"{url}: HTTP {exc.code} {_one_line(exc.reason)} ({kind}; check the address, or save the page "
             "as HTML and import the file)"
         )
     if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
