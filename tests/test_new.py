@@ -132,6 +132,15 @@ def test_new_is_not_stopped_by_another_files_malformed_url(site):
     assert (site.root / "content/articles/2024/2024-01-02-another.md").is_file()
 
 
+def test_a_broken_registry_stops_new_which_says_it_wrote_nothing(site):
+    (site.root / "content/topics.yml").write_text("- id: taiwan\n  title: [unclosed\n", "utf-8")
+    before = tree_hash(site.root)
+    result = site.run("new", "A title", "--topic", "taiwan")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Error: 1 problem found; nothing was written."  # not "built"
+    assert tree_hash(site.root) == before
+
+
 def test_new_without_a_project_is_a_clear_error(tmp_path):
     from conftest import run_cli
 

@@ -113,7 +113,7 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
-            click.echo(f"Error: {n} problem{'s' if n != 1 else ''} found; nothing was built.", err=True)
+            click.echo(f"Error: {n} problem{'s' if n != 1 else ''} found{_left_undone()}.", err=True)
             raise SystemExit(1) from None
         except BriefingsError as exc:
             click.echo(f"Error: {exc}", err=True)
@@ -124,6 +124,15 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise SystemExit(1) from None
 
     return wrapper
+
+
+def _left_undone() -> str:
+    """What the command did not do because of the problems: ``check`` only says them."""
+    context = click.get_current_context(silent=True)
+    name = context.info_name if context is not None else None
+    if name == "check":
+        return ""
+    return "; nothing was built" if name in ("build", "deploy", "serve") else "; nothing was written"
 
 
 def left_out_of(what: str) -> Callable[[Problem], None]:
