@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 
 import pytest
 from conftest import VALID
@@ -185,6 +186,20 @@ def test_force_drops_the_history_even_where_the_remote_has_no_branch(repo):
     assert result.exit_code == 0, result.output
     assert git(remote, "rev-list", "--count", "gh-pages") == "1"
     assert git(site.root, "rev-list", "--count", "gh-pages") == "1"
+
+
+@pytest.mark.slow
+def test_two_deploys_at_once_take_turns(repo):
+    """The second waits for the first's push (not only its build), then builds on it: both
+    published, one after the other, none told to --force."""
+    site, remote = repo
+    command = [sys.executable, "-m", "briefings", "deploy", "--project", str(site.root)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    waited = [err for _, err in outputs if "Waiting for another deploy of this project" in err]
+    assert len(waited) == 1
+    assert git(remote, "rev-list", "--count", "gh-pages") == "2"
 
 
 def test_deploy_outside_a_git_repository(site):

@@ -265,6 +265,29 @@ def deploy(
       briefings deploy --base-url https://user.github.io/repo/
       briefings deploy --remote upstream -m "Morning edition"
     """
+    from briefings.lock import WorkLock
+
+    def wait_for(pid: int | None) -> None:
+        who = f" (PID {pid})" if pid else ""
+        click.echo(f"Waiting for another deploy of this project{who} to finish...", err=True)
+
+    # One deploy at a time, build to push: the builds alone are serialised by the build folder's
+    # lock, but two commits to gh-pages at once would make one push fail.
+    with WorkLock(project.build_dir / "deploy", what="deploy", on_wait=wait_for):
+        _deploy(project, base_url, cname, remote, message, force, allow_dirty, dry_run, workers)
+
+
+def _deploy(
+    project: Project,
+    base_url: str | None,
+    cname: str | None,
+    remote: str,
+    message: str | None,
+    force: bool,
+    allow_dirty: bool,
+    dry_run: bool,
+    workers: int | None,
+) -> None:
     from briefings.engine.hosting import human_size
     from briefings.options import build_options
     from briefings.pipeline import build as run_build
