@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)
@@ -65,8 +66,16 @@ def digest(data: bytes | str) -> str:
 
 def replace_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write a whole file atomically: into a temporary file beside it, then renamed over it,
-    so a reader (or a mail sent meanwhile) never sees half of it."""
-    folder = os.path.dirname(os.path.abspath(path))
+    so a reader (or a mail sent meanwhile) never sees half of it. A link is followed (the file
+    it names is replaced, the link kept); what is not a file (a pipe, /dev/stdout) is written
+    to as it is, never replaced by a file."""
+    path = os.path.realpath(path)
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            with open(path, "wb") as out:
+                out.write(data)
+            return
+    folder = os.path.dirname(path)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:

@@ -7,7 +7,10 @@ stories, outlets' URLs and quotes), not from the digest module."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
+import threading
 from urllib.parse import urlsplit
 
 import cmarkgfm
@@ -159,6 +162,32 @@ def test_output_file_is_written_whole_and_matches_stdout(project, html, tmp_path
     assert out.read_text("utf-8") == html
     assert result.stderr.strip() == f"2 new stories, 5 quotes, 2 corrections (20–26 May 2024): {out}"
     assert [p.name for p in tmp_path.iterdir()] == ["digest.html"]
+
+
+def test_output_follows_a_link_writes_into_a_pipe_and_takes_a_dash_for_stdout(project, html, tmp_path):
+    """-o never turns what is there into a file of its own: a link's file is replaced (the link
+    stays), a FIFO (or /dev/stdout, /dev/null) is written to; "-" is stdout; a missing folder
+    or a folder is a usage error."""
+    real, link, fifo = tmp_path / "real.html", tmp_path / "link.html", tmp_path / "fifo"
+    real.write_text("old")
+    link.symlink_to(real.name)
+    os.mkfifo(fifo)
+    assert digest_of(project, "--week", WEEK, "-o", str(link)).exit_code == 0
+    assert link.is_symlink() and real.read_text("utf-8") == html
+    read: list[bytes] = []
+    reader = threading.Thread(target=lambda: read.append(fifo.read_bytes()))
+    reader.start()
+    assert digest_of(project, "--week", WEEK, "-o", str(fifo)).exit_code == 0
+    reader.join(timeout=30)
+    assert read == [html.encode("utf-8")] and stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert digest_of(project, "--week", WEEK, "-o", "-").stdout == html
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "link.html", "real.html"]
+    missing = digest_of(project, "--week", WEEK, "-o", str(tmp_path / "nowhere/d.html"))
+    assert missing.exit_code == 2 and missing.stderr == (
+        f"Error: --output: {tmp_path / 'nowhere'} is not a folder (expected a file in an existing folder)\n"
+    )
+    folder = digest_of(project, "--week", WEEK, "-o", str(tmp_path))  # said by Click, as for any option
+    assert folder.exit_code == 2 and "is a directory" in folder.stderr
 
 
 def test_allow_empty_writes_a_digest_that_says_nothing_changed(project):

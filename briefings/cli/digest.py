@@ -33,7 +33,12 @@ from briefings.project import Project
     help="html: an email-ready page (CSS inlined, under 102 KB); text: the plain-text alternative; "
     "md: Markdown for newsletter tools.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it to FILE (else stdout).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write it to FILE (else, or with -, to stdout).",
+)
 @click.option(
     "--allow-empty", is_flag=True, help="Write a digest saying nothing changed, rather than fail, for an empty window."
 )
@@ -82,6 +87,12 @@ def digest(
     from briefings.pipeline import digest_of
 
     now = dt.datetime.now(dt.UTC)
+    if output is not None and str(output) == "-":
+        output = None  # stdout
+    elif output is not None and output.is_dir():  # "" and "." too
+        raise BadValue(f"--output: {str(output)!r} is a folder (expected a file name)")
+    elif output is not None and not output.parent.is_dir():
+        raise BadValue(f"--output: {output.parent} is not a folder (expected a file in an existing folder)")
     with option_values():
         if week and (since or until):
             raise BadValue("--week: give either --week or --since/--until, not both")
