@@ -82,6 +82,42 @@ def test_a_date_inside_the_headline_stays_in_the_headline():
     assert clip.date is None  # a headline is not a dateline
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Published November 14, 2024 3:05pm ET",
+        "Updated: 14 November 2024, 10:32 GMT",
+        "November 14, 2024 | 3:05 PM EST",
+        "14 November 2024",
+    ],
+)
+def test_a_dateline_under_the_headline_is_the_date(line):
+    title = "Harbour pilots return to work after a week-long strike"
+    clip = parse_clipping(f"{title}\n{line}\n\nThe pilots returned.\n")
+    assert clip.date == dt.date(2024, 11, 14)
+    assert clip.title == title and clip.body == "The pilots returned."
+
+
+def test_a_short_first_paragraph_that_gives_a_date_is_text_not_a_dateline():
+    """Never lost: a sentence is kept whatever date it names (the date is the curator's to give)."""
+    clip = parse_clipping(
+        "Lai Ching-te sworn in as president\n\nLai Ching-te took office in Taipei on May 20, 2024.\n\n"
+        "He called on Beijing to stop its intimidation and said the DPP would seek talks.\n"
+    )
+    assert clip.body.split("\n\n") == [
+        "Lai Ching-te took office in Taipei on May 20, 2024.",
+        "He called on Beijing to stop its intimidation and said the DPP would seek talks.",
+    ]
+    assert clip.date is None and clip.chrome_dropped == 0
+
+
+def test_a_parenthesis_inside_a_sentence_is_not_a_caption():
+    text = "Defence Minister Dong Jun (pictured: right) said the PLA would not tolerate provocations near the island."
+    clip = parse_clipping(f"Dong warns\n\n{text}\n\nA harbour at dusk. (Photo by Lena Marsh / Coastline Press)\n")
+    assert clip.body == text  # kept, as written
+    assert clip.captions_dropped == 1  # the caption that closes with its credit
+
+
 def test_hard_wrapped_paragraphs_are_joined():
     clip = parse_clipping(
         "Harbour pilots return to work\n\n"

@@ -258,7 +258,12 @@ def parse_clipping(text: str) -> Clipping:
 
 
 def is_caption(line: str) -> bool:
-    return bool(CREDIT_RE.search(line) or CREDIT_LINE_RE.match(line))
+    """A photo's caption or credit line: the credit opens or closes it ("… (Photo by X / AFP)"),
+    not a parenthesis inside a sentence ("Dong Jun (pictured: right) said …")."""
+    if CREDIT_LINE_RE.match(line):
+        return True
+    credit = CREDIT_RE.search(line)
+    return credit is not None and (credit.start() == 0 or not CREDIT_RE.sub("", line[credit.start() :]).strip(" .)"))
 
 
 def photo_credit(line: str) -> str:
@@ -273,13 +278,17 @@ def photo_credit(line: str) -> str:
 
 
 def short_date(line: str, max_words: int = 12) -> dt.date | None:
-    """A date on a short header line ("Published November 14, 2024 3:05pm ET")."""
+    """A date on a short header line ("Published November 14, 2024 3:05pm ET"): a line that is
+    mostly its date, not a sentence that gives one ("Lai took office on May 20, 2024.")."""
     if len(line.split()) > max_words:
         return None
     for pattern, order in DATE_RES:
         m = pattern.search(line)
         if not m:
             continue
+        around = [w for w in (line[: m.start()] + " " + line[m.end() :]).split() if not _TIME_WORD.match(w)]
+        if len(around) > _DATELINE_WORDS:
+            return None
         parts = dict(zip(order, m.groups(), strict=True))
         month = parts["month"]
         month_no = (
@@ -292,6 +301,13 @@ def short_date(line: str, max_words: int = 12) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+# A header's words besides its date: "Published", "Updated:", "3:05pm", "ET", "|"...
+_TIME_WORD = re.compile(
+    r"^(?:[|·•,–—-]+|\d{1,2}[:.]\d{2}(?:[aApP]\.?[mM]\.?)?|[aApP]\.?[mM]\.?|[A-Z]{2,5}(?:[+-]\d{1,2})?)[,.]?$"
+)
+_DATELINE_WORDS = 3
 
 
 def looks_like_section(line: str) -> bool:
