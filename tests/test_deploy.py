@@ -202,6 +202,31 @@ def test_two_deploys_at_once_take_turns(repo):
     assert git(remote, "rev-list", "--count", "gh-pages") == "2"
 
 
+def test_deploy_without_a_git_identity_is_refused_before_building(repo, tmp_path, monkeypatch):
+    """ghp-import would sign the commit " <>"; git itself refuses to commit without a name."""
+    site, remote = repo
+    git(site.root, "config", "--unset", "user.name")
+    for variable in ("GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.gitconfig
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    result = site.run("deploy")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: git has no user.name to sign the gh-pages commit with (expected git config user.name set, "
+        "as for any commit: git config --global user.name ...; nothing was built)\n"
+    )
+    assert not (site.root / "site").exists() and git(remote, "branch", "--list") == ""
+
+
+def test_an_empty_commit_message_is_a_usage_error(repo):
+    site, remote = repo
+    result = site.run("deploy", "-m", " ")
+    assert result.exit_code == 2 and "is empty (expected a commit message" in result.output
+    assert git(remote, "branch", "--list") == ""
+
+
 def test_deploy_outside_a_git_repository(site):
     site.article("a.md", VALID)
     result = site.run("deploy", "--dry-run")

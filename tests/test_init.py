@@ -158,6 +158,13 @@ def test_init_fills_an_empty_folder_in_place_even_the_current_one(tmp_path, monk
     assert other.output.splitlines()[-1].startswith("Next: cd 'another desk' && briefings serve ")  # quoted
 
 
+def test_init_refuses_a_site_name_with_a_control_character(tmp_path):
+    result = run_cli("init", str(tmp_path / "desk"), "--site-name", "Arctic\x07 Briefings")
+    assert result.exit_code == 2
+    assert "--site-name contains the control character U+0007 (expected the site's title)" in result.output
+    assert not (tmp_path / "desk").exists()
+
+
 def test_init_refuses_a_non_empty_folder_and_writes_nothing(tmp_path):
     desk = tmp_path / "desk"
     desk.mkdir()

@@ -18,6 +18,7 @@ from briefings.cli.common import (
     project_option,
     reports_errors,
 )
+from briefings.content.fields import CONTROL_RE
 from briefings.errors import ContentError, Problem
 from briefings.project import Project
 
@@ -119,6 +120,8 @@ def _not_blank(value: str, option: str, expected: str) -> str:
     """A value that cannot be empty, refused while the command line is read (a usage error)."""
     if not value.strip():
         raise BadValue(f"{option} is empty (expected {expected})")
+    if bad := CONTROL_RE.search(value.replace("\t", " ").replace("\n", " ")):
+        raise BadValue(f"{option} contains the control character U+{ord(bad.group()):04X} (expected {expected})")
     return value
 
 

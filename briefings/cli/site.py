@@ -222,6 +222,7 @@ def check(project: Project, suggest: bool, check_built: bool, site_dir: Path | N
 @click.option(
     "-m",
     "--message",
+    callback=lambda ctx, param, value: _not_blank_message(value),
     help="The commit message on the gh-pages branch.  [default: Deploy the briefings site built from <commit>]",
 )
 @click.option("--remote", default="origin", show_default=True, help="The git remote to push to.")
@@ -321,6 +322,12 @@ def _deploy(
         return
     commit = publishing.publish(todo, force=force)
     click.echo(f"Deployed {files} to {where} as commit {commit}.")
+
+
+def _not_blank_message(value: str | None) -> str | None:
+    if value is not None and not value.strip():
+        raise click.BadParameter("is empty (expected a commit message, or leave -m out for the default)")
+    return value
 
 
 @click.command(context_settings=CONTEXT)

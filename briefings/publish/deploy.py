@@ -8,6 +8,7 @@ ourselves so git's refusal can be reported as such.
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +78,14 @@ def check_repository(project_root: Path, remote: str) -> tuple[Path, str]:
         known = _git(repo, "remote").stdout.split()
         hint = f"one of: {', '.join(known)}" if known else "a remote added with git remote add origin URL"
         raise DeployError(f"no git remote named {remote!r} in {repo} (expected {hint})")
+    # ghp-import signs the commit with user.name and user.email as git config gives them (or
+    # GIT_COMMITTER_NAME/EMAIL): without them, as " <>".
+    for key, variable in (("user.name", "GIT_COMMITTER_NAME"), ("user.email", "GIT_COMMITTER_EMAIL")):
+        if not os.environ.get(variable) and not _git(repo, "config", key).stdout.strip():
+            raise DeployError(
+                f"git has no {key} to sign the gh-pages commit with (expected git config {key} set, "
+                f"as for any commit: git config --global {key} ...; nothing was built)"
+            )
     return repo, url.stdout.strip()
 
 
