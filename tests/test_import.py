@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import os
 import re
 import socket
 import threading
@@ -505,6 +506,20 @@ def test_a_file_over_the_size_limit_is_refused_from_its_size(desk, tmp_path, suf
         f"Error: {big}: the file is 50.0 MB (expected at most 10 MB: one article saved as HTML or text)\n"
     )
     assert tree_hash(desk.root) == before
+
+
+def test_a_file_a_byte_over_the_limit_and_a_pipe_are_said_as_they_are(desk, tmp_path):
+    over = tmp_path / "over.txt"
+    with over.open("wb") as f:
+        f.truncate(10 * MB + 1)
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    for source, said in (
+        (over, "the file is 10,485,761 bytes (expected at most 10 MB"),  # not "10.0 MB (… at most 10 MB"
+        (fifo, "is not a file (a pipe, a device...)"),
+    ):
+        result = desk.run("import", str(source), "--topic", "taiwan", "--date", "2024-01-01", "--source", "Desk")
+        assert result.exit_code == 1 and result.output.startswith(f"Error: {source}: {said}"), result.output
 
 
 @pytest.mark.parametrize(

@@ -71,7 +71,13 @@ def extract(source: str, *, time_limit: float | None = None, allow_private: bool
         return from_html(page.data, source, kind="web page", url=page.url)
     path = Path(source)
     if not path.is_file():
-        what = "is a folder" if path.is_dir() else "no such file"
+        what = (
+            "is a folder"
+            if path.is_dir()
+            else "is not a file (a pipe, a device...)"
+            if path.exists()
+            else "no such file"
+        )
         raise ImportSourceError(f"{source}: {what} (expected an .html file, an http(s):// URL or a text clipping)")
     try:
         if (size := path.stat().st_size) > MAX_BYTES:  # refused from its size: nothing read
@@ -87,9 +93,14 @@ def extract(source: str, *, time_limit: float | None = None, allow_private: bool
     return from_text(_decode(data, source), source, kind="text clipping")
 
 
+def _size(size: int) -> str:
+    """In MB, or in bytes where MB would round to the limit ("10.0 MB (expected at most 10 MB)")."""
+    return f"{size / 2**20:.1f} MB" if round(size / 2**20, 1) > MAX_BYTES / 2**20 else f"{size:,} bytes"
+
+
 def _too_big(source: str, size: int) -> ImportSourceError:
     return ImportSourceError(
-        f"{source}: the file is {size / 2**20:.1f} MB (expected at most {MAX_BYTES // 2**20} MB: "
+        f"{source}: the file is {_size(size)} (expected at most {MAX_BYTES // 2**20} MB: "
         "one article saved as HTML or text)"
     )
 
