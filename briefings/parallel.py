@@ -10,9 +10,12 @@ output is identical to the serial path (tests/test_parallel.py).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -82,7 +85,8 @@ class Workers:
             for _ in range(self.count):
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(target=_work, args=(task, spans, taken, send), daemon=True)
-                process.start()
+                with _interrupts_held():
+                    process.start()
                 send.close()
                 workers.append((process, receive))
             other = meanwhile()
@@ -111,9 +115,29 @@ class Workers:
                 gc.unfreeze()
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Ctrl+C held back while a worker is forked, and taken after: landing in a fork's handlers
+    (logging's), it was lost and left logging's lock held, so a later fork (Pagefind's run) waited
+    for it forever. The worker starts with it held too, and ignores it (``_work``)."""
+    held = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if held:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def _work(task: Callable[[range], Any], spans: list[range], taken: Any, send: Connection) -> None:
     """In a worker: run the task over the spans it takes, one at a time, and send back the
-    results by span (or the first span that raised, and what it raised)."""
+    results by span (or the first span that raised, and what it raised). Ctrl+C is this
+    process's parent's to handle (it stops the workers): a worker ignores it, so it never
+    prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held while forking (pending: dropped)
     done: list[tuple[int, Any]] = []
     k = -1
     try:

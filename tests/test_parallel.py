@@ -97,6 +97,28 @@ def test_a_worker_that_dies_is_one_clear_error():
         Workers(2, threshold=10).chunks(dies, 100, lambda: None)
 
 
+def _ignores_ctrl_c(span: range) -> list[bool]:
+    return [signal.getsignal(signal.SIGINT) is signal.SIG_IGN for _ in span]
+
+
+def test_workers_leave_ctrl_c_to_this_process():
+    """Ctrl+C goes to the whole process group: the workers ignore it (this process stops them),
+    so none prints a traceback of its own, and none is interrupted while it sends its results."""
+    results, _ = Workers(2, threshold=1).chunks(_ignores_ctrl_c, 40, lambda: None)
+    assert all(flag for chunk in results for flag in chunk)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # this process: as it was
+
+
+def test_ctrl_c_while_forking_is_taken_after_the_fork():
+    """Landing in the fork's handlers (logging's), it was lost, and left logging's lock held:
+    a later fork waited for it forever."""
+    reached = []
+    with pytest.raises(KeyboardInterrupt), parallel._interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        reached.append("after the signal")  # not interrupted here ...
+    assert reached == ["after the signal"]  # ... but once the fork is done
+
+
 def test_what_a_worker_raises_is_raised_here():
     def fails(indices):
         raise BriefingsError(f"cannot write page {indices.start}")
