@@ -44,7 +44,7 @@ from briefings import __version__
 from briefings.content.model import Article, Image, Outlet, Quote
 from briefings.fileio import digest, read_bytes
 
-SCHEMA = 6  # 6: story: and the outlet
+SCHEMA = 7  # 6: story: and the outlet; 7: files known by their ctime and inode too
 SHARDS = 16  # files the parsed articles are kept in
 
 
@@ -65,6 +65,21 @@ class Entry:
     mtime_ns: int
     digest: str
     article: Article
+    # With size and mtime, what a restore tool that puts an old mtime back (touch -r, rsync -t)
+    # or a link pointed at another file cannot keep: a file whose stamp differs is hashed.
+    ctime_ns: int = 0
+    ino: int = 0
+
+    def stamped(self, stat: os.stat_result) -> bool:
+        return (self.size, self.mtime_ns, self.ctime_ns, self.ino) == (
+            stat.st_size,
+            stat.st_mtime_ns,
+            stat.st_ctime_ns,
+            stat.st_ino,
+        )
+
+    def restamp(self, stat: os.stat_result) -> None:
+        self.mtime_ns, self.ctime_ns, self.ino = stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
 
 
 @dataclass(frozen=True)
@@ -133,25 +148,25 @@ class BuildCache:
     # --- parsed articles ---
 
     def article(self, rel: str, stat: os.stat_result) -> Article | None:
-        """The cached article for ``rel`` if the file is unchanged: same size and
-        mtime, or else the same bytes (a file touched but not changed)."""
+        """The cached article for ``rel`` if the file is unchanged: same size, mtime, ctime
+        and inode, or else the same bytes (a file touched, or checked out again, not changed)."""
         entry = self.articles.get(rel)
         if entry is None:
             return None
-        if entry.size == stat.st_size and entry.mtime_ns == stat.st_mtime_ns:
+        if entry.stamped(stat):
             return entry.article
         try:
             same = entry.size == stat.st_size and entry.digest == digest(read_bytes(os.path.join(self.root, rel))[0])
         except OSError:
             return None
         if same:
-            entry.mtime_ns = stat.st_mtime_ns
+            entry.restamp(stat)
             self._dirty.add(shard_of(rel))
             return entry.article
         return None
 
     def keep(self, rel: str, stat: os.stat_result, file_digest: str, article: Article) -> None:
-        self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article)
+        self.articles[rel] = Entry(stat.st_size, stat.st_mtime_ns, file_digest, article, stat.st_ctime_ns, stat.st_ino)
         self._dirty.add(shard_of(rel))
 
     def update(self, rel: str, article: Article) -> None:
