@@ -199,6 +199,10 @@ class _Options:
             raise ProjectError(
                 f"mkdocs.yml: extra.briefings.{key}: expected a whole number of at least 1 (got {value!r})"
             )
+        if value > MAX_COUNT:  # past what any page could list, and what Python's slices take
+            raise ProjectError(
+                f"mkdocs.yml: extra.briefings.{key}: expected a whole number no more than {MAX_COUNT:,} (got {value})"
+            )
         return value
 
     def optional_count(self, key: str) -> int | None:
@@ -276,7 +280,9 @@ ENGINES = ("mkdocs", "zensical")
 # How each engine reads a relative link in a page's raw HTML (Settings.raw_links_from).
 RAW_LINKS_FROM = {"mkdocs": "page", "zensical": "file"}
 DEFAULT_MAX_MEMORY_GB = 8.0
-MAX_WORKERS = 8
+MAX_WORKERS = 8  # the default's cap
+MOST_WORKERS = 64  # what --workers / BRIEFINGS_WORKERS may ask for
+MAX_COUNT = 1_000_000  # the most any extra.briefings count may be
 
 
 def default_workers() -> int:

@@ -26,6 +26,7 @@ CASES = [
     (["build", "--project", "{site}", "--base-url", "ftp://x"], 2),
     (["build", "--project", "{site}", "--cname", "https://news.example.org/"], 2),
     (["build", "--project", "{site}", "--workers", "0"], 2),
+    (["build", "--project", "{site}", "--workers", "65"], 2),  # more processes than any machine's cores
     (["build", "--project", "{site}", "--max-memory-gb", "none"], 2),
     (["build", "--project", "{broken}"], 1),
     (["build", "--project", "{empty}"], 1),

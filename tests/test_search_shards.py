@@ -784,6 +784,20 @@ def test_search_shard_pages_must_be_a_whole_number(tmp_path, value):
     )
 
 
+@pytest.mark.parametrize("key", ["quotes", "search_shard_pages", "archive_after"])
+def test_a_count_past_a_million_is_refused(tmp_path, key):
+    """Past what any page lists (a count over 2**63 was a traceback where it slices a list)."""
+    root = copy_sample(tmp_path / "desk")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + f"  briefings:\n    {key}: 9223372036854775808\n", "utf-8")
+    result = run_cli("build", "--project", str(root))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: mkdocs.yml: extra.briefings.{key}: expected a whole number no more than 1,000,000 "
+        "(got 9223372036854775808)"
+    )
+
+
 def test_by_default_the_shard_size_grows_with_the_archive(tmp_path):
     """250 pages a shard, doubled while there would be more than 32: an edit indexes a few
     hundred pages again on a desk of 10,000, and a search of the whole archive of 100,000

@@ -13,7 +13,7 @@ import click
 
 from briefings.content.load import Track
 from briefings.errors import BriefingsError, ContentError, Problem
-from briefings.options import MAX_WORKERS, domain_name, site_url_of
+from briefings.options import MAX_WORKERS, MOST_WORKERS, domain_name, site_url_of
 from briefings.project import Project
 
 CONTEXT: dict[str, Any] = {"help_option_names": ["-h", "--help"], "max_content_width": 88}
@@ -175,7 +175,7 @@ def workers_option(func: F) -> F:
     """--workers, shared by the commands that build."""
     return click.option(
         "--workers",
-        type=click.IntRange(min=1),
+        type=click.IntRange(min=1, max=MOST_WORKERS),
         envvar="BRIEFINGS_WORKERS",
         show_envvar=True,
         help="Worker processes for reading, writing and building the pages of a big archive (1: none), "
