@@ -162,7 +162,7 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
     """The pages' settings; ``site_url`` (the base URL) replaces mkdocs.yml's, with its final slash."""
     data = config.raw
     url, what = (site_url, "base URL") if site_url is not None else (data.get("site_url") or "", "mkdocs.yml: site_url")
-    given = _Options(((data.get("extra") or {}).get("briefings")) or {})
+    given = _Options(_or_empty((data.get("extra") or {}).get("briefings")))
     return Settings(
         site_name=str(data.get("site_name") or "Briefings"),
         site_description=str(data.get("site_description") or ""),
@@ -178,6 +178,11 @@ def settings_of(config: SiteConfig, *, site_url: str | None = None) -> Settings:
         search_full_text=given.flag("search_full_text", Settings.search_full_text),
         search_shard_pages=given.optional_count("search_shard_pages"),
     )
+
+
+def _or_empty(value: object) -> object:
+    """extra.briefings left empty (``briefings:``) is no settings; ``[]`` or ``""`` is a mistake."""
+    return {} if value is None else value
 
 
 class _Options:

@@ -105,6 +105,21 @@ def test_search_full_text_false_leaves_the_body_out_for_a_lighter_index(tmp_path
     assert not [text for text in body if text[:40] in words]
 
 
+@pytest.mark.parametrize("value, ok", [("[]", False), ("''", False), ("[archive_after]", False), ("", True)])
+def test_extra_briefings_is_a_mapping_or_left_empty(tmp_path, value, ok):
+    """Left empty (`briefings:`), no settings; `[]` was taken for none as silently."""
+    root = copy_sample(tmp_path / "desk")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace("extra:\n", f"extra:\n  briefings: {value}\n", 1))
+    result = run_cli("check", "--project", str(root))
+    if ok:
+        assert result.exit_code == 0, result.output
+    else:
+        assert result.exit_code == 1
+        said = result.output.strip()
+        assert said == "Error: mkdocs.yml: extra.briefings: expected a mapping such as {archive_after: 50}"
+
+
 def test_unknown_search_option_is_one_line(tmp_path):
     root = copy_sample(tmp_path / "desk")
     config = root / "mkdocs.yml"
