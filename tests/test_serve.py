@@ -310,6 +310,20 @@ def test_serve_shows_a_broken_draft_and_prints_each_problem_once(site):
         preview.close()
 
 
+def test_a_build_warning_is_printed_once_while_it_serves(site):
+    """The sample has no site_url: the feeds' warning comes with every rebuild, printed once."""
+    site.article("2024/vote.md", ARTICLE.format(title="A title"))
+    preview, _, warned = preview_of(site)
+    try:
+        preview.rebuild()
+        site.article("2024/vote.md", ARTICLE.format(title="Another title"))
+        preview.rebuild()
+        feeds = [line for line in warned if line.startswith("Warning: feeds: no site address")]
+        assert len(feeds) == 1, warned
+    finally:
+        preview.close()
+
+
 def test_an_error_of_several_lines_is_printed_once(site, monkeypatch):
     """Not line by line and then again as the summary."""
     from briefings.authoring import serve as serving

@@ -101,6 +101,7 @@ class Preview:
         self.log = log
         self.warn = warn or log
         self.problem: str | None = None
+        self.warned: set[str] = set()  # the build warnings printed: each once while it serves
         self.site_dir = preview_site(project)
         self.server = _Server(builder=self.rebuild, host=host, port=port, root=str(self.site_dir), preview=self)
         self.server.error_handler = self.server.page_for_error
@@ -145,7 +146,9 @@ class Preview:
             return
         assert report.site is not None
         for warning in report.site.warnings:
-            self.warn(f"Warning: {warning}")
+            if warning not in self.warned:
+                self.warned.add(warning)
+                self.warn(f"Warning: {warning}")
         was_broken, self.problem = self.problem is not None, None
         edition = report.edition
         self.log(
