@@ -589,6 +589,25 @@ def test_a_folder_link_loop_alone_is_harmless(site):
     assert result.stdout == "OK: 1 articles (0 drafts) in 3 topics, no problems.\n"
 
 
+def test_a_link_to_a_folder_of_articles_is_said_not_passed_over(site, tmp_path):
+    """The walk does not follow links to folders; one that hides articles was skipped without
+    a word, and its articles went missing from the site. A folder without articles is harmless."""
+    site.article("2024/good.md", VALID)
+    archive = tmp_path / "archive-2021"
+    archive.mkdir()
+    (archive / "old.md").write_text("---\n" + VALID, "utf-8")
+    (tmp_path / "images").mkdir()
+    (site.root / "content/articles/2021").symlink_to(archive)
+    (site.root / "content/articles/images").symlink_to(tmp_path / "images")
+    result, _ = check_in_a_subprocess(site)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"content/articles/2021:1: file: is a link to the folder {archive}, which is not followed, so its articles "
+        "are not read (expected the folder itself: move it into content/articles, or link each file in it)",
+        "Error: 1 problem found.",
+    ]
+
+
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_topics_and_people_files_must_be_regular_files(site, command):
     site.article("good.md", VALID)

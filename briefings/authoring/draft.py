@@ -27,7 +27,8 @@ from briefings.content.fields import (
     required_text,
     when,
 )
-from briefings.content.load import Track, article_files
+from briefings.content.files import article_files
+from briefings.content.load import Track
 from briefings.content.model import Topic
 from briefings.content.source import read_source
 from briefings.errors import BriefingsError
